@@ -1,0 +1,7 @@
+"""``python -m vaultlint``."""
+
+import sys
+
+from vaultlint.cli import main
+
+sys.exit(main())

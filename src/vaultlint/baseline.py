@@ -1,0 +1,98 @@
+"""Baselines: adopt vaultlint on a large vault without fixing everything first.
+
+``--write-baseline FILE`` records today's findings; ``--baseline FILE`` then reports only
+findings that are not in it. A finding is matched on its rule, its note and the text it points
+at (or its message, for note-level findings), never on its line, so findings stay matched when
+lines move. Each recorded finding silences one finding at most: a second identical broken link
+added to the same note is new. A recorded finding whose note no longer exists may match the same
+finding in another note (the note was renamed or moved), so a rename re-reports only what is
+really new.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from vaultlint import __version__
+from vaultlint.diagnostic import Diagnostic
+
+if TYPE_CHECKING:
+    from vaultlint.engine import LintResult
+
+FORMAT = 1
+
+
+class BaselineError(Exception):
+    pass
+
+
+def _anchor(diag: Diagnostic) -> str:
+    return diag.snippet if diag.snippet else diag.message
+
+
+def write_baseline(path: Path, diagnostics: Sequence[Diagnostic], result: LintResult) -> None:
+    findings = [
+        {
+            "path": d.path,
+            "rule": d.rule,
+            "anchor": _anchor(d),
+            "line": d.line,
+            "message": d.message,
+        }
+        for d in diagnostics
+    ]
+    data = {"vaultlint-baseline": FORMAT, "version": __version__, "findings": findings}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _load(path: Path) -> list[dict]:
+    from vaultlint.config import ConfigError
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(str(path), None, None, "baseline file does not exist") from None
+    except (OSError, ValueError) as exc:
+        raise ConfigError(str(path), None, None, f"cannot read the baseline: {exc}") from None
+    if not isinstance(data, dict) or data.get("vaultlint-baseline") != FORMAT:
+        raise ConfigError(str(path), None, None, "not a vaultlint baseline file")
+    findings = data.get("findings")
+    if not isinstance(findings, list):
+        raise ConfigError(str(path), None, None, "baseline has no 'findings' list")
+    return [f for f in findings if isinstance(f, dict)]
+
+
+def filter_with_baseline(
+    path: Path, diagnostics: Sequence[Diagnostic], result: LintResult
+) -> list[Diagnostic]:
+    """The diagnostics that the baseline at ``path`` does not account for."""
+    recorded = _load(path)
+    same_note: Counter[tuple[str, str, str]] = Counter(
+        (str(f.get("path")), str(f.get("rule")), str(f.get("anchor"))) for f in recorded
+    )
+    existing = set(result.index.notes)
+    moved: Counter[tuple[str, str]] = Counter(
+        (str(f.get("rule")), str(f.get("anchor")))
+        for f in recorded
+        if str(f.get("path")) not in existing
+    )
+    fresh = []
+    unmatched = []
+    for diag in diagnostics:
+        key = (diag.path, diag.rule, _anchor(diag))
+        if same_note[key] > 0:
+            same_note[key] -= 1
+        else:
+            unmatched.append(diag)
+    for diag in unmatched:
+        key2 = (diag.rule, _anchor(diag))
+        if moved[key2] > 0:
+            moved[key2] -= 1
+        else:
+            fresh.append(diag)
+    return fresh

@@ -1,0 +1,29 @@
+"""The checks, and the explicit registry that names them (no directory scanning)."""
+
+from __future__ import annotations
+
+from vaultlint.checks.base import Check
+from vaultlint.checks.date_format import DateFormatCheck
+from vaultlint.checks.encoding import MojibakeCheck
+from vaultlint.checks.frontmatter import FrontmatterCheck
+from vaultlint.checks.links import LinksCheck
+from vaultlint.checks.required_sections import RequiredSectionsCheck
+from vaultlint.checks.tag_syntax import TagSyntaxCheck
+from vaultlint.checks.tags import TagsCheck
+
+REGISTRY: dict[str, type[Check]] = {
+    cls.name: cls
+    for cls in (
+        LinksCheck,
+        FrontmatterCheck,
+        TagSyntaxCheck,
+        MojibakeCheck,
+        RequiredSectionsCheck,
+        TagsCheck,
+        DateFormatCheck,
+    )
+}
+
+
+def get_check(name: str) -> type[Check]:
+    return REGISTRY[name]

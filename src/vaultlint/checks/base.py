@@ -1,0 +1,116 @@
+"""The shape every check has: a name, an ``Options`` dataclass, documentation and ``check()``.
+
+A check's docstring has the same headings everywhere (``What it does``, ``Why``, ``Example``,
+``Options``); ``vaultlint rule ID`` prints it, and tests run its examples. Options are declared
+as a frozen dataclass whose fields carry a ``doc`` in their metadata; the config loader validates
+YAML values against the field types strictly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from vaultlint.diagnostic import Diagnostic, Fix, Severity
+from vaultlint.model import Note, Span
+
+if TYPE_CHECKING:
+    from vaultlint.index import VaultIndex
+
+
+def option(default: Any = None, *, doc: str, default_factory: Any = None) -> Any:
+    """Declare an option with its documentation (used by ``vaultlint rule`` and the doc test)."""
+    if default_factory is not None:
+        return field(default_factory=default_factory, metadata={"doc": doc})
+    return field(default=default, metadata={"doc": doc})
+
+
+@dataclass(frozen=True)
+class NoOptions:
+    """A check without options."""
+
+
+@dataclass(frozen=True)
+class DocExample:
+    """An example from a check's docs: a note (and optionally other notes) and whether it fails.
+
+    ``files`` maps vault paths to text; the note under test is ``Note.md``. ``options`` are the
+    rule's options as YAML would give them. ``expect`` lists ``(line, column)`` of diagnostics.
+    """
+
+    title: str
+    files: dict[str, str]
+    options: dict[str, Any]
+    expect: tuple[tuple[int, int], ...]
+
+
+class Check:
+    """Base class of checks. Subclasses set ``name``, ``summary``, ``Options`` and ``check()``."""
+
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    Options: ClassVar[type] = NoOptions
+    #: examples shown by ``vaultlint rule`` and run as tests
+    examples: ClassVar[tuple[DocExample, ...]] = ()
+
+    def check(self, note: Note, ctx: CheckContext) -> Iterable[Diagnostic]:
+        raise NotImplementedError
+
+    def validate_options(self, options: Any, vault: Path) -> Iterable[tuple[str, str]]:
+        """Problems with option *values* once their types are right, as ``(option, message)``.
+
+        Called by the config loader, which reports each with the file, line and key. Compile
+        regular expressions and check that files exist here.
+        """
+        return ()
+
+    def prepare(self, options: Any, vault: Path) -> Any:
+        """Work done once per rule before any note is checked (compiled patterns, word lists);
+        the result is ``ctx.state``. It must not change while notes are checked."""
+        return None
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What a check may use while it looks at one note under one rule."""
+
+    index: VaultIndex
+    rule_id: str
+    check_name: str
+    severity: Severity
+    options: Any
+    message_override: str | None = None
+    state: Any = None
+
+    def diagnostic(
+        self,
+        note: Note,
+        span: Span,
+        message: str,
+        *,
+        fix: Fix | None = None,
+    ) -> Diagnostic:
+        """A diagnostic pointing at ``span`` of ``note``."""
+        line, col = note.position(span.start)
+        end_line, end_col = note.position(max(span.end, span.start))
+        return Diagnostic(
+            path=note.path,
+            line=line + 1,
+            column=col + 1,
+            rule=self.rule_id,
+            end_line=end_line + 1,
+            end_column=end_col + 1,
+            check=self.check_name,
+            severity=self.severity,
+            message=self.message_override.format(message=message)
+            if self.message_override
+            else message,
+            snippet=note.text[span.start : span.end],
+            fix=fix,
+        )
+
+    def note_diagnostic(self, note: Note, message: str) -> Diagnostic:
+        """A note-level diagnostic (something missing): line 1, column 1."""
+        return self.diagnostic(note, Span(0, 0), message)

@@ -1,0 +1,225 @@
+"""The ``tags`` check: tags must be allowed, match a pattern, and be spelled consistently."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from vaultlint.checks.base import Check, CheckContext, DocExample, option
+from vaultlint.diagnostic import Diagnostic
+from vaultlint.model import Note, Tag
+
+# In an allowed file: a line that starts with `#` and a space (or only `#`s) is a comment, and
+# so is ` # …` after a tag; `#project` alone is the tag `project`.
+_COMMENT_LINE = re.compile(r"#+(?:\s|$)")
+_TRAILING_COMMENT = re.compile(r"\s#(?:\s|$)")
+
+
+@dataclass(frozen=True)
+class TagsOptions:
+    allowed: tuple[str, ...] = option(
+        (),
+        doc="Tag names (without `#`) that may be used; `*` matches any text, `/` included, so "
+        "`project/*` allows `project/a` and `project/a/b` but not `project` itself (list both "
+        "to allow both). Case-insensitive. Empty, and no `allowed_file`: any tag is allowed.",
+    )
+    allowed_file: str | None = option(
+        None,
+        doc="A UTF-8 text file, relative to the vault root, with more allowed tags: one per "
+        "line, a leading `#` optional. A line starting with `#` and a space is a comment, and "
+        "so is ` # …` after a tag. Given, it turns the allowed list on, even when empty.",
+    )
+    pattern: str | None = option(
+        None,
+        doc="A regular expression every tag name (as written, without `#`) must match in full, "
+        "e.g. `[a-z0-9-]+(/[a-z0-9-]+)*`.",
+    )
+    case: Literal["any", "consistent", "lower"] = option(
+        "consistent",
+        doc="`consistent`: a tag must be spelled the way most notes of the vault spell it; "
+        "`lower`: tags must be lower-case; `any`: no case check.",
+    )
+
+
+@dataclass(frozen=True)
+class TagsState:
+    """What :meth:`TagsCheck.prepare` compiles once per rule."""
+
+    allowed: re.Pattern[str] | None
+    pattern: re.Pattern[str] | None
+
+
+def read_allowed_file(path: Path) -> list[tuple[int, str]]:
+    """The tags of an allowed file as ``(line number, tag)``; raises OSError, UnicodeError."""
+    entries = []
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = raw.strip()
+        if not line or _COMMENT_LINE.match(line):
+            continue
+        m = _TRAILING_COMMENT.search(line)
+        if m is not None:
+            line = line[: m.start()].strip()
+        entries.append((number, line.removeprefix("#")))
+    return entries
+
+
+def _entry_problem(entry: str) -> str | None:
+    if not entry:
+        return "an empty tag name"
+    if any(c.isspace() for c in entry):
+        return f"'{entry}' holds a space; write one tag per line"
+    return None
+
+
+def _plural(count: int) -> str:
+    return f"{count} note" if count == 1 else f"{count} notes"
+
+
+class TagsCheck(Check):
+    """Tags must come from an allowed list, match a pattern, and be spelled consistently.
+
+    ## What it does
+    Checks every tag of a note, in the body (`#tag`) and in the frontmatter `tags` property:
+    - with `allowed` or `allowed_file`, the tag must be one of those (case-insensitive, `*`
+      globs);
+    - with `pattern`, the tag name must match the regular expression in full;
+    - with `case: consistent` (the default), the tag must be spelled the way most notes of the
+      vault spell it (`#Space` when 9 notes write `#space`); with `case: lower`, lower-case.
+
+    Each diagnostic points at the tag. A tag with several problems gets one diagnostic whose
+    message lists them all, so that the count of diagnostics is the count of tags to fix.
+
+    ## Why
+    Obsidian treats `#Space` and `#space` as one tag but shows whichever spelling it met first,
+    and a typo (`#scheme` vs `#schemes`) silently splits a tag in two. A controlled vocabulary
+    keeps tag searches, graphs and Dataview queries complete.
+
+    ## Example
+    ```yaml
+    tag-vocabulary:
+      check: tags
+      allowed: [economy, review, space, "project/*"]
+      case: any      # the recommended pack's `tag-case` rule already checks the case
+    ```
+    `#economy`, `#Space` and `#project/lupex` pass; `#ecomony` and `#project` are reported.
+
+    ## Options
+    Set `case: any` in a rule that only checks the vocabulary: the default, `consistent`, is
+    what the `tag-case` rule of the `recommended` pack does already.
+    """
+
+    name = "tags"
+    summary = "Tags must be allowed, match a pattern, and be spelled as most notes spell them."
+    Options = TagsOptions
+    examples = (
+        DocExample(
+            "a spelling that most notes do not use",
+            {
+                "Note.md": "---\ntags: [Space]\n---\nText #space\n",
+                "A.md": "#space\n",
+                "B.md": "#space\n",
+            },
+            {},
+            ((2, 8),),
+        ),
+        DocExample(
+            "a tag outside the allowed list",
+            {"Note.md": "Budget #economy and #ecomony\n"},
+            {"allowed": ["economy", "project/*"], "case": "any"},
+            ((1, 21),),
+        ),
+        DocExample(
+            "nested tags allowed by a glob",
+            {"Note.md": "#project/lupex #project/a/b\n"},
+            {"allowed": ["project/*"]},
+            (),
+        ),
+        DocExample(
+            "lower-case tags",
+            {"Note.md": "#Space #space\n"},
+            {"case": "lower"},
+            ((1, 1),),
+        ),
+    )
+
+    def validate_options(self, options: TagsOptions, vault: Path) -> Iterator[tuple[str, str]]:
+        for entry in options.allowed:
+            why = _entry_problem(entry.strip().removeprefix("#"))
+            if why is not None:
+                yield "allowed", why
+        if options.pattern is not None:
+            try:
+                re.compile(options.pattern)
+            except re.error as exc:
+                yield "pattern", f"invalid regular expression {options.pattern!r}: {exc}"
+        if options.allowed_file is not None:
+            path = vault / options.allowed_file
+            try:
+                entries = read_allowed_file(path)
+            except FileNotFoundError:
+                yield "allowed_file", f"file '{options.allowed_file}' does not exist in {vault}"
+                return
+            except UnicodeDecodeError as exc:
+                yield "allowed_file", f"file '{options.allowed_file}' is not UTF-8: {exc.reason}"
+                return
+            except OSError as exc:
+                yield "allowed_file", f"cannot read '{options.allowed_file}': {exc.strerror or exc}"
+                return
+            for number, entry in entries:
+                why = _entry_problem(entry)
+                if why is not None:
+                    yield "allowed_file", f"{options.allowed_file}, line {number}: {why}"
+
+    def prepare(self, options: TagsOptions, vault: Path | None) -> TagsState:
+        entries = [e.strip().removeprefix("#") for e in options.allowed]
+        listed = bool(entries)
+        if options.allowed_file is not None:
+            if vault is None:
+                raise RuntimeError("the 'tags' check needs the vault root to read allowed_file")
+            entries += [e for _, e in read_allowed_file(vault / options.allowed_file)]
+            listed = True
+        allowed = None
+        if listed:
+            # fnmatch's `*` matches `/` too; `[` and `?` cannot occur in tags anyway.
+            parts = [fnmatch.translate(e.lower()) for e in entries if e]
+            allowed = re.compile("|".join(parts) if parts else r"(?!)", re.DOTALL)
+        pattern = re.compile(options.pattern) if options.pattern is not None else None
+        return TagsState(allowed, pattern)
+
+    def check(self, note: Note, ctx: CheckContext) -> Iterator[Diagnostic]:
+        opts: TagsOptions = ctx.options
+        state: TagsState | None = ctx.state
+        if state is None:
+            state = self.prepare(opts, None)
+        for tag in note.tags:
+            problems = list(self._problems(tag, opts, state, ctx))
+            if problems:
+                yield ctx.diagnostic(note, tag.span, "; ".join(problems))
+
+    def _problems(
+        self, tag: Tag, opts: TagsOptions, state: TagsState, ctx: CheckContext
+    ) -> Iterator[str]:
+        name = tag.name
+        shown = f"tag '{name}'"
+        if state.allowed is not None and state.allowed.match(tag.key) is None:
+            yield f"{shown} is not in the allowed list"
+            shown = "it"
+        if state.pattern is not None and state.pattern.fullmatch(name) is None:
+            yield f"{shown} does not match the pattern '{state.pattern.pattern}'"
+            shown = "it"
+        if opts.case == "lower":
+            if name != name.lower():
+                yield f"{shown} should be lower-case: '{name.lower()}'"
+        elif opts.case == "consistent":
+            preferred = ctx.index.preferred_spelling(tag.key)
+            if preferred is not None and preferred[0] != name:
+                spelling, count = preferred
+                own = ctx.index.tag_spellings(tag.key).get(name, 0)
+                yield (
+                    f"{shown} is spelled '{spelling}' in {_plural(count)} "
+                    f"({_plural(own)} {'uses' if own == 1 else 'use'} '{name}')"
+                )

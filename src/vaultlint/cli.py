@@ -1,0 +1,346 @@
+"""The command line: ``vaultlint scan | inspect | rules | rule``.
+
+This is the only module that knows exit codes: 0 clean, 1 findings of severity ``error`` (or
+``warning`` with ``--strict``), 2 usage or configuration errors and vaultlint's own failures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from vaultlint import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A problem with how vaultlint was called (exit 2)."""
+
+
+def _split_ids(values: list[str] | None) -> list[str]:
+    out: list[str] = []
+    for value in values or ():
+        out.extend(v.strip() for v in value.split(",") if v.strip())
+    return out
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vaultlint",
+        description="Lint an Obsidian vault: links, tags, sections, dates and encoding.",
+    )
+    parser.add_argument("--version", action="version", version=f"vaultlint {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    scan = sub.add_parser("scan", help="lint the notes of a vault (the default command)")
+    scan.add_argument("paths", nargs="*", metavar="PATH", help="notes or folders to report on")
+    scan.add_argument("--vault", metavar="DIR", help="the vault root (default: found from PATH)")
+    scan.add_argument("--config", metavar="FILE", help="configuration file")
+    scan.add_argument(
+        "--format",
+        default="text",
+        metavar="FMT",
+        help="output format: text, json, sarif, github, junit (default: text)",
+    )
+    scan.add_argument("--output", metavar="FILE", help="write the report to FILE")
+    scan.add_argument("--select", action="append", metavar="IDS", help="only these rule ids")
+    scan.add_argument("--ignore", action="append", metavar="IDS", help="not these rule ids")
+    scan.add_argument("--strict", action="store_true", help="warnings fail the run too")
+    scan.add_argument(
+        "--statistics", action="store_true", help="print an audit summary after the report"
+    )
+    scan.add_argument("--no-statistics", action="store_true", help=argparse.SUPPRESS)
+    scan.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+    scan.add_argument("--jobs", type=int, metavar="N", help="parallel parse processes")
+    scan.add_argument("--baseline", metavar="FILE", help="report only findings not in FILE")
+    scan.add_argument("--write-baseline", metavar="FILE", help="record today's findings in FILE")
+    scan.add_argument("--fix", action="store_true", help="apply safe fixes to the notes")
+
+    inspect = sub.add_parser("inspect", help="print what vaultlint read from notes, as JSON")
+    inspect.add_argument("paths", nargs="+", metavar="PATH")
+    inspect.add_argument("--vault", metavar="DIR")
+
+    sub.add_parser("rules", help="list every known rule")
+    rule = sub.add_parser("rule", help="show a rule's documentation")
+    rule.add_argument("id", metavar="ID")
+    rule.add_argument("--config", metavar="FILE")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run vaultlint; returns the exit status."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = _build_parser()
+    if args_list and args_list[0] not in ("scan", "inspect", "rules", "rule", "-h", "--help"):
+        if not args_list[0].startswith("--version"):
+            args_list.insert(0, "scan")
+    try:
+        args = parser.parse_args(args_list)
+    except SystemExit as exc:  # argparse already printed the message
+        return EXIT_OK if exc.code == 0 else EXIT_ERROR
+    if args.command is None:
+        parser.print_help()
+        return EXIT_ERROR
+    from vaultlint.config import ConfigError
+
+    try:
+        if args.command == "scan":
+            return _scan(args)
+        if args.command == "inspect":
+            return _inspect(args)
+        if args.command == "rules":
+            return _rules(args)
+        return _rule(args)
+    except (ConfigError, UsageError) as exc:
+        print(f"vaultlint: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("vaultlint: interrupted", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as exc:
+        if os.environ.get("VAULTLINT_DEBUG"):
+            raise
+        print(
+            f"vaultlint: internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in vaultlint; run again with VAULTLINT_DEBUG=1 for details.",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+
+
+def _use_color(stream: TextIO) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return stream.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def _load_config(args: argparse.Namespace, root: Path, cwd: Path):  # noqa: ANN202
+    from vaultlint.config import find_config, load_config, select_rules
+
+    if args.config:
+        path = (cwd / args.config).resolve()
+        if not path.is_file():
+            raise UsageError(f"--config {args.config}: no such file")
+    else:
+        path = find_config(root)
+    config = load_config(path, root)
+    select, ignore = _split_ids(getattr(args, "select", None)), _split_ids(
+        getattr(args, "ignore", None)
+    )
+    if select or ignore:
+        config = select_rules(config, select, ignore)
+    return config
+
+
+def _resolve_root(args: argparse.Namespace, cwd: Path) -> Path:
+    from vaultlint.discovery import find_vault_root
+
+    if args.vault is not None and not (cwd / args.vault).is_dir():
+        raise UsageError(f"--vault {args.vault}: not a folder")
+    root = find_vault_root(args.paths, args.vault, cwd)
+    if not root.is_dir():
+        raise UsageError(f"vault root {root} is not a folder")
+    return root
+
+
+class _Progress:
+    """A progress bar on stderr, shown only on a terminal and only once a scan takes > 1 s."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty() and not os.environ.get("CI")
+        self.started = time.monotonic()
+        self.done = 0
+        self.total = 0
+        self._bar = None
+
+    def __call__(self, n: int) -> None:
+        if not self.enabled:
+            return
+        self.done += n
+        if self._bar is None and time.monotonic() - self.started > 1.0:
+            from rich.progress import Progress
+
+            self._bar = Progress(transient=True, console=_stderr_console())
+            self._bar.start()
+            self._task = self._bar.add_task("Parsing notes", total=self.total or None)
+        if self._bar is not None:
+            self._bar.update(self._task, completed=self.done)
+
+    def stop(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def _stderr_console():  # noqa: ANN202
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def _scan(args: argparse.Namespace) -> int:
+    from vaultlint.engine import lint
+    from vaultlint.report import RuleInfo, ScanResult, get_reporter
+
+    cwd = Path.cwd()
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    root = _resolve_root(args, cwd)
+    config = _load_config(args, root, cwd)
+    try:
+        get_reporter(args.format)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    jobs = args.jobs or os.cpu_count() or 1
+    progress = _Progress(enabled=True)
+    try:
+        result = lint(
+            root,
+            config,
+            args.paths,
+            cwd=cwd,
+            use_cache=not args.no_cache,
+            jobs=jobs,
+            progress=progress,
+        )
+    finally:
+        progress.stop()
+    for warning in result.warnings:
+        print(f"vaultlint: warning: {warning}", file=sys.stderr)
+
+    diagnostics = result.diagnostics
+    if args.fix:
+        from vaultlint.fix import apply_fixes
+
+        fixed, diagnostics = apply_fixes(root, diagnostics)
+        if fixed:
+            print(f"vaultlint: fixed {fixed} finding(s)", file=sys.stderr)
+    if args.write_baseline:
+        from vaultlint.baseline import write_baseline
+
+        write_baseline(cwd / args.write_baseline, diagnostics, result)
+    if args.baseline:
+        from vaultlint.baseline import filter_with_baseline
+
+        diagnostics = filter_with_baseline(cwd / args.baseline, diagnostics, result)
+
+    from vaultlint.checks import REGISTRY
+
+    rules = tuple(
+        RuleInfo(
+            id=r.id,
+            check=r.check,
+            severity=r.severity,
+            summary=r.description or REGISTRY[r.check].summary,
+            help=REGISTRY[r.check].__doc__ or "",
+        )
+        for r in config.active_rules()
+    )
+    scan_result = ScanResult(
+        vault=root.as_posix(),
+        diagnostics=tuple(diagnostics),
+        notes=tuple(result.targets),
+        rules=rules,
+        version=__version__,
+    )
+    prefix = _path_prefix(root, cwd)
+    color = _use_color(sys.stdout) and not args.output
+    report = get_reporter(args.format, color=color, path_prefix=prefix).render(scan_result)
+    if args.output:
+        out = cwd / args.output
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(report, encoding="utf-8")
+        from vaultlint.report import summary_line
+
+        print(summary_line(scan_result))
+    else:
+        _write(sys.stdout, report)
+
+    whole_vault = not args.paths
+    show_stats = args.statistics or (
+        whole_vault and args.format == "text" and not args.output and sys.stdout.isatty()
+    )
+    if show_stats and not args.no_statistics:
+        from vaultlint.statistics import render_audit
+
+        stream = sys.stdout if args.format == "text" and not args.output else sys.stderr
+        _write(stream, render_audit(scan_result, result, color=_use_color(stream)))
+
+    if result.internal_errors:
+        return EXIT_ERROR
+    failing = {"error", "warning"} if args.strict else {"error"}
+    return EXIT_FINDINGS if any(d.severity in failing for d in diagnostics) else EXIT_OK
+
+
+def _write(stream: TextIO, text: str) -> None:
+    try:
+        stream.write(text)
+    except UnicodeEncodeError:
+        enc = stream.encoding or "utf-8"
+        stream.write(text.encode(enc, errors="replace").decode(enc))
+    stream.flush()
+
+
+def _path_prefix(root: Path, cwd: Path) -> str:
+    """The vault's path relative to the working directory (for GitHub and SARIF paths)."""
+    try:
+        rel = root.resolve().relative_to(cwd.resolve()).as_posix()
+    except ValueError:
+        return ""
+    return "" if rel == "." else rel + "/"
+
+
+def _inspect(args: argparse.Namespace) -> int:
+    from vaultlint.config import Config
+    from vaultlint.discovery import select_targets
+    from vaultlint.engine import open_vault
+    from vaultlint.metadata import cached_metadata
+
+    cwd = Path.cwd()
+    root = _resolve_root(args, cwd)
+    config = Config(rules=(), exclude=(), obsidian_excludes=False, source=None)
+    vault = open_vault(root, config, use_cache=False, jobs=1)
+    chosen, warnings = select_targets(args.paths, root, cwd, list(vault.notes))
+    for warning in warnings:
+        print(f"vaultlint: warning: {warning}", file=sys.stderr)
+    objects = [cached_metadata(vault.notes[p], vault.index) for p in chosen]
+    payload = objects[0] if len(objects) == 1 and len(args.paths) == 1 else objects
+    if not objects and warnings:
+        return EXIT_ERROR
+    _write(sys.stdout, json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n")
+    return EXIT_OK
+
+
+def _rules(args: argparse.Namespace) -> int:
+    from vaultlint.checks import REGISTRY
+    from vaultlint.config import load_config
+
+    config = load_config(None, Path.cwd())
+    rows = [(r.id, r.check, r.severity, r.description or REGISTRY[r.check].summary) for r in config.rules]
+    known = {r.check for r in config.rules}
+    rows += [(name, name, "-", cls.summary) for name, cls in REGISTRY.items() if name not in known]
+    width = [max(len(row[i]) for row in rows) for i in range(3)]
+    print(f"{'ID':<{width[0]}}  {'CHECK':<{width[1]}}  {'SEVERITY':<{width[2]}}  SUMMARY")
+    for rid, check, sev, summary in rows:
+        print(f"{rid:<{width[0]}}  {check:<{width[1]}}  {sev:<{width[2]}}  {summary}")
+    print(
+        "\nRules above come from the built-in 'recommended' pack; rows whose severity is '-' are "
+        "checks you can use in your own rules (see `vaultlint rule CHECK`)."
+    )
+    return EXIT_OK
+
+
+def _rule(args: argparse.Namespace) -> int:
+    from vaultlint.docs import render_rule_doc
+
+    text = render_rule_doc(args.id, Path(args.config) if args.config else None)
+    _write(sys.stdout, text)
+    return EXIT_OK

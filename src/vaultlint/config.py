@@ -1,0 +1,927 @@
+"""The configuration: ``.vaultlint.yaml`` and rule packs, turned into validated rules.
+
+The YAML is *composed* into nodes rather than loaded into Python values, for two reasons: every
+key and value keeps its line, so an error names ``FILE:LINE`` and the key (as Vale does); and
+values are built from nodes according to the type the check declares, so YAML 1.1's booleans do
+not leak in (``tag-case: off`` is the severity ``off``; ``tags: [yes]`` is the tag ``yes``).
+
+Validation is strict, like yamllint's ``validate_rule_conf``: an unknown key, option, check,
+severity or pack, or a value of the wrong type, is a :class:`ConfigError`, with a did-you-mean
+suggestion where a near name exists. Loading never fails any other way.
+
+Decisions where the contract is silent:
+
+* An empty file (or one with only comments) is an empty configuration: no packs, no rules.
+  ``extends``, ``exclude`` and ``rules`` given as null are empty too.
+* A pack file has the config's shape: ``extends``, ``exclude`` (appended, packs first),
+  ``obsidian_excludes`` (the last file that sets it wins) and ``rules``. Entries of ``extends``
+  with a ``/`` or ending in ``.yaml``/``.yml`` are files, relative to the file naming them;
+  other entries are built-in pack names.
+* Overriding a rule merges key by key: each option given replaces that option, the others stay;
+  ``where`` is replaced as a whole (a scope is read as one condition). Giving a rule a different
+  ``check`` redefines it from scratch (the earlier options would not fit the new check).
+* ``Rule.origin`` is where the rule was defined (where its ``check`` was given).
+* Every rule is validated, also those turned ``off``: ``--select`` may turn them on again.
+* ``--select`` keeps the listed rules on and turns every other rule off (rules are never dropped,
+  so ``vaultlint rules`` still lists them). A selected rule that is ``off`` is turned on at the
+  last severity other than ``off`` that its definitions gave it (``warning`` when none did).
+  ``--ignore`` is applied after ``--select`` and wins.
+* Boolean options accept what YAML calls a boolean (``true``/``false``, also ``yes``/``no``,
+  ``on``/``off``); string options take any scalar as written (``level: 3`` is not a string, but
+  ``pattern: 2025`` is the string ``"2025"``). A list option also accepts a single value.
+* Rule ids are letters, digits and ``-_./``: commas and spaces separate ids in ``--select`` and
+  in disable comments.
+* YAML merge keys (``<<: *defaults``) are honoured; a key given twice in one mapping is an error.
+"""
+
+from __future__ import annotations
+
+import collections.abc
+import dataclasses
+import difflib
+import importlib.resources
+import os
+import re
+import types
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, NoReturn, Union, get_args, get_origin, get_type_hints
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from vaultlint.checks import REGISTRY
+from vaultlint.checks.base import Check
+from vaultlint.rules import EVERYWHERE, Rule, Where
+
+CONFIG_FILENAMES = (".vaultlint.yaml", ".vaultlint.yml")
+SEVERITY_NAMES = ("off", "info", "warning", "error")
+DEFAULT_SEVERITY = "warning"
+CONFIG_KEYS = ("extends", "exclude", "rules", "obsidian_excludes")
+RESERVED_RULE_KEYS = ("check", "severity", "where", "message", "description")
+WHERE_KEYS = ("paths", "exclude", "tags", "frontmatter")
+#: deeper YAML is refused before composing it (libyaml's composer recurses in C)
+MAX_NESTING = 64
+
+_RULE_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./-]*\Z")
+_PACK_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*\Z")
+_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TAG = "tag:yaml.org,2002:"
+_STR, _NULL, _BOOL, _INT, _FLOAT = (_TAG + t for t in ("str", "null", "bool", "int", "float"))
+_MERGE = _TAG + "merge"
+_NONE_TYPE = type(None)
+
+
+class ConfigError(Exception):
+    """A configuration problem: ``str(exc)`` is ``'FILE:LINE: message'`` (the key named in it).
+
+    ``line`` is 1-based, or None when the problem is not at a line (a missing file, a command
+    line option); then ``str(exc)`` is ``'FILE: message'``. ``key`` is the offending key.
+    """
+
+    def __init__(self, path: str, line: int | None, message: str, key: str | None = None):
+        super().__init__(path, line, message, key)
+        self.path = str(path)
+        self.line = line
+        self.message = message
+        self.key = key
+
+    def __str__(self) -> str:
+        place = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{place}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Config:
+    """The resolved configuration.
+
+    ``rules`` holds every rule, also those ``off``, in definition order: packs first (in
+    ``extends`` order), then the config's own. ``source`` is the config file used, or None when
+    the built-in ``recommended`` pack is used alone.
+    """
+
+    rules: tuple[Rule, ...]
+    exclude: tuple[str, ...] = ()
+    obsidian_excludes: bool = True
+    source: str | None = None
+    #: (rule id, severity) for rules that are off: the severity ``--select`` turns them on at
+    enabled_severities: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+
+    def active_rules(self) -> tuple[Rule, ...]:
+        return tuple(rule for rule in self.rules if rule.severity != "off")
+
+    def rule(self, rule_id: str) -> Rule | None:
+        return next((rule for rule in self.rules if rule.id == rule_id), None)
+
+
+# --- built-in packs -------------------------------------------------------------------------
+
+
+def _pack_dirs() -> list[Path]:
+    """Where built-in packs live: package data of the wheel, then the source checkout."""
+    dirs: list[Path] = []
+    try:
+        packaged = importlib.resources.files("vaultlint") / "rules"
+        if isinstance(packaged, Path) and packaged.is_dir():
+            dirs.append(packaged)
+    except Exception:  # a namespace package or an unusual loader: use the fallback
+        pass
+    import vaultlint
+
+    init = getattr(vaultlint, "__file__", None)
+    package_dirs = [Path(init).parent] if init else [Path(p) for p in vaultlint.__path__]
+    for package_dir in package_dirs:
+        checkout = package_dir.resolve().parents[1] / "rules"  # <repo>/src/vaultlint -> <repo>
+        if checkout.is_dir() and checkout not in dirs:
+            dirs.append(checkout)
+    return dirs
+
+
+def builtin_pack_path(name: str) -> Path | None:
+    """The file of the built-in pack ``name``, or None when there is no such pack."""
+    if not _PACK_NAME.match(name):
+        return None
+    for folder in _pack_dirs():
+        candidate = folder / f"{name}.yaml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def list_packs() -> list[str]:
+    """The names of the built-in packs, sorted."""
+    names = {p.stem for folder in _pack_dirs() for p in folder.glob("*.yaml") if p.is_file()}
+    return sorted(n for n in names if _PACK_NAME.match(n))
+
+
+def find_config(vault: Path) -> Path | None:
+    """``<vault>/.vaultlint.yaml`` (or ``.vaultlint.yml``) when it exists."""
+    for name in CONFIG_FILENAMES:
+        candidate = vault / name
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+# --- small helpers ----------------------------------------------------------------------------
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the nearest choice, or an empty string."""
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+def _line(node: Node) -> int:
+    return node.start_mark.line + 1
+
+
+def _is_null(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and node.tag == _NULL
+
+
+def _shown(node: Node) -> str:
+    """How a value is named in a message: ``'three'``, ``3``, ``null``, ``a list``."""
+    if isinstance(node, SequenceNode):
+        return "a list"
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if node.tag == _NULL:
+        return "null"
+    if node.tag == _STR or getattr(node, "style", None):
+        return f"'{node.value}'"
+    return str(node.value)
+
+
+def _construct_scalar(node: ScalarNode) -> Any:
+    try:
+        return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
+    except Exception:  # an unknown tag or a value YAML itself rejects: keep the text
+        return node.value
+
+
+def _relative_shown(base: str, name: str) -> str:
+    return os.path.normpath(os.path.join(os.path.dirname(base), name))
+
+
+# --- values of declared types ------------------------------------------------------------------
+
+
+class _Mismatch(Exception):
+    """A value that does not fit the declared type; ``node`` is where it is wrong."""
+
+    def __init__(self, node: Node):
+        super().__init__()
+        self.node = node
+
+
+def _is_union(tp: Any) -> bool:
+    return get_origin(tp) in (Union, types.UnionType)
+
+
+_SEQUENCE_ORIGINS = (tuple, list, frozenset, set, collections.abc.Sequence)
+
+
+def _describe(tp: Any) -> str:
+    if tp is bool:
+        return "true or false"
+    if tp is int:
+        return "an integer"
+    if tp is float:
+        return "a number"
+    if tp is str:
+        return "a string"
+    if tp is _NONE_TYPE:
+        return "null"
+    if _is_union(tp):
+        parts = [_describe(a) for a in get_args(tp) if a is not _NONE_TYPE]
+        return " or ".join(parts) or "null"
+    if get_origin(tp) is Literal:
+        return "one of " + ", ".join(repr(a) for a in get_args(tp))
+    if get_origin(tp) in _SEQUENCE_ORIGINS:
+        args = [a for a in get_args(tp) if a is not Ellipsis]
+        return "a list of " + (_plural(args[0]) if len(args) == 1 else "values")
+    return "a value"
+
+
+def _plural(tp: Any) -> str:
+    names = {bool: "booleans", int: "integers", float: "numbers", str: "strings"}
+    if tp in names:
+        return names[tp]
+    if get_origin(tp) is Literal:
+        return "values among " + ", ".join(repr(a) for a in get_args(tp))
+    return "values"
+
+
+def _convert(node: Node, tp: Any, path: frozenset[int] = frozenset()) -> Any:
+    """The Python value of ``node`` as type ``tp``; lists become tuples. Raises _Mismatch."""
+    origin = get_origin(tp)
+    scalar = isinstance(node, ScalarNode)
+    if tp is _NONE_TYPE:
+        if _is_null(node):
+            return None
+        raise _Mismatch(node)
+    if _is_union(tp):
+        args = get_args(tp)
+        if _is_null(node) and _NONE_TYPE in args:
+            return None
+        first: _Mismatch | None = None
+        for arg in args:
+            if arg is _NONE_TYPE:
+                continue
+            try:
+                return _convert(node, arg, path)
+            except _Mismatch as exc:
+                first = first or exc
+        raise first or _Mismatch(node)
+    if origin is Literal:
+        if scalar and not _is_null(node):
+            for choice in get_args(tp):
+                if (
+                    (choice == node.value)
+                    if isinstance(choice, str)
+                    else (choice == _construct_scalar(node))
+                ):
+                    return choice
+        raise _Mismatch(node)
+    if tp is bool:
+        if scalar and node.tag == _BOOL:
+            return _construct_scalar(node)
+        raise _Mismatch(node)
+    if tp is int:
+        if scalar and node.tag == _INT:
+            return _construct_scalar(node)
+        raise _Mismatch(node)
+    if tp is float:
+        if scalar and node.tag in (_INT, _FLOAT):
+            return float(_construct_scalar(node))
+        raise _Mismatch(node)
+    if tp is str:
+        if scalar and not _is_null(node):
+            return node.value
+        raise _Mismatch(node)
+    if origin in _SEQUENCE_ORIGINS:
+        args = [a for a in get_args(tp) if a is not Ellipsis]
+        item = args[0] if len(args) == 1 else Any
+        if isinstance(node, SequenceNode):
+            values = tuple(_convert(i, item, path) for i in node.value)
+        elif scalar and not _is_null(node):
+            values = (_convert(node, item, path),)  # a single value is a one-item list
+        else:
+            raise _Mismatch(node)
+        return frozenset(values) if origin in (frozenset, set) else values
+    return _plain(node, path)
+
+
+def _plain(node: Node, path: frozenset[int] = frozenset()) -> Any:
+    """The YAML value of ``node`` for an option of a type we do not know (lists as tuples)."""
+    if id(node) in path or len(path) > MAX_NESTING:  # a recursive alias
+        raise _Mismatch(node)
+    inner = path | {id(node)}
+    if isinstance(node, SequenceNode):
+        return tuple(_plain(i, inner) for i in node.value)
+    if isinstance(node, MappingNode):
+        return {_plain(k, inner): _plain(v, inner) for k, v in node.value}
+    return _construct_scalar(node)
+
+
+def _suggest_choice(node: Node, tp: Any) -> str:
+    """A did-you-mean for a misspelt choice of a ``Literal`` option (``consistant``)."""
+    members = get_args(tp) if _is_union(tp) else (tp,)
+    choices = [
+        str(c)
+        for m in members
+        if get_origin(m) is Literal
+        for c in get_args(m)
+        if isinstance(c, str)
+    ]
+    if not choices or not isinstance(node, ScalarNode):
+        return ""
+    return _suggest(node.value, choices)
+
+
+def _option_types(options_cls: type) -> dict[str, Any]:
+    """The options a check accepts, with their types (``Any`` when a hint cannot be resolved)."""
+    if not dataclasses.is_dataclass(options_cls):
+        return {}
+    try:
+        hints = get_type_hints(options_cls)
+    except Exception:
+        hints = {}
+    return {f.name: hints.get(f.name, Any) for f in dataclasses.fields(options_cls) if f.init}
+
+
+def _required_options(options_cls: type) -> list[str]:
+    if not dataclasses.is_dataclass(options_cls):
+        return []
+    return [
+        f.name
+        for f in dataclasses.fields(options_cls)
+        if f.init and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    ]
+
+
+# --- reading files --------------------------------------------------------------------------
+
+
+def _yaml_error(shown: str, text: str, exc: Exception) -> ConfigError:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if mark is not None:
+        line: int | None = mark.line + 1
+    elif isinstance(getattr(exc, "position", None), int):
+        line = text[: exc.position].count("\n") + 1  # type: ignore[attr-defined]
+    else:
+        line = None
+    if isinstance(exc, yaml.MarkedYAMLError):
+        parts = [p for p in (exc.context, exc.problem) if p]
+        detail = ", ".join(parts) or "cannot be parsed"
+    elif isinstance(exc, yaml.reader.ReaderError):
+        detail = exc.reason
+    else:
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return ConfigError(shown, line, f"invalid YAML: {detail}")
+
+
+def _compose(path: Path, shown: str) -> Node | None:
+    """The YAML node tree of a file, or None when it is empty."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(shown, None, "file not found") from None
+    except OSError as exc:
+        raise ConfigError(shown, None, f"cannot read the file: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            shown, line, f"not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded"
+        ) from None
+    try:
+        # libyaml's composer recurses without a limit (deep nesting crashes the interpreter),
+        # so measure the depth with its event parser first, which does not recurse.
+        depth = 0
+        for event in yaml.parse(text, Loader=_YAML_LOADER):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_NESTING:
+                    raise ConfigError(
+                        shown,
+                        event.start_mark.line + 1,
+                        f"invalid YAML: nested more than {MAX_NESTING} levels deep",
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+        return yaml.compose(text, Loader=_YAML_LOADER)
+    except yaml.YAMLError as exc:
+        raise _yaml_error(shown, text, exc) from None
+    except (ValueError, RecursionError) as exc:  # defensive: nothing else may escape
+        raise _yaml_error(shown, text, exc) from None
+
+
+# --- the loader -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Draft:
+    """A rule while its definitions are being merged."""
+
+    id: str
+    check: str
+    check_cls: type[Check]
+    origin: tuple[str, int]
+    severity: str = DEFAULT_SEVERITY
+    enabled_severity: str = DEFAULT_SEVERITY
+    where: Where = EVERYWHERE
+    message: str | None = None
+    description: str | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+    #: option -> (file, line) of the key that last set it, for value errors
+    marks: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+
+class _File:
+    """One YAML file being read: its displayed path, for errors."""
+
+    def __init__(self, path: Path, shown: str):
+        self.path = path
+        self.shown = shown
+
+    def fail(self, node: Node | int | None, message: str, key: str | None = None) -> NoReturn:
+        line = _line(node) if isinstance(node, Node) else node
+        raise ConfigError(self.shown, line, message, key)
+
+    def pairs(
+        self, node: MappingNode, path: frozenset[int] = frozenset()
+    ) -> list[tuple[str, Node, Node]]:
+        """``(key, key node, value node)`` of a mapping, merge keys applied, duplicates refused."""
+        explicit: list[tuple[str, Node, Node]] = []
+        merged: list[tuple[str, Node, Node]] = []
+        first_line: dict[str, int] = {}
+        inner = path | {id(node)}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+                for source in sources:
+                    if not isinstance(source, MappingNode) or id(source) in inner:
+                        self.fail(source, "a merge key ('<<') needs a mapping or a list of them")
+                    if len(inner) > MAX_NESTING:
+                        self.fail(source, f"merge keys ('<<') nested over {MAX_NESTING} deep")
+                    merged.extend(self.pairs(source, inner))
+                continue
+            if not isinstance(key_node, ScalarNode):
+                self.fail(key_node, f"keys must be strings, not {_shown(key_node)}")
+            key = key_node.value
+            if key in first_line:
+                self.fail(
+                    key_node, f"duplicate key '{key}' (first given at line {first_line[key]})", key
+                )
+            first_line[key] = _line(key_node)
+            explicit.append((key, key_node, value_node))
+        seen = set(first_line)
+        result: list[tuple[str, Node, Node]] = []
+        for item in merged:  # merged keys come first, as in PyYAML; explicit keys win
+            if item[0] not in seen:
+                seen.add(item[0])
+                result.append(item)
+        return result + explicit
+
+    def strings(self, node: Node, what: str, key: str) -> list[tuple[str, Node]]:
+        """A list of strings (a single string counts as a one-item list), with their nodes."""
+        if _is_null(node):
+            return []
+        items = node.value if isinstance(node, SequenceNode) else [node]
+        result = []
+        for item in items:
+            if not isinstance(item, ScalarNode) or _is_null(item):
+                self.fail(item, f"{what} must be a list of strings, not {_shown(item)}", key)
+            result.append((item.value, item))
+        return result
+
+    def globs(self, node: Node, what: str, key: str) -> tuple[str, ...]:
+        import pathspec
+
+        result = []
+        for pattern, item in self.strings(node, what, key):
+            try:
+                pathspec.PathSpec.from_lines("gitwildmatch", [pattern])
+            except Exception as exc:
+                self.fail(item, f"invalid glob '{pattern}' in {what}: {exc}", key)
+            result.append(pattern)
+        return tuple(result)
+
+
+class _Loader:
+    def __init__(self, vault: Path):
+        self.vault = vault
+        self.drafts: dict[str, _Draft] = {}
+        self.exclude: list[str] = []
+        self.obsidian_excludes = True
+        self.stack: list[tuple[Path, str]] = []  # files being read, for cycles in `extends`
+
+    # files
+
+    def load(self, path: Path, shown: str) -> None:
+        try:
+            real = path.resolve()
+        except (OSError, RuntimeError):
+            real = path.absolute()
+        self.stack.append((real, shown))
+        try:
+            self._load(_File(path, shown))
+        finally:
+            self.stack.pop()
+
+    def _load(self, src: _File) -> None:
+        root = _compose(src.path, src.shown)
+        if root is None:
+            return  # an empty file is an empty configuration
+        if not isinstance(root, MappingNode):
+            src.fail(
+                root,
+                "the configuration must be a mapping with keys such as 'extends' and 'rules', "
+                f"not {_shown(root)}",
+            )
+        entries: dict[str, tuple[Node, Node]] = {}
+        for key, key_node, value_node in src.pairs(root):
+            if key not in CONFIG_KEYS:
+                hint = (
+                    _suggest(key, CONFIG_KEYS) or " (the keys are: " + ", ".join(CONFIG_KEYS) + ")"
+                )
+                src.fail(key_node, f"unknown key '{key}'{hint}", key)
+            entries[key] = (key_node, value_node)
+        if "extends" in entries:
+            self._extends(src, entries["extends"][1])
+        if "exclude" in entries:
+            self.exclude.extend(src.globs(entries["exclude"][1], "'exclude'", "exclude"))
+        if "obsidian_excludes" in entries:
+            value = entries["obsidian_excludes"][1]
+            if not (isinstance(value, ScalarNode) and value.tag == _BOOL):
+                src.fail(
+                    value,
+                    f"'obsidian_excludes' must be true or false, not {_shown(value)}",
+                    "obsidian_excludes",
+                )
+            self.obsidian_excludes = bool(_construct_scalar(value))
+        if "rules" in entries:
+            self._rules(src, entries["rules"][1])
+
+    def _extends(self, src: _File, node: Node) -> None:
+        for name, item in src.strings(node, "'extends'", "extends"):
+            if "/" in name or "\\" in name or name.endswith((".yaml", ".yml")):
+                path = src.path.parent / name
+                shown = _relative_shown(src.shown, name)
+                if not path.is_file():
+                    src.fail(item, f"pack file '{name}' does not exist (looked for {path})", name)
+            else:
+                found = builtin_pack_path(name)
+                if found is None:
+                    packs = list_packs()
+                    src.fail(
+                        item,
+                        f"unknown pack '{name}'{_suggest(name, packs)}; the built-in packs are: "
+                        + (", ".join(packs) or "(none found)"),
+                        name,
+                    )
+                path, shown = found, str(found)
+            try:
+                real = path.resolve()
+            except (OSError, RuntimeError):
+                real = path.absolute()
+            chain = [s for r, s in self.stack]
+            if any(r == real for r, _ in self.stack):
+                src.fail(item, "'extends' makes a cycle: " + " -> ".join([*chain, shown]), name)
+            self.load(path, shown)
+
+    # rules
+
+    def _rules(self, src: _File, node: Node) -> None:
+        if _is_null(node):
+            return
+        if not isinstance(node, MappingNode):
+            src.fail(
+                node,
+                f"'rules' must be a mapping of rule ids to settings, not {_shown(node)}",
+                "rules",
+            )
+        for rule_id, key_node, value_node in src.pairs(node):
+            self._rule_id(src, key_node)
+            if isinstance(value_node, MappingNode):
+                self._rule_mapping(src, rule_id, key_node, value_node)
+            elif isinstance(value_node, ScalarNode) and not _is_null(value_node):
+                draft = self.drafts.get(rule_id)
+                if draft is None:
+                    self._undefined(src, rule_id, key_node)
+                self._set_severity(src, draft, value_node, rule_id)
+            else:
+                src.fail(
+                    value_node,
+                    f"rule '{rule_id}' must be a severity (off, info, warning, error) or a "
+                    f"mapping of settings, not {_shown(value_node)}",
+                    rule_id,
+                )
+
+    def _rule_id(self, src: _File, key_node: Node) -> None:
+        if key_node.tag != _STR:
+            key = key_node.value if isinstance(key_node, ScalarNode) else None
+            src.fail(key_node, f"a rule id must be a string, not {_shown(key_node)}", key)
+        if not _RULE_ID.match(key_node.value):
+            src.fail(
+                key_node,
+                f"invalid rule id '{key_node.value}': use letters, digits, '-', '_', '.' and '/' "
+                "(no spaces or commas)",
+                key_node.value,
+            )
+
+    def _undefined(self, src: _File, rule_id: str, key_node: Node) -> NoReturn:
+        near = _suggest(rule_id, self.drafts)
+        if near:
+            message = f"unknown rule '{rule_id}'{near}; a new rule needs a 'check'"
+        else:
+            message = (
+                f"rule '{rule_id}' is not defined by a pack, so it needs a 'check' (one of: "
+                + ", ".join(sorted(REGISTRY))
+                + ")"
+            )
+        src.fail(key_node, message, rule_id)
+
+    def _set_severity(self, src: _File, draft: _Draft, node: Node, key: str) -> None:
+        rule = f"rule '{draft.id}'"
+        if not isinstance(node, ScalarNode) or _is_null(node):
+            src.fail(
+                node,
+                f"the severity of {rule} must be one of off, info, warning, error, "
+                f"not {_shown(node)}",
+                key,
+            )
+        severity = node.value.strip().lower()
+        if severity not in SEVERITY_NAMES:
+            src.fail(
+                node,
+                f"unknown severity '{node.value}' for {rule}{_suggest(severity, SEVERITY_NAMES)}; "
+                "use off, info, warning or error",
+                key,
+            )
+        draft.severity = severity
+        if severity != "off":
+            draft.enabled_severity = severity
+
+    def _rule_mapping(self, src: _File, rule_id: str, key_node: Node, node: MappingNode) -> None:
+        entries = src.pairs(node)
+        given = {key: (k, v) for key, k, v in entries}
+        existing = self.drafts.get(rule_id)
+        if "check" in given:
+            _check_key, check_node = given["check"]
+            if not isinstance(check_node, ScalarNode) or _is_null(check_node):
+                src.fail(
+                    check_node,
+                    f"'check' of rule '{rule_id}' must be a check name, not {_shown(check_node)}",
+                    "check",
+                )
+            name = check_node.value
+            check_cls = REGISTRY.get(name)
+            if check_cls is None:
+                near = _suggest(name, REGISTRY)
+                listing = "" if near else " (one of: " + ", ".join(sorted(REGISTRY)) + ")"
+                src.fail(
+                    check_node,
+                    f"unknown check '{name}' for rule '{rule_id}'{near}{listing}",
+                    "check",
+                )
+            if existing is not None and existing.check == name:
+                draft = existing
+            else:
+                draft = _Draft(rule_id, name, check_cls, (src.shown, _line(key_node)))
+        elif existing is not None:
+            draft = existing
+        else:
+            self._undefined(src, rule_id, key_node)
+
+        option_types = _option_types(draft.check_cls.Options)
+        rule = f"rule '{rule_id}'"
+        for key, k_node, v_node in entries:
+            if key == "check":
+                continue
+            if key == "severity":
+                self._set_severity(src, draft, v_node, "severity")
+            elif key == "where":
+                draft.where = self._where(src, rule_id, v_node)
+            elif key in ("message", "description"):
+                text = None
+                if not _is_null(v_node):
+                    if not isinstance(v_node, ScalarNode):
+                        src.fail(
+                            v_node, f"'{key}' of {rule} must be a string, not {_shown(v_node)}", key
+                        )
+                    text = v_node.value
+                if key == "message" and text is not None:
+                    self._check_template(src, rule_id, v_node, text)
+                setattr(draft, key, text)
+            elif key in option_types:
+                tp = option_types[key]
+                try:
+                    draft.options[key] = _convert(v_node, tp)
+                except _Mismatch as exc:
+                    src.fail(
+                        exc.node,
+                        f"option '{key}' of {rule} must be {_describe(tp)}, "
+                        f"not {_shown(exc.node)}{_suggest_choice(exc.node, tp)}",
+                        key,
+                    )
+                draft.marks[key] = (src.shown, _line(k_node))
+            else:
+                near = _suggest(key, [*option_types, *RESERVED_RULE_KEYS])
+                if near:
+                    hint = near
+                elif option_types:
+                    hint = f" (the options of check '{draft.check}': {', '.join(option_types)})"
+                else:
+                    hint = f" (check '{draft.check}' has no options)"
+                src.fail(k_node, f"unknown option '{key}' for {rule}{hint}", key)
+        self.drafts[rule_id] = draft
+
+    def _check_template(self, src: _File, rule_id: str, node: Node, text: str) -> None:
+        try:
+            text.format(message="")
+        except Exception:
+            src.fail(
+                node,
+                f"'message' of rule '{rule_id}' is not a valid template: write {{message}} for "
+                "the check's own message, and {{ and }} for literal braces",
+                "message",
+            )
+
+    def _where(self, src: _File, rule_id: str, node: Node) -> Where:
+        if _is_null(node):
+            return EVERYWHERE
+        if not isinstance(node, MappingNode):
+            src.fail(
+                node,
+                f"'where' of rule '{rule_id}' must be a mapping (keys: {', '.join(WHERE_KEYS)}), "
+                f"not {_shown(node)}",
+                "where",
+            )
+        values: dict[str, Any] = {}
+        for key, k_node, v_node in src.pairs(node):
+            what = f"'where: {key}' of rule '{rule_id}'"
+            if key in ("paths", "exclude"):
+                values[key] = src.globs(v_node, what, key)
+            elif key == "tags":
+                values[key] = tuple(t for t, _ in src.strings(v_node, what, key))
+            elif key == "frontmatter":
+                values[key] = self._where_frontmatter(src, what, v_node)
+            else:
+                hint = _suggest(key, WHERE_KEYS) or " (its keys: " + ", ".join(WHERE_KEYS) + ")"
+                src.fail(k_node, f"unknown key '{key}' in 'where' of rule '{rule_id}'{hint}", key)
+        return Where(**values)
+
+    def _where_frontmatter(
+        self, src: _File, what: str, node: Node
+    ) -> tuple[tuple[str, tuple[Any, ...]], ...]:
+        if _is_null(node):
+            return ()
+        if not isinstance(node, MappingNode):
+            src.fail(
+                node,
+                f"{what} must be a mapping of property names to a value or a list of values, "
+                f"not {_shown(node)}",
+                "frontmatter",
+            )
+        result = []
+        for key, _k_node, v_node in src.pairs(node):
+            items = v_node.value if isinstance(v_node, SequenceNode) else [v_node]
+            for item in items:
+                if not isinstance(item, ScalarNode):
+                    src.fail(
+                        item,
+                        f"the value of '{key}' in {what} must be a value or a list of values, "
+                        f"not {_shown(item)}",
+                        key,
+                    )
+            # built the way notes' frontmatter is, so `draft: true` matches `draft: yes`
+            result.append((key, tuple(_construct_scalar(item) for item in items)))
+        return tuple(result)
+
+    # the end
+
+    def finish(self, source: str | None) -> Config:
+        rules = []
+        for draft in self.drafts.values():
+            rules.append(self._rule(draft))
+        return Config(
+            rules=tuple(rules),
+            exclude=tuple(self.exclude),
+            obsidian_excludes=self.obsidian_excludes,
+            source=source,
+            enabled_severities=tuple(
+                (d.id, d.enabled_severity) for d in self.drafts.values() if d.severity == "off"
+            ),
+        )
+
+    def _rule(self, draft: _Draft) -> Rule:
+        file, line = draft.origin
+        options_cls = draft.check_cls.Options
+        missing = [name for name in _required_options(options_cls) if name not in draft.options]
+        if missing:
+            raise ConfigError(
+                file,
+                line,
+                f"rule '{draft.id}' (check '{draft.check}') needs option '{missing[0]}'",
+                missing[0],
+            )
+        try:
+            options = options_cls(**draft.options)
+        except Exception as exc:
+            raise ConfigError(
+                file, line, f"invalid options for rule '{draft.id}': {exc}", draft.id
+            ) from None
+        try:
+            problems = list(draft.check_cls().validate_options(options, self.vault))
+        except Exception as exc:  # a check's own bug must not become a traceback here
+            raise ConfigError(
+                file,
+                line,
+                f"check '{draft.check}' failed to validate the options of rule '{draft.id}': "
+                f"{type(exc).__name__}: {exc}",
+                draft.id,
+            ) from None
+        if problems:
+            name, message = problems[0]
+            place = draft.marks.get(name, draft.origin)
+            raise ConfigError(
+                place[0], place[1], f"option '{name}' of rule '{draft.id}': {message}", name
+            )
+        return Rule(
+            id=draft.id,
+            check=draft.check,
+            severity=draft.severity,
+            options=options,
+            where=draft.where,
+            message=draft.message,
+            description=draft.description,
+            origin=f"{file}:{line}",
+        )
+
+
+def load_config(path: Path | None, vault: Path) -> Config:
+    """The configuration in ``path``, or the built-in ``recommended`` pack alone when None.
+
+    Raises :class:`ConfigError` (and nothing else) for any problem with the file or its packs.
+    """
+    loader = _Loader(vault)
+    if path is None:
+        pack = builtin_pack_path("recommended")
+        if pack is None:
+            raise ConfigError(
+                "recommended", None, "the built-in pack is missing: vaultlint is not installed"
+            )
+        loader.load(pack, str(pack))
+        return loader.finish(None)
+    loader.load(Path(path), str(path))
+    return loader.finish(str(path))
+
+
+def select_rules(config: Config, select: Sequence[str], ignore: Sequence[str]) -> Config:
+    """Apply ``--select`` and ``--ignore`` (rule ids, comma lists already split).
+
+    With a non-empty ``select``, the listed rules are on and every other rule is off; a listed
+    rule that was off gets the severity its definitions gave it before (``warning`` if none).
+    ``ignore`` is applied afterwards and turns its rules off. An unknown id is a ConfigError.
+    """
+    known = [rule.id for rule in config.rules]
+
+    def ids(option: str, values: Sequence[str]) -> set[str]:
+        wanted = {v.strip() for v in values if v.strip()}
+        for rule_id in sorted(wanted):
+            if rule_id not in known:
+                raise ConfigError(
+                    option, None, f"unknown rule '{rule_id}'{_suggest(rule_id, known)}", rule_id
+                )
+        return wanted
+
+    selected = ids("--select", select)
+    ignored = ids("--ignore", ignore)
+    enabled = dict(config.enabled_severities)
+    rules = []
+    for rule in config.rules:
+        severity = rule.severity
+        if selected:
+            if rule.id not in selected:
+                severity = "off"
+            elif severity == "off":
+                severity = enabled.get(rule.id, DEFAULT_SEVERITY)
+        if rule.id in ignored:
+            severity = "off"
+        if rule.severity != "off":
+            enabled[rule.id] = rule.severity
+        rules.append(dataclasses.replace(rule, severity=severity))
+    return dataclasses.replace(
+        config,
+        rules=tuple(rules),
+        enabled_severities=tuple(
+            (rule.id, enabled.get(rule.id, DEFAULT_SEVERITY))
+            for rule in rules
+            if rule.severity == "off"
+        ),
+    )

@@ -1,0 +1,195 @@
+"""Which files make up a vault, which of them are notes, and which notes are linted.
+
+A vault is a folder as Obsidian opens it: hidden files and folders (a name starting with ``.``)
+are not part of it, and neither are symbolic links that point back into the vault or to one of
+its parents (Obsidian ignores those; following them would also loop). Every other file is a
+link target; files ending in ``.md`` are notes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vaultlint.rules import glob_match
+
+CONFIG_NAMES = (".vaultlint.yaml", ".vaultlint.yml")
+
+
+def is_note_name(name: str) -> bool:
+    return name.lower().endswith(".md") and len(name) > 3
+
+
+@dataclass
+class VaultFiles:
+    """The files of a vault (vault-relative POSIX paths) and what was left out, with reasons."""
+
+    root: Path
+    notes: list[str] = field(default_factory=list)
+    others: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
+
+
+def find_vault_root(paths: Sequence[str], vault: str | None, cwd: Path) -> Path:
+    """The vault root, as CONTRACT.md says: ``--vault``, else the nearest folder above the first
+    PATH (or the current directory) holding ``.vaultlint.yaml`` or ``.obsidian/``, else the first
+    PATH when it is a folder, else the current directory."""
+    if vault is not None:
+        return (cwd / vault).resolve()
+    start = (cwd / paths[0]).resolve() if paths else cwd.resolve()
+    probe = start if start.is_dir() else start.parent
+    for folder in (probe, *probe.parents):
+        if (folder / ".obsidian").is_dir() or any((folder / n).is_file() for n in CONFIG_NAMES):
+            return folder
+    if paths and start.is_dir():
+        return start
+    return cwd.resolve()
+
+
+def walk_vault(root: Path) -> VaultFiles:
+    """Every non-hidden file below ``root``; symlinked folders are followed only out of the
+    vault, once each, so that loops and links back into the vault are never walked twice."""
+    out = VaultFiles(root)
+    root_real = os.path.realpath(root)
+    seen_dirs = {root_real}
+    stack: list[tuple[str, str]] = [(str(root), "")]
+    while stack:
+        folder, rel = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            out.skipped.append((rel or ".", f"cannot list folder: {exc.strerror or exc}"))
+            continue
+        subdirs = []
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            path = f"{rel}/{name}" if rel else name
+            try:
+                is_link = entry.is_symlink()
+                is_dir = entry.is_dir()  # follows symlinks
+                is_file = entry.is_file()
+            except OSError as exc:
+                out.skipped.append((path, f"cannot read: {exc.strerror or exc}"))
+                continue
+            if is_dir:
+                if is_link:
+                    real = os.path.realpath(entry.path)
+                    inside = real == root_real or real.startswith(root_real + os.sep)
+                    parent = root_real.startswith(real + os.sep)
+                    if inside or parent or real in seen_dirs:
+                        out.skipped.append((path, "symbolic link into the vault or a loop"))
+                        continue
+                    seen_dirs.add(real)
+                subdirs.append((entry.path, path))
+            elif is_file:
+                (out.notes if is_note_name(name) else out.others).append(path)
+            elif is_link:
+                out.skipped.append((path, "dangling symbolic link"))
+        stack.extend(reversed(subdirs))
+    out.notes.sort()
+    out.others.sort()
+    return out
+
+
+@dataclass(frozen=True)
+class ObsidianExcludes:
+    """What Obsidian's own settings keep out of the vault's content."""
+
+    templates: tuple[str, ...] = ()  # template folders (core Templates and Templater)
+    filters: tuple[str, ...] = ()  # "Excluded files" (userIgnoreFilters)
+
+    def reason(self, path: str) -> str | None:
+        for folder in self.templates:
+            if path.startswith(folder + "/"):
+                return f"in the templates folder '{folder}'"
+        for flt in self.filters:
+            if len(flt) > 2 and flt.startswith("/") and flt.endswith("/"):
+                try:
+                    if re.search(flt[1:-1], path):
+                        return f"matches the excluded-files pattern {flt}"
+                except re.error:
+                    continue
+            else:
+                prefix = flt.strip("/")
+                if prefix and (path == prefix or path.startswith(prefix + "/")):
+                    return f"in excluded files ('{flt}')"
+        return None
+
+
+def _read_json(path: Path) -> dict | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def obsidian_excludes(root: Path) -> ObsidianExcludes:
+    """Read ``.obsidian/templates.json``, Templater's settings and ``app.json``."""
+    config = root / ".obsidian"
+    templates: list[str] = []
+    for path, key in (
+        (config / "templates.json", "folder"),
+        (config / "plugins" / "templater-obsidian" / "data.json", "templates_folder"),
+    ):
+        data = _read_json(path)
+        if data and isinstance(data.get(key), str) and data[key].strip("/ "):
+            templates.append(data[key].strip("/ "))
+    app = _read_json(config / "app.json") or {}
+    filters = app.get("userIgnoreFilters") or []
+    if not isinstance(filters, list):
+        filters = []
+    return ObsidianExcludes(
+        tuple(dict.fromkeys(templates)), tuple(f for f in filters if isinstance(f, str) and f)
+    )
+
+
+def excluded_reason(
+    path: str, exclude: tuple[str, ...], obsidian: ObsidianExcludes | None
+) -> str | None:
+    """Why a note is not linted, or None when it is."""
+    if exclude and glob_match(exclude, path):
+        return "excluded by the configuration"
+    if obsidian is not None:
+        return obsidian.reason(path)
+    return None
+
+
+def select_targets(
+    paths: Iterable[str], root: Path, cwd: Path, notes: Sequence[str]
+) -> tuple[list[str], list[str]]:
+    """The notes named by command-line PATHs, and warnings for PATHs that are skipped."""
+    note_set = set(notes)
+    chosen: list[str] = []
+    warnings: list[str] = []
+    for raw in paths:
+        full = Path(os.path.abspath(cwd / raw))
+        try:
+            rel = full.relative_to(root).as_posix()
+        except ValueError:
+            try:
+                rel = full.resolve().relative_to(root.resolve()).as_posix()
+            except (ValueError, OSError):
+                warnings.append(f"{raw}: skipped, not inside the vault {root}")
+                continue
+        if rel == ".":
+            chosen.extend(notes)
+            continue
+        if full.is_dir():
+            prefix = rel + "/"
+            chosen.extend(n for n in notes if n.startswith(prefix))
+        elif rel in note_set:
+            chosen.append(rel)
+        elif not full.exists():
+            warnings.append(f"{raw}: skipped, no such file")
+        elif not is_note_name(full.name):
+            warnings.append(f"{raw}: skipped, not a note (only .md files are linted)")
+        else:
+            warnings.append(f"{raw}: skipped, hidden or not part of the vault")
+    return list(dict.fromkeys(chosen)), warnings

@@ -1,0 +1,151 @@
+"""The vault index: everything that needs the whole vault (SPEC.md §6 and §7).
+
+Built once from the parsed notes and the list of the vault's other files, it resolves link text
+to a file the way Obsidian does, looks up headings and block ids in a target note, and knows how
+each tag is spelled across the vault.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping
+
+from vaultlint.model import Link, Note
+
+# Characters Obsidian's stripHeading ignores when it matches a heading link (SPEC R-S2).
+_HEADING_STRIP = re.compile(r"[!\"#$%&()*+,.:;<=>?@^`{|}~/\[\]\\]")
+_SPACES = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """Case- and normalisation-insensitive key of a path or name."""
+    return unicodedata.normalize("NFC", text).lower()
+
+
+def normalize_heading(text: str) -> str:
+    """A heading or heading link as Obsidian compares them: no special characters, one space."""
+    return _SPACES.sub(" ", _HEADING_STRIP.sub(" ", text)).strip().lower()
+
+
+class VaultIndex:
+    """Link resolution and vault-wide lookups.
+
+    ``notes`` maps vault paths to parsed notes (every note of the vault, also those not being
+    reported on); ``files`` lists every other file of the vault (attachments, canvases…).
+    """
+
+    def __init__(
+        self,
+        notes: Mapping[str, Note],
+        files: Iterable[str] = (),
+        *,
+        tag_notes: Iterable[Note] | None = None,
+    ) -> None:
+        self.notes = notes
+        # the notes whose tags count when deciding a tag's usual spelling (not templates)
+        self._tag_notes = list(notes.values()) if tag_notes is None else list(tag_notes)
+        self._by_path: dict[str, str] = {}
+        self._by_name: dict[str, list[str]] = {}
+        for path in (*notes, *files):
+            key = fold(path)
+            self._by_path.setdefault(key, path)
+            self._by_name.setdefault(key.rsplit("/", 1)[-1], []).append(path)
+        self._tag_spellings: dict[str, Counter[str]] | None = None
+        self._heading_keys: dict[str, list[tuple[int, str]]] = {}
+
+    # -- files ------------------------------------------------------------------------------
+    def has_file(self, path: str) -> bool:
+        return fold(path) in self._by_path
+
+    def resolve(self, linkpath: str, source: str) -> str | None:
+        """The vault path ``linkpath`` resolves to from note ``source``, or None (SPEC R-R)."""
+        if linkpath == "":
+            return source
+        if linkpath.startswith(("./", "../")):
+            joined = posixpath.normpath(posixpath.join(posixpath.dirname(source), linkpath))
+            if joined.startswith("../"):
+                return None
+            for cand in (joined, joined + ".md"):
+                hit = self._by_path.get(fold(cand))
+                if hit is not None:
+                    return hit
+            return None
+        path = linkpath.lstrip("/")
+        key = fold(path)
+        for cand in (key, key + ".md"):
+            hit = self._by_path.get(cand)
+            if hit is not None:
+                return hit
+        name = key.rsplit("/", 1)[-1]
+        cands = [*self._by_name.get(name, ()), *self._by_name.get(name + ".md", ())]
+        if "/" in key:
+            suffixes = ("/" + key, "/" + key + ".md")
+            cands = [c for c in cands if fold(c).endswith(suffixes)]
+        if not cands:
+            return None
+        if len(cands) == 1:
+            return cands[0]
+        folder = posixpath.dirname(source)
+        same = [c for c in cands if posixpath.dirname(c) == folder]
+        if same:
+            return min(same, key=lambda c: (len(c), c))
+        return min(cands, key=lambda c: (len(c), c))
+
+    def resolve_link(self, link: Link, source: str) -> str | None:
+        return self.resolve(link.target, source)
+
+    # -- subpaths ---------------------------------------------------------------------------
+    def has_subpath(self, note: Note, subpath: str) -> bool:
+        """Whether ``#Heading#Sub`` or ``#^block`` exists in ``note`` (SPEC R-S1..R-S4)."""
+        parts = [p for p in subpath.split("#") if p.strip()]
+        if not parts:
+            return True
+        if parts[0].startswith("^"):
+            wanted = parts[0][1:].strip().lower()
+            return any(b.id.lower() == wanted for b in note.blocks)
+        headings = self._heading_keys.get(note.path)
+        if headings is None:
+            headings = [(h.level, normalize_heading(h.text)) for h in note.headings]
+            self._heading_keys[note.path] = headings
+        keys = [normalize_heading(p) for p in parts]
+        return _chain_exists(headings, keys, 0, len(headings), 0, 0)
+
+    # -- tags -------------------------------------------------------------------------------
+    def tag_spellings(self, key: str) -> Counter[str]:
+        """How many notes spell the tag ``key`` (lower-case) each way."""
+        if self._tag_spellings is None:
+            spellings: dict[str, Counter[str]] = {}
+            for note in self._tag_notes:
+                for name in {t.name for t in note.tags}:
+                    spellings.setdefault(name.lower(), Counter())[name] += 1
+            self._tag_spellings = spellings
+        return self._tag_spellings.get(key, Counter())
+
+    def preferred_spelling(self, key: str) -> tuple[str, int] | None:
+        """The spelling most notes use; on a tie the all-lower-case spelling, else the spelling
+        that sorts first (so the answer never depends on the order notes were read)."""
+        counts = self.tag_spellings(key)
+        if not counts:
+            return None
+        return min(counts.items(), key=lambda kv: (-kv[1], kv[0] != key, kv[0]))
+
+
+def _chain_exists(
+    headings: list[tuple[int, str]], keys: list[str], lo: int, hi: int, k: int, parent: int
+) -> bool:
+    """Whether keys[k:] can be found as successively deeper headings within headings[lo:hi]."""
+    for i in range(lo, hi):
+        level, text = headings[i]
+        if level <= parent or text != keys[k]:
+            continue
+        if k + 1 == len(keys):
+            return True
+        end = i + 1
+        while end < hi and headings[end][0] > level:
+            end += 1
+        if _chain_exists(headings, keys, i + 1, end, k + 1, level):
+            return True
+    return False

@@ -1,0 +1,206 @@
+"""Plain, frozen data that the parser produces and the checks read.
+
+Every element carries a :class:`Span` of character offsets into the note's full text (frontmatter
+included), so nothing ever needs shifting by hand. Lines and columns are computed once, when a
+diagnostic is reported, from the note's line-offset table.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+LinkKind = Literal["wiki", "embed", "md", "mdembed", "fm"]
+TagOrigin = Literal["body", "frontmatter"]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """Half-open range ``[start, end)`` of character offsets into a note's text."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """An ATX or setext heading. ``text`` is what Obsidian stores (`heading` in its cache)."""
+
+    level: int
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A wiki-link, embed, internal Markdown link or frontmatter link.
+
+    ``target`` is the path part (trimmed, URL-decoded for Markdown links; ``""`` for a link to
+    the note itself), ``subpath`` the part from the first ``#`` (``"#A#B"``, ``"#^id"`` or ``""``),
+    ``display`` the text after ``|`` (or a Markdown link's text), ``original`` the source text.
+    ``key`` is the frontmatter key (``links.0``) for frontmatter links.
+    """
+
+    kind: LinkKind
+    target: str
+    subpath: str
+    display: str | None
+    original: str
+    span: Span
+    key: str | None = None
+
+    @property
+    def is_embed(self) -> bool:
+        return self.kind in ("embed", "mdembed")
+
+    @property
+    def linktext(self) -> str:
+        """Obsidian's ``link`` field: path and subpath together."""
+        return self.target + self.subpath
+
+    @property
+    def display_text(self) -> str:
+        """Obsidian's ``displayText``: the alias, else ``path > sub > sub``."""
+        if self.display is not None:
+            return self.display
+        parts = [self.target] if self.target else []
+        parts += [p for p in self.subpath.split("#") if p]
+        return " > ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """A tag. ``name`` is the tag without ``#`` as written; compare with :attr:`key`."""
+
+    name: str
+    span: Span
+    origin: TagOrigin = "body"
+
+    @property
+    def key(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A block id (``^id``); ``span`` covers the block it names."""
+
+    id: str
+    span: Span
+    id_span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A top-level block as Obsidian lists it in ``sections`` (type and span)."""
+
+    type: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A top-level frontmatter property, with its source text kept.
+
+    ``value`` is the value as Obsidian sees it (dates stay strings), ``source`` the value's text
+    exactly as written (quotes included), ``key_span`` / ``value_span`` point into the note.
+    """
+
+    key: str
+    value: Any
+    source: str
+    key_span: Span
+    value_span: Span
+    items: tuple[FieldItem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FieldItem:
+    """One scalar inside a list value (``tags: [a, b]``), with its source text and span."""
+
+    value: Any
+    source: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong with the note itself (unreadable, bad YAML, garbled text).
+
+    ``code`` names the rule family that reports it (``invalid-frontmatter``, ``encoding``…).
+    """
+
+    code: str
+    message: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """A ``vaultlint-disable…`` comment: ``rules`` empty means every rule.
+
+    ``kind`` is ``next-line``, ``disable`` or ``enable``; ``line`` is the 0-based line it sits on.
+    """
+
+    kind: str
+    rules: tuple[str, ...]
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """One parsed note. Built once by :func:`vaultlint.parse.parse_note`; never mutated."""
+
+    path: str
+    text: str
+    line_starts: tuple[int, ...]
+    frontmatter: dict[str, Any] | None
+    frontmatter_span: Span | None
+    fields: tuple[Field, ...]
+    headings: tuple[Heading, ...]
+    links: tuple[Link, ...]
+    tags: tuple[Tag, ...]
+    blocks: tuple[Block, ...]
+    sections: tuple[Section, ...]
+    problems: tuple[Problem, ...]
+    suppressions: tuple[Suppression, ...] = ()
+    body_start: int = 0
+    meta: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def name(self) -> str:
+        """File name without the ``.md`` extension."""
+        base = self.path.rsplit("/", 1)[-1]
+        return base[:-3] if base.lower().endswith(".md") else base
+
+    @property
+    def folder(self) -> str:
+        return self.path.rsplit("/", 1)[0] if "/" in self.path else ""
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """0-based (line, column) of a character offset."""
+        line = bisect.bisect_right(self.line_starts, offset) - 1
+        return line, offset - self.line_starts[line]
+
+    def field(self, key: str) -> Field | None:
+        for f in self.fields:
+            if f.key == key:
+                return f
+        return None
+
+    @property
+    def tag_keys(self) -> frozenset[str]:
+        return frozenset(t.key for t in self.tags)
+
+
+def line_starts_of(text: str) -> tuple[int, ...]:
+    """Offsets at which each line starts; ``\\r\\n``, ``\\r`` and ``\\n`` all end a line."""
+    if "\r" not in text:
+        return (0, *(m.end() for m in _LF.finditer(text)))
+    return (0, *(m.end() for m in _EOL.finditer(text)))
+
+
+_LF = re.compile(r"\n")
+_EOL = re.compile(r"\r\n?|\n")

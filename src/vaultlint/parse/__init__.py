@@ -1,0 +1,129 @@
+"""Parsing one note, the way Obsidian reads it.
+
+:func:`parse_note` turns a note's bytes into a frozen :class:`~vaultlint.model.Note`. It never
+raises on content: undecodable bytes, broken YAML and the like become ``Note.problems``. Parsing
+never looks at another note, so results can be cached by content and computed in parallel.
+"""
+
+from __future__ import annotations
+
+import re
+
+from vaultlint.model import Note, Problem, Span, Suppression, line_starts_of
+from vaultlint.parse.frontmatter import parse_frontmatter
+from vaultlint.parse.markdown import BlockScan, scan_blocks
+from vaultlint.parse.obsidian import scan_inline
+
+#: bump when parsing changes what a note yields: cached parses of older versions are dropped
+PARSER_VERSION = 1
+
+_SUPPRESS = re.compile(
+    r"(?:%%|<!--)[ \t]*vaultlint-(disable-next-line|disable|enable)\b([^\n\r%>]*?)[ \t]*(?:%%|-->)"
+)
+
+
+def decode(data: bytes) -> tuple[str, Problem | None]:
+    """Text of a note's bytes: UTF-8 (a BOM is dropped), else a lossless stand-in plus a problem."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        text = data.decode("utf-8", errors="replace")
+        at = len(data[: exc.start].decode("utf-8", errors="replace"))
+        byte = data[exc.start]
+        return text, Problem(
+            "encoding",
+            f"note is not valid UTF-8 (byte 0x{byte:02x} at byte offset {exc.start}); "
+            "it was probably saved as Latin-1 or Windows-1252",
+            Span(at, at + 1),
+        )
+
+
+def parse_note(path: str, data: bytes | str) -> Note:
+    """Parse a note. ``path`` is vault-relative with ``/``; ``data`` its bytes (or text)."""
+    problems: list[Problem] = []
+    if isinstance(data, bytes):
+        text, problem = decode(data)
+        if problem is not None:
+            problems.append(problem)
+    else:
+        text = data[1:] if data.startswith("\ufeff") else data
+    return parse_text(path, text, problems)
+
+
+def parse_text(path: str, text: str, problems: list[Problem] | None = None, *, use_mistune: bool = True) -> Note:
+    """Parse decoded text (see :func:`parse_note`)."""
+    problems = list(problems or ())
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    line_starts = line_starts_of(text)
+    fm = parse_frontmatter(text)
+    problems.extend(fm.problems)
+    scan = scan_blocks(text, fm.body_start, line_starts)
+    if scan.hard and use_mistune:
+        scan = _rescan_with_mistune(text, fm.body_start, line_starts, scan)
+    links, tags = scan_inline(text, scan.ranges)
+    sections = list(scan.sections)
+    if fm.span is not None:
+        from vaultlint.model import Section
+
+        sections.insert(0, Section("yaml", fm.span))
+    return Note(
+        path=path,
+        text=text,
+        line_starts=line_starts,
+        frontmatter=fm.data,
+        frontmatter_span=fm.span,
+        fields=fm.fields,
+        headings=tuple(scan.headings),
+        links=(*fm.links, *links),
+        tags=(*fm.tags, *tags),
+        blocks=tuple(scan.blocks),
+        sections=tuple(sections),
+        problems=tuple(problems),
+        suppressions=tuple(_suppressions(text, line_starts)),
+        body_start=fm.body_start,
+    )
+
+
+def _rescan_with_mistune(
+    text: str, body_start: int, line_starts: tuple[int, ...], scan: BlockScan
+) -> BlockScan:
+    """Let mistune decide which lines are code or HTML, for notes the line scanner cannot."""
+    from vaultlint.parse import mistune_blocks
+
+    first_line = 0
+    while first_line < len(line_starts) and line_starts[first_line] < body_start:
+        first_line += 1
+    body = text[body_start:]
+    comments = [s.span for s in scan.sections if s.type == "comment"]
+    if comments:
+        # mistune does not know ``%%`` comments: blank them (keeping line breaks) so that a
+        # fence or HTML inside a comment cannot change what mistune decides around it
+        parts, pos = [], body_start
+        for span in comments:
+            parts.append(text[pos : span.start])
+            parts.append(re.sub(r"[^\r\n]", "", text[span.start : span.end]))
+            pos = span.end
+        parts.append(text[pos:])
+        body = "".join(parts)
+    try:
+        opaque = mistune_blocks.opaque_lines(body)
+    except mistune_blocks.MistuneUnavailable:
+        return scan
+    shifted = frozenset(line + first_line for line in opaque)
+    return scan_blocks(text, body_start, line_starts, opaque=shifted)
+
+
+def _suppressions(text: str, line_starts: tuple[int, ...]) -> list[Suppression]:
+    if "vaultlint-" not in text:
+        return []
+    import bisect
+
+    found = []
+    for m in _SUPPRESS.finditer(text):
+        rules = tuple(r.strip() for r in m.group(2).replace(",", " ").split() if r.strip())
+        line = bisect.bisect_right(line_starts, m.start()) - 1
+        found.append(Suppression(m.group(1), rules, line))
+    return found

@@ -1,0 +1,560 @@
+"""Frontmatter: find the block, read its YAML the way Obsidian shows it, keep every position.
+
+Obsidian's rules (SPEC.md R-P1..R-P8, R-T9), as implemented here:
+
+* The block exists only when the note starts with a ``---`` line and a later line is ``---``.
+  Both lines must be exactly three dashes followed by the line ending (or the end of the text):
+  this is Obsidian 1.13's ``getFrontMatterInfo`` (``/^---(\\r?\\n)/``, closer ``/---(\\r?\\n|$)/``
+  preceded by a newline), so ``--- `` with a trailing space opens or closes nothing. A lone
+  ``\\r`` line ending is accepted too. An unclosed block is no block: the whole note is body.
+* The YAML is read as YAML 1.2 core schema, like the ``yaml`` library Obsidian bundles: dates
+  stay strings exactly as written, ``yes``/``no``/``on``/``off`` and ``12:30`` are strings,
+  ``true``/``false`` booleans, ``42``/``0x1f``/``0o17`` integers, ``1.5``/``1e3``/``.inf``
+  floats, ``~``/``null``/empty null. Unknown tags (``!!python/...``, ``!foo``) are never
+  executed: the value is read as if the tag were absent. Merge keys (``<<``) are ordinary keys.
+* Values are built from libyaml's event stream (PyYAML's C parser when present), iteratively:
+  no recursion, so deep nesting cannot overflow the C stack (PyYAML's C *composer* does), and
+  aliases keep the position of the ``*alias`` itself. Aliases are shared, not copied; a document
+  whose expansion exceeds :data:`MAX_NODES` nodes (an alias bomb) or that nests deeper than
+  :data:`MAX_DEPTH` is reported as invalid.
+* Mapping keys become strings as in JavaScript (``1`` → ``"1"``, ``true`` → ``"true"``, null →
+  ``""``); a key that is itself a list or mapping (``created: {{date}}``) becomes its source text.
+* A duplicated key: the last value wins (as in JavaScript) and a ``duplicate-key`` problem points
+  at the later key. ``fields`` keeps every occurrence, in source order.
+
+All offsets are character offsets into the note's text (libyaml's ``mark.index`` counts
+characters when it is given a ``str``; only its reader errors count bytes, and are converted).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+
+from vaultlint.model import Field, FieldItem, Link, Problem, Span, Tag
+from vaultlint.parse.linktext import is_valid_tag_name, split_linktext
+
+try:  # libyaml: ~20x faster than the pure-Python parser
+    from yaml._yaml import CParser as _Parser
+
+    _PARSER_COUNTS_BYTES = True  # only for ReaderError.position; marks count characters
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    _Parser = yaml.SafeLoader
+    _PARSER_COUNTS_BYTES = False
+
+__all__ = ["MAX_DEPTH", "MAX_NODES", "FrontmatterResult", "parse_frontmatter"]
+
+#: more nodes than this, counting every alias expansion, and the block is rejected (alias bombs)
+MAX_NODES = 100_000
+#: deeper nesting than this is rejected (no real frontmatter nests more than a few levels)
+MAX_DEPTH = 100
+
+INVALID = "invalid-frontmatter"
+DUPLICATE = "duplicate-key"
+
+
+@dataclass(frozen=True, slots=True)
+class FrontmatterResult:
+    """What a note's frontmatter holds, with positions.
+
+    ``span`` runs from offset 0 to the end of the closing ``---`` (None: no frontmatter);
+    ``body_start`` is the offset after the closing line's line ending (0 without frontmatter).
+    ``data`` is the mapping as Obsidian shows it (``cachedMetadata.frontmatter``): None when
+    there is no frontmatter or it is invalid, ``{}`` when it is empty. ``fields`` has one entry
+    per top-level key in source order (duplicates included); ``tags`` the valid ``tags``
+    property entries (R-T9); ``links`` the property values that are a wiki-link (R-P6), with
+    Obsidian's dotted key (``related``, ``links.0``, ``parent.child``).
+    """
+
+    span: Span | None
+    body_start: int
+    data: dict[str, Any] | None
+    fields: tuple[Field, ...] = ()
+    tags: tuple[Tag, ...] = ()
+    links: tuple[Link, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+
+_NO_FRONTMATTER = FrontmatterResult(None, 0, None)
+
+_OPEN = re.compile(r"---(?:\r\n|\r|\n)")
+_CLOSE = re.compile(r"(?<=[\n\r])---(?:\r\n|\r|\n|\Z)")
+
+
+def parse_frontmatter(text: str) -> FrontmatterResult:
+    """Split off and read the frontmatter of a note's text (a BOM already removed). Never raises."""
+    opening = _OPEN.match(text)
+    if opening is None:
+        return _NO_FRONTMATTER
+    base = opening.end()
+    closing = _CLOSE.search(text, base)
+    if closing is None:
+        return _NO_FRONTMATTER
+    to = closing.start()
+    span = Span(0, to + 3)
+    body_start = closing.end()
+    source = text[base:to]
+    if not source or source.isspace():
+        return FrontmatterResult(span, body_start, {})
+    try:
+        built = _Builder(source).run()
+    except _Invalid as exc:
+        problem = Problem(INVALID, exc.message, _point(text, base + exc.index, to + 3))
+        return FrontmatterResult(span, body_start, None, problems=(problem,))
+    except Exception as exc:  # the parser must never crash a run
+        try:
+            message, index = _describe(exc, source), _error_index(exc, source)
+        except Exception:  # an exception we did not foresee
+            message, index = f"invalid YAML: {type(exc).__name__}", 0
+        problem = Problem(INVALID, message, _point(text, base + index, to + 3))
+        return FrontmatterResult(span, body_start, None, problems=(problem,))
+    return built.result(text, base, span, body_start)
+
+
+# ---------------------------------------------------------------------------------------------
+# Scalars: YAML 1.2 core schema
+
+
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_SPECIAL_FLOATS = {
+    f"{sign}.{word}": value
+    for word in ("inf", "Inf", "INF")
+    for sign, value in (("", math.inf), ("+", math.inf), ("-", -math.inf))
+} | {".nan": math.nan, ".NaN": math.nan, ".NAN": math.nan}
+_INT = re.compile(r"[-+]?[0-9]+")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+_OCT = re.compile(r"0o[0-7]+")
+_HEX = re.compile(r"0x[0-9a-fA-F]+")
+_NUMERIC_START = frozenset("0123456789+-.")
+_WORD_START = frozenset("~nNtTfF")
+_RESOLVED_START = _NUMERIC_START | _WORD_START
+
+_TAG_PREFIX = "tag:yaml.org,2002:"
+
+
+def _plain(value: str) -> Any:
+    """The value of an untagged plain scalar (YAML 1.2 core schema)."""
+    if not value:
+        return None
+    first = value[0]
+    if first in _NUMERIC_START:
+        return _number(value, value)
+    if first in _WORD_START:
+        if value in _NULLS:
+            return None
+        return _BOOLS.get(value, value)
+    return value
+
+
+def _number(value: str, default: Any) -> Any:
+    if _INT.fullmatch(value):
+        try:
+            return int(value)
+        except ValueError:  # more digits than int() accepts: JavaScript makes it a float
+            return float(value)
+    if _FLOAT.fullmatch(value):
+        return float(value)
+    if value in _SPECIAL_FLOATS:
+        return _SPECIAL_FLOATS[value]
+    if _HEX.fullmatch(value):
+        return int(value[2:], 16)
+    if _OCT.fullmatch(value):
+        return int(value[2:], 8)
+    return default
+
+
+def _tagged(tag: str, value: str, plain: bool) -> Any:
+    """A scalar with an explicit tag; a value that does not fit its tag stays a string."""
+    kind = tag[len(_TAG_PREFIX) :] if tag.startswith(_TAG_PREFIX) else None
+    if kind == "str" or tag == "!":
+        return value
+    if kind == "int":
+        return _number(value, value)
+    if kind == "float":
+        number = _number(value, value)
+        if type(number) is int:
+            try:
+                return float(number)
+            except OverflowError:
+                return math.inf if number > 0 else -math.inf
+        return number
+    if kind == "bool":
+        return _BOOLS.get(value, value)
+    if kind == "null":
+        return None if value in _NULLS else value
+    # unknown tag (!!timestamp, !!binary, !!python/..., !custom): read as if untagged
+    return _plain(value) if plain else value
+
+
+def _key_text(value: Any, source: str) -> str:
+    """A mapping key as JavaScript makes it a property name."""
+    kind = type(value)
+    if kind is str:
+        return value
+    if value is None:
+        return ""
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return str(value)
+    if kind is float:
+        if math.isnan(value):
+            return "NaN"
+        if math.isinf(value):
+            return "Infinity" if value > 0 else "-Infinity"
+        if value.is_integer() and abs(value) < 1e21:
+            return str(int(value))
+        return repr(value)
+    return source  # a list or mapping used as a key: its text as written
+
+
+# ---------------------------------------------------------------------------------------------
+# Building values from events
+
+
+class _Invalid(Exception):
+    """The block is not usable: ``index`` is where, in the YAML text."""
+
+    def __init__(self, message: str, index: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.index = index
+
+
+_NO_KEY = object()
+_OPEN_ANCHOR = object()
+
+# A frame is a list, for speed: [container, is_map, start, flow, anchor, size, last_end,
+# pending_key, key_start, key_end, items]
+_CONTAINER, _IS_MAP, _START, _FLOW, _ANCHOR, _SIZE, _LAST_END = range(7)
+_KEY, _KEY_START, _KEY_END, _ITEMS = range(7, 11)
+
+
+class _Builder:
+    """Turns one YAML text into values, top-level fields and link candidates (YAML offsets)."""
+
+    __slots__ = ("anchors", "duplicates", "fields", "links", "root", "source", "stack")
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.stack: list[list[Any]] = []
+        self.anchors: dict[str, Any] = {}
+        self.root: tuple[Any, int] | None = None
+        # (key, value, key_start, key_end, value_start, value_end, items)
+        self.fields: list[tuple[str, Any, int, int, int, int, list[tuple[Any, int, int]]]] = []
+        # (field index, dotted key, link text, start, end)
+        self.links: list[tuple[int, str, str, int, int]] = []
+        self.duplicates: list[tuple[str, int, int]] = []
+
+    def run(self) -> _Builder:
+        source = self.source
+        stack = self.stack
+        anchors = self.anchors
+        attach = self._attach
+        parser = _Parser(source)
+        get_event = parser.get_event
+        documents = 0
+        nodes = 0  # values built, every alias counted with all it expands to
+        try:
+            while True:
+                event = get_event()
+                kind = type(event)
+                if kind is ScalarEvent:
+                    start = event.start_mark.index
+                    end = event.end_mark.index
+                    style = event.style
+                    tag = event.tag
+                    plain = style is None or style == ""
+                    value = event.value
+                    if tag is not None:
+                        value = _tagged(tag, value, plain)
+                    elif plain and (not value or value[0] in _RESOLVED_START):
+                        value = _plain(value)
+                    if style == "|" or style == ">":  # the end mark lies past trailing breaks
+                        end = start + len(source[start:end].rstrip())
+                    if event.anchor is not None:
+                        anchors[event.anchor] = (value, 1, True)
+                    nodes += 1
+                    attach(value, start, end, 1, True, None)
+                elif kind is MappingStartEvent or kind is SequenceStartEvent:
+                    if len(stack) >= MAX_DEPTH:
+                        raise _Invalid(
+                            f"frontmatter nests deeper than {MAX_DEPTH} levels",
+                            event.start_mark.index,
+                        )
+                    is_map = kind is MappingStartEvent
+                    items = None
+                    if not is_map and len(stack) == 1 and stack[0][_KEY] is not _NO_KEY:
+                        items = []  # a top-level property's list: keep its scalar items
+                    if event.anchor is not None:
+                        anchors[event.anchor] = _OPEN_ANCHOR
+                    start = event.start_mark.index
+                    stack.append(
+                        [
+                            {} if is_map else [],
+                            is_map,
+                            start,
+                            bool(event.flow_style),
+                            event.anchor,
+                            0,
+                            -1,
+                            _NO_KEY,
+                            0,
+                            0,
+                            items,
+                        ]
+                    )
+                elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                    frame = stack.pop()
+                    if frame[_FLOW]:
+                        end = event.end_mark.index
+                    else:  # a block collection ends where its last item does, not at the next key
+                        end = frame[_LAST_END] if frame[_LAST_END] >= 0 else frame[_START]
+                    size = frame[_SIZE] + 1
+                    value = frame[_CONTAINER]
+                    if frame[_ANCHOR] is not None:
+                        anchors[frame[_ANCHOR]] = (value, size, False)
+                    nodes += 1
+                    attach(value, frame[_START], end, size, False, frame[_ITEMS])
+                elif kind is AliasEvent:
+                    start = event.start_mark.index
+                    entry = anchors.get(event.anchor)
+                    if entry is None:
+                        raise _Invalid(
+                            f"invalid YAML: found undefined alias '*{event.anchor}'", start
+                        )
+                    if entry is _OPEN_ANCHOR:
+                        raise _Invalid(
+                            f"invalid YAML: alias '*{event.anchor}' refers to itself", start
+                        )
+                    value, size, scalar = entry
+                    nodes += size
+                    if nodes > MAX_NODES:
+                        raise _Invalid(
+                            f"frontmatter expands to more than {MAX_NODES} values through "
+                            "aliases (an alias bomb?)",
+                            start,
+                        )
+                    attach(value, start, event.end_mark.index, size, scalar, None)
+                elif kind is DocumentStartEvent:
+                    documents += 1
+                    if documents > 1:
+                        raise _Invalid(
+                            "invalid YAML: expected a single document, but found another one",
+                            event.start_mark.index,
+                        )
+                elif kind is StreamEndEvent:
+                    break
+        finally:
+            dispose = getattr(parser, "dispose", None)
+            if dispose is not None:
+                dispose()
+        return self
+
+    def _attach(
+        self,
+        value: Any,
+        start: int,
+        end: int,
+        size: int,
+        scalar: bool,
+        items: list[tuple[Any, int, int]] | None,
+    ) -> None:
+        stack = self.stack
+        if not stack:
+            self.root = (value, start)
+            return
+        frame = stack[-1]
+        frame[_SIZE] += size
+        frame[_LAST_END] = end
+        if not frame[_IS_MAP]:
+            if type(value) is str and "[[" in value:
+                self._link_candidate(value, start, end)
+            frame[_CONTAINER].append(value)
+            if frame[_ITEMS] is not None and scalar:
+                frame[_ITEMS].append((value, start, end))
+            return
+        key = frame[_KEY]
+        if key is _NO_KEY:
+            frame[_KEY] = value if type(value) is str else _key_text(value, self.source[start:end])
+            frame[_KEY_START] = start
+            frame[_KEY_END] = end
+            return
+        if type(value) is str and "[[" in value:
+            self._link_candidate(value, start, end)
+        mapping = frame[_CONTAINER]
+        if key in mapping:
+            self.duplicates.append((key, frame[_KEY_START], frame[_KEY_END]))
+        mapping[key] = value
+        frame[_KEY] = _NO_KEY
+        if len(stack) == 1:
+            self.fields.append(
+                (key, value, frame[_KEY_START], frame[_KEY_END], start, end, items or [])
+            )
+
+    def _link_candidate(self, value: str, start: int, end: int) -> None:
+        stack = self.stack
+        if not stack[0][_IS_MAP]:
+            return
+        text = value.strip()
+        if not (text.startswith("[[") and text.endswith("]]")):
+            return
+        inner = text[2:-2]
+        if not inner.strip() or "[[" in inner or "]]" in inner or "\n" in inner or "\r" in inner:
+            return
+        parts = [frame[_KEY] if frame[_IS_MAP] else str(len(frame[_CONTAINER])) for frame in stack]
+        self.links.append((len(self.fields), ".".join(parts), text, start, end))
+
+    def result(self, text: str, base: int, span: Span, body_start: int) -> FrontmatterResult:
+        if self.root is None:
+            return FrontmatterResult(span, body_start, {})
+        data, root_start = self.root
+        if not isinstance(data, dict):
+            if data is None:  # a document that is only `~` or `null`: nothing, as in Obsidian
+                return FrontmatterResult(span, body_start, {})
+            what = "a list" if isinstance(data, list) else f"a single value ({_short(data)})"
+            message = f"frontmatter must be a mapping of properties (key: value), not {what}"
+            problem = Problem(INVALID, message, _point(text, base + root_start, span.end))
+            return FrontmatterResult(span, body_start, None, problems=(problem,))
+        source = self.source
+        fields = []
+        last_of_key: dict[str, int] = {}
+        for index, (key, value, k_start, k_end, v_start, v_end, items) in enumerate(self.fields):
+            last_of_key[key] = index
+            fields.append(
+                Field(
+                    key,
+                    value,
+                    source[v_start:v_end],
+                    Span(base + k_start, base + k_end),
+                    Span(base + v_start, base + v_end),
+                    tuple(
+                        FieldItem(item, source[i_start:i_end], Span(base + i_start, base + i_end))
+                        for item, i_start, i_end in items
+                    )
+                    if items
+                    else (),
+                )
+            )
+        live = set(last_of_key.values()) if self.duplicates else range(len(fields))
+        tags = []
+        for index, field in enumerate(fields):
+            if index in live and field.key.lower() == "tags":
+                tags.extend(_tags_of(field))
+        links = []
+        for index, key, link_text, l_start, l_end in self.links:
+            if index in live:
+                path, subpath, display = split_linktext(link_text[2:-2])
+                links.append(
+                    Link(
+                        "fm",
+                        path,
+                        subpath,
+                        display,
+                        link_text,
+                        Span(base + l_start, base + l_end),
+                        key,
+                    )
+                )
+        problems = tuple(
+            Problem(
+                DUPLICATE,
+                f"duplicate key '{key}': the last value is the one used",
+                Span(base + k_start, base + k_end),
+            )
+            for key, k_start, k_end in self.duplicates
+        )
+        return FrontmatterResult(
+            span, body_start, data, tuple(fields), tuple(tags), tuple(links), problems
+        )
+
+
+def _tags_of(field: Field) -> list[Tag]:
+    """Tags of a ``tags`` property (R-T9): a list of names, or one name; ``#`` is optional."""
+    value = field.value
+    if isinstance(value, str):
+        candidates = [(value, field.value_span)]
+    elif isinstance(value, list):
+        if field.items:
+            candidates = [(item.value, item.span) for item in field.items]
+        else:  # an alias to a list: no per-item positions
+            candidates = [(item, field.value_span) for item in value]
+    else:
+        return []
+    tags = []
+    for name, span in candidates:
+        if not isinstance(name, str):
+            continue  # numbers, booleans, nulls, nested lists: not tags (`invalid-tag` says why)
+        if name.startswith("#"):
+            name = name[1:]
+        if is_valid_tag_name(name):
+            tags.append(Tag(name, span, "frontmatter"))
+    return tags
+
+
+# ---------------------------------------------------------------------------------------------
+# Problems
+
+
+def _point(text: str, offset: int, limit: int | None = None) -> Span:
+    """A one-character span at ``offset`` (empty at a line ending or the end of the text)."""
+    offset = max(0, min(offset, len(text) if limit is None else min(limit, len(text))))
+    if offset < len(text) and text[offset] not in "\r\n":
+        return Span(offset, offset + 1)
+    return Span(offset, offset)
+
+
+def _describe(exc: Exception, source: str) -> str:
+    if isinstance(exc, yaml.MarkedYAMLError):
+        problem = exc.problem or "invalid YAML"
+        mark = exc.problem_mark
+        cannot_start = problem == "found character that cannot start any token"
+        if cannot_start and mark is not None and mark.index < len(source):
+            # libyaml does not say which character
+            problem = f"found character {source[mark.index]!r} that cannot start any token"
+        message = f"invalid YAML: {problem}"
+        if exc.context:
+            message += f" ({exc.context})"
+        if "'\\t'" in problem:
+            message += "; YAML does not allow tabs for indentation"
+        return message
+    if isinstance(exc, yaml.reader.ReaderError):
+        return f"invalid YAML: unacceptable character #x{exc.character:04x}: {exc.reason}"
+    if isinstance(exc, UnicodeEncodeError):
+        return f"invalid YAML: {exc.reason}"
+    return f"invalid YAML: {exc}"
+
+
+def _error_index(exc: Exception, source: str) -> int:
+    """Where in the YAML text an exception points (character index)."""
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        return mark.index if mark is not None else 0
+    if isinstance(exc, yaml.reader.ReaderError):
+        if not _PARSER_COUNTS_BYTES:
+            return exc.position
+        encoded = source.encode("utf-8", "surrogatepass")[: exc.position]
+        return len(encoded.decode("utf-8", "ignore"))
+    if isinstance(exc, UnicodeEncodeError):
+        return exc.start
+    return 0
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."

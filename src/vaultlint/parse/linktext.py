@@ -1,0 +1,39 @@
+"""Link text grammar shared by wiki-links, embeds and frontmatter links (SPEC.md R-L3, R-L5, R-L6)."""
+
+from __future__ import annotations
+
+import re
+
+# Body characters of a tag (SPEC R-T2; Obsidian's own pattern as quoted in obsidian-help #816).
+_TAG_EXCLUDED = "\u2000-\u206f\u2e00-\u2e7f'\"!#$%&()*+,.:;<=>?@^`{|}~\\[\\]\\\\\\s"
+TAG_BODY = re.compile(f"[^{_TAG_EXCLUDED}]+")
+_ALL_DIGITS = re.compile(r"[0-9]+")
+
+
+def split_linktext(inner: str) -> tuple[str, str, str | None]:
+    """Split the text between ``[[`` and ``]]`` into (path, subpath, display).
+
+    The display part starts at the first ``|`` that is not the first character (``[[|x]]`` keeps
+    the whole text as path); ``\\|`` (escaped in tables) splits too, without its backslash. The
+    subpath starts at the first ``#`` of the part before ``|``. The path is trimmed.
+    """
+    display: str | None = None
+    bar = inner.find("|", 1)
+    if bar != -1:
+        head = inner[:bar]
+        display = inner[bar + 1 :]
+        if head.endswith("\\"):
+            head = head[:-1]
+    else:
+        head = inner
+    hash_at = head.find("#")
+    if hash_at != -1:
+        path, subpath = head[:hash_at], head[hash_at:]
+    else:
+        path, subpath = head, ""
+    return path.strip(), subpath.strip(), display
+
+
+def is_valid_tag_name(name: str) -> bool:
+    """Whether Obsidian accepts ``name`` (without ``#``) as a tag: tag characters only, not all digits."""
+    return bool(name) and TAG_BODY.fullmatch(name) is not None and _ALL_DIGITS.fullmatch(name) is None

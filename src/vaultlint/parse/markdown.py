@@ -1,0 +1,478 @@
+"""Block structure of a note body with a linear line scanner.
+
+The scanner decides, line by line, what Obsidian would treat as a heading, as text where links
+and tags count (paragraphs, list items, table rows, quotes, callouts, ``%%`` comments), and as
+opaque (fenced and indented code, ``$$`` math, HTML blocks and HTML comments). It keeps a small
+container state (block quote depth, list item indents, open fences) so that the common cases of
+nested structure are decided exactly. When a note holds a construct where a line scanner would
+have to guess (an indented line inside a list, an HTML block that may or may not interrupt
+text, a fence inside a list item), the scan marks the note ``hard`` and the caller asks mistune
+(:mod:`vaultlint.parse.mistune_blocks`) which lines are opaque, then scans again with that answer.
+
+Every loop here is linear in the length of the note: no regular expression below can backtrack
+more than a bounded amount per character, and no container is handled by recursion.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from vaultlint.model import Block, Heading, Section, Span
+
+_ATX = re.compile(r"(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_ATX_BARE = re.compile(r"#{1,6}[ \t]*$")
+_FENCE = re.compile(r"(`{3,}|~{3,})(.*)$")
+_THEMATIC = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
+_SETEXT = re.compile(r"(=+|-+)[ \t]*$")
+_LIST = re.compile(r"(?:[-+*]|(\d{1,9})[.)])(?=[ \t]|$)")
+_TABLE_DELIM = re.compile(r"\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+_BLOCK_ID = re.compile(r"(?:^|[ \t])\^([A-Za-z0-9-]+)[ \t]*$")
+_HTML1 = re.compile(r"<(?:script|pre|style|textarea)(?:[\s>]|$)", re.IGNORECASE)
+_HTML1_END = re.compile(r"</(?:script|pre|style|textarea)>", re.IGNORECASE)
+_HTML6 = re.compile(
+    r"</?(?:address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|"
+    r"details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h1|h2|"
+    r"h3|h4|h5|h6|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|"
+    r"optgroup|option|p|param|search|section|summary|table|tbody|td|tfoot|th|thead|title|tr|"
+    r"track|ul)(?:[ \t>]|/>|$)",
+    re.IGNORECASE,
+)
+_HTML7 = re.compile(
+    r"(?:<[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s\"'=<>`]+|'[^']*'|\"[^\"]*\"))?)*"
+    r"\s*/?>|</[A-Za-z][A-Za-z0-9-]*\s*>)[ \t]*$"
+)
+
+
+@dataclass(slots=True)
+class BlockScan:
+    """What the block scan found. ``ranges`` are the text ranges where links and tags count."""
+
+    headings: list[Heading] = field(default_factory=list)
+    ranges: list[tuple[int, int]] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    hard: bool = False
+
+
+def _indent_of(line: str, start: int) -> tuple[int, int]:
+    """Visual indent (tabs to multiples of 4) from ``start`` and the index of the first non-blank."""
+    col = 0
+    i = start
+    n = len(line)
+    while i < n:
+        c = line[i]
+        if c == " ":
+            col += 1
+        elif c == "\t":
+            col += 4 - col % 4
+        else:
+            break
+        i += 1
+    return col, i
+
+
+def _quote_prefix(line: str) -> tuple[int, int]:
+    """Block-quote depth of a line and the index where its content starts."""
+    depth = 0
+    i = 0
+    n = len(line)
+    while True:
+        j = i
+        while j < n and j - i < 3 and line[j] == " ":
+            j += 1
+        if j < n and line[j] == ">":
+            depth += 1
+            i = j + 1
+            if i < n and line[i] in " \t":
+                i += 1
+        else:
+            return depth, i
+
+
+def _html_block_kind(s: str, in_para: bool) -> int:
+    """CommonMark HTML block start condition (1–7) of a line's content, or 0."""
+    if not s.startswith("<"):
+        return 0
+    if _HTML1.match(s):
+        return 1
+    if s.startswith("<!--"):
+        return 2
+    if s.startswith("<?"):
+        return 3
+    if s.startswith("<![CDATA["):
+        return 5
+    if len(s) > 2 and s[1] == "!" and s[2].isalpha():
+        return 4
+    if _HTML6.match(s):
+        return 6
+    if not in_para and _HTML7.match(s):
+        return 7
+    return 0
+
+
+_MERGEABLE = frozenset({"list", "blockquote", "callout"})
+_HTML_END = {1: None, 2: "-->", 3: "?>", 4: ">", 5: "]]>"}
+
+
+def scan_blocks(
+    text: str,
+    body_start: int,
+    line_starts: tuple[int, ...],
+    opaque: frozenset[int] | None = None,
+) -> BlockScan:
+    """Scan the body (from ``body_start``) of ``text``.
+
+    With ``opaque`` (0-based line numbers of the whole note, as mistune decided them), code and
+    HTML blocks are taken from that set instead of being decided here.
+    """
+    out = BlockScan()
+    headings = out.headings
+    ranges = out.ranges
+    blocks = out.blocks
+    sections = out.sections
+    n_lines = len(line_starts)
+    first = 0
+    while first < n_lines and line_starts[first] < body_start:
+        first += 1
+    if body_start >= len(text):
+        return out
+
+    fence: tuple[str, int, int, int] | None = None  # char, length, quote depth, container indent
+    html_end: int = 0  # open HTML block kind
+    math_open = False
+    comment_open = False
+    in_para = False
+    para_start = -1  # offset where the current paragraph starts
+    para_depth = 0
+    para_in_list = False
+    prev_blank = True
+    list_stack: list[int] = []
+    list_depth = 0
+    list_marker = ""
+    range_start = -1
+    range_end = -1
+    sec_type = ""
+    sec_start = -1
+    sec_end = -1
+
+    def close_range() -> None:
+        nonlocal range_start
+        if range_start != -1:
+            ranges.append((range_start, range_end))
+            range_start = -1
+
+    def section(kind: str, start: int, end: int, mode: str) -> None:
+        """Record a top-level block: ``new`` starts one, ``merge`` extends a block of the
+        same mergeable kind or starts one, ``extend`` grows the current block."""
+        nonlocal sec_type, sec_start, sec_end
+        if sec_start != -1 and (
+            mode == "extend" or (mode == "merge" and kind == sec_type and kind in _MERGEABLE)
+        ):
+            sec_end = end
+            return
+        if sec_start != -1:
+            sections.append(Section(sec_type, Span(sec_start, sec_end)))
+        sec_type, sec_start, sec_end = kind, start, end
+
+    li = first
+    text_len = len(text)
+    prev_depth = 0
+    while li < n_lines:
+        ls = line_starts[li]
+        le = line_starts[li + 1] if li + 1 < n_lines else text_len
+        if le > ls and text[le - 1] == "\n":
+            le -= 1
+        if le > ls and text[le - 1] == "\r":
+            le -= 1
+        line = text[ls:le]
+        li += 1
+
+        if opaque is not None and (li - 1) in opaque:
+            close_range()
+            in_para = False
+            prev_blank = False
+            section("code", ls, le, "extend" if sec_type == "code" and not prev_blank else "new")
+            continue
+
+        # --- inside a multi-line construct -------------------------------------------------
+        if fence is not None:
+            depth, cstart = _quote_prefix(line)
+            ind, fi = _indent_of(line, cstart)
+            if depth < fence[2] or (fi < len(line) and ind < fence[3]):
+                fence = None  # its container ended, and so did the fence: reprocess the line
+            else:
+                s = line[fi:]
+                if ind - fence[3] < 4 and s.startswith(fence[0] * fence[1]):
+                    run = len(s) - len(s.lstrip(fence[0]))
+                    if run >= fence[1] and not s[run:].strip():
+                        fence = None
+                section("code", ls, le, "extend")
+                continue
+        if math_open:
+            if "$$" in line:
+                math_open = False
+            section("math", ls, le, "extend")
+            continue
+        if html_end:
+            if html_end in (6, 7):
+                if not line.strip():
+                    html_end = 0
+                    prev_blank = True
+                    prev_depth = 0
+                    continue
+            else:
+                end = _HTML_END[html_end]
+                if end is None:
+                    if _HTML1_END.search(line):
+                        html_end = 0
+                elif end in line:
+                    if html_end == 2:
+                        # text after a multi-line comment's ``-->`` is read as text
+                        after = line.index("-->") + 3
+                        if line[after:].strip():
+                            ranges.append((ls + after, le))
+                    html_end = 0
+            section("html", ls, le, "extend")
+            continue
+        if comment_open:
+            if range_start == -1:
+                range_start = ls
+            range_end = le
+            if line.count("%%") % 2 == 1:
+                comment_open = False
+                close_range()
+            _block_id(line, ls, le, ls, blocks)
+            section("comment", ls, le, "extend")
+            continue
+
+        # --- a fresh line ------------------------------------------------------------------
+        depth, cstart = _quote_prefix(line)
+        ind, fi = _indent_of(line, cstart)
+        if fi >= len(line):  # blank (possibly inside a quote)
+            close_range()
+            in_para = False
+            prev_blank = True
+            prev_depth = depth
+            continue
+        s = line[fi:]
+        c0 = s[0]
+        lazy = in_para and not prev_blank
+        if depth != list_depth and not lazy:
+            list_stack.clear()
+            list_depth = depth
+        base = list_stack[-1] if list_stack else 0
+        if list_stack and ind < base and not lazy:
+            while list_stack and ind < list_stack[-1]:
+                list_stack.pop()
+            base = list_stack[-1] if list_stack else 0
+        rel = ind - base
+        # which top-level block this line belongs to, for ``sections``
+        if depth:
+            if prev_depth and sec_type in ("blockquote", "callout"):
+                qkind, qmode = sec_type, "extend"
+            else:
+                qkind, qmode = ("callout" if s.startswith("[!") else "blockquote"), "new"
+        nested = bool(list_stack) and not depth
+        prev_depth = depth
+
+        if rel >= 4 and not lazy and opaque is None:
+            if list_stack:
+                out.hard = True
+            close_range()
+            in_para = False
+            prev_blank = False
+            if depth:
+                section(qkind, ls, le, qmode)
+            else:
+                section("code", ls, le, "extend" if _inside_list(list_stack, ind, depth) else "merge")
+            continue
+        # (with ``opaque`` given, mistune decided such a line is not code: it is text)
+        prev_blank = False
+
+        if c0 in "`~" and opaque is None:
+            m = _FENCE.match(s)
+            if m and not (c0 == "`" and "`" in m.group(2)):
+                if list_stack:
+                    out.hard = True
+                close_range()
+                in_para = False
+                fence = (c0, len(m.group(1)), depth, base)
+                if depth:
+                    section(qkind, ls, le, qmode)
+                else:
+                    section("code", ls, le, "extend" if _inside_list(list_stack, ind, depth) else "new")
+                continue
+        if c0 == "#":
+            m = _ATX.match(s)
+            if m:
+                close_range()
+                in_para = False
+                raw = "" if _ATX_BARE.match(s) else (m.group(2) or "").strip()
+                headings.append(Heading(len(m.group(1)), raw, Span(ls, le)))
+                hstart = ls + fi + len(m.group(1))
+                if hstart < le:
+                    ranges.append((hstart, le))
+                if depth:
+                    section(qkind, ls, le, qmode)
+                else:
+                    section("heading", ls, le, "extend" if _inside_list(list_stack, ind, depth) else "new")
+                continue
+        if c0 == "$" and s.startswith("$$"):
+            close_range()
+            in_para = False
+            if s.find("$$", 2) == -1:
+                math_open = True
+            if depth:
+                section(qkind, ls, le, qmode)
+            else:
+                section("math", ls, le, "extend" if _inside_list(list_stack, ind, depth) else "new")
+            continue
+        if c0 == "%" and s.startswith("%%") and s.count("%%") % 2 == 1:
+            close_range()
+            in_para = False
+            comment_open = True
+            range_start, range_end = ls, le
+            if depth:
+                section(qkind, ls, le, qmode)
+            else:
+                section("comment", ls, le, "extend" if _inside_list(list_stack, ind, depth) else "new")
+            continue
+        if c0 == "<" and opaque is None:
+            kind = _html_block_kind(s, lazy)
+            if kind == 2 and "-->" in s:
+                # an HTML comment closed on its own line: Obsidian reads the rest of the line
+                # as text (the inline scan skips the comment itself)
+                kind = 0
+            if kind:
+                if kind == 7 or list_stack:
+                    out.hard = True
+                close_range()
+                in_para = False
+                end = _HTML_END.get(kind)
+                if kind in (6, 7):
+                    html_end = kind
+                elif kind == 1:
+                    if not _HTML1_END.search(s):
+                        html_end = 1
+                elif end is not None and end not in s[4 if kind == 2 else 2 :]:
+                    html_end = kind
+                if depth:
+                    section(qkind, ls, le, qmode)
+                else:
+                    section("html", ls, le, "extend" if _inside_list(list_stack, ind, depth) else "new")
+                continue
+        if c0 in "=-" and lazy and para_depth == depth and not para_in_list and _SETEXT.match(s):
+            # a setext underline: the paragraph above it is a heading
+            close_range()
+            in_para = False
+            headings.append(
+                Heading(
+                    1 if c0 == "=" else 2, _para_text(text, para_start, ls), Span(para_start, le)
+                )
+            )
+            if not depth and sec_type == "paragraph" and sec_start == para_start:
+                sec_type = "heading"
+            section(qkind if depth else "heading", ls, le, "extend")
+            continue
+        if c0 in "-*_" and _THEMATIC.match(s):
+            close_range()
+            in_para = False
+            if depth:
+                section(qkind, ls, le, qmode)
+            else:
+                section("thematicBreak", ls, le, "extend" if _inside_list(list_stack, ind, depth) else "new")
+            continue
+        if c0 in "-+*0123456789":
+            m = _LIST.match(s)
+            if m and (not lazy or m.group(1) is None or m.group(1) == "1"):
+                close_range()
+                after = fi + m.end()
+                w, ci = _indent_of(line, after)
+                content = ind + len(m.group(0)) + (w if 1 <= w <= 4 and ci < len(line) else 1)
+                while list_stack and list_stack[-1] > ind:
+                    list_stack.pop()
+                list_stack.append(content)
+                list_depth = depth
+                marker = s[m.end() - 1]
+                new_list = len(list_stack) == 1 and marker != list_marker
+                if len(list_stack) == 1:
+                    list_marker = marker
+                in_para = True
+                para_start = ls
+                para_depth = depth
+                para_in_list = True
+                range_start, range_end = ls, le
+                _block_id(line, ls, le, ls, blocks)
+                if depth:
+                    section(qkind, ls, le, qmode)
+                else:
+                    section(
+                        "list",
+                        ls,
+                        le,
+                        "extend" if len(list_stack) > 1 else ("new" if new_list else "merge"),
+                    )
+                continue
+        # paragraph text, a table row, or a lazy continuation line
+        if lazy:
+            if (
+                not depth
+                and sec_type == "paragraph"
+                and sec_start == para_start
+                and "-" in s
+                and _TABLE_DELIM.match(s)
+            ):
+                sec_type = "table"
+            section(sec_type or "paragraph", ls, le, "extend")
+        else:
+            close_range()
+            in_para = True
+            para_start = ls
+            para_depth = depth
+            para_in_list = bool(list_stack)
+            range_start = ls
+            if depth:
+                section(qkind, ls, le, qmode)
+            elif nested:
+                section("list", ls, le, "extend")
+            else:
+                section("paragraph", ls, le, "new")
+        if range_start == -1:
+            range_start = ls
+        range_end = le
+        _block_id(line, ls, le, para_start, blocks)
+
+    close_range()
+    if sec_start != -1:
+        sections.append(Section(sec_type, Span(sec_start, sec_end)))
+    return out
+
+
+def _inside_list(list_stack: list[int], ind: int, depth: int) -> bool:
+    """Close the list items a block starting at indent ``ind`` ends; is it still inside one?"""
+    while list_stack and ind < list_stack[-1]:
+        list_stack.pop()
+    return bool(list_stack) and not depth
+
+
+def _para_text(text: str, start: int, end: int) -> str:
+    """A setext heading's text: its lines without quote prefixes, joined by single spaces."""
+    parts = []
+    for raw in text[start:end].splitlines():
+        parts.append(raw[_quote_prefix(raw)[1] :].strip())
+    return " ".join(p for p in parts if p)
+
+
+def _block_id(line: str, ls: int, le: int, block_start: int, blocks: list[Block]) -> None:
+    if "^" not in line:
+        return
+    m = _BLOCK_ID.search(line)
+    if m is None:
+        return
+    if m.start() == 0 or line[: m.start()].strip() in ("", ">"):
+        # a line holding only the id names the block above it (S08); keep its own span
+        block_start = ls
+    blocks.append(
+        Block(m.group(1), Span(block_start, le), Span(ls + m.start(1) - 1, ls + m.end(1)))
+    )

@@ -1,0 +1,362 @@
+"""Inline syntax of Obsidian: wiki-links, embeds, internal Markdown links and tags (SPEC.md §2–§8).
+
+:func:`scan_inline` walks the text ranges the block scan found (paragraphs, list items, headings,
+quotes, ``%%`` comments) once, left to right, jumping from one special character to the next.
+Inline code, inline math and inline HTML comments are skipped; a backslash escapes the next
+punctuation character. Every search for a closing delimiter is either bounded or remembered when
+it fails, so adversarial text (``[[`` or backticks without closers) stays linear.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from urllib.parse import unquote
+
+from vaultlint.model import Link, Span, Tag
+from vaultlint.parse.linktext import TAG_BODY, split_linktext
+
+_SPECIAL = re.compile(r"[\\`$<\[#]")
+_BACKTICKS = re.compile(r"`+")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+_ALL_DIGITS = re.compile(r"[0-9]+$")
+_ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+_MAX_DEST = 4096  # longest Markdown link destination we look for
+
+
+class _Range:
+    """Lazily built indexes of one text range, so that closer searches stay logarithmic."""
+
+    __slots__ = (
+        "_brackets",
+        "_dollars",
+        "_line",
+        "_line_end",
+        "_ticks",
+        "end",
+        "fails",
+        "start",
+        "text",
+    )
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.text = text
+        self.start = start
+        self.end = end
+        self._ticks: dict[int, list[int]] | None = None
+        self._dollars: list[int] | None = None
+        self._brackets: dict[int, int] | None = None
+        self.fails: dict[tuple[str, int], int] = {}
+        self._line = -1
+        self._line_end = -1
+
+    def line_end(self, i: int) -> int:
+        """End of the line holding ``i`` (cached: many calls on one long line stay linear)."""
+        if self._line <= i <= self._line_end:
+            return self._line_end
+        j = _line_end(self.text, i, self.end)
+        self._line, self._line_end = i, j
+        return j
+
+    def tick_closer(self, after: int, length: int) -> int:
+        """Start of the next backtick run of exactly ``length`` at or after ``after``, or -1."""
+        if self._ticks is None:
+            self._ticks = {}
+            for m in _BACKTICKS.finditer(self.text, self.start, self.end):
+                self._ticks.setdefault(m.end() - m.start(), []).append(m.start())
+        runs = self._ticks.get(length)
+        if not runs:
+            return -1
+        k = bisect.bisect_left(runs, after)
+        return runs[k] if k < len(runs) else -1
+
+    def dollar_closer(self, after: int) -> int:
+        """Next ``$`` that can close inline math (no space before it, no digit after it)."""
+        if self._dollars is None:
+            text = self.text
+            found = []
+            i = text.find("$", self.start, self.end)
+            while i != -1:
+                before = text[i - 1] if i > self.start else " "
+                after_c = text[i + 1] if i + 1 < self.end else " "
+                if not before.isspace() and before not in "\\$" and not after_c.isdigit():
+                    found.append(i)
+                i = text.find("$", i + 1, self.end)
+            self._dollars = found
+        k = bisect.bisect_left(self._dollars, after)
+        return self._dollars[k] if k < len(self._dollars) else -1
+
+    def bracket_match(self, i: int) -> int:
+        """Position of the ``]`` matching the ``[`` at ``i`` on the same line, or -1."""
+        if self._brackets is None:
+            text = self.text
+            matches: dict[int, int] = {}
+            stack: list[int] = []
+            j = self.start
+            end = self.end
+            while True:
+                m = _BRACKET_CHARS.search(text, j, end)
+                if m is None:
+                    break
+                j = m.start()
+                c = text[j]
+                if c == "\\":
+                    j += 2
+                    continue
+                if c == "[":
+                    stack.append(j)
+                elif c == "]":
+                    if stack:
+                        matches[stack.pop()] = j
+                else:  # a line break: brackets do not match across lines here
+                    stack.clear()
+                j += 1
+            self._brackets = matches
+        return self._brackets.get(i, -1)
+
+    def find(self, needle: str, start: int, end: int) -> int:
+        """``text.find`` that remembers failures, so that repeated openers cost nothing.
+
+        If ``needle`` is absent from ``[start, end)``, it is absent from any later start too.
+        """
+        key = (needle, end)
+        failed_from = self.fails.get(key)
+        if failed_from is not None and start >= failed_from:
+            return -1
+        pos = self.text.find(needle, start, end)
+        if pos == -1:
+            self.fails[key] = start
+        return pos
+
+
+_BRACKET_CHARS = re.compile(r"[\\\[\]\n\r]")
+
+
+def _line_end(text: str, i: int, end: int) -> int:
+    j = text.find("\n", i, end)
+    if j == -1:
+        j = end
+    k = text.find("\r", i, j)
+    return j if k == -1 else k
+
+
+def scan_inline(text: str, ranges: list[tuple[int, int]]) -> tuple[list[Link], list[Tag]]:
+    """Links and tags in ``ranges`` of ``text``, in document order."""
+    links: list[Link] = []
+    tags: list[Tag] = []
+    for start, end in ranges:
+        _scan_range(_Range(text, start, end), links, tags)
+    return links, tags
+
+
+def _tag_boundary(text: str, j: int, start: int, escape_end: int, tag_end: int) -> bool:
+    """Whether a ``#`` at ``j`` may start a tag (SPEC R-T4)."""
+    if j == start or j == escape_end or j == tag_end:
+        return True
+    prev = text[j - 1]
+    if prev.isspace() or prev in "_|":
+        return True
+    if prev == ">":  # after a block-quote marker at the start of the line
+        k = j - 1
+        while k > start and text[k - 1] in "> \t":
+            k -= 1
+        return k == start or text[k - 1] in "\n\r"
+    return False
+
+
+def _scan_range(r: _Range, links: list[Link], tags: list[Tag]) -> None:
+    text = r.text
+    end = r.end
+    i = r.start
+    escape_end = -1  # index just after the last backslash escape
+    tag_end = -1  # index just after the last tag
+    skip_at = -1  # a Markdown link's ``](dest)`` part: jump from skip_at to skip_to
+    skip_to = -1
+    wiki_inner = -1  # the innermost ``[[`` before a known ``]]`` (``[[a [[b]] c]]``)
+    wiki_close = -1
+    search = _SPECIAL.search
+    while i < end:
+        limit = skip_at if skip_at != -1 else end
+        m = search(text, i, limit)
+        if m is None:
+            if skip_at == -1:
+                return
+            i, skip_at = skip_to, -1
+            continue
+        i = m.start()
+        c = text[i]
+        if c == "\\":
+            if i + 1 < end and text[i + 1] in _ASCII_PUNCT:
+                escape_end = i + 2
+                i += 2
+            else:
+                i += 1
+            continue
+        if c == "`":
+            n = i + 1
+            while n < end and text[n] == "`":
+                n += 1
+            length = n - i
+            close = r.tick_closer(n, length)
+            i = close + length if close != -1 else n
+            continue
+        if c == "$":
+            if i + 1 < end and text[i + 1] == "$":
+                close = r.find("$$", i + 2, end)
+                i = close + 2 if close != -1 else i + 2
+                continue
+            nxt = text[i + 1] if i + 1 < end else " "
+            if nxt.isspace():
+                i += 1
+                continue
+            close = r.dollar_closer(i + 2)
+            i = close + 1 if close != -1 else i + 1
+            continue
+        if c == "<":
+            if text.startswith("<!--", i):
+                close = r.find("-->", i + 4, end)
+                if close != -1:
+                    i = close + 3
+                    continue
+            i += 1
+            continue
+        if c == "#":
+            if _tag_boundary(text, i, r.start, escape_end, tag_end):
+                bm = TAG_BODY.match(text, i + 1, end)
+                if bm is not None:
+                    body_end = bm.end()
+                    if text[i - 1] == "_" and i > r.start:
+                        # ``_#tag_`` is emphasis around a tag: the closing ``_`` is not the tag's
+                        opened = 0
+                        while i - opened > r.start and text[i - opened - 1] == "_":
+                            opened += 1
+                        while opened and body_end > i + 2 and text[body_end - 1] == "_":
+                            body_end -= 1
+                            opened -= 1
+                    name = text[i + 1 : body_end]
+                    if not _ALL_DIGITS.match(name):
+                        tags.append(Tag(name, Span(i, body_end)))
+                        tag_end = body_end
+                        i = body_end
+                        continue
+            i += 1
+            continue
+        # c == "["
+        if i + 1 < end and text[i + 1] == "[":
+            j = _wikilink(r, i, links, wiki_inner, wiki_close)
+            if isinstance(j, tuple):
+                wiki_inner, wiki_close = j
+                i += 2
+            else:
+                i = j
+            continue
+        j = _markdown_link(r, i, links)
+        if j is None:
+            i += 1
+            continue
+        skip_at, skip_to = j
+        i += 1
+
+
+def _wikilink(
+    r: _Range, i: int, links: list[Link], inner: int, inner_close: int
+) -> int | tuple[int, int]:
+    """Handle ``[[`` at ``i``: returns where to go on, or (innermost ``[[``, its ``]]``)."""
+    text = r.text
+    if inner_close > i:
+        if i != inner:
+            return i + 2  # an outer ``[[`` whose ``]]`` belongs to an inner link
+        close = inner_close
+    else:
+        close = r.find("]]", i + 2, r.line_end(i))
+        if close == -1:
+            return i + 2
+        k = text.rfind("[[", i + 2, close)
+        if k != -1:
+            return (k, close)
+    body = text[i + 2 : close]
+    if not body:
+        return close + 2
+    embed = i > r.start and text[i - 1] == "!" and not (i - 1 > r.start and text[i - 2] == "\\")
+    start = i - 1 if embed else i
+    target, subpath, display = split_linktext(body)
+    links.append(
+        Link(
+            "embed" if embed else "wiki",
+            target,
+            subpath,
+            display,
+            text[start : close + 2],
+            Span(start, close + 2),
+        )
+    )
+    return close + 2
+
+
+def _markdown_link(r: _Range, i: int, links: list[Link]) -> tuple[int, int] | None:
+    """Handle ``[`` at ``i``; on a Markdown link returns the span of its ``](dest)`` part."""
+    text = r.text
+    close = r.bracket_match(i)
+    if close == -1 or close + 1 >= r.end or text[close + 1] != "(":
+        return None
+    j = close + 2
+    line_end = r.line_end(j)
+    limit = min(line_end, j + _MAX_DEST)
+    while j < limit and text[j] in " \t":
+        j += 1
+    if j < limit and text[j] == "<":
+        gt = text.find(">", j + 1, limit)
+        if gt == -1:
+            return None
+        dest = text[j + 1 : gt]
+        if "<" in dest:
+            return None
+        k = gt + 1
+    else:
+        depth = 0
+        k = j
+        while k < limit:
+            ch = text[k]
+            if ch == "\\" and k + 1 < limit:
+                k += 2
+                continue
+            if ch.isspace() or ch in "\x00":
+                break
+            if ch == "(":
+                depth += 1
+            elif ch == ")":
+                if depth == 0:
+                    break
+                depth -= 1
+            k += 1
+        dest = text[j:k]
+    while k < limit and text[k] in " \t":
+        k += 1
+    if k < limit and text[k] in "\"'(" and dest:
+        quote = ")" if text[k] == "(" else text[k]
+        q = text.find(quote, k + 1, limit)
+        if q == -1:
+            return None
+        k = q + 1
+        while k < limit and text[k] in " \t":
+            k += 1
+    if k >= limit or text[k] != ")":
+        return None
+    end = k + 1
+    if dest and not _SCHEME.match(dest):
+        embed = i > r.start and text[i - 1] == "!"
+        start = i - 1 if embed else i
+        decoded = unquote(dest)
+        hash_at = decoded.find("#")
+        target, subpath = (decoded[:hash_at], decoded[hash_at:]) if hash_at != -1 else (decoded, "")
+        links.append(
+            Link(
+                "mdembed" if embed else "md",
+                target.strip(),
+                subpath,
+                text[i + 1 : close],
+                text[start:end],
+                Span(start, end),
+            )
+        )
+    return close, end

@@ -1,0 +1,59 @@
+"""Output formats: one module per format, chosen by name; the CLI holds no format logic.
+
+The API (after flake8's ``formatting/base.py``, reduced to one step because every format needs
+the whole scan — totals, a rule table — before it can write anything)::
+
+    result = ScanResult(vault=..., diagnostics=..., notes=..., rules=..., version=...)
+    reporter = get_reporter("sarif", color=False, path_prefix="notes/")
+    output = reporter.render(result)      # str, ends with "\\n" (github: "" when clean)
+
+- ``ScanResult``/``RuleInfo`` (``base.py``): what a scan produced. ``diagnostics`` are sorted
+  on construction; ``notes`` are the notes reported on (JUnit makes one test case of each).
+- ``get_reporter(name, *, color=False, path_prefix="")`` → a ``Reporter``; an unknown name
+  raises ``ValueError`` listing ``FORMATS``. ``color`` is used by ``text`` only (the CLI decides
+  it from isatty / ``NO_COLOR`` / ``FORCE_COLOR``; never colour a file). ``path_prefix`` (the
+  vault's path relative to the repository root) is used by ``github`` and ``sarif`` only, whose
+  consumers resolve paths against the repository; the other formats stay vault-relative.
+- ``render`` returns ``str``; write it as UTF-8 (``junit`` declares ``encoding="UTF-8"``). Lone
+  surrogates from undecodable notes are replaced by U+FFFD, so encoding never fails.
+- ``text``: the diagnostic lines and then the summary line, all in the same output.
+  ``render_statistics(result, color=...)`` gives the per-rule table for ``--statistics``.
+
+To add a format: a module with a ``Reporter`` subclass that sets ``name``, listed below.
+"""
+
+from __future__ import annotations
+
+from vaultlint.report.base import Reporter, RuleInfo, ScanResult
+from vaultlint.report.github import GithubReporter
+from vaultlint.report.json import JsonReporter
+from vaultlint.report.junit import JunitReporter
+from vaultlint.report.sarif import SarifReporter
+from vaultlint.report.text import TextReporter, render_statistics, summary_line
+
+REPORTERS: dict[str, type[Reporter]] = {
+    reporter.name: reporter
+    for reporter in (TextReporter, JsonReporter, SarifReporter, GithubReporter, JunitReporter)
+}
+FORMATS: tuple[str, ...] = tuple(REPORTERS)
+
+
+def get_reporter(name: str, *, color: bool = False, path_prefix: str = "") -> Reporter:
+    """The reporter of format ``name``, configured; ``ValueError`` names the valid formats."""
+    try:
+        reporter = REPORTERS[name]
+    except KeyError:
+        raise ValueError(f"unknown format {name!r}; choose one of: {', '.join(FORMATS)}") from None
+    return reporter(color=color, path_prefix=path_prefix)
+
+
+__all__ = [
+    "FORMATS",
+    "REPORTERS",
+    "Reporter",
+    "RuleInfo",
+    "ScanResult",
+    "get_reporter",
+    "render_statistics",
+    "summary_line",
+]

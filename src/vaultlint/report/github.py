@@ -1,0 +1,51 @@
+"""``--format github``: GitHub Actions workflow commands, one annotation per diagnostic.
+
+``::error file=PATH,line=L,col=C,endLine=L2,endColumn=C2,title=RULE::MESSAGE`` (``warning`` →
+``::warning``, ``info`` → ``::notice``). Escaping follows ``@actions/core``: data (the message)
+gets ``%`` → ``%25``, CR → ``%0D``, LF → ``%0A``; property values additionally ``:`` → ``%3A``
+and ``,`` → ``%2C``.
+
+GitHub resolves ``file=`` against the repository root, so PATH is ``path_prefix`` (the vault's
+path relative to the repository root, e.g. ``notes/``) followed by the vault-relative path.
+Output is annotations only: no summary line (GitHub shows the count of annotations itself, and
+a ``::notice::`` summary would add a noise annotation to every run); no findings, empty output.
+"""
+
+from __future__ import annotations
+
+from vaultlint.diagnostic import Diagnostic
+from vaultlint.report.base import Reporter, ScanResult, encodable
+
+COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def escape_data(text: str) -> str:
+    """Escape a workflow command's message, as ``@actions/core`` ``escapeData`` does."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """Escape a workflow command property value, as ``@actions/core`` ``escapeProperty`` does."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+class GithubReporter(Reporter):
+    """Workflow-command annotations, paths made repository-relative with ``path_prefix``."""
+
+    name = "github"
+
+    def format_diagnostic(self, diagnostic: Diagnostic) -> str:
+        properties = [
+            ("file", self.path_prefix + diagnostic.path),
+            ("line", str(diagnostic.line)),
+            ("col", str(diagnostic.column)),
+            ("endLine", str(diagnostic.end_line)),
+            ("endColumn", str(diagnostic.end_column)),
+            ("title", diagnostic.rule),
+        ]
+        props = ",".join(f"{key}={escape_property(value)}" for key, value in properties)
+        command = COMMANDS.get(diagnostic.severity, "warning")
+        return f"::{command} {props}::{escape_data(diagnostic.message)}"
+
+    def render(self, result: ScanResult) -> str:
+        return encodable("".join(self.format_diagnostic(d) + "\n" for d in result.diagnostics))

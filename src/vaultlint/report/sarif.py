@@ -1,0 +1,169 @@
+"""``--format sarif``: SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+
+- Locations are relative URIs (percent-encoded, ``/`` kept) with ``uriBaseId: "%SRCROOT%"``;
+  ``run.originalUriBaseIds`` resolves ``%SRCROOT%`` to a ``file://`` URI ending in ``/``.
+- Without ``path_prefix``, ``%SRCROOT%`` is the vault and URIs are vault-relative. GitHub code
+  scanning ignores ``originalUriBaseIds`` and reads URIs as repository-relative, so when the
+  vault is a sub-folder of the repository the CLI passes ``path_prefix`` (e.g. ``notes/``): URIs
+  then start with it, and ``%SRCROOT%`` is the folder that the prefix is relative to.
+- Columns count code points, as the CONTRACT's do: ``run.columnKind = "unicodeCodePoints"``.
+  ``endColumn`` is exclusive in SARIF, as ``Diagnostic.end_column`` is.
+- ``partialFingerprints["vaultlint/v1"]`` hashes rule, path, offending text (the message when
+  there is none) and the occurrence number of that triple, not the line, so a finding keeps its
+  identity when lines above it move.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from urllib.parse import quote
+
+from vaultlint.diagnostic import Diagnostic
+from vaultlint.report.base import Reporter, RuleInfo, ScanResult, encodable
+
+SARIF_SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+INFORMATION_URI = "https://github.com/vaultlint/vaultlint"
+SRCROOT = "%SRCROOT%"
+FINGERPRINT_KEY = "vaultlint/v1"
+
+LEVELS = {"error": "error", "warning": "warning", "info": "note", "off": "none"}
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def path_to_uri(path: str) -> str:
+    """A relative URI reference for a POSIX path: UTF-8 percent-encoding, ``/`` kept."""
+    return quote(path, safe="/")
+
+
+def directory_file_uri(directory: str) -> str:
+    """``/abs/vault`` → ``file:///abs/vault/``; ``C:/vault`` → ``file:///C:/vault/``."""
+    directory = directory.replace("\\", "/").rstrip("/")
+    if _DRIVE.match(directory):
+        return f"file:///{directory[:2]}{quote(directory[2:], safe='/')}/"
+    return f"file://{quote(directory, safe='/')}/"
+
+
+def _source_root(vault: str, prefix: str) -> str | None:
+    """The folder that ``prefix`` (``notes/``) is relative to, when ``vault`` ends with it."""
+    if not prefix:
+        return vault
+    vault = vault.replace("\\", "/").rstrip("/")
+    parts = prefix.rstrip("/").split("/")
+    if ".." in parts or not vault.endswith("/" + prefix.rstrip("/")):
+        return None  # e.g. a vault outside the repository: the base cannot be named
+    return vault[: len(vault) - len(prefix.rstrip("/"))].rstrip("/") or "/"
+
+
+def _pascal_case(rule_id: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^0-9A-Za-z]+", rule_id))
+
+
+def rule_descriptor(rule: RuleInfo) -> dict[str, object]:
+    """SARIF ``reportingDescriptor`` of one rule."""
+    summary = rule.summary or rule.id
+    help_text: dict[str, str] = {"text": rule.help or summary}
+    if rule.help:
+        help_text["markdown"] = rule.help
+    return {
+        "id": rule.id,
+        "name": _pascal_case(rule.id),
+        "shortDescription": {"text": summary},
+        "fullDescription": {"text": summary},
+        "help": help_text,
+        "defaultConfiguration": {"level": LEVELS.get(rule.severity, "warning")},
+        "properties": {"check": rule.check, "tags": ["vaultlint", rule.check]},
+    }
+
+
+def _region(diagnostic: Diagnostic) -> dict[str, int]:
+    line, column = max(1, diagnostic.line), max(1, diagnostic.column)
+    region = {"startLine": line, "startColumn": column}
+    end_line, end_column = diagnostic.end_line, diagnostic.end_column
+    if end_column >= 1 and (end_line > line or (end_line == line and end_column >= column)):
+        region["endLine"] = end_line
+        region["endColumn"] = end_column
+    return region
+
+
+class SarifReporter(Reporter):
+    """One run, ``tool.driver.rules`` from ``ScanResult.rules``, one result per diagnostic."""
+
+    name = "sarif"
+
+    def rules_table(self, result: ScanResult) -> tuple[list[RuleInfo], dict[str, int]]:
+        """Active rules (first of each id), then a made-up entry for any other rule id that a
+        diagnostic carries (e.g. an internal one), so every result has a valid ``ruleIndex``."""
+        rules: list[RuleInfo] = []
+        index: dict[str, int] = {}
+        for rule in result.rules:
+            if rule.id not in index:
+                index[rule.id] = len(rules)
+                rules.append(rule)
+        for diagnostic in result.diagnostics:
+            if diagnostic.rule not in index:
+                index[diagnostic.rule] = len(rules)
+                rules.append(
+                    RuleInfo(
+                        id=diagnostic.rule,
+                        check=diagnostic.check,
+                        severity=diagnostic.severity,
+                        summary=f"{diagnostic.rule} ({diagnostic.check})",
+                    )
+                )
+        return rules, index
+
+    def sarif_log(self, result: ScanResult) -> dict[str, object]:
+        """The SARIF log as a dict."""
+        rules, rule_index = self.rules_table(result)
+        seen: dict[tuple[str, str, str], int] = {}
+        results = []
+        for diagnostic in result.diagnostics:
+            identity = (diagnostic.rule, diagnostic.path, diagnostic.snippet or diagnostic.message)
+            occurrence = seen.get(identity, 0)
+            seen[identity] = occurrence + 1
+            fingerprint = hashlib.sha256(
+                "\0".join((*identity, str(occurrence))).encode("utf-8", "surrogatepass")
+            ).hexdigest()
+            location = {
+                "physicalLocation": {
+                    "artifactLocation": {
+                        "uri": path_to_uri(self.path_prefix + diagnostic.path),
+                        "uriBaseId": SRCROOT,
+                    },
+                    "region": _region(diagnostic),
+                }
+            }
+            results.append(
+                {
+                    "ruleId": diagnostic.rule,
+                    "ruleIndex": rule_index[diagnostic.rule],
+                    "level": LEVELS.get(diagnostic.severity, "warning"),
+                    "message": {"text": diagnostic.message},
+                    "locations": [location],
+                    "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
+                }
+            )
+        run: dict[str, object] = {
+            "tool": {
+                "driver": {
+                    "name": "vaultlint",
+                    "version": result.version,
+                    "informationUri": INFORMATION_URI,
+                    "rules": [rule_descriptor(rule) for rule in rules],
+                }
+            },
+        }
+        source_root = _source_root(result.vault, self.path_prefix)
+        if source_root is not None:
+            run["originalUriBaseIds"] = {SRCROOT: {"uri": directory_file_uri(source_root)}}
+        run["columnKind"] = "unicodeCodePoints"
+        run["results"] = results
+        return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+
+    def render(self, result: ScanResult) -> str:
+        return encodable(json.dumps(self.sarif_log(result), indent=2, ensure_ascii=False) + "\n")

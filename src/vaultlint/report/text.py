@@ -1,0 +1,89 @@
+"""The default, human format: ``PATH:LINE:COL: SEVERITY RULE-ID message``, then a count."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from vaultlint.diagnostic import Diagnostic
+from vaultlint.report.base import Reporter, ScanResult, encodable
+
+_RESET = "\x1b[0m"
+_BOLD = "1"
+_SEVERITY_STYLE = {"error": "1;31", "warning": "1;33", "info": "1;36"}
+_RULE_STYLE = "35"
+
+# Control characters would break the one-line-per-diagnostic layout (newline) or drive the
+# terminal (ESC); they are shown as Python escapes instead (``\n``, ``\x1b``).
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def _visible(text: str) -> str:
+    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
+
+
+def _paint(text: str, style: str, color: bool) -> str:
+    return f"\x1b[{style}m{text}{_RESET}" if color and style else text
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def summary_line(result: ScanResult) -> str:
+    """``Found 1 error and 2 warnings in 120 notes.`` (zero counts left out), or
+    ``No problems found in 120 notes.``"""
+    notes = _plural(len(result.notes), "note")
+    counts = result.severity_counts()
+    parts = [
+        _plural(counts[severity], severity)
+        for severity in ("error", "warning", "info")
+        if counts[severity]
+    ]
+    if not parts:
+        return f"No problems found in {notes}."
+    return f"Found {_join(parts)} in {notes}."
+
+
+class TextReporter(Reporter):
+    """One line per diagnostic, sorted, then a one-line count; ANSI colour only if ``color``."""
+
+    name = "text"
+
+    def format_diagnostic(self, diagnostic: Diagnostic) -> str:
+        path = _paint(_visible(diagnostic.path), _BOLD, self.color)
+        style = _SEVERITY_STYLE.get(diagnostic.severity, "")
+        severity = _paint(diagnostic.severity, style, self.color)
+        rule = _paint(diagnostic.rule, _RULE_STYLE, self.color)
+        message = _visible(diagnostic.message)
+        return f"{path}:{diagnostic.line}:{diagnostic.column}: {severity} {rule} {message}"
+
+    def render(self, result: ScanResult) -> str:
+        lines = [self.format_diagnostic(diagnostic) for diagnostic in result.diagnostics]
+        counts = result.severity_counts()
+        style = "1;31" if counts["error"] else "1;33" if counts["warning"] else "1;32"
+        lines.append(_paint(summary_line(result), style, self.color))
+        return encodable("\n".join(lines) + "\n")
+
+
+def render_statistics(result: ScanResult, *, color: bool = False) -> str:
+    """Per-rule counts for ``--statistics``: ``COUNT  RULE-ID  SEVERITY``, most frequent first.
+
+    Empty when there are no diagnostics.
+    """
+    per_rule = Counter((d.rule, d.severity) for d in result.diagnostics)
+    if not per_rule:
+        return ""
+    rows = sorted(per_rule.items(), key=lambda item: (-item[1], item[0]))
+    count_width = len(str(rows[0][1]))
+    rule_width = max(len(rule) for (rule, _), _ in rows)
+    lines = []
+    for (rule, severity), count in rows:
+        rule_cell = _paint(rule.ljust(rule_width), _RULE_STYLE, color)
+        severity_cell = _paint(severity, _SEVERITY_STYLE.get(severity, ""), color)
+        lines.append(f"{count:>{count_width}}  {rule_cell}  {severity_cell}")
+    return encodable("\n".join(lines) + "\n")

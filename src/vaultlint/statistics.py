@@ -1,0 +1,106 @@
+"""The audit summary of ``vaultlint scan --statistics``: what to fix first in a messy vault."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from vaultlint.report import ScanResult
+
+if TYPE_CHECKING:
+    from vaultlint.engine import LintResult
+
+TOP = 10
+
+
+def missing_notes(result: LintResult) -> list[tuple[str, int, int]]:
+    """Link targets that do not exist: (target as written, notes linking to it, links)."""
+    index = result.index
+    notes_linking: Counter[str] = Counter()
+    links: Counter[str] = Counter()
+    spelling: dict[str, str] = {}
+    for path in result.targets:
+        note = index.notes[path]
+        seen = set()
+        for link in note.links:
+            if not link.target or link.is_embed:
+                continue
+            if index.resolve(link.target, path) is not None:
+                continue
+            key = link.target.lower()
+            spelling.setdefault(key, link.target)
+            links[key] += 1
+            if key not in seen:
+                seen.add(key)
+                notes_linking[key] += 1
+    ranked = sorted(notes_linking, key=lambda k: (-notes_linking[k], -links[k], k))
+    return [(spelling[k], notes_linking[k], links[k]) for k in ranked]
+
+
+def audit_tables(scan: ScanResult, result: LintResult) -> list[tuple[str, list[str], list[tuple]]]:
+    """The summary as (title, column names, rows) tables."""
+    diags = scan.diagnostics
+    by_rule: Counter[str] = Counter(d.rule for d in diags)
+    severity = {d.rule: d.severity for d in diags}
+    by_folder: Counter[str] = Counter(d.path.split("/", 1)[0] if "/" in d.path else "(root)" for d in diags)
+    by_note: Counter[str] = Counter(d.path for d in diags)
+    tables: list[tuple[str, list[str], list[tuple]]] = [
+        (
+            "Findings by rule",
+            ["rule", "severity", "findings"],
+            [(r, severity[r], n) for r, n in by_rule.most_common()],
+        ),
+        ("Findings by top-level folder", ["folder", "findings"], by_folder.most_common()),
+        ("Notes with the most findings", ["note", "findings"], by_note.most_common(TOP)),
+        (
+            "Most-linked missing notes",
+            ["missing note", "linked from notes", "links"],
+            missing_notes(result)[:TOP],
+        ),
+    ]
+    skipped = [("excluded: " + why, path) for path, why in result.excluded]
+    skipped += [("skipped: " + why, path) for path, why in result.skipped]
+    if skipped:
+        reasons = Counter(reason for reason, _ in skipped)
+        tables.append(("Not linted", ["reason", "notes"], reasons.most_common()))
+    return [t for t in tables if t[2]]
+
+
+def render_audit(scan: ScanResult, result: LintResult, *, color: bool = False) -> str:
+    tables = audit_tables(scan, result)
+    head = (
+        f"Audit of {len(scan.notes)} notes ({result.parsed} parsed, {result.cached} from cache)"
+    )
+    if color:
+        return _render_rich(head, tables)
+    out = ["", head]
+    for title, columns, rows in tables:
+        out.append("")
+        out.append(title)
+        cells = [columns, *[[str(c) for c in row] for row in rows]]
+        widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
+        for n, row in enumerate(cells):
+            out.append(
+                "  " + "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))).rstrip()
+            )
+            if n == 0:
+                out.append("  " + "  ".join("-" * w for w in widths))
+    return "\n".join(out) + "\n"
+
+
+def _render_rich(head: str, tables: list[tuple[str, list[str], list[tuple]]]) -> str:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(record=True, force_terminal=True, width=100)
+    with console.capture() as capture:
+        console.print()
+        console.print(f"[bold]{head}[/bold]")
+        for title, columns, rows in tables:
+            table = Table(title=title, title_justify="left", title_style="bold")
+            for i, col in enumerate(columns):
+                table.add_column(col, justify="left" if i == 0 else "right")
+            for row in rows:
+                table.add_row(*[str(c) for c in row])
+            console.print(table)
+    return capture.get()

@@ -56,14 +56,14 @@ def _load(path: Path) -> list[dict]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(str(path), None, None, "baseline file does not exist") from None
+        raise ConfigError(str(path), None, "baseline file does not exist") from None
     except (OSError, ValueError) as exc:
-        raise ConfigError(str(path), None, None, f"cannot read the baseline: {exc}") from None
+        raise ConfigError(str(path), None, f"cannot read the baseline: {exc}") from None
     if not isinstance(data, dict) or data.get("vaultlint-baseline") != FORMAT:
-        raise ConfigError(str(path), None, None, "not a vaultlint baseline file")
+        raise ConfigError(str(path), None, "not a vaultlint baseline file")
     findings = data.get("findings")
     if not isinstance(findings, list):
-        raise ConfigError(str(path), None, None, "baseline has no 'findings' list")
+        raise ConfigError(str(path), None, "baseline has no 'findings' list")
     return [f for f in findings if isinstance(f, dict)]
 
 

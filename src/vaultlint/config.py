@@ -53,7 +53,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from vaultlint.checks import REGISTRY
 from vaultlint.checks.base import Check
-from vaultlint.rules import EVERYWHERE, Rule, Where
+from vaultlint.rules import EVERYWHERE, Rule, Where, compile_globs
 
 CONFIG_FILENAMES = (".vaultlint.yaml", ".vaultlint.yml")
 SEVERITY_NAMES = ("off", "info", "warning", "error")
@@ -500,12 +500,10 @@ class _File:
         return result
 
     def globs(self, node: Node, what: str, key: str) -> tuple[str, ...]:
-        import pathspec
-
         result = []
         for pattern, item in self.strings(node, what, key):
             try:
-                pathspec.PathSpec.from_lines("gitwildmatch", [pattern])
+                compile_globs((pattern,))  # the matcher `where` and discovery use
             except Exception as exc:
                 self.fail(item, f"invalid glob '{pattern}' in {what}: {exc}", key)
             result.append(pattern)
@@ -535,8 +533,8 @@ class _Loader:
 
     def _load(self, src: _File) -> None:
         root = _compose(src.path, src.shown)
-        if root is None:
-            return  # an empty file is an empty configuration
+        if root is None or _is_null(root):
+            return  # an empty file (or a lone `---`) is an empty configuration
         if not isinstance(root, MappingNode):
             src.fail(
                 root,

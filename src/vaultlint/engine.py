@@ -221,7 +221,7 @@ def _suppressed(note: Note, diag: Diagnostic) -> bool:
     for sup in note.suppressions:
         if not _covers(sup.rules, diag.rule):
             continue
-        if sup.kind == "next-line":
+        if sup.kind == "disable-next-line":
             if sup.line + 1 == line0:
                 return True
         elif sup.kind == "disable":

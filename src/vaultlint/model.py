@@ -141,7 +141,7 @@ class Problem:
 class Suppression:
     """A ``vaultlint-disable…`` comment: ``rules`` empty means every rule.
 
-    ``kind`` is ``next-line``, ``disable`` or ``enable``; ``line`` is the 0-based line it sits on.
+    ``kind`` is ``disable-next-line``, ``disable`` or ``enable``; ``line`` is the 0-based line it sits on.
     """
 
     kind: str

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from vaultlint.checks.base import Check, CheckContext, DocExample, option
 from vaultlint.diagnostic import Diagnostic
-from vaultlint.model import Note
+from vaultlint.model import Note, Span
 from vaultlint.rules import glob_match
 
 _NOTE_EXT = ".md"
@@ -92,13 +92,19 @@ class LinksCheck(Check):
             if opts.ignore and glob_match(opts.ignore, link.target or link.linktext):
                 continue
             where = "embed" if link.is_embed else "link"
+            span = link.span
+            if link.kind == "fm":
+                # point at the link's ``[[``, not at the quote around the property value
+                inner = note.text.find("[[", span.start, span.end)
+                if inner != -1:
+                    span = Span(inner, span.end)
             resolved = index.resolve(link.target, note.path)
             if resolved is None:
                 hint = ""
                 if link.target.startswith(("http:", "https:", "www.")):
                     hint = " (a web address in [[…]] is a note link; use [text](url))"
                 yield ctx.diagnostic(
-                    note, link.span, f"{where} target '{link.target}' does not exist{hint}"
+                    note, span, f"{where} target '{link.target}' does not exist{hint}"
                 )
                 continue
             if not link.subpath or not resolved.lower().endswith(_NOTE_EXT):
@@ -114,4 +120,4 @@ class LinksCheck(Check):
             what = "block" if is_block else "heading"
             sub = link.subpath.lstrip("#")
             name = "this note" if resolved == note.path else f"'{resolved[:-3]}'"
-            yield ctx.diagnostic(note, link.span, f"{what} '{sub}' does not exist in {name}")
+            yield ctx.diagnostic(note, span, f"{what} '{sub}' does not exist in {name}")

@@ -11,8 +11,8 @@ import inspect
 from pathlib import Path
 
 import pytest
-from test_rule_cases import run_check
 
+from tests.test_rule_cases import run_check
 from vaultlint.checks import REGISTRY
 from vaultlint.checks.base import Check
 

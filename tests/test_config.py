@@ -908,7 +908,7 @@ YAMLISH = st.lists(
 
 
 @settings(
-    max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(text=st.one_of(st.text(), YAMLISH))
 def test_any_text_loads_or_raises_config_error(tmp_path, text):

@@ -69,6 +69,9 @@ class MojibakeCheck(Check):
         from ftfy import fix_encoding
         from ftfy.badness import is_bad
 
+        if not is_bad(text):  # one search over the whole note; lines only when it is bad
+            return
+
         starts = note.line_starts
         for i, start in enumerate(starts):
             end = starts[i + 1] if i + 1 < len(starts) else len(text)

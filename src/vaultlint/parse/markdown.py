@@ -247,8 +247,11 @@ def scan_blocks(
             continue
 
         # --- a fresh line ------------------------------------------------------------------
-        depth, cstart = _quote_prefix(line)
-        ind, fi = _indent_of(line, cstart)
+        if line and line[0] not in " \t>":
+            depth = ind = fi = 0  # the common case: text at the start of the line
+        else:
+            depth, cstart = _quote_prefix(line)
+            ind, fi = _indent_of(line, cstart)
         if fi >= len(line):  # blank (possibly inside a quote)
             close_range()
             in_para = False
@@ -293,8 +296,6 @@ def scan_blocks(
         if c0 in "`~" and opaque is None:
             m = _FENCE.match(s)
             if m and not (c0 == "`" and "`" in m.group(2)):
-                if list_stack:
-                    out.hard = True
                 close_range()
                 in_para = False
                 fence = (c0, len(m.group(1)), depth, base)

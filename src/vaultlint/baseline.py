@@ -75,7 +75,7 @@ def filter_with_baseline(
     same_note: Counter[tuple[str, str, str]] = Counter(
         (str(f.get("path")), str(f.get("rule")), str(f.get("anchor"))) for f in recorded
     )
-    existing = set(result.index.notes)
+    existing = set(result.index.paths)
     moved: Counter[tuple[str, str]] = Counter(
         (str(f.get("rule")), str(f.get("anchor")))
         for f in recorded

@@ -201,6 +201,11 @@ def _scan(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     jobs = args.jobs or os.cpu_count() or 1
     progress = _Progress(enabled=True)
+    whole_vault = not args.paths
+    show_stats = not args.no_statistics and (
+        args.statistics
+        or (whole_vault and args.format == "text" and not args.output and sys.stdout.isatty())
+    )
     try:
         result = lint(
             root,
@@ -210,6 +215,7 @@ def _scan(args: argparse.Namespace) -> int:
             use_cache=not args.no_cache,
             jobs=jobs,
             progress=progress,
+            want_missing=show_stats,
         )
     finally:
         progress.stop()
@@ -264,11 +270,7 @@ def _scan(args: argparse.Namespace) -> int:
     else:
         _write(sys.stdout, report)
 
-    whole_vault = not args.paths
-    show_stats = args.statistics or (
-        whole_vault and args.format == "text" and not args.output and sys.stdout.isatty()
-    )
-    if show_stats and not args.no_statistics:
+    if show_stats:
         from vaultlint.statistics import render_audit
 
         stream = sys.stdout if args.format == "text" and not args.output else sys.stderr
@@ -308,10 +310,10 @@ def _inspect(args: argparse.Namespace) -> int:
     root = _resolve_root(args, cwd)
     config = Config(rules=(), exclude=(), obsidian_excludes=False, source=None)
     vault = open_vault(root, config, use_cache=False, jobs=1)
-    chosen, warnings = select_targets(args.paths, root, cwd, list(vault.notes))
+    chosen, warnings = select_targets(args.paths, root, cwd, list(vault.packed))
     for warning in warnings:
         print(f"vaultlint: warning: {warning}", file=sys.stderr)
-    objects = [cached_metadata(vault.notes[p], vault.index) for p in chosen]
+    objects = [cached_metadata(vault.note(p), vault.index) for p in chosen]
     payload = objects[0] if len(objects) == 1 and len(args.paths) == 1 else objects
     if not objects and warnings:
         return EXIT_ERROR

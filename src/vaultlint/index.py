@@ -13,7 +13,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from vaultlint.model import Link, Note
+from vaultlint.model import Link, Note, NoteSummary
 
 # Characters Obsidian's stripHeading ignores when it matches a heading link (SPEC R-S2).
 _HEADING_STRIP = re.compile(r"[!\"#$%&()*+,.:;<=>?@^`{|}~/\[\]\\]")
@@ -30,31 +30,51 @@ def normalize_heading(text: str) -> str:
     return _SPACES.sub(" ", _HEADING_STRIP.sub(" ", text)).strip().lower()
 
 
+def summarize(note: Note) -> NoteSummary:
+    """What the index keeps of a note."""
+    return NoteSummary(
+        note.path,
+        tuple((h.level, normalize_heading(h.text)) for h in note.headings),
+        tuple(b.id.lower() for b in note.blocks),
+        tuple(dict.fromkeys(t.name for t in note.tags)),
+    )
+
+
 class VaultIndex:
     """Link resolution and vault-wide lookups.
 
-    ``notes`` maps vault paths to parsed notes (every note of the vault, also those not being
-    reported on); ``files`` lists every other file of the vault (attachments, canvases…).
+    ``notes`` maps the vault path of every note of the vault (also those not being reported on)
+    to its :class:`~vaultlint.model.NoteSummary` (or the parsed note, which is summarised);
+    ``files`` lists every other file of the vault (attachments, canvases…). ``tag_paths``
+    limits which notes count when deciding a tag's usual spelling (not templates).
     """
 
     def __init__(
         self,
-        notes: Mapping[str, Note],
+        notes: Mapping[str, Note | NoteSummary],
         files: Iterable[str] = (),
         *,
-        tag_notes: Iterable[Note] | None = None,
+        tag_paths: Iterable[str] | None = None,
     ) -> None:
-        self.notes = notes
-        # the notes whose tags count when deciding a tag's usual spelling (not templates)
-        self._tag_notes = list(notes.values()) if tag_notes is None else list(tag_notes)
+        self.summaries: dict[str, NoteSummary] = {
+            path: n if isinstance(n, NoteSummary) else summarize(n) for path, n in notes.items()
+        }
+        self._tag_paths = list(self.summaries) if tag_paths is None else list(tag_paths)
         self._by_path: dict[str, str] = {}
         self._by_name: dict[str, list[str]] = {}
-        for path in (*notes, *files):
+        for path in (*self.summaries, *files):
             key = fold(path)
             self._by_path.setdefault(key, path)
             self._by_name.setdefault(key.rsplit("/", 1)[-1], []).append(path)
         self._tag_spellings: dict[str, Counter[str]] | None = None
-        self._heading_keys: dict[str, list[tuple[int, str]]] = {}
+
+    @property
+    def paths(self) -> list[str]:
+        """Every note of the vault."""
+        return list(self.summaries)
+
+    def summary(self, path: str) -> NoteSummary | None:
+        return self.summaries.get(path)
 
     # -- files ------------------------------------------------------------------------------
     def has_file(self, path: str) -> bool:
@@ -98,28 +118,30 @@ class VaultIndex:
         return self.resolve(link.target, source)
 
     # -- subpaths ---------------------------------------------------------------------------
-    def has_subpath(self, note: Note, subpath: str) -> bool:
+    def has_subpath(self, note: Note | NoteSummary | str, subpath: str) -> bool:
         """Whether ``#Heading#Sub`` or ``#^block`` exists in ``note`` (SPEC R-S1..R-S4)."""
+        summary = self.summaries.get(note) if isinstance(note, str) else note
+        if summary is None:
+            return False
+        if isinstance(summary, Note):
+            summary = summarize(summary)
         parts = [p for p in subpath.split("#") if p.strip()]
         if not parts:
             return True
         if parts[0].startswith("^"):
-            wanted = parts[0][1:].strip().lower()
-            return any(b.id.lower() == wanted for b in note.blocks)
-        headings = self._heading_keys.get(note.path)
-        if headings is None:
-            headings = [(h.level, normalize_heading(h.text)) for h in note.headings]
-            self._heading_keys[note.path] = headings
+            return parts[0][1:].strip().lower() in summary.blocks
         keys = [normalize_heading(p) for p in parts]
-        return _chain_exists(headings, keys, 0, len(headings), 0, 0)
+        headings = summary.headings
+        return _chain_exists(list(headings), keys, 0, len(headings), 0, 0)
 
     # -- tags -------------------------------------------------------------------------------
     def tag_spellings(self, key: str) -> Counter[str]:
         """How many notes spell the tag ``key`` (lower-case) each way."""
         if self._tag_spellings is None:
             spellings: dict[str, Counter[str]] = {}
-            for note in self._tag_notes:
-                for name in {t.name for t in note.tags}:
+            for path in self._tag_paths:
+                summary = self.summaries.get(path)
+                for name in summary.tags if summary else ():
                     spellings.setdefault(name.lower(), Counter())[name] += 1
             self._tag_spellings = spellings
         return self._tag_spellings.get(key, Counter())

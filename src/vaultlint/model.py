@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Any, Literal, NamedTuple
 
 LinkKind = Literal["wiki", "embed", "md", "mdembed", "fm"]
 TagOrigin = Literal["body", "frontmatter"]
@@ -167,7 +167,6 @@ class Note:
     problems: tuple[Problem, ...]
     suppressions: tuple[Suppression, ...] = ()
     body_start: int = 0
-    meta: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def name(self) -> str:
@@ -193,6 +192,92 @@ class Note:
     @property
     def tag_keys(self) -> frozenset[str]:
         return frozenset(t.key for t in self.tags)
+
+
+class NoteSummary(NamedTuple):
+    """What the vault index needs to know of a note: headings, block ids, tag spellings.
+
+    Small and made of plain values, so it is cheap to send between processes and to cache.
+    ``headings`` holds ``(level, normalised text)`` pairs, ``blocks`` lower-case ids, ``tags``
+    the distinct spellings of the note's tags.
+    """
+
+    path: str
+    headings: tuple[tuple[int, str], ...]
+    blocks: tuple[str, ...]
+    tags: tuple[str, ...]
+
+
+def pack_note(note: Note) -> tuple:
+    """The note as nested tuples of plain values: fast to pickle, to cache and to send to
+    another process (pickling the dataclasses themselves costs ten times more)."""
+    return (
+        note.path,
+        note.text,
+        note.line_starts,
+        note.frontmatter,
+        (note.frontmatter_span.start, note.frontmatter_span.end) if note.frontmatter_span else None,
+        tuple(
+            (
+                f.key,
+                f.value,
+                f.source,
+                f.key_span.start,
+                f.key_span.end,
+                f.value_span.start,
+                f.value_span.end,
+                tuple((i.value, i.source, i.span.start, i.span.end) for i in f.items),
+            )
+            for f in note.fields
+        ),
+        tuple((h.level, h.text, h.span.start, h.span.end) for h in note.headings),
+        tuple(
+            (x.kind, x.target, x.subpath, x.display, x.original, x.span.start, x.span.end, x.key)
+            for x in note.links
+        ),
+        tuple((t.name, t.span.start, t.span.end, t.origin) for t in note.tags),
+        tuple((b.id, b.span.start, b.span.end, b.id_span.start, b.id_span.end) for b in note.blocks),
+        tuple((x.type, x.span.start, x.span.end) for x in note.sections),
+        tuple((p.code, p.message, p.span.start, p.span.end) for p in note.problems),
+        tuple((x.kind, x.rules, x.line) for x in note.suppressions),
+        note.body_start,
+    )
+
+
+def unpack_note(packed: tuple) -> Note:
+    """The inverse of :func:`pack_note`."""
+    (path, text, starts, fm, fm_span, fields, heads, links, tags, blocks, secs, probs, sups, body) = (
+        packed
+    )
+    return Note(
+        path=path,
+        text=text,
+        line_starts=starts,
+        frontmatter=fm,
+        frontmatter_span=Span(*fm_span) if fm_span else None,
+        fields=tuple(
+            Field(
+                k,
+                v,
+                src,
+                Span(ks, ke),
+                Span(vs, ve),
+                tuple(FieldItem(iv, isrc, Span(a, b)) for iv, isrc, a, b in items),
+            )
+            for k, v, src, ks, ke, vs, ve, items in fields
+        ),
+        headings=tuple(Heading(lv, t, Span(a, b)) for lv, t, a, b in heads),
+        links=tuple(
+            Link(kind, tg, sub, disp, orig, Span(a, b), key)
+            for kind, tg, sub, disp, orig, a, b, key in links
+        ),
+        tags=tuple(Tag(n, Span(a, b), o) for n, a, b, o in tags),
+        blocks=tuple(Block(i, Span(a, b), Span(c, d)) for i, a, b, c, d in blocks),
+        sections=tuple(Section(t, Span(a, b)) for t, a, b in secs),
+        problems=tuple(Problem(c, m, Span(a, b)) for c, m, a, b in probs),
+        suppressions=tuple(Suppression(k, r, ln) for k, r, ln in sups),
+        body_start=body,
+    )
 
 
 def line_starts_of(text: str) -> tuple[int, ...]:

@@ -14,27 +14,10 @@ TOP = 10
 
 
 def missing_notes(result: LintResult) -> list[tuple[str, int, int]]:
-    """Link targets that do not exist: (target as written, notes linking to it, links)."""
-    index = result.index
-    notes_linking: Counter[str] = Counter()
-    links: Counter[str] = Counter()
-    spelling: dict[str, str] = {}
-    for path in result.targets:
-        note = index.notes[path]
-        seen = set()
-        for link in note.links:
-            if not link.target or link.is_embed:
-                continue
-            if index.resolve(link.target, path) is not None:
-                continue
-            key = link.target.lower()
-            spelling.setdefault(key, link.target)
-            links[key] += 1
-            if key not in seen:
-                seen.add(key)
-                notes_linking[key] += 1
-    ranked = sorted(notes_linking, key=lambda k: (-notes_linking[k], -links[k], k))
-    return [(spelling[k], notes_linking[k], links[k]) for k in ranked]
+    """Link targets that do not exist: (target as written, notes linking to it, links), the
+    notes people evidently want to exist first."""
+    ranked = sorted(result.missing.items(), key=lambda kv: (-kv[1][1], -kv[1][2], kv[0]))
+    return [value for _, value in ranked]
 
 
 def audit_tables(scan: ScanResult, result: LintResult) -> list[tuple[str, list[str], list[tuple]]]:

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections.abc import Iterator
 
 from vaultlint.checks.base import Check, CheckContext, DocExample
 from vaultlint.diagnostic import Diagnostic, Edit, Fix
 from vaultlint.model import Note, Span
+
+
+# Mojibake of UTF-8 read as Windows-1252 or Latin-1 always holds a lead byte (Â..ô) followed by
+# a continuation byte shown as a C1 or Windows-1252 character: a cheap test before ftfy's own.
+_SUSPECT = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+    "\u02c6\u02dc\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030"
+    "\u2039\u203a\u20ac\u2122]|\u00c3 "
+)
 
 
 def _first_difference(a: str, b: str) -> tuple[int, int, int]:
@@ -69,14 +80,17 @@ class MojibakeCheck(Check):
         from ftfy import fix_encoding
         from ftfy.badness import is_bad
 
-        if not is_bad(text):  # one search over the whole note; lines only when it is bad
+        first = _SUSPECT.search(text)
+        if first is None:
             return
 
         starts = note.line_starts
-        for i, start in enumerate(starts):
+        first_line = bisect.bisect_right(starts, first.start()) - 1
+        for i in range(first_line, len(starts)):
+            start = starts[i]
             end = starts[i + 1] if i + 1 < len(starts) else len(text)
             line = text[start:end]
-            if line.isascii() or not is_bad(line):
+            if _SUSPECT.search(line) is None or not is_bad(line):
                 continue
             fixed = fix_encoding(line)
             if fixed == line:

@@ -109,7 +109,7 @@ class LinksCheck(Check):
                 continue
             if not link.subpath or not resolved.lower().endswith(_NOTE_EXT):
                 continue
-            target = index.notes.get(resolved)
+            target = index.summary(resolved)
             if target is None:
                 continue
             is_block = link.subpath.lstrip("#").startswith("^")

@@ -111,6 +111,8 @@ def _html_block_kind(s: str, in_para: bool) -> int:
     return 0
 
 
+# First characters that may start something other than paragraph text (or indent it)
+_MAY_START_BLOCK = frozenset(" \t>#`~$%<=-*_+:|0123456789")
 _MERGEABLE = frozenset({"list", "blockquote", "callout"})
 _HTML_END = {1: None, 2: "-->", 3: "?>", 4: ">", 5: "]]>"}
 
@@ -247,6 +249,29 @@ def scan_blocks(
             continue
 
         # --- a fresh line ------------------------------------------------------------------
+        c0 = line[:1]
+        if c0 and c0 not in _MAY_START_BLOCK:
+            # fast paths for plain text at the start of a line, most lines of most notes
+            if in_para and not prev_blank:  # a (lazy) continuation line of the paragraph
+                range_end = sec_end = le
+                prev_depth = 0
+                if "^" in line:
+                    _block_id(line, ls, le, para_start, blocks)
+                continue
+            if prev_blank:  # a new top-level paragraph after a blank line
+                list_stack.clear()
+                list_depth = 0
+                prev_blank = False
+                prev_depth = 0
+                in_para = True
+                para_start = range_start = ls
+                range_end = le
+                para_depth = 0
+                para_in_list = False
+                section("paragraph", ls, le, "new")
+                if "^" in line:
+                    _block_id(line, ls, le, ls, blocks)
+                continue
         if line and line[0] not in " \t>":
             depth = ind = fi = 0  # the common case: text at the start of the line
         else:
@@ -298,6 +323,8 @@ def scan_blocks(
             if m and not (c0 == "`" and "`" in m.group(2)):
                 close_range()
                 in_para = False
+                _inside_list(list_stack, ind, depth)  # a fence ends deeper list items
+                base = list_stack[-1] if list_stack else 0
                 fence = (c0, len(m.group(1)), depth, base)
                 if depth:
                     section(qkind, ls, le, qmode)

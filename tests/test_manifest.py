@@ -27,8 +27,15 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict
     out = tmp_path_factory.mktemp("gen")
     vault, manifest = out / "vault", out / "manifest.jsonl"
     subprocess.run(
-        [sys.executable, str(shared("bench", "make_vault.py")), str(vault), str(NOTES), "7",
-         "--manifest", str(manifest)],
+        [
+            sys.executable,
+            str(shared("bench", "make_vault.py")),
+            str(vault),
+            str(NOTES),
+            "7",
+            "--manifest",
+            str(manifest),
+        ],
         check=True,
         capture_output=True,
     )

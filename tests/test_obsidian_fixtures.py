@@ -31,7 +31,9 @@ def _links(items: list[dict]) -> list[tuple]:
 def _view(cache: dict) -> dict:
     """The parts of a CachedMetadata object that vaultlint reproduces."""
     return {
-        "headings": [(h["heading"], h["level"], _pos(h["position"])) for h in cache.get("headings", [])],
+        "headings": [
+            (h["heading"], h["level"], _pos(h["position"])) for h in cache.get("headings", [])
+        ],
         "links": _links(cache.get("links", [])),
         "embeds": _links(cache.get("embeds", [])),
         "tags": [(t["tag"], _pos(t["position"])) for t in cache.get("tags", [])],

@@ -45,16 +45,39 @@ class Hook:
     git: str
 
     def env(self) -> dict[str, str]:
-        env = dict(os.environ, PRE_COMMIT_HOME=str(self.home), NO_COLOR="1")
+        env = dict(_clean_env(), PRE_COMMIT_HOME=str(self.home), NO_COLOR="1")
         # The hook must run the vaultlint installed from the commit, not a source tree.
         for name in ("PYTHONPATH", "VIRTUAL_ENV", "PRE_COMMIT_COLOR", "SKIP"):
             env.pop(name, None)
         return env
 
 
+# Set by git while it runs hooks (e.g. when this suite runs from a pre-commit hook): they would
+# point the tests' git commands at the outer repository.
+_GIT_LOCATION = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_COMMON_DIR",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_PREFIX",
+)
+
+
+def _clean_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in _GIT_LOCATION}
+
+
 def _run(argv: list[str], cwd: Path, env: dict[str, str] | None = None):
     return subprocess.run(
-        argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=600, check=False
+        argv,
+        cwd=cwd,
+        env=_clean_env() if env is None else env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
 
 

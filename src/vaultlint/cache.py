@@ -75,7 +75,10 @@ def _write_pickle(folder: Path, target: Path, data: Any) -> None:
     """Write atomically: a temporary file in the same folder, then ``os.replace``."""
     try:
         folder.mkdir(exist_ok=True)
-        for name, content in ((".gitignore", "# created by vaultlint\n*\n"), ("CACHEDIR.TAG", _TAG)):
+        for name, content in (
+            (".gitignore", "# created by vaultlint\n*\n"),
+            ("CACHEDIR.TAG", _TAG),
+        ):
             marker = folder / name
             if not marker.exists():
                 marker.write_text(content, encoding="utf-8")

@@ -67,7 +67,9 @@ def _build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("paths", nargs="+", metavar="PATH")
     inspect.add_argument("--vault", metavar="DIR")
 
-    sub.add_parser("rules", help="list every known rule")
+    rules = sub.add_parser("rules", help="list every known rule")
+    rules.add_argument("--vault", metavar="DIR", help="list the rules of this vault's config")
+    rules.add_argument("--config", metavar="FILE", help="list the rules of this config file")
     rule = sub.add_parser("rule", help="show a rule's documentation")
     rule.add_argument("id", metavar="ID")
     rule.add_argument("--config", metavar="FILE")
@@ -78,9 +80,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run vaultlint; returns the exit status."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = _build_parser()
-    if args_list and args_list[0] not in ("scan", "inspect", "rules", "rule", "-h", "--help"):
-        if not args_list[0].startswith("--version"):
-            args_list.insert(0, "scan")
+    commands = ("scan", "inspect", "rules", "rule", "-h", "--help")
+    if args_list and args_list[0] not in commands and not args_list[0].startswith("--version"):
+        args_list.insert(0, "scan")  # `vaultlint PATH…` means `vaultlint scan PATH…`
     try:
         args = parser.parse_args(args_list)
     except SystemExit as exc:  # argparse already printed the message
@@ -123,7 +125,7 @@ def _use_color(stream: TextIO) -> bool:
     return stream.isatty() and os.environ.get("TERM") != "dumb"
 
 
-def _load_config(args: argparse.Namespace, root: Path, cwd: Path):  # noqa: ANN202
+def _load_config(args: argparse.Namespace, root: Path, cwd: Path):
     from vaultlint.config import find_config, load_config, select_rules
 
     if args.config:
@@ -133,8 +135,9 @@ def _load_config(args: argparse.Namespace, root: Path, cwd: Path):  # noqa: ANN2
     else:
         path = find_config(root)
     config = load_config(path, root)
-    select, ignore = _split_ids(getattr(args, "select", None)), _split_ids(
-        getattr(args, "ignore", None)
+    select, ignore = (
+        _split_ids(getattr(args, "select", None)),
+        _split_ids(getattr(args, "ignore", None)),
     )
     if select or ignore:
         config = select_rules(config, select, ignore)
@@ -180,7 +183,7 @@ class _Progress:
             self._bar.stop()
 
 
-def _stderr_console():  # noqa: ANN202
+def _stderr_console():
     from rich.console import Console
 
     return Console(stderr=True)
@@ -284,11 +287,16 @@ def _scan(args: argparse.Namespace) -> int:
 
 def _write(stream: TextIO, text: str) -> None:
     try:
-        stream.write(text)
-    except UnicodeEncodeError:
-        enc = stream.encoding or "utf-8"
-        stream.write(text.encode(enc, errors="replace").decode(enc))
-    stream.flush()
+        try:
+            stream.write(text)
+        except UnicodeEncodeError:
+            enc = stream.encoding or "utf-8"
+            stream.write(text.encode(enc, errors="replace").decode(enc))
+        stream.flush()
+    except BrokenPipeError:
+        # the reader went away (`vaultlint scan | head`): stop writing, keep the exit status
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
 
 
 def _path_prefix(root: Path, cwd: Path) -> str:
@@ -323,19 +331,25 @@ def _inspect(args: argparse.Namespace) -> int:
 
 def _rules(args: argparse.Namespace) -> int:
     from vaultlint.checks import REGISTRY
-    from vaultlint.config import load_config
 
-    config = load_config(None, Path.cwd())
-    rows = [(r.id, r.check, r.severity, r.description or REGISTRY[r.check].summary) for r in config.rules]
+    cwd = Path.cwd()
+    args.paths = []
+    root = _resolve_root(args, cwd)
+    config = _load_config(args, root, cwd)
+    rows = [
+        (r.id, r.check, r.severity, r.description or REGISTRY[r.check].summary)
+        for r in config.rules
+    ]
     known = {r.check for r in config.rules}
     rows += [(name, name, "-", cls.summary) for name, cls in REGISTRY.items() if name not in known]
+    rows.insert(0, ("ID", "CHECK", "SEVERITY", "SUMMARY"))
     width = [max(len(row[i]) for row in rows) for i in range(3)]
-    print(f"{'ID':<{width[0]}}  {'CHECK':<{width[1]}}  {'SEVERITY':<{width[2]}}  SUMMARY")
-    for rid, check, sev, summary in rows:
-        print(f"{rid:<{width[0]}}  {check:<{width[1]}}  {sev:<{width[2]}}  {summary}")
+    out = [f"{r:<{width[0]}}  {c:<{width[1]}}  {v:<{width[2]}}  {m}" for r, c, v, m in rows]
+    _write(sys.stdout, "\n".join(out) + "\n")
+    source = config.source or "the built-in 'recommended' pack"
     print(
-        "\nRules above come from the built-in 'recommended' pack; rows whose severity is '-' are "
-        "checks you can use in your own rules (see `vaultlint rule CHECK`)."
+        f"\nRules from {source}; rows whose severity is '-' are checks you can use in your "
+        "own rules (see `vaultlint rule CHECK`)."
     )
     return EXIT_OK
 

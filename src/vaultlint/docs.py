@@ -80,13 +80,11 @@ def render_rule_doc(rule_id: str, config_path: Path | None = None) -> str:
         lines.append(f"# {rule.id}")
         lines.append("")
         lines.append(f"Check: {rule.check}    Default severity: {rule.severity}")
-        if rule.description:
+        if rule.description and rule.description != check.summary:
             lines.append("")
             lines.append(rule.description)
     else:
         lines.append(f"# check: {check.name}")
-    lines.append("")
-    lines.append(check.summary)
     lines.append("")
     doc = typing.cast(str, check.__doc__ or "")
     lines.append(_dedent_doc(doc))

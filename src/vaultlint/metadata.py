@@ -71,7 +71,9 @@ def cached_metadata(note: Note, index: VaultIndex | None = None) -> dict[str, An
             for b in note.blocks
         }
     if note.sections:
-        out["sections"] = [{"type": s.type, "position": position(note, s.span)} for s in note.sections]
+        out["sections"] = [
+            {"type": s.type, "position": position(note, s.span)} for s in note.sections
+        ]
     all_tags = ["#" + t.name for t in note.tags]
     if all_tags:
         out["getAllTags"] = all_tags

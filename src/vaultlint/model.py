@@ -141,7 +141,8 @@ class Problem:
 class Suppression:
     """A ``vaultlint-disable…`` comment: ``rules`` empty means every rule.
 
-    ``kind`` is ``disable-next-line``, ``disable`` or ``enable``; ``line`` is the 0-based line it sits on.
+    ``kind`` is ``disable-next-line``, ``disable`` or ``enable``; ``line`` is the 0-based line
+    the comment sits on.
     """
 
     kind: str
@@ -236,7 +237,9 @@ def pack_note(note: Note) -> tuple:
             for x in note.links
         ),
         tuple((t.name, t.span.start, t.span.end, t.origin) for t in note.tags),
-        tuple((b.id, b.span.start, b.span.end, b.id_span.start, b.id_span.end) for b in note.blocks),
+        tuple(
+            (b.id, b.span.start, b.span.end, b.id_span.start, b.id_span.end) for b in note.blocks
+        ),
         tuple((x.type, x.span.start, x.span.end) for x in note.sections),
         tuple((p.code, p.message, p.span.start, p.span.end) for p in note.problems),
         tuple((x.kind, x.rules, x.line) for x in note.suppressions),
@@ -246,9 +249,22 @@ def pack_note(note: Note) -> tuple:
 
 def unpack_note(packed: tuple) -> Note:
     """The inverse of :func:`pack_note`."""
-    (path, text, starts, fm, fm_span, fields, heads, links, tags, blocks, secs, probs, sups, body) = (
-        packed
-    )
+    (
+        path,
+        text,
+        starts,
+        fm,
+        fm_span,
+        fields,
+        heads,
+        links,
+        tags,
+        blocks,
+        secs,
+        probs,
+        sups,
+        body,
+    ) = packed
     return Note(
         path=path,
         text=text,

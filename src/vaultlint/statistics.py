@@ -25,7 +25,9 @@ def audit_tables(scan: ScanResult, result: LintResult) -> list[tuple[str, list[s
     diags = scan.diagnostics
     by_rule: Counter[str] = Counter(d.rule for d in diags)
     severity = {d.rule: d.severity for d in diags}
-    by_folder: Counter[str] = Counter(d.path.split("/", 1)[0] if "/" in d.path else "(root)" for d in diags)
+    by_folder: Counter[str] = Counter(
+        d.path.split("/", 1)[0] if "/" in d.path else "(root)" for d in diags
+    )
     by_note: Counter[str] = Counter(d.path for d in diags)
     tables: list[tuple[str, list[str], list[tuple]]] = [
         (
@@ -51,9 +53,7 @@ def audit_tables(scan: ScanResult, result: LintResult) -> list[tuple[str, list[s
 
 def render_audit(scan: ScanResult, result: LintResult, *, color: bool = False) -> str:
     tables = audit_tables(scan, result)
-    head = (
-        f"Audit of {len(scan.notes)} notes ({result.parsed} parsed, {result.cached} from cache)"
-    )
+    head = f"Audit of {len(scan.notes)} notes ({result.parsed} parsed, {result.cached} from cache)"
     if color:
         return _render_rich(head, tables)
     out = ["", head]
@@ -64,7 +64,11 @@ def render_audit(scan: ScanResult, result: LintResult, *, color: bool = False) -
         widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
         for n, row in enumerate(cells):
             out.append(
-                "  " + "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))).rstrip()
+                "  "
+                + "  ".join(
+                    c.ljust(w) if i == 0 else c.rjust(w)
+                    for i, (c, w) in enumerate(zip(row, widths, strict=True))
+                ).rstrip()
             )
             if n == 0:
                 out.append("  " + "  ".join("-" * w for w in widths))

@@ -10,7 +10,6 @@ from vaultlint.checks.base import Check, CheckContext, DocExample
 from vaultlint.diagnostic import Diagnostic, Edit, Fix
 from vaultlint.model import Note, Span
 
-
 # Mojibake of UTF-8 read as Windows-1252 or Latin-1 always holds a lead byte (Â..ô) followed by
 # a continuation byte shown as a C1 or Windows-1252 character: a cheap test before ftfy's own.
 _SUSPECT = re.compile(
@@ -101,6 +100,7 @@ class MojibakeCheck(Check):
             yield ctx.diagnostic(
                 note,
                 span,
-                f"garbled text '{garbled.strip()}' (wrong encoding); it should read '{meant.strip()}'",
+                f"garbled text '{garbled.strip()}' (wrong encoding); "
+                f"it should read '{meant.strip()}'",
                 fix=Fix(f"replace with '{meant}'", (Edit(span.start, span.end, meant),), "unsafe"),
             )

@@ -24,7 +24,7 @@ class LinksOptions:
     frontmatter_links: bool = option(True, doc='Check links in frontmatter properties (`"[[…]]"`).')
     ignore: tuple[str, ...] = option(
         (),
-        doc="Globs on the link's target text for links left unresolved on purpose, e.g. `Example*`.",
+        doc="Globs on the link's target text, for links left unresolved on purpose (`Example*`).",
     )
 
 
@@ -113,7 +113,7 @@ class LinksCheck(Check):
             if target is None:
                 continue
             is_block = link.subpath.lstrip("#").startswith("^")
-            if is_block and not opts.blocks or not is_block and not opts.headings:
+            if (is_block and not opts.blocks) or (not is_block and not opts.headings):
                 continue
             if index.has_subpath(target, link.subpath):
                 continue

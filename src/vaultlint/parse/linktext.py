@@ -1,4 +1,4 @@
-"""Link text grammar shared by wiki-links, embeds and frontmatter links (SPEC.md R-L3, R-L5, R-L6)."""
+"""Link text grammar of wiki-links, embeds and frontmatter links (SPEC.md R-L3, R-L5, R-L6)."""
 
 from __future__ import annotations
 
@@ -35,5 +35,7 @@ def split_linktext(inner: str) -> tuple[str, str, str | None]:
 
 
 def is_valid_tag_name(name: str) -> bool:
-    """Whether Obsidian accepts ``name`` (without ``#``) as a tag: tag characters only, not all digits."""
-    return bool(name) and TAG_BODY.fullmatch(name) is not None and _ALL_DIGITS.fullmatch(name) is None
+    """Whether Obsidian accepts ``name`` (no ``#``) as a tag: tag characters, not all digits."""
+    return (
+        bool(name) and TAG_BODY.fullmatch(name) is not None and _ALL_DIGITS.fullmatch(name) is None
+    )

@@ -56,7 +56,7 @@ class BlockScan:
 
 
 def _indent_of(line: str, start: int) -> tuple[int, int]:
-    """Visual indent (tabs to multiples of 4) from ``start`` and the index of the first non-blank."""
+    """Visual indent (tabs to multiples of 4) from ``start``, and the first non-blank index."""
     col = 0
     i = start
     n = len(line)
@@ -313,7 +313,9 @@ def scan_blocks(
             if depth:
                 section(qkind, ls, le, qmode)
             else:
-                section("code", ls, le, "extend" if _inside_list(list_stack, ind, depth) else "merge")
+                section(
+                    "code", ls, le, "extend" if _inside_list(list_stack, ind, depth) else "merge"
+                )
             continue
         # (with ``opaque`` given, mistune decided such a line is not code: it is text)
         prev_blank = False
@@ -329,7 +331,9 @@ def scan_blocks(
                 if depth:
                     section(qkind, ls, le, qmode)
                 else:
-                    section("code", ls, le, "extend" if _inside_list(list_stack, ind, depth) else "new")
+                    section(
+                        "code", ls, le, "extend" if _inside_list(list_stack, ind, depth) else "new"
+                    )
                 continue
         if c0 == "#":
             m = _ATX.match(s)
@@ -344,7 +348,12 @@ def scan_blocks(
                 if depth:
                     section(qkind, ls, le, qmode)
                 else:
-                    section("heading", ls, le, "extend" if _inside_list(list_stack, ind, depth) else "new")
+                    section(
+                        "heading",
+                        ls,
+                        le,
+                        "extend" if _inside_list(list_stack, ind, depth) else "new",
+                    )
                 continue
         if c0 == "$" and s.startswith("$$"):
             close_range()
@@ -364,7 +373,9 @@ def scan_blocks(
             if depth:
                 section(qkind, ls, le, qmode)
             else:
-                section("comment", ls, le, "extend" if _inside_list(list_stack, ind, depth) else "new")
+                section(
+                    "comment", ls, le, "extend" if _inside_list(list_stack, ind, depth) else "new"
+                )
             continue
         if c0 == "<" and opaque is None:
             kind = _html_block_kind(s, lazy)
@@ -388,7 +399,9 @@ def scan_blocks(
                 if depth:
                     section(qkind, ls, le, qmode)
                 else:
-                    section("html", ls, le, "extend" if _inside_list(list_stack, ind, depth) else "new")
+                    section(
+                        "html", ls, le, "extend" if _inside_list(list_stack, ind, depth) else "new"
+                    )
                 continue
         if c0 in "=-" and lazy and para_depth == depth and not para_in_list and _SETEXT.match(s):
             # a setext underline: the paragraph above it is a heading
@@ -409,7 +422,12 @@ def scan_blocks(
             if depth:
                 section(qkind, ls, le, qmode)
             else:
-                section("thematicBreak", ls, le, "extend" if _inside_list(list_stack, ind, depth) else "new")
+                section(
+                    "thematicBreak",
+                    ls,
+                    le,
+                    "extend" if _inside_list(list_stack, ind, depth) else "new",
+                )
             continue
         if c0 in "-+*0123456789":
             m = _LIST.match(s)

@@ -151,7 +151,7 @@ def scan_inline(text: str, ranges: list[tuple[int, int]]) -> tuple[list[Link], l
 
 def _tag_boundary(text: str, j: int, start: int, escape_end: int, tag_end: int) -> bool:
     """Whether a ``#`` at ``j`` may start a tag (SPEC R-T4)."""
-    if j == start or j == escape_end or j == tag_end:
+    if j in (start, escape_end, tag_end):
         return True
     prev = text[j - 1]
     if prev.isspace() or prev in "_|":

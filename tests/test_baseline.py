@@ -181,12 +181,6 @@ def test_note_level_findings_follow_a_moved_note(capsys, tmp_path):
     assert (code, _keys(diagnostics)) == (0, [("z.md", 1, 1, "goal")])  # a warning: exit 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a moved note's recorded findings are matched to unmatched findings in path "
-    "order, so a NEW note whose path sorts before the moved note takes them and the moved note's "
-    "old findings are reported instead (a move keeps the file name; prefer that note)",
-)
 @pytest.mark.parametrize("kind", ["note-level", "broken-link"])
 def test_a_moved_note_keeps_its_findings_when_a_new_note_sorts_before_it(capsys, tmp_path, kind):
     if kind == "note-level":

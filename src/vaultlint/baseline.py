@@ -12,6 +12,7 @@ really new.
 from __future__ import annotations
 
 import json
+import posixpath
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -76,12 +77,12 @@ def filter_with_baseline(
         (str(f.get("path")), str(f.get("rule")), str(f.get("anchor"))) for f in recorded
     )
     existing = set(result.index.paths)
-    moved: Counter[tuple[str, str]] = Counter(
-        (str(f.get("rule")), str(f.get("anchor")))
-        for f in recorded
-        if str(f.get("path")) not in existing
-    )
-    fresh = []
+    # findings of notes that no longer exist (moved or renamed), by (rule, anchor): old names
+    moved: dict[tuple[str, str], list[str]] = {}
+    for f in recorded:
+        old = str(f.get("path"))
+        if old not in existing:
+            moved.setdefault((str(f.get("rule")), str(f.get("anchor"))), []).append(old)
     unmatched = []
     for diag in diagnostics:
         key = (diag.path, diag.rule, _anchor(diag))
@@ -89,10 +90,21 @@ def filter_with_baseline(
             same_note[key] -= 1
         else:
             unmatched.append(diag)
+    # a moved note keeps its file name: match those first, then renamed notes in path order
+    fresh = []
     for diag in unmatched:
-        key2 = (diag.rule, _anchor(diag))
-        if moved[key2] > 0:
-            moved[key2] -= 1
+        olds = moved.get((diag.rule, _anchor(diag)))
+        name = posixpath.basename(diag.path)
+        same = [o for o in olds or () if posixpath.basename(o) == name]
+        if same:
+            olds.remove(same[0])  # type: ignore[union-attr]
         else:
             fresh.append(diag)
-    return fresh
+    still_new = []
+    for diag in fresh:
+        olds = moved.get((diag.rule, _anchor(diag)))
+        if olds:
+            olds.pop(0)
+        else:
+            still_new.append(diag)
+    return still_new

@@ -1,9 +1,14 @@
-"""Parse cache: parsed notes kept in ``<vault>/.vaultlint_cache/`` between runs.
+"""Caches in ``<vault>/.vaultlint_cache/`` (with its own ``.gitignore`` and ``CACHEDIR.TAG``).
 
-Entries are keyed by path and the file's ``stat`` (size, modification time, inode) so that an
-unchanged note is never read again, and also by a hash of the content, so that a note that was
-touched, renamed or moved without changing is not parsed again either. The file name carries
-vaultlint's version and the parser version, so another version's cache is simply not used.
+- ``summaries-*``: per note, its stat, content digest and summary — all the index needs.
+- ``notes-*-N``: the parsed notes of shard N, packed, keyed by path and content digest.
+- ``results-*``: the findings of the last run, with the fingerprint of the vault and the
+  configuration they are valid for; a run that finds the same fingerprint reuses them.
+
+A note is matched on its ``stat`` (size, modification time, inode), so that an unchanged note is
+never read again, and else on a digest of its content, so that a note touched, renamed or moved
+without changing is not parsed again either. File names carry vaultlint's version and the
+parser version, so another version's cache is simply not used.
 
 The cache is written to a temporary file and moved into place with ``os.replace``, so a reader
 sees either the old or the new cache, never half of one; when several vaultlint processes run at
@@ -21,6 +26,7 @@ import io
 import os
 import pickle
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +47,7 @@ _ALLOWED = {("vaultlint.model", "NoteSummary")} | {
 
 
 StatKey = tuple[int, int, int]
+_TAG_NAME = f"{__version__}-p{PARSER_VERSION}"
 
 
 def stat_key(st: os.stat_result) -> StatKey:
@@ -71,7 +78,7 @@ def _read_pickle(path: Path) -> Any:
         return None
 
 
-def _write_pickle(folder: Path, target: Path, data: Any) -> None:
+def _write_pickle(folder: Path, target: Path, data: Any, header: bytes = b"") -> None:
     """Write atomically: a temporary file in the same folder, then ``os.replace``."""
     try:
         folder.mkdir(exist_ok=True)
@@ -85,7 +92,7 @@ def _write_pickle(folder: Path, target: Path, data: Any) -> None:
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pickle", dir=folder)
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(_MAGIC)
+                fh.write(_MAGIC + header)
                 pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, target)
         except BaseException:
@@ -96,93 +103,98 @@ def _write_pickle(folder: Path, target: Path, data: Any) -> None:
         return  # a read-only vault simply runs without a cache
 
 
-class ParseCache:
-    """Cached parses of one vault's notes, in two files.
+class SummaryCache:
+    """Per note path: (stat, content digest, :class:`~vaultlint.model.NoteSummary`).
 
-    ``summaries``: per path, (stat, content digest, :class:`~vaultlint.model.NoteSummary`) —
-    small, always loaded: it is all the index needs. ``notes``: per content digest, the packed
-    note (:func:`vaultlint.model.pack_note`) — large, loaded only when many notes are to be
-    checked; a run that checks a few notes re-reads and parses just those.
+    Small and always loaded: it is all the vault index needs, so a run that checks two notes
+    never reads the others.
     """
 
     def __init__(self, root: Path, *, enabled: bool = True) -> None:
-        self.root = root
         self.enabled = enabled
         self.dir = root / CACHE_DIR
-        tag = f"{__version__}-p{PARSER_VERSION}"
-        self.summary_file = self.dir / f"summaries-{tag}.pickle"
-        self.notes_file = self.dir / f"notes-{tag}.pickle"
-        self._summaries: dict[str, tuple[StatKey, bytes, NoteSummary]] = {}
+        self.file = self.dir / f"summaries-{_TAG_NAME}.pickle"
+        self._entries: dict[str, tuple[StatKey, bytes, NoteSummary]] = {}
         self._by_digest: dict[bytes, NoteSummary] | None = None
-        self._notes: dict[bytes, tuple] | None = None  # loaded on demand
-        self._new_notes: dict[bytes, tuple] = {}
-        self._used: set[str] = set()
         self._dirty = False
         if enabled:
-            data = _read_pickle(self.summary_file)
+            data = _read_pickle(self.file)
             if isinstance(data, dict):
-                self._summaries = data
-            elif self.summary_file.exists():
+                self._entries = data
+            elif self.file.exists():
                 self._dirty = True  # unreadable: rewrite it
 
-    def summary(self, path: str, key: StatKey) -> tuple[bytes, NoteSummary] | None:
+    def get(self, path: str, key: StatKey) -> tuple[bytes, NoteSummary] | None:
         """(digest, summary) when the file's stat is unchanged since it was cached."""
-        entry = self._summaries.get(path)
+        entry = self._entries.get(path)
         if entry is not None and entry[0] == key:
-            self._used.add(path)
             return entry[1], entry[2]
         return None
 
-    def summary_by_content(self, path: str, key: StatKey, content: bytes) -> NoteSummary | None:
+    def get_by_content(
+        self, path: str, key: StatKey, content: bytes
+    ) -> tuple[bytes, NoteSummary] | None:
         """The summary of a note with this content (touched, renamed or moved), re-pathed."""
         if self._by_digest is None:
-            self._by_digest = {d: s for _, d, s in self._summaries.values()}
+            self._by_digest = {d: s for _, d, s in self._entries.values()}
         summary = self._by_digest.get(content)
         if summary is None:
             return None
         if summary.path != path:
             summary = summary._replace(path=path)
-        self._summaries[path] = (key, content, summary)
-        self._used.add(path)
-        self._dirty = True
-        return summary
+        self.put(path, key, content, summary)
+        return content, summary
 
-    def packed(self, path: str, content: bytes) -> tuple | None:
-        """The packed note with this content digest (loads the notes file on first use)."""
-        if self._notes is None:
-            data = _read_pickle(self.notes_file) if self.enabled else None
-            self._notes = data if isinstance(data, dict) else {}
-        packed = self._notes.get(content)
-        if packed is not None and packed[0] != path:
-            packed = (path, *packed[1:])
-        return packed
-
-    def put(
-        self, path: str, key: StatKey, content: bytes, packed: tuple, summary: NoteSummary
-    ) -> None:
-        self._summaries[path] = (key, content, summary)
-        self._new_notes[content] = packed
-        self._used.add(path)
+    def put(self, path: str, key: StatKey, content: bytes, summary: NoteSummary) -> None:
+        self._entries[path] = (key, content, summary)
         self._dirty = True
+
+    def keep(self, paths: Iterable[str]) -> None:
+        """Forget notes that are not in ``paths`` (deleted or renamed)."""
+        keep = set(paths)
+        for path in [p for p in self._entries if p not in keep]:
+            del self._entries[path]
+            self._dirty = True
 
     def save(self) -> None:
-        """Write what changed (dropping notes that no longer exist), atomically."""
-        if not self.enabled:
+        if self.enabled and self._dirty:
+            _write_pickle(self.dir, self.file, self._entries)
+            self._dirty = False
+
+
+class NoteShard:
+    """Parsed notes of one shard (a fixed share of the paths), packed, keyed by path with
+    their content digest. Only the worker that owns the shard reads or writes it."""
+
+    def __init__(self, root: Path, shard: int, *, load: bool) -> None:
+        self.dir = root / CACHE_DIR
+        self.file = self.dir / f"notes-{_TAG_NAME}-{shard}.pickle"
+        self._loaded = False
+        self._entries: dict[str, tuple[bytes, tuple]] = {}
+        self._new: dict[str, tuple[bytes, tuple]] = {}
+        if load:
+            data = _read_pickle(self.file)
+            if isinstance(data, dict):
+                self._entries = data
+            self._loaded = True
+
+    def get(self, path: str, content: bytes) -> tuple | None:
+        entry = self._entries.get(path)
+        if entry is not None and entry[0] == content:
+            return entry[1]
+        return None
+
+    def put(self, path: str, content: bytes, packed: tuple) -> None:
+        self._new[path] = (content, packed)
+
+    def save(self) -> None:
+        """Write when this run read the shard (merge) or there is none yet; a run that checked
+        a few notes does not pay for reading and rewriting the others."""
+        if not self._new or not (self._loaded or not self.file.exists()):
             return
-        stale = set(self._summaries) - self._used
-        for path in stale:
-            del self._summaries[path]
-        if stale or self._dirty:
-            _write_pickle(self.dir, self.summary_file, self._summaries)
-        if self._new_notes and (self._notes is not None or not self.notes_file.exists()):
-            # only when the notes file was read (or there is none yet): a run that checked a
-            # few notes does not pay for reading and rewriting every other note
-            live = {d for _, d, _ in self._summaries.values()}
-            notes = {d: p for d, p in (self._notes or {}).items() if d in live}
-            notes.update((d, p) for d, p in self._new_notes.items() if d in live)
-            _write_pickle(self.dir, self.notes_file, notes)
-        self._dirty = False
-        self._new_notes = {}
+        self._entries.update(self._new)
+        _write_pickle(self.dir, self.file, self._entries)
+        self._new = {}
 
 
 def run_fingerprint(root: Path, files: Any, config: Any) -> str:
@@ -194,13 +206,12 @@ def run_fingerprint(root: Path, files: Any, config: Any) -> str:
     extra.append(root / ".obsidian" / "plugins" / "templater-obsidian" / "data.json")
     if getattr(config, "source", None):
         extra.append(Path(config.source))
-    root_s = str(root)
-    for path in (*files.notes, *files.others):
-        try:
-            key = stat_key(os.stat(os.path.join(root_s, path)))
-        except OSError:
-            key = (-1, -1, -1)
-        h.update(f"{path}\0{key}\0".encode("utf-8", "surrogateescape"))
+    stats = files.stats
+    h.update(
+        "\0".join(f"{p}\0{stats.get(p)}" for p in (*files.notes, *files.others)).encode(
+            "utf-8", "surrogateescape"
+        )
+    )
     for path in extra:
         try:
             key = stat_key(os.stat(path))
@@ -211,20 +222,32 @@ def run_fingerprint(root: Path, files: Any, config: Any) -> str:
 
 
 class ResultCache:
-    """The findings of the last run, per note, with the fingerprint they are valid for."""
+    """The findings of the last run, per note, with the fingerprint they are valid for.
+
+    The fingerprint is written first, so a run that does not match reads nothing more.
+    """
 
     def __init__(self, root: Path, *, enabled: bool = True) -> None:
         self.enabled = enabled
         self.dir = root / CACHE_DIR
         self.file = self.dir / f"results-{__version__}.pickle"
 
+    def _read(self, fingerprint: str) -> dict | None:
+        try:
+            with open(self.file, "rb") as fh:
+                if fh.read(len(_MAGIC)) != _MAGIC:
+                    return None
+                if fh.read(len(fingerprint) + 1) != fingerprint.encode() + b"\n":
+                    return None
+                data = _SafeUnpickler(io.BufferedReader(fh)).load()
+        except Exception:  # missing, torn, foreign: a miss
+            return None
+        return data if isinstance(data, dict) else None
+
     def get(self, fingerprint: str, targets: list[str], want_missing: bool) -> Any:
         """(diagnostics, per-note missing links) for ``targets``, or None on a miss."""
-        data = _read_pickle(self.file) if self.enabled else None
-        if not isinstance(data, dict) or data.get("fingerprint") != fingerprint:
-            return None
-        notes = data.get("notes")
-        if not isinstance(notes, dict) or not all(t in notes for t in targets):
+        notes = self._read(fingerprint) if self.enabled else None
+        if notes is None or not all(t in notes for t in targets):
             return None
         if want_missing and not all(notes[t][1] is not None for t in targets):
             return None
@@ -235,14 +258,11 @@ class ResultCache:
     def put(self, fingerprint: str, targets: list[str], diagnostics: list, per_note: Any) -> None:
         if not self.enabled:
             return
-        data = _read_pickle(self.file)
-        if not isinstance(data, dict) or data.get("fingerprint") != fingerprint:
-            data = {"fingerprint": fingerprint, "notes": {}}
+        notes = self._read(fingerprint) or {}
         by_path: dict[str, list] = {t: [] for t in targets}
         for diag in diagnostics:
             by_path.setdefault(diag.path, []).append(diag)
-        notes = data["notes"]
         for path, diags in by_path.items():
             missing = per_note.get(path, []) if per_note is not None else None
             notes[path] = (tuple(diags), missing)
-        _write_pickle(self.dir, self.file, data)
+        _write_pickle(self.dir, self.file, notes, header=fingerprint.encode() + b"\n")

@@ -72,7 +72,8 @@ def _build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--config", metavar="FILE", help="list the rules of this config file")
     rule = sub.add_parser("rule", help="show a rule's documentation")
     rule.add_argument("id", metavar="ID")
-    rule.add_argument("--config", metavar="FILE")
+    rule.add_argument("--vault", metavar="DIR", help="document the rules of this vault's config")
+    rule.add_argument("--config", metavar="FILE", help="document the rules of this config file")
     return parser
 
 
@@ -269,7 +270,7 @@ def _scan(args: argparse.Namespace) -> int:
         out.write_text(report, encoding="utf-8")
         from vaultlint.report import summary_line
 
-        print(summary_line(scan_result))
+        _write(sys.stdout, summary_line(scan_result) + "\n")
     else:
         _write(sys.stdout, report)
 
@@ -281,6 +282,8 @@ def _scan(args: argparse.Namespace) -> int:
 
     if result.internal_errors:
         return EXIT_ERROR
+    if args.write_baseline:
+        return EXIT_OK  # recording a baseline accepts today's findings
     failing = {"error", "warning"} if args.strict else {"error"}
     return EXIT_FINDINGS if any(d.severity in failing for d in diagnostics) else EXIT_OK
 
@@ -317,8 +320,8 @@ def _inspect(args: argparse.Namespace) -> int:
     cwd = Path.cwd()
     root = _resolve_root(args, cwd)
     config = Config(rules=(), exclude=(), obsidian_excludes=False, source=None)
-    vault = open_vault(root, config, use_cache=False, jobs=1)
-    chosen, warnings = select_targets(args.paths, root, cwd, list(vault.packed))
+    vault = open_vault(root, config, use_cache=False)
+    chosen, warnings = select_targets(args.paths, root, cwd, vault.notes)
     for warning in warnings:
         print(f"vaultlint: warning: {warning}", file=sys.stderr)
     objects = [cached_metadata(vault.note(p), vault.index) for p in chosen]
@@ -357,6 +360,9 @@ def _rules(args: argparse.Namespace) -> int:
 def _rule(args: argparse.Namespace) -> int:
     from vaultlint.docs import render_rule_doc
 
-    text = render_rule_doc(args.id, Path(args.config) if args.config else None)
+    cwd = Path.cwd()
+    args.paths = []
+    root = _resolve_root(args, cwd)
+    text = render_rule_doc(args.id, _load_config(args, root, cwd))
     _write(sys.stdout, text)
     return EXIT_OK

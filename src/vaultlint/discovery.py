@@ -32,6 +32,8 @@ class VaultFiles:
     notes: list[str] = field(default_factory=list)
     others: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
+    #: (size, mtime_ns, inode) of every file, taken while walking (used by the caches)
+    stats: dict[str, tuple[int, int, int]] = field(default_factory=dict)
 
 
 def find_vault_root(paths: Sequence[str], vault: str | None, cwd: Path) -> Path:
@@ -89,6 +91,11 @@ def walk_vault(root: Path) -> VaultFiles:
                 subdirs.append((entry.path, path))
             elif is_file:
                 (out.notes if is_note_name(name) else out.others).append(path)
+                try:
+                    st = entry.stat()
+                    out.stats[path] = (st.st_size, st.st_mtime_ns, st.st_ino)
+                except OSError:
+                    pass
             elif is_link:
                 out.skipped.append((path, "dangling symbolic link"))
         stack.extend(reversed(subdirs))

@@ -55,11 +55,8 @@ def _yaml_value(value: Any) -> str:
     return yaml.safe_dump(value, default_flow_style=True).strip().removesuffix("...").strip()
 
 
-def _lookup(rule_id: str, config_path: Path | None) -> tuple[type[Check], Any]:
-    """The check behind a rule id (from the config or the built-in packs) or a check name."""
-    from vaultlint.config import load_config
-
-    config = load_config(config_path, Path.cwd())
+def _lookup(rule_id: str, config: Any) -> tuple[type[Check], Any]:
+    """The check behind a rule id (from the configuration) or a check name."""
     for rule in config.rules:
         if rule.id == rule_id:
             return REGISTRY[rule.check], rule
@@ -73,8 +70,14 @@ def _lookup(rule_id: str, config_path: Path | None) -> tuple[type[Check], Any]:
     raise UsageError(f"unknown rule or check '{rule_id}'{hint} (see `vaultlint rules`)")
 
 
-def render_rule_doc(rule_id: str, config_path: Path | None = None) -> str:
-    check, rule = _lookup(rule_id, config_path)
+def render_rule_doc(rule_id: str, config: Any = None) -> str:
+    """A rule's documentation; ``config`` is the configuration whose rules are known (default:
+    the built-in ``recommended`` pack)."""
+    if config is None:
+        from vaultlint.config import load_config
+
+        config = load_config(None, Path.cwd())
+    check, rule = _lookup(rule_id, config)
     lines: list[str] = []
     if rule is not None:
         lines.append(f"# {rule.id}")

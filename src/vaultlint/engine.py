@@ -5,17 +5,20 @@ The flow of a run::
     walk the vault ──► results cache hit? ──► done (nothing changed since the last run)
           │
           ▼
-    parse cache ──► parse the rest (process pool when there are many) ──► summaries ──► index
+    summaries cache ──► which notes must be parsed (changed) or checked (the targets)
           │
           ▼
-    run the rules on the target notes (process pool when there are many) ──► suppressions
+    shard workers: parse their notes ──► summaries ──► main: the vault index ──► workers:
+    check their target notes ──► diagnostics (suppressions applied) ──► sorted
 
-Parsing never depends on another note, so notes are parsed in worker processes that send back
-plain tuples (:func:`~vaultlint.model.pack_note`), cheap to pickle. The index needs only each
-note's small :class:`~vaultlint.model.NoteSummary`. Checking a note needs the note and the
-index: worker processes forked after the index is built inherit both, so nothing large is sent
-twice. A rule that raises becomes an ``internal-error`` diagnostic for that note; the other
-rules and notes go on.
+Notes are split into shards by a hash of their path; each worker process (forked, so it
+inherits the configuration and the cached summaries) owns some shards: it parses their notes,
+keeps them in memory, sends back only each note's small :class:`~vaultlint.model.NoteSummary`,
+receives the summaries of the others, builds the index and checks its own notes. No parsed
+note ever crosses a process boundary, and the main process never holds them all: that keeps a
+cold scan fast and its memory flat. Parsed notes are cached per shard by the workers
+(``cache.py``). A rule that raises becomes an ``internal-error`` diagnostic for that note; the
+other rules and notes go on.
 """
 
 from __future__ import annotations
@@ -23,14 +26,21 @@ from __future__ import annotations
 import multiprocessing
 import os
 import traceback
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from vaultlint.cache import ParseCache, ResultCache, digest, run_fingerprint, stat_key
+from vaultlint.cache import (
+    NoteShard,
+    ResultCache,
+    SummaryCache,
+    digest,
+    run_fingerprint,
+    stat_key,
+)
 from vaultlint.checks import REGISTRY
 from vaultlint.checks.base import CheckContext
 from vaultlint.config import Config
@@ -49,11 +59,13 @@ from vaultlint.rules import Rule
 
 INTERNAL_ERROR = "internal-error"
 UNREADABLE = "unreadable-note"
-#: below this many notes to parse (or to check), a process pool costs more than it saves
+#: below this many notes to parse or check, extra processes cost more than they save
 PARALLEL_THRESHOLD = 400
+#: the parse cache is split in this many shards (by a hash of the note's path)
+SHARDS = 8
 
-Packed = tuple
-ParsedFile = tuple[str, bytes, tuple[int, int, int], Packed, NoteSummary]
+StatKey = tuple[int, int, int]
+Parsed = tuple[str, bytes, StatKey, NoteSummary]  # path, content digest, stat, summary
 
 
 @dataclass
@@ -81,112 +93,24 @@ class LintResult:
 # --- parsing -------------------------------------------------------------------------------
 
 
+def shard_of(path: str) -> int:
+    return zlib.crc32(path.encode("utf-8", "surrogateescape")) % SHARDS
+
+
 def _unreadable(path: str, exc: OSError) -> Note:
     problem = Problem(UNREADABLE, f"cannot read the note: {exc.strerror or exc}", Span(0, 0))
     return replace(parse_text(path, ""), problems=(problem,))
 
 
-def _parse_chunk(args: tuple[str, list[str]]) -> list[ParsedFile]:
-    """Read, fingerprint and parse some notes (runs in a worker process when in parallel)."""
-    root, paths = args
-    out = []
-    for path in paths:
-        try:
-            with open(os.path.join(root, path), "rb") as fh:
-                st = os.fstat(fh.fileno())
-                data = fh.read()
-        except OSError as exc:
-            note = _unreadable(path, exc)
-            out.append((path, b"", (0, 0, 0), pack_note(note), summarize(note)))
-            continue
-        note = parse_note(path, data)
-        out.append((path, digest(data), stat_key(st), pack_note(note), summarize(note)))
-    return out
-
-
-def _fork_pool(jobs: int) -> ProcessPoolExecutor | None:
-    """A pool of forked workers (they inherit the parent's memory), or None where fork is not
-    available (then the work runs in this process)."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return None
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
-
-
-def _chunks(items: Sequence[str], jobs: int) -> list[list[str]]:
-    size = max(25, -(-len(items) // (jobs * 6)))
-    return [list(items[i : i + size]) for i in range(0, len(items), size)]
-
-
-def load_notes(
-    root: Path,
-    paths: Sequence[str],
-    *,
-    cache: ParseCache,
-    jobs: int,
-    need: Iterable[str] | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> tuple[dict[str, Packed], dict[str, NoteSummary], int]:
-    """The summary of every note of ``paths``, and the packed note of those in ``need`` (all
-    when None); from the cache where possible. Returns (packed, summaries, parsed)."""
-    need_set = set(paths) if need is None else set(need)
-    packed: dict[str, Packed] = {}
-    summaries: dict[str, NoteSummary] = {}
-    misses: list[str] = []
-    root_s = str(root)
-    # with few notes to check, parsing them again is cheaper than loading every cached note
-    load_packed = len(need_set) >= PARALLEL_THRESHOLD
-    for path in paths:
-        if not cache.enabled:
-            misses.append(path)
-            continue
-        full = os.path.join(root_s, path)
-        try:
-            key = stat_key(os.stat(full))
-            hit = cache.summary(path, key)
-            if hit is not None:
-                content, summary = hit
-            else:
-                with open(full, "rb") as fh:
-                    content = digest(fh.read())
-                summary = cache.summary_by_content(path, key, content)
-        except OSError:
-            misses.append(path)  # _parse_chunk reports it as unreadable
-            continue
-        if summary is None:
-            misses.append(path)
-            continue
-        if path in need_set:
-            note = cache.packed(path, content) if load_packed else None
-            if note is None:
-                misses.append(path)
-                continue
-            packed[path] = note
-        summaries[path] = summary
-    pool = _fork_pool(jobs) if jobs > 1 and len(misses) >= PARALLEL_THRESHOLD else None
-    chunks = [(root_s, chunk) for chunk in _chunks(misses, jobs)]
-    if pool is not None:
-        with pool:
-            _collect(pool.map(_parse_chunk, chunks), packed, summaries, cache, progress)
-    else:
-        _collect(map(_parse_chunk, chunks), packed, summaries, cache, progress)
-    return packed, summaries, len(misses)
-
-
-def _collect(
-    batches: Iterable[list[ParsedFile]],
-    packed: dict[str, Packed],
-    summaries: dict[str, NoteSummary],
-    cache: ParseCache,
-    progress: Callable[[int], None] | None,
-) -> None:
-    for batch in batches:
-        for path, content, key, note, summary in batch:
-            packed[path] = note
-            summaries[path] = summary
-            if content:
-                cache.put(path, key, content, note, summary)
-        if progress:
-            progress(len(batch))
+def read_and_parse(root: str, path: str) -> tuple[Note, bytes, StatKey]:
+    """A note parsed from disk, with its content digest and stat (never raises on I/O)."""
+    try:
+        with open(os.path.join(root, path), "rb") as fh:
+            st = os.fstat(fh.fileno())
+            data = fh.read()
+    except OSError as exc:
+        return _unreadable(path, exc), b"", (0, 0, 0)
+    return parse_note(path, data), digest(data), stat_key(st)
 
 
 # --- checking ------------------------------------------------------------------------------
@@ -247,54 +171,6 @@ def missing_links(note: Note, index: VaultIndex) -> list[tuple[str, str]]:
         if link.target and not link.is_embed and index.resolve(link.target, note.path) is None:
             out.append((link.target.lower(), link.target))
     return out
-
-
-# What forked check workers inherit: (packed notes, index, prepared rules, want missing).
-_WORK: tuple[dict[str, Packed], VaultIndex, list[_Prepared], bool] | None = None
-
-
-def _check_chunk(paths: list[str]) -> tuple[list[Diagnostic], list[tuple[str, list]]]:
-    assert _WORK is not None
-    packed, index, prepared, want_missing = _WORK
-    diagnostics: list[Diagnostic] = []
-    missing = []
-    for path in paths:
-        note = unpack_note(packed[path])
-        diagnostics.extend(check_note(note, prepared))
-        if want_missing:
-            missing.append((path, missing_links(note, index)))
-    return diagnostics, missing
-
-
-def run_checks(
-    targets: Sequence[str],
-    packed: dict[str, Packed],
-    index: VaultIndex,
-    rules: Sequence[Rule],
-    root: Path,
-    *,
-    jobs: int = 1,
-    want_missing: bool = False,
-) -> tuple[list[Diagnostic], dict[str, list[tuple[str, str]]]]:
-    """Run the rules on the target notes; returns (sorted diagnostics, and per note, when
-    ``want_missing``, the link targets that do not resolve)."""
-    global _WORK
-    prepared = prepare_rules(rules, index, root)
-    _WORK = (packed, index, prepared, want_missing)
-    try:
-        pool = _fork_pool(jobs) if jobs > 1 and len(targets) >= PARALLEL_THRESHOLD else None
-        chunks = _chunks(targets, jobs)
-        if pool is not None:
-            with pool:
-                results = list(pool.map(_check_chunk, chunks))
-        else:
-            results = [_check_chunk(chunk) for chunk in chunks]
-    finally:
-        _WORK = None
-    diagnostics = [d for diags, _ in results for d in diags]
-    diagnostics.sort()
-    per_note = {path: found for _, pairs in results for path, found in pairs}
-    return diagnostics, per_note
 
 
 def aggregate_missing(
@@ -371,24 +247,272 @@ def _suppressed(note: Note, diag: Diagnostic) -> bool:
     return disabled
 
 
-# --- the vault -----------------------------------------------------------------------------
+# --- shard workers -------------------------------------------------------------------------
 
 
 @dataclass
-class Vault:
-    """A vault on disk: its files, its notes (packed) with their summaries, and its index."""
+class _Unit:
+    """The work of one worker: its shards, the notes to parse and the notes to check."""
+
+    shards: list[int]
+    parse: list[str]  # notes whose summary is unknown or stale
+    targets: list[str]  # notes to check
+    digests: dict[str, bytes]  # content digest of targets whose summary was cached
+    load_cache: bool  # read the shard files for the targets' parsed notes
+
+
+@dataclass
+class _Run:
+    """What every worker shares (inherited through fork)."""
 
     root: Path
-    packed: dict[str, Packed]
+    rules: Sequence[Rule]
     others: list[str]
-    excluded: dict[str, str]
-    skipped: list[tuple[str, str]]
-    parsed: int
-    index: VaultIndex
-    fingerprint: str = ""
+    tag_paths: list[str]
+    summaries: dict[str, NoteSummary]
+    use_cache: bool
+    want_missing: bool
 
-    def note(self, path: str) -> Note:
-        return unpack_note(self.packed[path])
+
+class _Worker:
+    """Stage 1: parse; stage 2: check, with the index built from every note's summary."""
+
+    def __init__(self, run: _Run, unit: _Unit, progress: Callable[[int], None] | None) -> None:
+        self.run = run
+        self.unit = unit
+        self.progress = progress
+        self.notes: dict[str, Note] = {}
+        self.parsed: list[Parsed] = []
+        self.shards: dict[int, NoteShard] = {}
+
+    def stage1(self) -> list[Parsed]:
+        run, unit = self.run, self.unit
+        root = str(run.root)
+        targets = set(unit.targets)
+        for path in unit.parse:
+            note, content, key = read_and_parse(root, path)
+            self.parsed.append((path, content, key, summarize(note)))
+            if path in targets:
+                self.notes[path] = note
+            self._tick()
+        if run.use_cache:
+            self.shards = {s: NoteShard(run.root, s, load=unit.load_cache) for s in unit.shards}
+        for path in unit.targets:
+            if path in self.notes:
+                continue
+            packed = None
+            if unit.load_cache:
+                packed = self.shards[shard_of(path)].get(path, unit.digests.get(path, b""))
+            if packed is not None:
+                self.notes[path] = unpack_note(packed)
+            else:
+                note, content, key = read_and_parse(root, path)
+                self.notes[path] = note
+                self.parsed.append((path, content, key, summarize(note)))
+            self._tick()
+        return [p for p in self.parsed]
+
+    def _tick(self) -> None:
+        if self.progress is not None:
+            self.progress(1)
+
+    def stage2(
+        self, new_summaries: dict[str, NoteSummary]
+    ) -> tuple[list[Diagnostic], dict[str, list[tuple[str, str]]]]:
+        run = self.run
+        summaries = {**run.summaries, **new_summaries}
+        self.index = index = VaultIndex(summaries, run.others, tag_paths=run.tag_paths)
+        prepared = prepare_rules(run.rules, index, run.root)
+        diagnostics: list[Diagnostic] = []
+        missing: dict[str, list[tuple[str, str]]] = {}
+        for path in self.unit.targets:
+            note = self.notes[path]
+            diagnostics.extend(check_note(note, prepared))
+            if run.want_missing:
+                missing[path] = missing_links(note, index)
+        if run.use_cache:
+            for path, content, _key, _summary in self.parsed:
+                if content and path in self.notes:
+                    self.shards[shard_of(path)].put(path, content, pack_note(self.notes[path]))
+            for shard in self.shards.values():
+                shard.save()
+        return diagnostics, missing
+
+
+def _worker_main(conn: Any, run: _Run, unit: _Unit) -> None:
+    """A forked worker: stage 1, wait for the summaries of every note, stage 2."""
+    try:
+        done = [0]
+
+        def progress(n: int) -> None:
+            done[0] += n
+            if done[0] >= 200:
+                conn.send(("progress", done[0]))
+                done[0] = 0
+
+        worker = _Worker(run, unit, progress)
+        conn.send(("parsed", worker.stage1()))
+        new_summaries = conn.recv()
+        conn.send(("checked", worker.stage2(new_summaries)))
+    except BaseException:
+        conn.send(("error", traceback.format_exc()))
+    finally:
+        conn.close()
+
+
+def _run_parallel(
+    run: _Run, units: list[_Unit], progress: Callable[[int], None] | None
+) -> tuple[list[Parsed], list[Diagnostic], dict[str, list[tuple[str, str]]]] | None:
+    """Run the units in forked workers; None when that is impossible (run serially then)."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    ctx = multiprocessing.get_context("fork")
+    workers = []
+    try:
+        for unit in units:
+            parent, child = ctx.Pipe()
+            proc = ctx.Process(target=_worker_main, args=(child, run, unit), daemon=True)
+            proc.start()
+            child.close()
+            workers.append((proc, parent))
+        parsed: list[Parsed] = []
+        for _, conn in workers:
+            parsed.extend(_receive(conn, "parsed", progress))
+        new = {p[0]: p[3] for p in parsed}
+        for _, conn in workers:
+            conn.send(new)
+        diagnostics: list[Diagnostic] = []
+        missing: dict[str, list[tuple[str, str]]] = {}
+        for _, conn in workers:
+            diags, miss = _receive(conn, "checked", progress)
+            diagnostics.extend(diags)
+            missing.update(miss)
+        return parsed, diagnostics, missing
+    finally:
+        for proc, conn in workers:
+            conn.close()
+            proc.join(timeout=5)
+            if proc.is_alive():
+                proc.kill()
+
+
+def _receive(conn: Any, kind: str, progress: Callable[[int], None] | None) -> Any:
+    while True:
+        try:
+            tag, payload = conn.recv()
+        except EOFError:
+            raise RuntimeError("a vaultlint worker process died") from None
+        if tag == "progress":
+            if progress is not None:
+                progress(payload)
+            continue
+        if tag == "error":
+            raise RuntimeError(f"a vaultlint worker failed:\n{payload}")
+        assert tag == kind
+        return payload
+
+
+def _plan(
+    root: Path,
+    notes: Sequence[str],
+    targets: Sequence[str],
+    cache: SummaryCache,
+    jobs: int,
+    stats: dict[str, StatKey] | None = None,
+) -> tuple[dict[str, NoteSummary], list[_Unit]]:
+    """Which notes have a cached summary, and the units of work (one per worker)."""
+    known: dict[str, NoteSummary] = {}
+    digests: dict[str, bytes] = {}
+    parse: list[str] = []
+    root_s = str(root)
+    stats = stats or {}
+    for path in notes:
+        hit = None
+        if cache.enabled:
+            try:
+                key = stats.get(path) or stat_key(os.stat(os.path.join(root_s, path)))
+                hit = cache.get(path, key)
+                if hit is None:
+                    with open(os.path.join(root_s, path), "rb") as fh:
+                        hit = cache.get_by_content(path, key, digest(fh.read()))
+            except OSError:
+                hit = None
+        if hit is None:
+            parse.append(path)
+        else:
+            digests[path], known[path] = hit
+    target_set = set(targets)
+    cached_targets = [t for t in targets if t in known]
+    # reading every cached note of a shard pays off only when many notes are checked
+    load_cache = len(cached_targets) >= PARALLEL_THRESHOLD
+    work = len(parse) + len(targets)
+    count = jobs if jobs > 1 and work >= PARALLEL_THRESHOLD else 1
+    units = [_Unit([], [], [], {}, load_cache) for _ in range(count)]
+    for s in range(SHARDS):
+        units[s % count].shards.append(s)
+    for path in parse:
+        units[shard_of(path) % count].parse.append(path)
+    for path in targets:
+        unit = units[shard_of(path) % count]
+        unit.targets.append(path)
+        if path in digests and path in target_set:
+            unit.digests[path] = digests[path]
+    return known, units
+
+
+def check_vault(
+    root: Path,
+    notes: Sequence[str],
+    others: list[str],
+    targets: Sequence[str],
+    tag_paths: list[str],
+    rules: Sequence[Rule],
+    *,
+    use_cache: bool = True,
+    jobs: int = 1,
+    want_missing: bool = False,
+    progress: Callable[[int], None] | None = None,
+    stats: dict[str, StatKey] | None = None,
+) -> tuple[list[Diagnostic], dict[str, list[tuple[str, str]]], VaultIndex, int]:
+    """Parse what must be parsed, build the index, check the targets.
+
+    Returns (sorted diagnostics, per-note missing link targets, the index, notes parsed).
+    """
+    cache = SummaryCache(root, enabled=use_cache)
+    known, units = _plan(root, notes, targets, cache, jobs, stats)
+    run = _Run(root, rules, others, tag_paths, known, use_cache, want_missing)
+    outcome = _run_parallel(run, units, progress) if len(units) > 1 else None
+    if outcome is None:
+        worker = _Worker(run, _merge(units), progress)
+        parsed = worker.stage1()
+        diagnostics, missing = worker.stage2({p[0]: p[3] for p in parsed})
+        index = worker.index
+    else:
+        parsed, diagnostics, missing = outcome
+        summaries = {**known, **{p[0]: p[3] for p in parsed}}
+        index = VaultIndex(summaries, others, tag_paths=tag_paths)
+    for path, content, key, summary in parsed:
+        if content:
+            cache.put(path, key, content, summary)
+    cache.keep(notes)
+    cache.save()
+    diagnostics.sort()
+    return diagnostics, missing, index, len(parsed)
+
+
+def _merge(units: list[_Unit]) -> _Unit:
+    if len(units) == 1:
+        return units[0]
+    merged = _Unit([], [], [], {}, units[0].load_cache)
+    for unit in units:
+        merged.shards += unit.shards
+        merged.parse += unit.parse
+        merged.targets += unit.targets
+        merged.digests.update(unit.digests)
+    return merged
+
+
+# --- the vault -----------------------------------------------------------------------------
 
 
 def _scan_files(root: Path, config: Config) -> tuple[Any, dict[str, str]]:
@@ -404,28 +528,28 @@ def _scan_files(root: Path, config: Config) -> tuple[Any, dict[str, str]]:
     return files, excluded
 
 
-def open_vault(
-    root: Path,
-    config: Config,
-    *,
-    use_cache: bool = True,
-    jobs: int = 1,
-    progress: Callable[[int], None] | None = None,
-    files: Any = None,
-    excluded: dict[str, str] | None = None,
-    need: Iterable[str] | None = None,
-) -> Vault:
-    """Read the vault: the summary of every note, and the notes in ``need`` (default all)."""
-    if files is None or excluded is None:
-        files, excluded = _scan_files(root, config)
-    cache = ParseCache(root, enabled=use_cache)
-    packed, summaries, parsed = load_notes(
-        root, files.notes, cache=cache, jobs=jobs, need=need, progress=progress
-    )
-    cache.save()
+@dataclass
+class VaultView:
+    """A vault as ``vaultlint inspect`` needs it: the index and the notes it asked for."""
+
+    root: Path
+    notes: list[str]
+    index: VaultIndex
+
+    def note(self, path: str) -> Note:
+        return read_and_parse(str(self.root), path)[0]
+
+
+def open_vault(root: Path, config: Config, *, use_cache: bool = True) -> VaultView:
+    """The vault's index (from the summaries cache where possible); notes parsed on demand."""
+    files, excluded = _scan_files(root, config)
+    cache = SummaryCache(root, enabled=use_cache)
+    known, units = _plan(root, files.notes, [], cache, 1)
+    summaries = dict(known)
+    for path in units[0].parse:
+        summaries[path] = summarize(read_and_parse(str(root), path)[0])
     linted = [p for p in files.notes if p not in excluded]
-    index = VaultIndex(summaries, files.others, tag_paths=linted)
-    return Vault(root, packed, files.others, excluded, files.skipped, parsed, index)
+    return VaultView(root, files.notes, VaultIndex(summaries, files.others, tag_paths=linted))
 
 
 def lint(
@@ -447,6 +571,7 @@ def lint(
         targets = [p for p in chosen if p not in excluded]
     else:
         targets = [p for p in files.notes if p not in excluded]
+    linted = [p for p in files.notes if p not in excluded]
 
     results = ResultCache(root, enabled=use_cache)
     fingerprint = run_fingerprint(root, files, config) if use_cache else ""
@@ -467,24 +592,18 @@ def lint(
             missing=aggregate_missing(per_note, targets) if want_missing else {},
         )
 
-    vault = open_vault(
+    diagnostics, per_note, index, parsed = check_vault(
         root,
-        config,
+        files.notes,
+        files.others,
+        targets,
+        linted,
+        config.active_rules(),
         use_cache=use_cache,
         jobs=jobs,
-        progress=progress,
-        files=files,
-        excluded=excluded,
-        need=targets,
-    )
-    diagnostics, per_note = run_checks(
-        targets,
-        vault.packed,
-        vault.index,
-        config.active_rules(),
-        root,
-        jobs=jobs,
         want_missing=want_missing,
+        progress=progress,
+        stats=files.stats,
     )
     if use_cache:
         results.put(fingerprint, targets, diagnostics, per_note if want_missing else None)
@@ -492,11 +611,11 @@ def lint(
         root=root,
         diagnostics=diagnostics,
         targets=targets,
-        index=vault.index,
+        index=index,
         excluded=sorted(excluded.items()),
-        skipped=vault.skipped,
+        skipped=files.skipped,
         warnings=warnings,
-        parsed=vault.parsed,
-        cached=len(vault.index.paths) - vault.parsed,
+        parsed=parsed,
+        cached=len(files.notes) - parsed,
         missing=aggregate_missing(per_note, targets) if want_missing else {},
     )

@@ -22,6 +22,8 @@ _SPACES = re.compile(r"\s+")
 
 def fold(text: str) -> str:
     """Case- and normalisation-insensitive key of a path or name."""
+    if text.isascii():
+        return text.lower()
     return unicodedata.normalize("NFC", text).lower()
 
 
@@ -138,11 +140,17 @@ class VaultIndex:
     def tag_spellings(self, key: str) -> Counter[str]:
         """How many notes spell the tag ``key`` (lower-case) each way."""
         if self._tag_spellings is None:
+            get = self.summaries.get
+            names = Counter(
+                name for path in self._tag_paths if (s := get(path)) for name in s.tags
+            )
             spellings: dict[str, Counter[str]] = {}
-            for path in self._tag_paths:
-                summary = self.summaries.get(path)
-                for name in summary.tags if summary else ():
-                    spellings.setdefault(name.lower(), Counter())[name] += 1
+            for name, count in names.items():
+                folded = name.lower()
+                counter = spellings.get(folded)
+                if counter is None:
+                    counter = spellings[folded] = Counter()
+                counter[name] = count
             self._tag_spellings = spellings
         return self._tag_spellings.get(key, Counter())
 

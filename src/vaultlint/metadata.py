@@ -3,18 +3,35 @@
 ``vaultlint inspect`` prints this; the field names and the 0-based ``{line, col, offset}``
 positions are those of Obsidian's own metadata cache (see ``obsidian/fixtures``), so users can
 compare what vaultlint saw with what Obsidian shows, and tests can compare it with Obsidian.
+Like Obsidian's (JavaScript strings), columns and offsets here count UTF-16 code units: an
+emoji counts two. Diagnostics count characters (code points), as CONTRACT.md says.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from vaultlint.index import VaultIndex
 from vaultlint.model import Link, Note, Span
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _astral(text: str, start: int, end: int) -> int:
+    """Characters outside the BMP in ``text[start:end]``: each is two UTF-16 code units."""
+    return sum(1 for c in text[start:end] if ord(c) > 0xFFFF)
+
+
 def _loc(note: Note, offset: int) -> dict[str, int]:
     line, col = note.position(offset)
+    text = note.text
+    if not text.isascii() and _ASTRAL.search(text, 0, offset):
+        # Obsidian counts columns and offsets in UTF-16 code units, as JavaScript strings do
+        line_start = note.line_starts[line]
+        col += _astral(text, line_start, offset)
+        offset += _astral(text, 0, offset)
     return {"line": line, "col": col, "offset": offset}
 
 

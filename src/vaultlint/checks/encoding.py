@@ -76,12 +76,11 @@ class MojibakeCheck(Check):
         text = note.text
         if text.isascii():
             return
-        from ftfy import fix_encoding
-        from ftfy.badness import is_bad
-
         first = _SUSPECT.search(text)
         if first is None:
             return
+        from ftfy import fix_encoding  # imported only for notes that may be garbled
+        from ftfy.badness import is_bad
 
         starts = note.line_starts
         first_line = bisect.bisect_right(starts, first.start()) - 1

@@ -1,0 +1,1 @@
+"""Robustness: hostile and broken vaults never crash, hang, leak or change anything."""

@@ -774,14 +774,15 @@ def test_golden_file_matches_expected_findings():
         assert match, line
         expected.append((match["path"], int(match["line"]), int(match["col"]), match["rule"]))
     golden = json.loads(GOLDEN.read_text("utf-8"))
-    assert len(expected) == 16
+    assert len(expected) == 17
     assert _rules_of(golden) == expected
-    assert golden["summary"] == {"notes": 15, "errors": 6, "warnings": 10, "infos": 0}
+    assert golden["summary"] == {"notes": 15, "errors": 6, "warnings": 11, "infos": 0}
 
 
 def test_inspect_counts_utf16_code_units_like_obsidian(capsys, tmp_path):
     write_vault(tmp_path / "v", {".obsidian/app.json": "{}", "a.md": "📅 x #tag [[b]]\n"})
     code, out, err = run(capsys, "inspect", str(tmp_path / "v" / "a.md"))
+    assert (code, err) == (0, "")
     data = json.loads(out)
     # the emoji is one character but two UTF-16 code units, as Obsidian counts them
     assert data["tags"][0]["position"]["start"] == {"line": 0, "col": 5, "offset": 5}

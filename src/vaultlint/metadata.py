@@ -15,7 +15,6 @@ from typing import Any
 from vaultlint.index import VaultIndex
 from vaultlint.model import Link, Note, Span
 
-
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 

@@ -137,8 +137,9 @@ def deep_list(depth: int = LIST_DEPTH, *, html: bool = False) -> str:
     lines = ["  " * i + f"- level {i}\n" for i in range(depth)]
     lines.append("  " * depth + "- [[Missing Deep List]]\n")
     if html:
-        # an HTML block after a list makes the parser ask mistune (a second, recursive parser)
-        lines.append("\n<div>html</div>\n")
+        # an HTML block interrupting the deepest item makes the line scanner hand the note
+        # over to mistune (a second, recursive parser)
+        lines.append("<div>html</div>\n")
     return "".join(lines)
 
 

@@ -27,6 +27,7 @@ import multiprocessing
 import os
 import traceback
 import zlib
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -123,7 +124,7 @@ class _Prepared:
     ctx: CheckContext
 
 
-def prepare_rules(rules: Sequence[Rule], index: VaultIndex, root: Path) -> list[_Prepared]:
+def prepare_rules(rules: Sequence[Rule], index: VaultIndex | None, root: Path) -> list[_Prepared]:
     prepared = []
     for rule in rules:
         if not rule.enabled:
@@ -134,7 +135,7 @@ def prepare_rules(rules: Sequence[Rule], index: VaultIndex, root: Path) -> list[
         except Exception as exc:  # a broken prepare is that rule's problem only
             state = exc
         ctx = CheckContext(
-            index=index,
+            index=index,  # type: ignore[arg-type]  # None only for checks that never read it
             rule_id=rule.id,
             check_name=rule.check,
             severity=rule.severity,  # type: ignore[arg-type]
@@ -146,14 +147,17 @@ def prepare_rules(rules: Sequence[Rule], index: VaultIndex, root: Path) -> list[
     return prepared
 
 
-def check_note(note: Note, prepared: Sequence[_Prepared]) -> list[Diagnostic]:
-    """Every prepared rule whose ``where`` matches, on one note, suppressions applied."""
+def check_note(
+    note: Note, prepared: Sequence[_Prepared], *, where: bool = True
+) -> list[Diagnostic]:
+    """The prepared rules whose ``where`` matches (all of them with ``where=False``: the caller
+    matched already), on one note, suppressions applied."""
     found: list[Diagnostic] = []
     for problem in note.problems:
         if problem.code == UNREADABLE:
             found.append(_engine_diagnostic(note, UNREADABLE, "io", problem.message))
     for item in prepared:
-        if not item.rule.where.matches(note):
+        if where and not item.rule.where.matches(note):
             continue
         try:
             if isinstance(item.ctx.state, Exception):
@@ -275,42 +279,81 @@ class _Run:
 
 
 class _Worker:
-    """Stage 1: parse; stage 2: check, with the index built from every note's summary."""
+    """Stage 1: parse, and run the checks that do not need the index; stage 2: with the index
+    built from every note's summary, run the others.
+
+    Between the stages a worker keeps of each target note only what index-reading checks use
+    (its links, tags, text and suppressions) and which of their rules apply to it: that keeps
+    memory per note small. Shards are handled one at a time, so cached notes are read, and
+    freshly parsed ones written, a shard at a time too.
+    """
 
     def __init__(self, run: _Run, unit: _Unit, progress: Callable[[int], None] | None) -> None:
         self.run = run
         self.unit = unit
         self.progress = progress
-        self.notes: dict[str, Note] = {}
         self.parsed: list[Parsed] = []
-        self.shards: dict[int, NoteShard] = {}
+        self.index: VaultIndex | None = None
+        rules = [r for r in run.rules if r.enabled]
+        self.early = prepare_rules(
+            [r for r in rules if not REGISTRY[r.check].needs_index], None, run.root
+        )
+        self.late_rules = [r for r in rules if REGISTRY[r.check].needs_index]
+        # per target: (what late checks read, indexes of the late rules that apply, early
+        # diagnostics); the text is kept as UTF-8 (a note with one emoji is 4 bytes a
+        # character as a str) and decoded again only while the note is checked
+        self.kept: dict[str, tuple[tuple, list[int], list[Diagnostic]]] = {}
 
     def stage1(self) -> list[Parsed]:
         run, unit = self.run, self.unit
         root = str(run.root)
         targets = set(unit.targets)
+        by_shard: dict[int, tuple[list[str], list[str]]] = {s: ([], []) for s in unit.shards}
+        parse_set = set(unit.parse)
         for path in unit.parse:
-            note, content, key = read_and_parse(root, path)
-            self.parsed.append((path, content, key, summarize(note)))
-            if path in targets:
-                self.notes[path] = note
-            self._tick()
-        if run.use_cache:
-            self.shards = {s: NoteShard(run.root, s, load=unit.load_cache) for s in unit.shards}
+            by_shard[shard_of(path)][0].append(path)
         for path in unit.targets:
-            if path in self.notes:
-                continue
-            packed = None
-            if unit.load_cache:
-                packed = self.shards[shard_of(path)].get(path, unit.digests.get(path, b""))
-            if packed is not None:
-                self.notes[path] = unpack_note(packed)
-            else:
+            if path not in parse_set:
+                by_shard[shard_of(path)][1].append(path)
+        for s, (to_parse, cached) in by_shard.items():
+            shard = NoteShard(run.root, s, load=unit.load_cache) if run.use_cache else None
+            for path in to_parse:
                 note, content, key = read_and_parse(root, path)
-                self.notes[path] = note
-                self.parsed.append((path, content, key, summarize(note)))
-            self._tick()
-        return [p for p in self.parsed]
+                self._parsed(note, content, key, shard, path in targets)
+            for path in cached:
+                packed = shard.get(path, unit.digests.get(path, b"")) if shard else None
+                if packed is not None:
+                    self._keep(unpack_note(packed))
+                    self._tick()
+                else:
+                    note, content, key = read_and_parse(root, path)
+                    self._parsed(note, content, key, shard, True)
+            if shard is not None:
+                shard.save()
+        return self.parsed
+
+    def _parsed(
+        self, note: Note, content: bytes, key: StatKey, shard: NoteShard | None, target: bool
+    ) -> None:
+        self.parsed.append((note.path, content, key, summarize(note)))
+        if shard is not None and content:
+            shard.put(note.path, content, pack_note(note))
+        if target:
+            self._keep(note)
+        self._tick()
+
+    def _keep(self, note: Note) -> None:
+        early = check_note(note, self.early)
+        late = [i for i, rule in enumerate(self.late_rules) if rule.where.matches(note)]
+        slim = (
+            note.text.encode("utf-8", "surrogatepass"),
+            array("I", note.line_starts),
+            note.links,
+            note.tags,
+            note.suppressions,
+            note.body_start,
+        )
+        self.kept[note.path] = (slim, late, early)
 
     def _tick(self) -> None:
         if self.progress is not None:
@@ -322,20 +365,33 @@ class _Worker:
         run = self.run
         summaries = {**run.summaries, **new_summaries}
         self.index = index = VaultIndex(summaries, run.others, tag_paths=run.tag_paths)
-        prepared = prepare_rules(run.rules, index, run.root)
+        late = prepare_rules(self.late_rules, index, run.root)
         diagnostics: list[Diagnostic] = []
         missing: dict[str, list[tuple[str, str]]] = {}
         for path in self.unit.targets:
-            note = self.notes[path]
-            diagnostics.extend(check_note(note, prepared))
+            slim, applicable, early = self.kept.pop(path)
+            data, starts, links, tags, suppressions, body_start = slim
+            note = Note(
+                path=path,
+                text=data.decode("utf-8", "surrogatepass"),
+                line_starts=starts,  # type: ignore[arg-type]
+                frontmatter=None,
+                frontmatter_span=None,
+                fields=(),
+                headings=(),
+                links=links,
+                tags=tags,
+                blocks=(),
+                sections=(),
+                problems=(),
+                suppressions=suppressions,
+                body_start=body_start,
+            )
+            diagnostics.extend(early)
+            if applicable:
+                diagnostics.extend(check_note(note, [late[i] for i in applicable], where=False))
             if run.want_missing:
                 missing[path] = missing_links(note, index)
-        if run.use_cache:
-            for path, content, _key, _summary in self.parsed:
-                if content and path in self.notes:
-                    self.shards[shard_of(path)].put(path, content, pack_note(self.notes[path]))
-            for shard in self.shards.values():
-                shard.save()
         return diagnostics, missing
 
 
@@ -352,6 +408,7 @@ def _worker_main(conn: Any, run: _Run, unit: _Unit) -> None:
 
         worker = _Worker(run, unit, progress)
         conn.send(("parsed", worker.stage1()))
+        worker.parsed = []  # sent: free it before stage 2 builds the index
         new_summaries = conn.recv()
         conn.send(("checked", worker.stage2(new_summaries)))
     except BaseException:

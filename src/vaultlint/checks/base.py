@@ -52,6 +52,9 @@ class Check:
     name: ClassVar[str]
     summary: ClassVar[str]
     Options: ClassVar[type] = NoOptions
+    #: whether ``check()`` reads ``ctx.index`` (the engine runs the others as soon as a note is
+    #: parsed, and keeps for later only what index-reading checks use: links, tags, text)
+    needs_index: ClassVar[bool] = False
     #: examples shown by ``vaultlint rule`` and run as tests
     examples: ClassVar[tuple[DocExample, ...]] = ()
 

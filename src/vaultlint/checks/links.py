@@ -50,6 +50,7 @@ class LinksCheck(Check):
     """
 
     name = "links"
+    needs_index = True
     summary = "Links, embeds and Markdown links must resolve to an existing note, heading or block."
     Options = LinksOptions
     examples = (

@@ -94,7 +94,7 @@ def parse_text(
         blocks=tuple(scan.blocks),
         sections=tuple(sections),
         problems=tuple(problems),
-        suppressions=tuple(_suppressions(text, line_starts)),
+        suppressions=tuple(_suppressions(text, line_starts, scan)),
         body_start=fm.body_start,
     )
 
@@ -128,13 +128,18 @@ def _rescan_with_mistune(
     return scan_blocks(text, body_start, line_starts, opaque=shifted)
 
 
-def _suppressions(text: str, line_starts: tuple[int, ...]) -> list[Suppression]:
+def _suppressions(text: str, line_starts: tuple[int, ...], scan: BlockScan) -> list[Suppression]:
+    """``vaultlint-disable…`` comments, except those shown inside code blocks (a note that
+    documents vaultlint must not silence itself)."""
     if "vaultlint-" not in text:
         return []
     import bisect
 
+    code = [s.span for s in scan.sections if s.type == "code"]
     found = []
     for m in _SUPPRESS.finditer(text):
+        if any(span.start <= m.start() < span.end for span in code):
+            continue
         rules = tuple(r.strip() for r in m.group(2).replace(",", " ").split() if r.strip())
         line = bisect.bisect_right(line_starts, m.start()) - 1
         found.append(Suppression(m.group(1), rules, line))

@@ -1,0 +1,103 @@
+"""Suppression comments inside notes (CONTRACT.md "Suppression"), with exact expectations."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from vaultlint.cli import main
+
+from .conftest import write_vault
+
+
+def findings(capsys, tmp_path, text: str) -> list[tuple[int, int, str]]:
+    vault = write_vault(
+        tmp_path / "v",
+        {".obsidian/app.json": "{}", "b.md": "# B\n", "n.md": text, "o.md": "#space #space\n"},
+    )
+    main(["scan", str(vault), "--no-cache", "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    return [
+        (d["line"], d["column"], d["rule"]) for d in report["diagnostics"] if d["path"] == "n.md"
+    ]
+
+
+CASES = [
+    (
+        "next line, %% form",
+        "%% vaultlint-disable-next-line broken-link %%\n[[x]]\n[[y]]\n",
+        [(3, 1, "broken-link")],
+    ),
+    (
+        "next line, HTML comment form",
+        "<!-- vaultlint-disable-next-line broken-link -->\n[[x]]\n[[y]]\n",
+        [(3, 1, "broken-link")],
+    ),
+    (
+        "next line without a rule silences every rule",
+        "%% vaultlint-disable-next-line %%\n[[x]] #Space\n[[y]]\n",
+        [(3, 1, "broken-link")],
+    ),
+    (
+        "next line for another rule leaves this one",
+        "%% vaultlint-disable-next-line tag-case %%\n[[x]] #Space\n",
+        [(2, 1, "broken-link")],
+    ),
+    (
+        "several rules, comma separated",
+        "%% vaultlint-disable-next-line broken-link, tag-case %%\n[[x]] #Space\n[[y]]\n",
+        [(3, 1, "broken-link")],
+    ),
+    (
+        "a range between disable and enable",
+        "[[a1]]\n%% vaultlint-disable broken-link %%\n[[a2]]\n[[a3]]\n"
+        "%% vaultlint-enable broken-link %%\n[[a4]]\n",
+        [(1, 1, "broken-link"), (6, 1, "broken-link")],
+    ),
+    (
+        "a range in HTML comments, without a rule",
+        "<!-- vaultlint-disable -->\n[[a2]] #Space\n<!-- vaultlint-enable -->\n[[a4]] #Space\n",
+        [(4, 1, "broken-link"), (4, 8, "tag-case")],
+    ),
+    (
+        "disable without enable runs to the end of the note",
+        "[[a1]]\n%% vaultlint-disable broken-link %%\n[[a2]]\n\n\n[[a3]]\n",
+        [(1, 1, "broken-link")],
+    ),
+    (
+        "a comment shown in a code block does not count",
+        "```\n%% vaultlint-disable-next-line broken-link %%\n```\n[[x]]\n",
+        [(4, 1, "broken-link")],
+    ),
+    (
+        "a working link is not affected, other notes neither",
+        "%% vaultlint-disable broken-link %%\n[[b]] [[x]]\n",
+        [],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_suppression(capsys, tmp_path, text, expected):
+    assert findings(capsys, tmp_path, text) == expected
+
+
+def test_a_disable_for_the_whole_note_covers_note_level_findings(capsys, tmp_path):
+    config = (
+        "extends: [recommended]\nrules:\n  sections:\n    check: required-sections\n"
+        "    sections: [Goal]\n"
+    )
+    vault = write_vault(
+        tmp_path / "v",
+        {
+            ".vaultlint.yaml": config,
+            "quiet.md": "---\ntitle: x\n---\n%% vaultlint-disable sections %%\nNo goal.\n",
+            "loud.md": "No goal either.\n",
+        },
+    )
+    main(["scan", str(vault), "--no-cache", "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    assert [(d["path"], d["line"], d["column"], d["rule"]) for d in report["diagnostics"]] == [
+        ("loud.md", 1, 1, "sections")
+    ]

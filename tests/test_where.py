@@ -1,0 +1,81 @@
+"""Scoping rules with `where` (CONTRACT.md): each condition alone, and all together."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from vaultlint.cli import main
+
+from .conftest import write_vault
+
+NOTES = {
+    "Schemes/Alpha.md": "---\ntype: scheme\ntags: [Scheme]\n---\n# Alpha\n",
+    "Schemes/Index.md": "---\ntype: index\n---\n# Index\n",
+    "Schemes/Old/Beta.md": "# Beta\n#review/weekly\n",
+    "Missions/Gamma.md": "---\ntype: [mission, scheme]\n---\n# Gamma #scheme\n",
+    "Missions/Delta.md": "---\ndraft: false\n---\n# Delta\n",
+    "Root.md": "# Root\n",
+}
+
+
+def scoped(capsys, tmp_path, where: str) -> list[str]:
+    """The notes a required-sections rule with this `where` reports (each lacks `Goal`)."""
+    config = (
+        f"rules:\n  goal:\n    check: required-sections\n    sections: [Goal]\n    where:\n{where}"
+    )
+    vault = write_vault(tmp_path / "v", {**NOTES, ".vaultlint.yaml": config})
+    assert main(["scan", str(vault), "--no-cache", "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    return [d["path"] for d in report["diagnostics"]]
+
+
+CASES = [
+    (
+        "paths",
+        "      paths: ['Schemes/**']\n",
+        ["Schemes/Alpha.md", "Schemes/Index.md", "Schemes/Old/Beta.md"],
+    ),
+    (
+        "paths, one level",
+        "      paths: ['Schemes/*.md']\n",
+        ["Schemes/Alpha.md", "Schemes/Index.md"],
+    ),
+    (
+        "exclude",
+        "      paths: ['Schemes/**']\n      exclude: ['Schemes/Index.md', 'Schemes/Old/']\n",
+        ["Schemes/Alpha.md"],
+    ),
+    ("exclude alone", "      exclude: ['Missions/**', 'Schemes/**']\n", ["Root.md"]),
+    (
+        "tags: frontmatter and body, any case",
+        "      tags: [scheme]\n",
+        ["Missions/Gamma.md", "Schemes/Alpha.md"],
+    ),
+    ("tags: a nested tag counts for its parent", "      tags: [review]\n", ["Schemes/Old/Beta.md"]),
+    ("tags: the whole nested tag", "      tags: ['#review/weekly']\n", ["Schemes/Old/Beta.md"]),
+    ("tags: a child does not match its parent", "      tags: [review/daily]\n", []),
+    (
+        "frontmatter: one value",
+        "      frontmatter: {type: scheme}\n",
+        ["Missions/Gamma.md", "Schemes/Alpha.md"],
+    ),
+    (
+        "frontmatter: one of several",
+        "      frontmatter: {type: [index, mission]}\n",
+        ["Missions/Gamma.md", "Schemes/Index.md"],
+    ),
+    ("frontmatter: a boolean", "      frontmatter: {draft: false}\n", ["Missions/Delta.md"]),
+    ("frontmatter: key absent", "      frontmatter: {status: done}\n", []),
+    (
+        "all conditions must hold",
+        "      paths: ['Schemes/**', 'Missions/**']\n      tags: [scheme]\n      frontmatter: {type: scheme}\n",
+        ["Missions/Gamma.md", "Schemes/Alpha.md"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("where", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_where(capsys, tmp_path, where, expected):
+    assert scoped(capsys, tmp_path, where) == expected

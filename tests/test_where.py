@@ -70,7 +70,8 @@ CASES = [
     ("frontmatter: key absent", "      frontmatter: {status: done}\n", []),
     (
         "all conditions must hold",
-        "      paths: ['Schemes/**', 'Missions/**']\n      tags: [scheme]\n      frontmatter: {type: scheme}\n",
+        "      paths: ['Schemes/**', 'Missions/**']\n      tags: [scheme]\n"
+        "      frontmatter: {type: scheme}\n",
         ["Missions/Gamma.md", "Schemes/Alpha.md"],
     ),
 ]

@@ -177,20 +177,38 @@ def scan_blocks(
             sections.append(Section(sec_type, Span(sec_start, sec_end)))
         sec_type, sec_start, sec_end = kind, start, end
 
-    li = first
-    text_len = len(text)
     prev_depth = 0
-    while li < n_lines:
-        ls = line_starts[li]
-        le = line_starts[li + 1] if li + 1 < n_lines else text_len
-        if le > ls and text[le - 1] == "\n":
-            le -= 1
-        if le > ls and text[le - 1] == "\r":
-            le -= 1
-        line = text[ls:le]
+    if "\r" in text:
+        text_len = len(text)
+        lines = []
+        for i in range(first, n_lines):
+            ls = line_starts[i]
+            le = line_starts[i + 1] if i + 1 < n_lines else text_len
+            if le > ls and text[le - 1] == "\n":
+                le -= 1
+            if le > ls and text[le - 1] == "\r":
+                le -= 1
+            lines.append(text[ls:le])
+    else:
+        lines = text[line_starts[first] :].split("\n")  # one piece per line, in C
+    li = first - 1
+    for line in lines:
         li += 1
+        ls = line_starts[li]
+        le = ls + len(line)
+        if not line:  # a blank line (the commonest kind after text)
+            if fence is not None or math_open or comment_open or html_end:
+                pass  # handled below, as any line inside a construct
+            elif opaque is None or li not in opaque:
+                if range_start != -1:
+                    ranges.append((range_start, range_end))
+                    range_start = -1
+                in_para = False
+                prev_blank = True
+                prev_depth = 0
+                continue
 
-        if opaque is not None and (li - 1) in opaque:
+        if opaque is not None and li in opaque:
             close_range()
             in_para = False
             prev_blank = False
@@ -272,8 +290,39 @@ def scan_blocks(
                 if "^" in line:
                     _block_id(line, ls, le, ls, blocks)
                 continue
+        elif (
+            c0 in "-*+"
+            and line[1:2] == " "
+            and line.strip(c0 + " \t")  # not a thematic break (`- - -`)
+        ):
+            # fast path for a bullet at the start of the line: a new top-level list item
+            close_range()
+            j = 1
+            n = len(line)
+            while j < n and line[j] == " ":
+                j += 1
+            w = j - 1
+            list_stack.clear()
+            list_stack.append(1 + (w if w <= 4 and j < n else 1))
+            list_depth = 0
+            new_list = c0 != list_marker
+            list_marker = c0
+            in_para = True
+            para_start = range_start = ls
+            range_end = le
+            para_depth = 0
+            para_in_list = True
+            prev_blank = False
+            prev_depth = 0
+            if "^" in line:
+                _block_id(line, ls, le, ls, blocks)
+            section("list", ls, le, "new" if new_list else "merge")
+            continue
         if line and line[0] not in " \t>":
             depth = ind = fi = 0  # the common case: text at the start of the line
+        elif c0 == " " and (rest := line.lstrip(" ")) and rest[0] not in ">\t":
+            depth = 0  # indented by spaces only, not a quote
+            ind = fi = len(line) - len(rest)
         else:
             depth, cstart = _quote_prefix(line)
             ind, fi = _indent_of(line, cstart)
@@ -283,7 +332,7 @@ def scan_blocks(
             prev_blank = True
             prev_depth = depth
             continue
-        s = line[fi:]
+        s = line[fi:] if fi else line
         c0 = s[0]
         lazy = in_para and not prev_blank
         if depth != list_depth and not lazy:
@@ -403,7 +452,7 @@ def scan_blocks(
                         "html", ls, le, "extend" if _inside_list(list_stack, ind, depth) else "new"
                     )
                 continue
-        if c0 in "=-" and lazy and para_depth == depth and not para_in_list and _SETEXT.match(s):
+        if lazy and c0 in "=-" and not para_in_list and para_depth == depth and _SETEXT.match(s):
             # a setext underline: the paragraph above it is a heading
             close_range()
             in_para = False
@@ -416,7 +465,7 @@ def scan_blocks(
                 sec_type = "heading"
             section(qkind if depth else "heading", ls, le, "extend")
             continue
-        if c0 in "-*_" and _THEMATIC.match(s):
+        if c0 in "-*_" and not s.strip(c0 + " \t") and _THEMATIC.match(s):
             close_range()
             in_para = False
             if depth:
@@ -452,13 +501,10 @@ def scan_blocks(
                 _block_id(line, ls, le, ls, blocks)
                 if depth:
                     section(qkind, ls, le, qmode)
+                elif len(list_stack) > 1 and sec_start != -1:
+                    sec_end = le  # a nested item: the list goes on
                 else:
-                    section(
-                        "list",
-                        ls,
-                        le,
-                        "extend" if len(list_stack) > 1 else ("new" if new_list else "merge"),
-                    )
+                    section("list", ls, le, "new" if new_list else "merge")
                 continue
         # paragraph text, a table row, or a lazy continuation line
         if lazy:

@@ -144,8 +144,10 @@ def scan_inline(text: str, ranges: list[tuple[int, int]]) -> tuple[list[Link], l
     """Links and tags in ``ranges`` of ``text``, in document order."""
     links: list[Link] = []
     tags: list[Tag] = []
+    search = _SPECIAL.search
     for start, end in ranges:
-        _scan_range(_Range(text, start, end), links, tags)
+        if search(text, start, end) is not None:  # most list items and lines have nothing
+            _scan_range(_Range(text, start, end), links, tags)
     return links, tags
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Literal
 
 from vaultlint.checks.base import Check, CheckContext, DocExample, option
-from vaultlint.diagnostic import Diagnostic
+from vaultlint.diagnostic import Diagnostic, Edit, Fix
 from vaultlint.model import Note, Tag
 
 # In an allowed file: a line that starts with `#` and a space (or only `#`s) is a comment, and
@@ -73,6 +73,17 @@ def _entry_problem(entry: str) -> str | None:
     if any(c.isspace() for c in entry):
         return f"'{entry}' holds a space; write one tag per line"
     return None
+
+
+def _respell(note: Note, tag: Tag, spelling: str) -> Fix | None:
+    """An edit that writes ``spelling`` where the tag's name stands (quotes and ``#`` kept)."""
+    source = note.text[tag.span.start : tag.span.end]
+    at = source.find(tag.name)
+    if at == -1:
+        return None
+    start = tag.span.start + at
+    edit = Edit(start, start + len(tag.name), spelling)
+    return Fix(f"respell as '{spelling}'", (edit,), "safe")
 
 
 def _plural(count: int) -> str:
@@ -199,7 +210,23 @@ class TagsCheck(Check):
         for tag in note.tags:
             problems = list(self._problems(tag, opts, state, ctx))
             if problems:
-                yield ctx.diagnostic(note, tag.span, "; ".join(problems))
+                fix = None
+                if len(problems) == 1:  # only the spelling is wrong: respelling it is safe
+                    target = self._case_target(tag, opts, ctx)
+                    if target is not None:
+                        fix = _respell(note, tag, target)
+                yield ctx.diagnostic(note, tag.span, "; ".join(problems), fix=fix)
+
+    @staticmethod
+    def _case_target(tag: Tag, opts: TagsOptions, ctx: CheckContext) -> str | None:
+        """The spelling the tag should have, when its case is what is wrong."""
+        if opts.case == "lower" and tag.name != tag.name.lower():
+            return tag.name.lower()
+        if opts.case == "consistent":
+            preferred = ctx.index.preferred_spelling(tag.key)
+            if preferred is not None and preferred[0] != tag.name:
+                return preferred[0]
+        return None
 
     def _problems(
         self, tag: Tag, opts: TagsOptions, state: TagsState, ctx: CheckContext

@@ -40,6 +40,8 @@ def test_fix_respells_tags_and_keeps_every_other_byte(capsys, tmp_path):
     code = main(["scan", str(vault), "--no-cache", "--fix"])
     out, err = capsys.readouterr()
     assert "fixed 3 finding(s)" in err
+    assert "a.md" not in out  # the fixed findings are not reported
+    assert "b.md:1:16: error broken-link" in out
     assert code == 1  # the broken link is still an error
     expected = "\ufeff" + CRLF_NOTE.replace("- Space", "- space").replace(
         '"#Review"', '"#review"'

@@ -407,10 +407,14 @@ def _worker_main(conn: Any, run: _Run, unit: _Unit) -> None:
                 done[0] = 0
 
         worker = _Worker(run, unit, progress)
-        conn.send(("parsed", worker.stage1()))
+        # summaries travel as plain tuples: pickling named tuples costs ten times more
+        parsed = worker.stage1()
+        conn.send(("parsed", [(p, c, k, tuple(s)) for p, c, k, s in parsed]))
+        own = {p: s for p, _, _, s in parsed}
         worker.parsed = []  # sent: free it before stage 2 builds the index
-        new_summaries = conn.recv()
-        conn.send(("checked", worker.stage2(new_summaries)))
+        del parsed
+        others = {t[0]: NoteSummary._make(t) for t in conn.recv()}
+        conn.send(("checked", worker.stage2({**own, **others})))
     except BaseException:
         conn.send(("error", traceback.format_exc()))
     finally:
@@ -432,12 +436,12 @@ def _run_parallel(
             proc.start()
             child.close()
             workers.append((proc, parent))
-        parsed: list[Parsed] = []
-        for _, conn in workers:
-            parsed.extend(_receive(conn, "parsed", progress))
-        new = {p[0]: p[3] for p in parsed}
-        for _, conn in workers:
-            conn.send(new)
+        batches = [_receive(conn, "parsed", progress) for _, conn in workers]
+        for i, (_, conn) in enumerate(workers):  # each worker gets the others' summaries
+            conn.send([p[3] for j, batch in enumerate(batches) if j != i for p in batch])
+        parsed: list[Parsed] = [
+            (p, c, k, NoteSummary._make(s)) for batch in batches for p, c, k, s in batch
+        ]
         diagnostics: list[Diagnostic] = []
         missing: dict[str, list[tuple[str, str]]] = {}
         for _, conn in workers:

@@ -25,6 +25,7 @@ import hashlib
 import io
 import os
 import pickle
+import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -65,17 +66,34 @@ class _SafeUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a vaultlint cache")
 
 
+def _open_regular(path: Path) -> Any:
+    """Open a cache file for reading only if it is a regular file: a FIFO or a device planted
+    in the cache folder must not block or feed vaultlint (opened without blocking, checked)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(f"{path} is not a regular file")
+    return os.fdopen(fd, "rb")
+
+
 def _read_pickle(path: Path) -> Any:
     """A cache file's content, or None when it is missing, torn, foreign or corrupt."""
     try:
-        with open(path, "rb") as fh:
+        with _open_regular(path) as fh:
             if fh.read(len(_MAGIC)) != _MAGIC:
                 return None
             return _SafeUnpickler(io.BufferedReader(fh)).load()
-    except FileNotFoundError:
+    except Exception:  # missing, corrupt, truncated or foreign: ignore it, it is rebuilt
         return None
-    except Exception:  # corrupt, truncated or foreign: ignore it, it is rebuilt
+
+
+def cache_dir(root: Path) -> Path | None:
+    """The cache folder of a vault, or None when it must not be used: a symbolic link (it
+    would make vaultlint write outside the vault) or something that is not a folder."""
+    folder = root / CACHE_DIR
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         return None
+    return folder
 
 
 def _write_pickle(folder: Path, target: Path, data: Any, header: bytes = b"") -> None:
@@ -111,13 +129,14 @@ class SummaryCache:
     """
 
     def __init__(self, root: Path, *, enabled: bool = True) -> None:
-        self.enabled = enabled
-        self.dir = root / CACHE_DIR
+        folder = cache_dir(root)
+        self.enabled = enabled and folder is not None
+        self.dir = folder or root / CACHE_DIR
         self.file = self.dir / f"summaries-{_TAG_NAME}.pickle"
         self._entries: dict[str, tuple[StatKey, bytes, NoteSummary]] = {}
         self._by_digest: dict[bytes, NoteSummary] | None = None
         self._dirty = False
-        if enabled:
+        if self.enabled:
             data = _read_pickle(self.file)
             if isinstance(data, dict):
                 self._entries = data
@@ -228,13 +247,14 @@ class ResultCache:
     """
 
     def __init__(self, root: Path, *, enabled: bool = True) -> None:
-        self.enabled = enabled
-        self.dir = root / CACHE_DIR
+        folder = cache_dir(root)
+        self.enabled = enabled and folder is not None
+        self.dir = folder or root / CACHE_DIR
         self.file = self.dir / f"results-{__version__}.pickle"
 
     def _read(self, fingerprint: str) -> dict | None:
         try:
-            with open(self.file, "rb") as fh:
+            with _open_regular(self.file) as fh:
                 if fh.read(len(_MAGIC)) != _MAGIC:
                     return None
                 if fh.read(len(fingerprint) + 1) != fingerprint.encode() + b"\n":

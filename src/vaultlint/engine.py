@@ -38,6 +38,7 @@ from vaultlint.cache import (
     NoteShard,
     ResultCache,
     SummaryCache,
+    cache_dir,
     digest,
     run_fingerprint,
     stat_key,
@@ -625,6 +626,7 @@ def lint(
     want_missing: bool = False,
 ) -> LintResult:
     """Lint the vault at ``root``: every note, or only the notes named by ``paths``."""
+    use_cache = use_cache and cache_dir(root) is not None
     files, excluded = _scan_files(root, config)
     warnings: list[str] = []
     if paths:

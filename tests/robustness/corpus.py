@@ -39,12 +39,14 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 #: repetitions of each adversarial token ("hundreds of thousands")
 ADVERSARIAL_REPEAT = 200_000
+#: broken links in one note (as many diagnostics)
+BROKEN_LINKS = 100_000
 #: the size the huge note aims for
 HUGE_BYTES = 20_000_000
 #: the size the single long line aims for
@@ -381,6 +383,12 @@ NOTE_CASES: tuple[NoteCase, ...] = (
         _then_link("[a](", ADVERSARIAL_REPEAT // 2, "Missing After Markdown Links"),
     ),
     NoteCase("mixed", "adversarial", "all the openers above, shuffled", _lazy(mixed_tokens)),
+    NoteCase(
+        "many_broken_links",
+        "adversarial",
+        f"'[[x]] ' x {BROKEN_LINKS:,}: that many diagnostics to report",
+        _lazy(lambda: "[[x]] " * BROKEN_LINKS + "\n"),
+    ),
     # YAML hazards
     NoteCase("yaml_alias_bomb", "yaml", "billion laughs", _lazy(alias_bomb)),
     NoteCase(
@@ -784,13 +792,17 @@ class Run:
     stderr: str
     seconds: float
     max_rss_mb: float | None = None  # subprocess runs only
+    _json: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     @property
     def timed_out(self) -> bool:
         return self.code is None
 
     def json(self) -> dict[str, Any]:
-        return json.loads(self.stdout)
+        """The parsed JSON report (parsed once: the corpus report is tens of MB)."""
+        if self._json is None:
+            self._json = json.loads(self.stdout)
+        return self._json
 
     def diagnostics(self, path: str | None = None) -> list[dict[str, Any]]:
         found = self.json()["diagnostics"]
@@ -834,11 +846,28 @@ def run_inprocess(args: Sequence[str], *, seconds: float = 30.0) -> Run:
     return Run(code, out.getvalue(), err.getvalue(), time.perf_counter() - start)
 
 
+def vm_hwm(pid: int | str) -> float | None:
+    """Peak RSS (MB) of a live process's own address space (``VmHWM``; Linux only).
+
+    Unlike ``ru_maxrss``, it does not inherit the parent's peak across fork and exec (Linux
+    keeps the larger of the two there), so a child of a big test process is measured honestly.
+    """
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
 def run_subprocess(args: Sequence[str], *, timeout: float = 60.0, cwd: Path | None = None) -> Run:
     """``python -m vaultlint ARGS`` in a child process, killed after ``timeout`` seconds.
 
-    The child is reaped with ``os.wait4``, which gives that child's own peak RSS (unlike
-    ``RUSAGE_CHILDREN``, the maximum over every child the test session ever had).
+    The child's peak memory is its ``VmHWM``, polled while it runs (a high-water mark, so only
+    growth in its last few milliseconds could be missed); without ``/proc``, the ``ru_maxrss``
+    that ``os.wait4`` returns for that child.
     """
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(SRC), env.get("PYTHONPATH")) if p)
@@ -856,12 +885,16 @@ def run_subprocess(args: Sequence[str], *, timeout: float = 60.0, cwd: Path | No
             cwd=cwd,
         )
         code: int | None = None
-        max_rss = None
+        peak: float | None = None
         while True:
+            hwm = vm_hwm(proc.pid)
+            if hwm is not None:
+                peak = hwm if peak is None else max(peak, hwm)
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 code = os.waitstatus_to_exitcode(status)
-                max_rss = usage.ru_maxrss / 1024  # KiB on Linux
+                if peak is None:
+                    peak = usage.ru_maxrss / 1024  # KiB on Linux
                 break
             if time.monotonic() - start > timeout:
                 proc.kill()
@@ -874,7 +907,7 @@ def run_subprocess(args: Sequence[str], *, timeout: float = 60.0, cwd: Path | No
         err.seek(0)
         stdout = out.read().decode("utf-8", "replace")
         stderr = err.read().decode("utf-8", "replace")
-    return Run(code, stdout, stderr, seconds, max_rss)
+    return Run(code, stdout, stderr, seconds, peak)
 
 
 # --- the vault on disk ----------------------------------------------------------------------

@@ -123,18 +123,19 @@ def check_positions(note: Note) -> None:
         assert 0 <= sup.line < len(starts)
 
 
-PARSE_SETTINGS = settings(
-    max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+def _parse_settings(examples: int) -> settings:
+    return settings(
+        max_examples=examples, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
 
 
-@PARSE_SETTINGS
+@_parse_settings(1000)
 @given(st.binary(max_size=600))
 def test_parser_is_total_on_bytes(data: bytes) -> None:
     check_positions(parse_note("n.md", data))
 
 
-@PARSE_SETTINGS
+@_parse_settings(600)
 @given(any_text)
 def test_parser_is_total_on_syntax(text: str) -> None:
     check_positions(parse_note("n.md", text))
@@ -142,7 +143,7 @@ def test_parser_is_total_on_syntax(text: str) -> None:
     check_positions(parse_note("n.md", "\ufeff" + text))
 
 
-@PARSE_SETTINGS
+@_parse_settings(300)
 @given(any_text, st.sampled_from(["latin-1", "cp1252", "utf-16"]))
 def test_parser_is_total_on_other_encodings(text: str, encoding: str) -> None:
     check_positions(parse_note("n.md", text.encode(encoding, "replace")))
@@ -198,7 +199,7 @@ def _scan(root: Path, *extra: str) -> dict[str, Any]:
 
 
 @settings(
-    max_examples=25,
+    max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )

@@ -8,11 +8,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from vaultlint.checks.base import Check, CheckContext, DocExample, option
 from vaultlint.checks.required_sections import normalize_section, section_end
 from vaultlint.diagnostic import Diagnostic
 from vaultlint.model import Field, Note, Span
+from vaultlint.userregex import TIMEOUT, PatternError, compile_pattern, too_slow
 
 _DIRECTIVE = re.compile(r"%(.)", re.DOTALL)
 # Numeric directives that strptime accepts without their leading zeros; the check does not.
@@ -53,7 +55,7 @@ class DateFormatOptions:
 
 @dataclass(frozen=True)
 class DateFormatState:
-    pattern: re.Pattern[str] | None
+    pattern: Any  # a compiled user pattern (vaultlint.userregex)
     formats: tuple[tuple[str, re.Pattern[str]], ...]
     sections: tuple[str, ...]
 
@@ -213,8 +215,8 @@ class DateFormatCheck(Check):
                 yield "formats", why
         if options.pattern is not None:
             try:
-                compiled = re.compile(options.pattern)
-            except re.error as exc:
+                compiled = compile_pattern(options.pattern)
+            except PatternError as exc:
                 yield "pattern", f"invalid regular expression {options.pattern!r}: {exc}"
             else:
                 if "date" not in compiled.groupindex:
@@ -226,7 +228,7 @@ class DateFormatCheck(Check):
                 yield "sections", "a section name is empty"
 
     def prepare(self, options: DateFormatOptions, vault: Path | None) -> DateFormatState:
-        pattern = re.compile(options.pattern) if options.pattern is not None else None
+        pattern = compile_pattern(options.pattern) if options.pattern is not None else None
         formats = tuple((fmt, _strict_regex(fmt)) for fmt in options.formats)
         sections = tuple(normalize_section(s) for s in options.sections)
         return DateFormatState(pattern, formats, sections)
@@ -322,7 +324,13 @@ class DateFormatCheck(Check):
                 if k >= 0 and ls < opaque[k].end:
                     continue
                 line = text[ls:le].rstrip("\r\n")
-                for m in state.pattern.finditer(line):
+                try:
+                    found = list(state.pattern.finditer(line, timeout=TIMEOUT))
+                except TimeoutError:
+                    # report it once, and stop searching this note with this pattern
+                    yield ctx.diagnostic(note, Span(ls, ls + len(line)), too_slow(state.pattern))
+                    return
+                for m in found:
                     captured = m.group("date")
                     if not captured:
                         continue

@@ -7,11 +7,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from vaultlint.checks.base import Check, CheckContext, DocExample, option
 from vaultlint.diagnostic import Diagnostic, Edit, Fix
 from vaultlint.model import Note, Tag
+from vaultlint.userregex import TIMEOUT, PatternError, compile_pattern, too_slow
 
 # In an allowed file: a line that starts with `#` and a space (or only `#`s) is a comment, and
 # so is ` # …` after a tag; `#project` alone is the tag `project`.
@@ -50,7 +51,7 @@ class TagsState:
     """What :meth:`TagsCheck.prepare` compiles once per rule."""
 
     allowed: re.Pattern[str] | None
-    pattern: re.Pattern[str] | None
+    pattern: Any  # a compiled user pattern (vaultlint.userregex)
 
 
 def read_allowed_file(path: Path) -> list[tuple[int, str]]:
@@ -165,8 +166,8 @@ class TagsCheck(Check):
                 yield "allowed", why
         if options.pattern is not None:
             try:
-                re.compile(options.pattern)
-            except re.error as exc:
+                compile_pattern(options.pattern)
+            except PatternError as exc:
                 yield "pattern", f"invalid regular expression {options.pattern!r}: {exc}"
         if options.allowed_file is not None:
             path = vault / options.allowed_file
@@ -199,7 +200,7 @@ class TagsCheck(Check):
             # fnmatch's `*` matches `/` too; `[` and `?` cannot occur in tags anyway.
             parts = [fnmatch.translate(e.lower()) for e in entries if e]
             allowed = re.compile("|".join(parts) if parts else r"(?!)", re.DOTALL)
-        pattern = re.compile(options.pattern) if options.pattern is not None else None
+        pattern = compile_pattern(options.pattern) if options.pattern is not None else None
         return TagsState(allowed, pattern)
 
     def check(self, note: Note, ctx: CheckContext) -> Iterator[Diagnostic]:
@@ -207,8 +208,9 @@ class TagsCheck(Check):
         state: TagsState | None = ctx.state
         if state is None:
             state = self.prepare(opts, None)
+        slow = [False]  # once the pattern ran out of time on this note, it is not used again
         for tag in note.tags:
-            problems = list(self._problems(tag, opts, state, ctx))
+            problems = list(self._problems(tag, opts, state, ctx, slow))
             if problems:
                 fix = None
                 if len(problems) == 1:  # only the spelling is wrong: respelling it is safe
@@ -229,16 +231,24 @@ class TagsCheck(Check):
         return None
 
     def _problems(
-        self, tag: Tag, opts: TagsOptions, state: TagsState, ctx: CheckContext
+        self, tag: Tag, opts: TagsOptions, state: TagsState, ctx: CheckContext, slow: list[bool]
     ) -> Iterator[str]:
         name = tag.name
         shown = f"tag '{name}'"
         if state.allowed is not None and state.allowed.match(tag.key) is None:
             yield f"{shown} is not in the allowed list"
             shown = "it"
-        if state.pattern is not None and state.pattern.fullmatch(name) is None:
-            yield f"{shown} does not match the pattern '{state.pattern.pattern}'"
-            shown = "it"
+        if state.pattern is not None and not slow[0]:
+            try:
+                matched = state.pattern.fullmatch(name, timeout=TIMEOUT) is not None
+            except TimeoutError:
+                slow[0] = True
+                yield f"{shown}: {too_slow(state.pattern)}"
+                shown = "it"
+            else:
+                if not matched:
+                    yield f"{shown} does not match the pattern '{state.pattern.pattern}'"
+                    shown = "it"
         if opts.case == "lower":
             if name != name.lower():
                 yield f"{shown} should be lower-case: '{name.lower()}'"

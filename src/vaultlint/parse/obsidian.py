@@ -22,6 +22,7 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _ALL_DIGITS = re.compile(r"[0-9]+$")
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _MAX_DEST = 4096  # longest Markdown link destination we look for
+_MAX_PARENS = 32  # nesting of parentheses in a destination (cmark's limit too)
 
 
 class _Range:
@@ -326,6 +327,8 @@ def _markdown_link(r: _Range, i: int, links: list[Link]) -> tuple[int, int] | No
                 break
             if ch == "(":
                 depth += 1
+                if depth > _MAX_PARENS:
+                    return None  # `[a](` repeated: give up early, keep the scan linear
             elif ch == ")":
                 if depth == 0:
                     break

@@ -37,7 +37,8 @@ _DRIVE = re.compile(r"^[A-Za-z]:")
 
 def path_to_uri(path: str) -> str:
     """A relative URI reference for a POSIX path: UTF-8 percent-encoding, ``/`` kept."""
-    return quote(path, safe="/")
+    # a file name that is not UTF-8 reaches us with surrogate escapes: encode its real bytes
+    return quote(path.encode("utf-8", "surrogateescape"), safe="/")
 
 
 def directory_file_uri(directory: str) -> str:

@@ -87,3 +87,27 @@ def test_an_internal_error_cannot_be_suppressed(capsys, tmp_path, crashing):
     )
     assert main(["scan", str(vault), "--no-cache"]) == 2
     assert "a.md:1:1: error internal-error rule 'bomb'" in capsys.readouterr().out
+
+
+def test_a_note_the_parser_fails_on_is_reported_and_the_scan_goes_on(capsys, tmp_path, monkeypatch):
+    from vaultlint import engine
+
+    real = engine.parse_note
+
+    def flaky(path, data):
+        if path == "bad.md":
+            raise RecursionError("planted parser failure")
+        return real(path, data)
+
+    monkeypatch.setattr(engine, "parse_note", flaky)
+    vault = write_vault(
+        tmp_path / "v", {"bad.md": "[[one]]\n", "good.md": "[[two]]\n", ".obsidian/app.json": "{}"}
+    )
+    code = main(["scan", str(vault), "--no-cache", "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    got = [(d["path"], d["rule"], d["message"][:40]) for d in report["diagnostics"]]
+    assert got == [
+        ("bad.md", "internal-error", "vaultlint could not parse this note: Rec"),
+        ("good.md", "broken-link", "link target 'two' does not exist"),
+    ]
+    assert code == 2

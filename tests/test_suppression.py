@@ -101,3 +101,17 @@ def test_a_disable_for_the_whole_note_covers_note_level_findings(capsys, tmp_pat
     assert [(d["path"], d["line"], d["column"], d["rule"]) for d in report["diagnostics"]] == [
         ("loud.md", 1, 1, "sections")
     ]
+
+
+def test_a_closed_range_does_not_silence_note_level_findings(capsys, tmp_path):
+    config = "rules:\n  sections:\n    check: required-sections\n    sections: [Goal]\n"
+    vault = write_vault(
+        tmp_path / "v",
+        {
+            ".vaultlint.yaml": config,
+            "a.md": "# T\n%% vaultlint-disable sections %%\nfoo\n%% vaultlint-enable sections %%\n",
+        },
+    )
+    main(["scan", str(vault), "--no-cache", "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    assert [(d["path"], d["line"], d["column"]) for d in report["diagnostics"]] == [("a.md", 1, 1)]

@@ -6,9 +6,12 @@
   configuration they are valid for; a run that finds the same fingerprint reuses them.
 
 A note is matched on its ``stat`` (size, modification time, inode), so that an unchanged note is
-never read again, and else on a digest of its content, so that a note touched, renamed or moved
-without changing is not parsed again either. File names carry vaultlint's version and the
-parser version, so another version's cache is simply not used.
+never read again, and else on a digest of its content, so that the summary of a note touched,
+renamed or moved without changing is not computed again (a note that is checked again is read
+again). Like ruff's and mypy's, the cache trusts the stat: an edit that keeps a file's size,
+modification time and inode (restored with ``touch -d``) is not seen; ``--no-cache`` is the
+way out. File names carry vaultlint's version and the parser version, so another version's
+cache is simply not used.
 
 The cache is written to a temporary file and moved into place with ``os.replace``, so a reader
 sees either the old or the new cache, never half of one; when several vaultlint processes run at
@@ -225,6 +228,10 @@ def run_fingerprint(root: Path, files: Any, config: Any) -> str:
     extra.append(root / ".obsidian" / "plugins" / "templater-obsidian" / "data.json")
     if getattr(config, "source", None):
         extra.append(Path(config.source))
+    from vaultlint.checks import REGISTRY
+
+    for rule in config.active_rules():
+        extra.extend(REGISTRY[rule.check]().external_files(rule.options, root))
     stats = files.stats
     h.update(
         "\0".join(f"{p}\0{stats.get(p)}" for p in (*files.notes, *files.others)).encode(

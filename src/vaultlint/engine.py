@@ -61,6 +61,7 @@ from vaultlint.rules import Rule
 
 INTERNAL_ERROR = "internal-error"
 UNREADABLE = "unreadable-note"
+PARSE_FAILED = "parse-failed"
 #: below this many notes to parse or check, extra processes cost more than they save
 PARALLEL_THRESHOLD = 400
 #: the parse cache is split in this many shards (by a hash of the note's path)
@@ -105,14 +106,24 @@ def _unreadable(path: str, exc: OSError) -> Note:
 
 
 def read_and_parse(root: str, path: str) -> tuple[Note, bytes, StatKey]:
-    """A note parsed from disk, with its content digest and stat (never raises on I/O)."""
+    """A note parsed from disk, with its content digest and stat. Never raises: a note that
+    cannot be read, or that the parser fails on (a bug), becomes a note with a problem."""
     try:
         with open(os.path.join(root, path), "rb") as fh:
             st = os.fstat(fh.fileno())
             data = fh.read()
     except OSError as exc:
         return _unreadable(path, exc), b"", (0, 0, 0)
-    return parse_note(path, data), digest(data), stat_key(st)
+    try:
+        note = parse_note(path, data)
+    except Exception as exc:  # a parser bug must not cost the whole scan
+        message = (
+            f"vaultlint could not parse this note: {type(exc).__name__}: {exc}; "
+            "please report this bug"
+        )
+        problem = Problem(PARSE_FAILED, message, Span(0, 0))
+        return replace(parse_text(path, ""), problems=(problem,)), b"", (0, 0, 0)
+    return note, digest(data), stat_key(st)
 
 
 # --- checking ------------------------------------------------------------------------------
@@ -157,6 +168,8 @@ def check_note(
     for problem in note.problems:
         if problem.code == UNREADABLE:
             found.append(_engine_diagnostic(note, UNREADABLE, "io", problem.message))
+        elif problem.code == PARSE_FAILED:
+            found.append(_engine_diagnostic(note, INTERNAL_ERROR, "parse", problem.message))
     for item in prepared:
         if where and not item.rule.where.matches(note):
             continue
@@ -194,16 +207,6 @@ def aggregate_missing(
     return {k: (spelling[k], notes_linking[k], links[k]) for k in links}
 
 
-def run_rules(
-    notes: Iterable[Note], rules: Sequence[Rule], index: VaultIndex, root: Path
-) -> list[Diagnostic]:
-    """Run the rules on parsed notes in this process (for tests and small jobs)."""
-    prepared = prepare_rules(rules, index, root)
-    out = [d for note in notes for d in check_note(note, prepared)]
-    out.sort()
-    return out
-
-
 def _engine_diagnostic(note: Note, rule: str, check: str, message: str) -> Diagnostic:
     return Diagnostic(note.path, 1, 1, rule, 1, 1, check, "error", message)
 
@@ -233,8 +236,9 @@ def _covers(rules: tuple[str, ...], rule: str) -> bool:
 
 
 def _suppressed(note: Note, diag: Diagnostic) -> bool:
-    """``disable-next-line`` silences the next line; ``disable`` … ``enable`` a range of lines
-    (a ``disable`` never re-enabled also silences the rule's note-level findings at 1:1)."""
+    """``disable-next-line`` silences the next line; ``disable`` … ``enable`` a range of lines.
+    A note-level finding (at 1:1) follows the state after the note's last comment: a
+    ``disable`` never re-enabled silences it, a closed ``disable`` … ``enable`` range does not."""
     line0 = diag.line - 1
     note_level = diag.line == 1 and diag.column == 1 and not diag.snippet
     disabled = False
@@ -247,7 +251,7 @@ def _suppressed(note: Note, diag: Diagnostic) -> bool:
         elif sup.kind == "disable":
             if sup.line <= line0 or note_level:
                 disabled = True
-        elif sup.kind == "enable" and (sup.line <= line0 and not note_level):
+        elif sup.kind == "enable" and (sup.line <= line0 or note_level):
             disabled = False
     return disabled
 
@@ -415,6 +419,9 @@ def _worker_main(conn: Any, run: _Run, unit: _Unit) -> None:
         worker.parsed = []  # sent: free it before stage 2 builds the index
         del parsed
         others = {t[0]: NoteSummary._make(t) for t in conn.recv()}
+        if done[0]:
+            conn.send(("progress", done[0]))
+            done[0] = 0
         conn.send(("checked", worker.stage2({**own, **others})))
     except BaseException:
         conn.send(("error", traceback.format_exc()))
@@ -450,6 +457,11 @@ def _run_parallel(
             diagnostics.extend(diags)
             missing.update(miss)
         return parsed, diagnostics, missing
+    except BaseException:
+        for proc, _ in workers:  # the others may wait on a pipe forever: stop them now
+            if proc.is_alive():
+                proc.kill()
+        raise
     finally:
         for proc, conn in workers:
             conn.close()
@@ -470,7 +482,8 @@ def _receive(conn: Any, kind: str, progress: Callable[[int], None] | None) -> An
             continue
         if tag == "error":
             raise RuntimeError(f"a vaultlint worker failed:\n{payload}")
-        assert tag == kind
+        if tag != kind:
+            raise RuntimeError(f"a vaultlint worker sent {tag!r} where {kind!r} was expected")
         return payload
 
 
@@ -503,7 +516,6 @@ def _plan(
             parse.append(path)
         else:
             digests[path], known[path] = hit
-    target_set = set(targets)
     cached_targets = [t for t in targets if t in known]
     # reading every cached note of a shard pays off only when many notes are checked
     load_cache = len(cached_targets) >= PARALLEL_THRESHOLD
@@ -517,7 +529,7 @@ def _plan(
     for path in targets:
         unit = units[shard_of(path) % count]
         unit.targets.append(path)
-        if path in digests and path in target_set:
+        if path in digests:
             unit.digests[path] = digests[path]
     return known, units
 
@@ -650,7 +662,6 @@ def lint(
             excluded=sorted(excluded.items()),
             skipped=files.skipped,
             warnings=warnings,
-            cached=len(files.notes),
             from_results_cache=True,
             missing=aggregate_missing(per_note, targets) if want_missing else {},
         )

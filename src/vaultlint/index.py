@@ -13,7 +13,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from vaultlint.model import Link, Note, NoteSummary
+from vaultlint.model import Note, NoteSummary
 
 # Characters Obsidian's stripHeading ignores when it matches a heading link (SPEC R-S2).
 _HEADING_STRIP = re.compile(r"[!\"#$%&()*+,.:;<=>?@^`{|}~/\[\]\\]")
@@ -79,9 +79,6 @@ class VaultIndex:
         return self.summaries.get(path)
 
     # -- files ------------------------------------------------------------------------------
-    def has_file(self, path: str) -> bool:
-        return fold(path) in self._by_path
-
     def resolve(self, linkpath: str, source: str) -> str | None:
         """The vault path ``linkpath`` resolves to from note ``source``, or None (SPEC R-R)."""
         if linkpath == "":
@@ -115,9 +112,6 @@ class VaultIndex:
         if same:
             return min(same, key=lambda c: (len(c), c))
         return min(cands, key=lambda c: (len(c), c))
-
-    def resolve_link(self, link: Link, source: str) -> str | None:
-        return self.resolve(link.target, source)
 
     # -- subpaths ---------------------------------------------------------------------------
     def has_subpath(self, note: Note | NoteSummary | str, subpath: str) -> bool:

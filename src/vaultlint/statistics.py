@@ -53,7 +53,12 @@ def audit_tables(scan: ScanResult, result: LintResult) -> list[tuple[str, list[s
 
 def render_audit(scan: ScanResult, result: LintResult, *, color: bool = False) -> str:
     tables = audit_tables(scan, result)
-    head = f"Audit of {len(scan.notes)} notes ({result.parsed} parsed, {result.cached} from cache)"
+    if result.from_results_cache:
+        head = f"Audit of {len(scan.notes)} notes (nothing changed since the last run)"
+    else:
+        head = (
+            f"Audit of {len(scan.notes)} notes ({result.parsed} parsed, {result.cached} from cache)"
+        )
     if color:
         return _render_rich(head, tables)
     out = ["", head]

@@ -69,6 +69,11 @@ class Check:
         """
         return ()
 
+    def external_files(self, options: Any, vault: Path) -> Iterable[Path]:
+        """Files the check reads besides the notes (word lists…): their changes invalidate
+        cached results."""
+        return ()
+
     def prepare(self, options: Any, vault: Path) -> Any:
         """Work done once per rule before any note is checked (compiled patterns, word lists);
         the result is ``ctx.state``. It must not change while notes are checked."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -186,6 +186,9 @@ class TagsCheck(Check):
                 why = _entry_problem(entry)
                 if why is not None:
                     yield "allowed_file", f"{options.allowed_file}, line {number}: {why}"
+
+    def external_files(self, options: TagsOptions, vault: Path) -> Iterable[Path]:
+        return () if options.allowed_file is None else (vault / options.allowed_file,)
 
     def prepare(self, options: TagsOptions, vault: Path | None) -> TagsState:
         entries = [e.strip().removeprefix("#") for e in options.allowed]

@@ -23,9 +23,10 @@ _SUPPRESS = re.compile(
 
 
 def decode(data: bytes) -> tuple[str, Problem | None]:
-    """Text of a note's bytes: UTF-8 (a BOM is dropped), else a lossless stand-in plus a problem."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    """Text of a note's bytes: UTF-8 (a BOM is dropped), else the text with U+FFFD for the bytes
+    that are not UTF-8, plus a problem naming the first one (the file itself is never changed)."""
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    data = data[bom:]
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as exc:
@@ -34,7 +35,7 @@ def decode(data: bytes) -> tuple[str, Problem | None]:
         byte = data[exc.start]
         return text, Problem(
             "encoding",
-            f"note is not valid UTF-8 (byte 0x{byte:02x} at byte offset {exc.start}); "
+            f"note is not valid UTF-8 (byte 0x{byte:02x} at byte offset {exc.start + bom}); "
             "it was probably saved as Latin-1 or Windows-1252",
             Span(at, at + 1),
         )

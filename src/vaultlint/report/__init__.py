@@ -17,7 +17,8 @@ the whole scan — totals, a rule table — before it can write anything)::
 - ``render`` returns ``str``; write it as UTF-8 (``junit`` declares ``encoding="UTF-8"``). Lone
   surrogates from undecodable notes are replaced by U+FFFD, so encoding never fails.
 - ``text``: the diagnostic lines and then the summary line, all in the same output.
-  ``render_statistics(result, color=...)`` gives the per-rule table for ``--statistics``.
+  ``render_statistics(result, color=...)`` gives a per-rule table (the CLI's ``--statistics``
+  audit, with folders and missing notes, is ``vaultlint.statistics.render_audit``).
 
 To add a format: a module with a ``Reporter`` subclass that sets ``name``, listed below.
 """

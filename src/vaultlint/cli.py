@@ -102,6 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _rules(args)
         return _rule(args)
     except (ConfigError, UsageError) as exc:
+        if isinstance(exc, ConfigError):
+            exc.path = _shown_path(exc.path)
         print(f"vaultlint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
@@ -116,6 +118,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_ERROR
+
+
+def _shown_path(path: str) -> str:
+    """A path as the user would type it: relative to the current directory when below it."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return path
 
 
 def _use_color(stream: TextIO) -> bool:

@@ -227,12 +227,12 @@ def scan_blocks(
                     run = len(s) - len(s.lstrip(fence[0]))
                     if run >= fence[1] and not s[run:].strip():
                         fence = None
-                section("code", ls, le, "extend")
+                sec_end = le  # the fence's section goes on
                 continue
         if math_open:
             if "$$" in line:
                 math_open = False
-            section("math", ls, le, "extend")
+            sec_end = le
             continue
         if html_end:
             if html_end in (6, 7):
@@ -253,7 +253,7 @@ def scan_blocks(
                         if line[after:].strip():
                             ranges.append((ls + after, le))
                     html_end = 0
-            section("html", ls, le, "extend")
+            sec_end = le
             continue
         if comment_open:
             if range_start == -1:
@@ -263,7 +263,7 @@ def scan_blocks(
                 comment_open = False
                 close_range()
             _block_id(line, ls, le, ls, blocks)
-            section("comment", ls, le, "extend")
+            sec_end = le
             continue
 
         # --- a fresh line ------------------------------------------------------------------
@@ -516,7 +516,7 @@ def scan_blocks(
                 and _TABLE_DELIM.match(s)
             ):
                 sec_type = "table"
-            section(sec_type or "paragraph", ls, le, "extend")
+            sec_end = le
         else:
             close_range()
             in_para = True

@@ -299,6 +299,8 @@ def _wikilink(
 def _markdown_link(r: _Range, i: int, links: list[Link]) -> tuple[int, int] | None:
     """Handle ``[`` at ``i``; on a Markdown link returns the span of its ``](dest)`` part."""
     text = r.text
+    if r.find("](", i + 1, r.line_end(i)) == -1:
+        return None  # no `](` left on the line: no Markdown link can start here
     close = r.bracket_match(i)
     if close == -1 or close + 1 >= r.end or text[close + 1] != "(":
         return None

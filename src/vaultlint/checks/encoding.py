@@ -13,9 +13,10 @@ from vaultlint.model import Note, Span
 # Mojibake of UTF-8 read as Windows-1252 or Latin-1 always holds a lead byte (Â..ô) followed by
 # a continuation byte shown as a C1 or Windows-1252 character: a cheap test before ftfy's own.
 _SUSPECT = re.compile(
-    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+    # (a character class first lets the regex engine scan for the lead byte quickly)
+    "[\u00c2-\u00f4](?:[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
     "\u02c6\u02dc\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030"
-    "\u2039\u203a\u20ac\u2122]|\u00c3 "
+    "\u2039\u203a\u20ac\u2122]|(?<=\u00c3) )"
 )
 
 

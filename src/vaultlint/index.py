@@ -32,6 +32,9 @@ def normalize_heading(text: str) -> str:
     return _SPACES.sub(" ", _HEADING_STRIP.sub(" ", text)).strip().lower()
 
 
+_NO_COUNTS: Counter[str] = Counter()
+
+
 def summarize(note: Note) -> NoteSummary:
     """What the index keeps of a note."""
     return NoteSummary(
@@ -69,6 +72,7 @@ class VaultIndex:
             self._by_path.setdefault(key, path)
             self._by_name.setdefault(key.rsplit("/", 1)[-1], []).append(path)
         self._tag_spellings: dict[str, Counter[str]] | None = None
+        self._preferred: dict[str, tuple[str, int] | None] = {}
 
     @property
     def paths(self) -> list[str]:
@@ -144,15 +148,17 @@ class VaultIndex:
                     counter = spellings[folded] = Counter()
                 counter[name] = count
             self._tag_spellings = spellings
-        return self._tag_spellings.get(key, Counter())
+        return self._tag_spellings.get(key) or _NO_COUNTS
 
     def preferred_spelling(self, key: str) -> tuple[str, int] | None:
         """The spelling most notes use; on a tie the all-lower-case spelling, else the spelling
         that sorts first (so the answer never depends on the order notes were read)."""
+        if key in self._preferred:
+            return self._preferred[key]
         counts = self.tag_spellings(key)
-        if not counts:
-            return None
-        return min(counts.items(), key=lambda kv: (-kv[1], kv[0] != key, kv[0]))
+        best = min(counts.items(), key=lambda kv: (-kv[1], kv[0] != key, kv[0])) if counts else None
+        self._preferred[key] = best
+        return best
 
 
 def _chain_exists(

@@ -22,7 +22,12 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _ALL_DIGITS = re.compile(r"[0-9]+$")
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _MAX_DEST = 4096  # longest Markdown link destination we look for
-_MAX_PARENS = 32  # nesting of parentheses in a destination (cmark's limit too)
+# A destination without <…>: no spaces, parentheses balanced up to two levels deep. Each
+# alternative starts with a different character, so the match is linear (`[a](` repeated
+# a hundred thousand times costs a few characters per opener, not a scan to the line's end).
+_DEST_CHAR = r"(?:[^\s()\\]|\\.)"
+_DEST_L1 = rf"\({_DEST_CHAR}*\)"
+_DEST = re.compile(rf"(?:{_DEST_CHAR}|\((?:{_DEST_CHAR}|{_DEST_L1})*\))*")
 
 
 class _Range:
@@ -318,24 +323,8 @@ def _markdown_link(r: _Range, i: int, links: list[Link]) -> tuple[int, int] | No
             return None
         k = gt + 1
     else:
-        depth = 0
-        k = j
-        while k < limit:
-            ch = text[k]
-            if ch == "\\" and k + 1 < limit:
-                k += 2
-                continue
-            if ch.isspace() or ch in "\x00":
-                break
-            if ch == "(":
-                depth += 1
-                if depth > _MAX_PARENS:
-                    return None  # `[a](` repeated: give up early, keep the scan linear
-            elif ch == ")":
-                if depth == 0:
-                    break
-                depth -= 1
-            k += 1
+        m = _DEST.match(text, j, limit)
+        k = m.end()
         dest = text[j:k]
     while k < limit and text[k] in " \t":
         k += 1

@@ -215,7 +215,7 @@ def _scan(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     jobs = args.jobs or os.cpu_count() or 1
     progress = _Progress(enabled=True)
-    whole_vault = not args.paths
+    whole_vault = not args.paths or [(cwd / p).resolve() for p in args.paths] == [root]
     show_stats = not args.no_statistics and (
         args.statistics
         or (whole_vault and args.format == "text" and not args.output and sys.stdout.isatty())

@@ -556,6 +556,8 @@ def check_vault(
     """
     cache = SummaryCache(root, enabled=use_cache)
     known, units = _plan(root, notes, targets, cache, jobs, stats)
+    if progress is not None and hasattr(progress, "total"):
+        progress.total = sum(len(set(u.parse) | set(u.targets)) for u in units)
     run = _Run(root, rules, others, tag_paths, known, use_cache, want_missing)
     with _no_gc():  # forked workers inherit it
         outcome = _run_parallel(run, units, progress) if len(units) > 1 else None

@@ -140,6 +140,8 @@ class SummaryCache:
         self._by_digest: dict[bytes, NoteSummary] | None = None
         self._dirty = False
         if self.enabled:
+            # summaries are kept as plain tuples (the index reads them by position):
+            # pickling named tuples costs several times more
             data = _read_pickle(self.file)
             if isinstance(data, dict):
                 self._entries = data
@@ -162,13 +164,13 @@ class SummaryCache:
         summary = self._by_digest.get(content)
         if summary is None:
             return None
-        if summary.path != path:
-            summary = summary._replace(path=path)
+        if summary[0] != path:
+            summary = (path, *summary[1:])  # type: ignore[assignment]
         self.put(path, key, content, summary)
         return content, summary
 
     def put(self, path: str, key: StatKey, content: bytes, summary: NoteSummary) -> None:
-        self._entries[path] = (key, content, summary)
+        self._entries[path] = (key, content, tuple(summary))  # type: ignore[assignment]
         self._dirty = True
 
     def keep(self, paths: Iterable[str]) -> None:

@@ -420,7 +420,7 @@ def _worker_main(conn: Any, run: _Run, unit: _Unit) -> None:
         own = {p: s for p, _, _, s in parsed}
         worker.parsed = []  # sent: free it before stage 2 builds the index
         del parsed
-        others = {t[0]: NoteSummary._make(t) for t in conn.recv()}
+        others = {t[0]: t for t in conn.recv()}  # plain tuples: the index reads by position
         if done[0]:
             conn.send(("progress", done[0]))
             done[0] = 0
@@ -449,9 +449,7 @@ def _run_parallel(
         batches = [_receive(conn, "parsed", progress) for _, conn in workers]
         for i, (_, conn) in enumerate(workers):  # each worker gets the others' summaries
             conn.send([p[3] for j, batch in enumerate(batches) if j != i for p in batch])
-        parsed: list[Parsed] = [
-            (p, c, k, NoteSummary._make(s)) for batch in batches for p, c, k, s in batch
-        ]
+        parsed: list[Parsed] = [(p, c, k, s) for batch in batches for p, c, k, s in batch]
         diagnostics: list[Diagnostic] = []
         missing: dict[str, list[tuple[str, str]]] = {}
         for _, conn in workers:

@@ -61,8 +61,9 @@ class VaultIndex:
         *,
         tag_paths: Iterable[str] | None = None,
     ) -> None:
+        # summaries are NoteSummary or plain tuples of the same shape (as the cache keeps them)
         self.summaries: dict[str, NoteSummary] = {
-            path: n if isinstance(n, NoteSummary) else summarize(n) for path, n in notes.items()
+            path: summarize(n) if isinstance(n, Note) else n for path, n in notes.items()
         }
         self._tag_paths = list(self.summaries) if tag_paths is None else list(tag_paths)
         self._by_path: dict[str, str] = {}
@@ -129,9 +130,9 @@ class VaultIndex:
         if not parts:
             return True
         if parts[0].startswith("^"):
-            return parts[0][1:].strip().lower() in summary.blocks
+            return parts[0][1:].strip().lower() in summary[2]  # blocks
         keys = [normalize_heading(p) for p in parts]
-        headings = summary.headings
+        headings = summary[1]
         return _chain_exists(list(headings), keys, 0, len(headings), 0, 0)
 
     # -- tags -------------------------------------------------------------------------------
@@ -139,7 +140,7 @@ class VaultIndex:
         """How many notes spell the tag ``key`` (lower-case) each way."""
         if self._tag_spellings is None:
             get = self.summaries.get
-            names = Counter(name for path in self._tag_paths if (s := get(path)) for name in s.tags)
+            names = Counter(name for path in self._tag_paths if (s := get(path)) for name in s[3])
             spellings: dict[str, Counter[str]] = {}
             for name, count in names.items():
                 folded = name.lower()

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import regex
-
 #: seconds one match of a user pattern may take
 TIMEOUT = 1.0
 
@@ -23,6 +21,8 @@ class PatternError(ValueError):
 
 def compile_pattern(text: str) -> Any:
     """Compile a user's regular expression (``re`` syntax); raises :class:`PatternError`."""
+    import regex  # only configurations with patterns pay for importing it
+
     try:
         return regex.compile(text, regex.VERSION0)
     except (regex.error, ValueError, OverflowError, RecursionError) as exc:

@@ -25,7 +25,7 @@ from vaultlint.config import (
     load_config,
     select_rules,
 )
-from vaultlint.rules import Rule, Where
+from vaultlint.ruleset import Rule, Where
 
 EXAMPLE_VAULT = Path(__file__).resolve().parents[1] / "examples" / "vault"
 RECOMMENDED_IDS = ("broken-link", "invalid-frontmatter", "invalid-tag", "tag-case", "mojibake")

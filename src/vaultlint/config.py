@@ -53,7 +53,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from vaultlint.checks import REGISTRY
 from vaultlint.checks.base import Check
-from vaultlint.rules import EVERYWHERE, Rule, Where, compile_globs
+from vaultlint.ruleset import EVERYWHERE, Rule, Where, compile_globs
 
 CONFIG_FILENAMES = (".vaultlint.yaml", ".vaultlint.yml")
 SEVERITY_NAMES = ("off", "info", "warning", "error")

@@ -59,7 +59,7 @@ from vaultlint.discovery import (
 from vaultlint.index import VaultIndex, summarize
 from vaultlint.model import Note, NoteSummary, Problem, Span, pack_note, unpack_note
 from vaultlint.parse import parse_note, parse_text
-from vaultlint.rules import Rule
+from vaultlint.ruleset import Rule
 
 INTERNAL_ERROR = "internal-error"
 UNREADABLE = "unreadable-note"

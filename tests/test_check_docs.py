@@ -60,8 +60,8 @@ EXAMPLES = [
 @pytest.mark.parametrize(("name", "i"), EXAMPLES)
 def test_doc_example(name: str, i: int, tmp_path: Path) -> None:
     example = REGISTRY[name].examples[i]
-    assert "Note.md" in example.files
-    found = run_check(name, example.files, example.options, tmp_path)
+    assert example.note in example.files
+    found = run_check(name, example.files, example.options, tmp_path, example.note)
     got = tuple((d.line, d.column) for d in found)
     detail = "\n".join(f"{d.line}:{d.column} {d.message}" for d in found)
     assert got == tuple(tuple(e) for e in example.expect), detail

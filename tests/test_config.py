@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from vaultlint.checks.base import NoOptions
 from vaultlint.checks.date_format import DateFormatOptions
+from vaultlint.checks.file_name import FileNameOptions
 from vaultlint.checks.links import LinksOptions
 from vaultlint.checks.required_sections import RequiredSectionsOptions
 from vaultlint.checks.tags import TagsOptions
@@ -28,7 +29,14 @@ from vaultlint.config import (
 from vaultlint.ruleset import Rule, Where
 
 EXAMPLE_VAULT = Path(__file__).resolve().parents[1] / "examples" / "vault"
-RECOMMENDED_IDS = ("broken-link", "invalid-frontmatter", "invalid-tag", "tag-case", "mojibake")
+RECOMMENDED_IDS = (
+    "broken-link",
+    "invalid-frontmatter",
+    "invalid-tag",
+    "tag-case",
+    "mojibake",
+    "unlinkable-name",
+)
 
 
 def write(tmp_path: Path, text: str, name: str = ".vaultlint.yaml") -> Path:
@@ -72,6 +80,7 @@ def test_without_config_the_recommended_pack_is_used():
         ("invalid-tag", "tag-syntax", "warning", NoOptions()),
         ("tag-case", "tags", "warning", TagsOptions(case="consistent")),
         ("mojibake", "encoding", "warning", NoOptions()),
+        ("unlinkable-name", "file-name", "warning", FileNameOptions()),
     ]
     for rule in config.rules:
         assert rule.where == Where()
@@ -159,6 +168,7 @@ def test_the_contract_example(tmp_path):
         "invalid-frontmatter",
         "invalid-tag",
         "mojibake",
+        "unlinkable-name",
         "scheme-sections",
     ]
 
@@ -168,7 +178,7 @@ def test_the_example_vault_config_loads():
     assert find_config(EXAMPLE_VAULT) == path
     config = load_config(path, EXAMPLE_VAULT)
     rules = by_id(config)
-    assert list(rules)[:5] == list(RECOMMENDED_IDS)
+    assert list(rules)[:6] == list(RECOMMENDED_IDS)
     assert rules["scheme-sections"].check == "required-sections"
     assert rules["scheme-sections"].severity == "error"
 
@@ -417,6 +427,7 @@ def test_select_turns_an_off_rule_on_at_its_earlier_severity(tmp_path):
         "invalid-tag": "off",
         "tag-case": "warning",
         "mojibake": "off",
+        "unlinkable-name": "off",
         "quiet": "warning",  # never on: the default severity
         "loud": "info",  # turned off by the first --select, back at its own severity
     }
@@ -431,6 +442,7 @@ def test_ignore_turns_rules_off_and_wins_over_select():
         "invalid-tag": "off",
         "tag-case": "warning",
         "mojibake": "off",
+        "unlinkable-name": "warning",
     }
     both = select_rules(config, ["broken-link", "mojibake"], ["mojibake"])
     assert [r.id for r in both.active_rules()] == ["broken-link"]
@@ -460,7 +472,7 @@ def test_find_config(tmp_path):
 # --- errors: FILE:LINE: message, with the key -------------------------------------------------
 
 SEVERITY_HELP = "use off, info, warning or error"
-CHECKS = "date-format, encoding, frontmatter, links, required-sections, tag-syntax, tags"
+CHECKS = "date-format, encoding, file-name, frontmatter, links, required-sections, tag-syntax, tags"
 
 ERRORS = [
     # (config text, line, key, message)

@@ -418,6 +418,9 @@ def fs_vault(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
     (vault / "locked.md").chmod(0o644)  # so that pytest can clean up as a normal user
 
 
+_UNLINKABLE = "file name contains {}, which a wiki-link cannot hold; rename the note"
+
+
 def _fs_expected(made: dict[str, bool]) -> list[tuple[str, str, int, int, str]]:
     locked = (
         ("locked.md", "unreadable-note", 1, 1, "cannot read the note: Permission denied")
@@ -440,6 +443,10 @@ def _fs_expected(made: dict[str, bool]) -> list[tuple[str, str, int, int, str]]:
         ("a%b.md", "broken-link", 1, 12, "link target 'Missing %' does not exist"),
         ("a^b.md", "broken-link", 1, 12, "link target 'Missing ^' does not exist"),
         ("a|b.md", "broken-link", 1, 12, "link target 'Missing' does not exist"),
+        # names a wiki-link cannot hold (the recommended pack's unlinkable-name)
+        ("a#b.md", "unlinkable-name", 1, 1, _UNLINKABLE.format("'#'")),
+        ("a^b.md", "unlinkable-name", 1, 1, _UNLINKABLE.format("'^'")),
+        ("a|b.md", "unlinkable-name", 1, 1, _UNLINKABLE.format("'|'")),
         (
             "ext/Outside Note.md",
             "broken-link",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from vaultlint.checks.base import Check
 from vaultlint.checks.date_format import DateFormatCheck
 from vaultlint.checks.encoding import MojibakeCheck
+from vaultlint.checks.file_name import FileNameCheck
 from vaultlint.checks.frontmatter import FrontmatterCheck
 from vaultlint.checks.links import LinksCheck
 from vaultlint.checks.required_sections import RequiredSectionsCheck
@@ -21,6 +22,7 @@ REGISTRY: dict[str, type[Check]] = {
         RequiredSectionsCheck,
         TagsCheck,
         DateFormatCheck,
+        FileNameCheck,
     )
 }
 

@@ -36,7 +36,7 @@ class NoOptions:
 class DocExample:
     """An example from a check's docs: a note (and optionally other notes) and whether it fails.
 
-    ``files`` maps vault paths to text; the note under test is ``Note.md``. ``options`` are the
+    ``files`` maps vault paths to text; the note under test is ``note``. ``options`` are the
     rule's options as YAML would give them. ``expect`` lists ``(line, column)`` of diagnostics.
     """
 
@@ -44,6 +44,7 @@ class DocExample:
     files: dict[str, str]
     options: dict[str, Any]
     expect: tuple[tuple[int, int], ...]
+    note: str = "Note.md"  # the note under test
 
 
 class Check:

@@ -124,6 +124,10 @@ def _write_pickle(folder: Path, target: Path, data: Any, header: bytes = b"") ->
         return  # a read-only vault simply runs without a cache
 
 
+#: fewer changed summaries than this are not worth rewriting the summaries file for
+_FEW = 32
+
+
 class SummaryCache:
     """Per note path: (stat, content digest, :class:`~vaultlint.model.NoteSummary`).
 
@@ -139,6 +143,8 @@ class SummaryCache:
         self._entries: dict[str, tuple[StatKey, bytes, NoteSummary]] = {}
         self._by_digest: dict[bytes, NoteSummary] | None = None
         self._dirty = False
+        self._stale = False  # entries of deleted notes were dropped: always worth writing
+        self._changes = 0
         if self.enabled:
             # summaries are kept as plain tuples (the index reads them by position):
             # pickling named tuples costs several times more
@@ -172,18 +178,25 @@ class SummaryCache:
     def put(self, path: str, key: StatKey, content: bytes, summary: NoteSummary) -> None:
         self._entries[path] = (key, content, tuple(summary))  # type: ignore[assignment]
         self._dirty = True
+        self._changes += 1
 
     def keep(self, paths: Iterable[str]) -> None:
         """Forget notes that are not in ``paths`` (deleted or renamed)."""
         keep = set(paths)
         for path in [p for p in self._entries if p not in keep]:
             del self._entries[path]
-            self._dirty = True
+            self._dirty = self._stale = True
 
     def save(self) -> None:
-        if self.enabled and self._dirty:
-            _write_pickle(self.dir, self.file, self._entries)
-            self._dirty = False
+        """Write the summaries when enough changed. A run that re-read a few edited notes (a
+        pre-commit run) does not rewrite the summaries of the whole vault: the next run reads
+        those few notes again, which costs less than writing thousands of entries."""
+        if not (self.enabled and self._dirty):
+            return
+        if self._changes and self._changes < _FEW and self.file.exists() and not self._stale:
+            return
+        _write_pickle(self.dir, self.file, self._entries)
+        self._dirty = False
 
 
 class NoteShard:

@@ -31,7 +31,9 @@ _DEST = re.compile(rf"(?:{_DEST_CHAR}|\((?:{_DEST_CHAR}|{_DEST_L1})*\))*")
 
 
 class _Range:
-    """Lazily built indexes of one text range, so that closer searches stay logarithmic."""
+    """The range being scanned (``start``, ``end``: set for each range of a note in turn) and
+    lazily built indexes of the whole note, so that closer searches stay logarithmic. Closers
+    found beyond the current range are ignored by the callers."""
 
     __slots__ = (
         "_brackets",
@@ -68,7 +70,7 @@ class _Range:
         """Start of the next backtick run of exactly ``length`` at or after ``after``, or -1."""
         if self._ticks is None:
             self._ticks = {}
-            for m in _BACKTICKS.finditer(self.text, self.start, self.end):
+            for m in _BACKTICKS.finditer(self.text):
                 self._ticks.setdefault(m.end() - m.start(), []).append(m.start())
         runs = self._ticks.get(length)
         if not runs:
@@ -81,13 +83,14 @@ class _Range:
         if self._dollars is None:
             text = self.text
             found = []
-            i = text.find("$", self.start, self.end)
+            n = len(text)
+            i = text.find("$")
             while i != -1:
-                before = text[i - 1] if i > self.start else " "
-                after_c = text[i + 1] if i + 1 < self.end else " "
+                before = text[i - 1] if i > 0 else " "
+                after_c = text[i + 1] if i + 1 < n else " "
                 if not before.isspace() and before not in "\\$" and not after_c.isdigit():
                     found.append(i)
-                i = text.find("$", i + 1, self.end)
+                i = text.find("$", i + 1)
             self._dollars = found
         k = bisect.bisect_left(self._dollars, after)
         return self._dollars[k] if k < len(self._dollars) else -1
@@ -98,8 +101,8 @@ class _Range:
             text = self.text
             matches: dict[int, int] = {}
             stack: list[int] = []
-            j = self.start
-            end = self.end
+            j = 0
+            end = len(text)
             while True:
                 m = _BRACKET_CHARS.search(text, j, end)
                 if m is None:
@@ -151,9 +154,14 @@ def scan_inline(text: str, ranges: list[tuple[int, int]]) -> tuple[list[Link], l
     links: list[Link] = []
     tags: list[Tag] = []
     search = _SPECIAL.search
+    r: _Range | None = None
     for start, end in ranges:
         if search(text, start, end) is not None:  # most list items and lines have nothing
-            _scan_range(_Range(text, start, end), links, tags)
+            if r is None:
+                r = _Range(text, start, end)
+            else:
+                r.start, r.end = start, end
+            _scan_range(r, links, tags)
     return links, tags
 
 
@@ -206,7 +214,7 @@ def _scan_range(r: _Range, links: list[Link], tags: list[Tag]) -> None:
                 n += 1
             length = n - i
             close = r.tick_closer(n, length)
-            i = close + length if close != -1 else n
+            i = close + length if close != -1 and close + length <= end else n
             continue
         if c == "$":
             if i + 1 < end and text[i + 1] == "$":
@@ -218,7 +226,7 @@ def _scan_range(r: _Range, links: list[Link], tags: list[Tag]) -> None:
                 i += 1
                 continue
             close = r.dollar_closer(i + 2)
-            i = close + 1 if close != -1 else i + 1
+            i = close + 1 if close != -1 and close < end else i + 1
             continue
         if c == "<":
             if text.startswith("<!--", i):

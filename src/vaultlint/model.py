@@ -1,4 +1,4 @@
-"""Plain, frozen data that the parser produces and the checks read.
+"""Plain, immutable data that the parser produces and the checks read.
 
 Every element carries a :class:`Span` of character offsets into the note's full text (frontmatter
 included), so nothing ever needs shifting by hand. Lines and columns are computed once, when a
@@ -17,16 +17,14 @@ LinkKind = Literal["wiki", "embed", "md", "mdembed", "fm"]
 TagOrigin = Literal["body", "frontmatter"]
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Span:
+class Span(NamedTuple):
     """Half-open range ``[start, end)`` of character offsets into a note's text."""
 
     start: int
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class Heading:
+class Heading(NamedTuple):
     """An ATX or setext heading. ``text`` is what Obsidian stores (`heading` in its cache)."""
 
     level: int
@@ -34,8 +32,7 @@ class Heading:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(NamedTuple):
     """A wiki-link, embed, internal Markdown link or frontmatter link.
 
     ``target`` is the path part (trimmed, URL-decoded for Markdown links; ``""`` for a link to
@@ -71,8 +68,7 @@ class Link:
         return " > ".join(parts)
 
 
-@dataclass(frozen=True, slots=True)
-class Tag:
+class Tag(NamedTuple):
     """A tag. ``name`` is the tag without ``#`` as written; compare with :attr:`key`."""
 
     name: str
@@ -84,8 +80,7 @@ class Tag:
         return self.name.lower()
 
 
-@dataclass(frozen=True, slots=True)
-class Block:
+class Block(NamedTuple):
     """A block id (``^id``); ``span`` covers the block it names."""
 
     id: str
@@ -93,16 +88,14 @@ class Block:
     id_span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class Section:
+class Section(NamedTuple):
     """A top-level block as Obsidian lists it in ``sections`` (type and span)."""
 
     type: str
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class Field:
+class Field(NamedTuple):
     """A top-level frontmatter property, with its source text kept.
 
     ``value`` is the value as Obsidian sees it (dates stay strings), ``source`` the value's text
@@ -117,8 +110,7 @@ class Field:
     items: tuple[FieldItem, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class FieldItem:
+class FieldItem(NamedTuple):
     """One scalar inside a list value (``tags: [a, b]``), with its source text and span."""
 
     value: Any
@@ -126,8 +118,7 @@ class FieldItem:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """Something wrong with the note itself (unreadable, bad YAML, garbled text).
 
     ``code`` names the rule family that reports it (``invalid-frontmatter``, ``encoding``…).
@@ -138,8 +129,7 @@ class Problem:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class Suppression:
+class Suppression(NamedTuple):
     """A ``vaultlint-disable…`` comment: ``rules`` empty means every rule.
 
     ``kind`` is ``disable-next-line``, ``disable`` or ``enable``; ``line`` is the 0-based line

@@ -76,7 +76,7 @@ def filter_with_baseline(
     same_note: Counter[tuple[str, str, str]] = Counter(
         (str(f.get("path")), str(f.get("rule")), str(f.get("anchor"))) for f in recorded
     )
-    existing = set(result.index.paths)
+    existing = set(result.notes)
     # findings of notes that no longer exist (moved or renamed), by (rule, anchor): old names
     moved: dict[tuple[str, str], list[str]] = {}
     for f in recorded:

@@ -80,7 +80,7 @@ class LintResult:
     root: Path
     diagnostics: list[Diagnostic]
     targets: list[str]
-    index: VaultIndex
+    notes: list[str]  # every note of the vault
     excluded: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -547,10 +547,10 @@ def check_vault(
     want_missing: bool = False,
     progress: Callable[[int], None] | None = None,
     stats: dict[str, StatKey] | None = None,
-) -> tuple[list[Diagnostic], dict[str, list[tuple[str, str]]], VaultIndex, int]:
+) -> tuple[list[Diagnostic], dict[str, list[tuple[str, str]]], int]:
     """Parse what must be parsed, build the index, check the targets.
 
-    Returns (sorted diagnostics, per-note missing link targets, the index, notes parsed).
+    Returns (sorted diagnostics, per-note missing link targets, how many notes were parsed).
     """
     cache = SummaryCache(root, enabled=use_cache)
     known, units = _plan(root, notes, targets, cache, jobs, stats)
@@ -563,18 +563,15 @@ def check_vault(
             worker = _Worker(run, _merge(units), progress)
             parsed = worker.stage1()
             diagnostics, missing = worker.stage2({p[0]: p[3] for p in parsed})
-            index = worker.index
     if outcome is not None:
         parsed, diagnostics, missing = outcome
-        summaries = {**known, **{p[0]: p[3] for p in parsed}}
-        index = VaultIndex(summaries, others, tag_paths=tag_paths)
     for path, content, key, summary in parsed:
         if content:
             cache.put(path, key, content, summary)
     cache.keep(notes)
     cache.save()
     diagnostics.sort()
-    return diagnostics, missing, index, len(parsed)
+    return diagnostics, missing, len(parsed)
 
 
 @contextlib.contextmanager
@@ -669,12 +666,11 @@ def lint(
     cached = results.get(fingerprint, targets, want_missing) if use_cache else None
     if cached is not None:
         diagnostics, per_note = cached
-        index = VaultIndex({p: NoteSummary(p, (), (), ()) for p in files.notes}, files.others)
         return LintResult(
             root=root,
             diagnostics=diagnostics,
             targets=targets,
-            index=index,
+            notes=files.notes,
             excluded=sorted(excluded.items()),
             skipped=files.skipped,
             warnings=warnings,
@@ -682,7 +678,7 @@ def lint(
             missing=aggregate_missing(per_note, targets) if want_missing else {},
         )
 
-    diagnostics, per_note, index, parsed = check_vault(
+    diagnostics, per_note, parsed = check_vault(
         root,
         files.notes,
         files.others,
@@ -701,7 +697,7 @@ def lint(
         root=root,
         diagnostics=diagnostics,
         targets=targets,
-        index=index,
+        notes=files.notes,
         excluded=sorted(excluded.items()),
         skipped=files.skipped,
         warnings=warnings,

@@ -666,33 +666,23 @@ def lint(
     cached = results.get(fingerprint, targets, want_missing) if use_cache else None
     if cached is not None:
         diagnostics, per_note = cached
-        return LintResult(
-            root=root,
-            diagnostics=diagnostics,
-            targets=targets,
-            notes=files.notes,
-            excluded=sorted(excluded.items()),
-            skipped=files.skipped,
-            warnings=warnings,
-            from_results_cache=True,
-            missing=aggregate_missing(per_note, targets) if want_missing else {},
+        parsed = 0
+    else:
+        diagnostics, per_note, parsed = check_vault(
+            root,
+            files.notes,
+            files.others,
+            targets,
+            linted,
+            config.active_rules(),
+            use_cache=use_cache,
+            jobs=jobs,
+            want_missing=want_missing,
+            progress=progress,
+            stats=files.stats,
         )
-
-    diagnostics, per_note, parsed = check_vault(
-        root,
-        files.notes,
-        files.others,
-        targets,
-        linted,
-        config.active_rules(),
-        use_cache=use_cache,
-        jobs=jobs,
-        want_missing=want_missing,
-        progress=progress,
-        stats=files.stats,
-    )
-    if use_cache:
-        results.put(fingerprint, targets, diagnostics, per_note if want_missing else None)
+        if use_cache:
+            results.put(fingerprint, targets, diagnostics, per_note if want_missing else None)
     return LintResult(
         root=root,
         diagnostics=diagnostics,
@@ -702,6 +692,7 @@ def lint(
         skipped=files.skipped,
         warnings=warnings,
         parsed=parsed,
-        cached=len(files.notes) - parsed,
+        cached=0 if cached is not None else len(files.notes) - parsed,
+        from_results_cache=cached is not None,
         missing=aggregate_missing(per_note, targets) if want_missing else {},
     )

@@ -472,7 +472,10 @@ def test_find_config(tmp_path):
 # --- errors: FILE:LINE: message, with the key -------------------------------------------------
 
 SEVERITY_HELP = "use off, info, warning or error"
-CHECKS = "date-format, encoding, file-name, frontmatter, links, required-sections, tag-syntax, tags"
+CHECKS = (
+    "ambiguous-links, date-format, encoding, file-name, frontmatter, links, required-sections, "
+    "tag-syntax, tags"
+)
 
 ERRORS = [
     # (config text, line, key, message)

@@ -103,11 +103,7 @@ class VaultIndex:
             hit = self._by_path.get(cand)
             if hit is not None:
                 return hit
-        name = key.rsplit("/", 1)[-1]
-        cands = [*self._by_name.get(name, ()), *self._by_name.get(name + ".md", ())]
-        if "/" in key:
-            suffixes = ("/" + key, "/" + key + ".md")
-            cands = [c for c in cands if fold(c).endswith(suffixes)]
+        cands = self._name_candidates(key)
         if not cands:
             return None
         if len(cands) == 1:
@@ -117,6 +113,26 @@ class VaultIndex:
         if same:
             return min(same, key=lambda c: (len(c), c))
         return min(cands, key=lambda c: (len(c), c))
+
+    def _name_candidates(self, key: str) -> list[str]:
+        """Files whose name (and trailing folders, for ``b/Note``) match a folded link path."""
+        name = key.rsplit("/", 1)[-1]
+        cands = [*self._by_name.get(name, ()), *self._by_name.get(name + ".md", ())]
+        if "/" in key:
+            suffixes = ("/" + key, "/" + key + ".md")
+            cands = [c for c in cands if fold(c).endswith(suffixes)]
+        return cands
+
+    def ambiguity(self, linkpath: str) -> list[str]:
+        """The files a link path could mean when Obsidian had to break a tie between several
+        (same file name in several folders), sorted; empty when the link is unambiguous."""
+        if not linkpath or linkpath.startswith(("./", "../")):
+            return []
+        key = fold(linkpath.lstrip("/"))
+        if key in self._by_path or key + ".md" in self._by_path:
+            return []  # an exact vault path
+        cands = self._name_candidates(key)
+        return sorted(cands) if len(cands) > 1 else []
 
     # -- subpaths ---------------------------------------------------------------------------
     def has_subpath(self, note: Note | NoteSummary | str, subpath: str) -> bool:

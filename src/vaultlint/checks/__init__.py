@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from vaultlint.checks.ambiguous_links import AmbiguousLinksCheck
 from vaultlint.checks.base import Check
 from vaultlint.checks.date_format import DateFormatCheck
 from vaultlint.checks.encoding import MojibakeCheck
@@ -23,6 +24,7 @@ REGISTRY: dict[str, type[Check]] = {
         TagsCheck,
         DateFormatCheck,
         FileNameCheck,
+        AmbiguousLinksCheck,
     )
 }
 

@@ -36,10 +36,11 @@ _NO_COUNTS: Counter[str] = Counter()
 
 
 def summarize(note: Note) -> NoteSummary:
-    """What the index keeps of a note."""
+    """What the index keeps of a note (heading texts as written: they are normalised only
+    when a heading link needs them, which few notes' headings ever are)."""
     return NoteSummary(
         note.path,
-        tuple((h.level, normalize_heading(h.text)) for h in note.headings),
+        tuple((h.level, h.text) for h in note.headings),
         tuple(b.id.lower() for b in note.blocks),
         tuple(dict.fromkeys(t.name for t in note.tags)),
     )
@@ -74,6 +75,7 @@ class VaultIndex:
             self._by_name.setdefault(key.rsplit("/", 1)[-1], []).append(path)
         self._tag_spellings: dict[str, Counter[str]] | None = None
         self._preferred: dict[str, tuple[str, int] | None] = {}
+        self._headings: dict[str, list[tuple[int, str]]] = {}  # normalised, per note
 
     @property
     def paths(self) -> list[str]:
@@ -148,8 +150,11 @@ class VaultIndex:
         if parts[0].startswith("^"):
             return parts[0][1:].strip().lower() in summary[2]  # blocks
         keys = [normalize_heading(p) for p in parts]
-        headings = summary[1]
-        return _chain_exists(list(headings), keys, 0, len(headings), 0, 0)
+        headings = self._headings.get(summary[0])
+        if headings is None:
+            headings = [(level, normalize_heading(text)) for level, text in summary[1]]
+            self._headings[summary[0]] = headings
+        return _chain_exists(headings, keys, 0, len(headings), 0, 0)
 
     # -- tags -------------------------------------------------------------------------------
     def tag_spellings(self, key: str) -> Counter[str]:

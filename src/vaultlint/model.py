@@ -190,7 +190,7 @@ class NoteSummary(NamedTuple):
     """What the vault index needs to know of a note: headings, block ids, tag spellings.
 
     Small and made of plain values, so it is cheap to send between processes and to cache.
-    ``headings`` holds ``(level, normalised text)`` pairs, ``blocks`` lower-case ids, ``tags``
+    ``headings`` holds ``(level, text)`` pairs, ``blocks`` lower-case ids, ``tags``
     the distinct spellings of the note's tags.
     """
 

@@ -14,11 +14,11 @@ def tag_problem(name: str) -> str | None:
     """Why Obsidian would reject ``name`` as a tag (without ``#``), or None when it is fine."""
     if not name:
         return "an empty tag"
-    if name.isdigit():
+    if name.isascii() and name.isdigit():  # Obsidian's rule is about 0-9 only
         return "a tag needs at least one character that is not a digit"
-    bad = [c for c in name if TAG_BODY.fullmatch(c) is None]
-    if not bad:
+    if TAG_BODY.fullmatch(name) is not None:
         return None
+    bad = [c for c in name if TAG_BODY.fullmatch(c) is None]
     if any(c.isspace() for c in bad):
         return "tags cannot contain spaces; use '-' or '_' instead, or '/' for nesting"
     shown = "".join(dict.fromkeys(bad))

@@ -33,6 +33,7 @@ def normalize_heading(text: str) -> str:
 
 
 _NO_COUNTS: Counter[str] = Counter()
+_UNKNOWN = object()
 
 
 def summarize(note: Note) -> NoteSummary:
@@ -75,6 +76,9 @@ class VaultIndex:
             self._by_name.setdefault(key.rsplit("/", 1)[-1], []).append(path)
         self._tag_spellings: dict[str, Counter[str]] | None = None
         self._preferred: dict[str, tuple[str, int] | None] = {}
+        self._misspelled: frozenset[str] | None = None
+        # links whose resolution does not depend on the linking note (no tie to break)
+        self._resolved: dict[str, str | None] = {}
         self._headings: dict[str, list[tuple[int, str]]] = {}  # normalised, per note
 
     @property
@@ -90,6 +94,9 @@ class VaultIndex:
         """The vault path ``linkpath`` resolves to from note ``source``, or None (SPEC R-R)."""
         if linkpath == "":
             return source
+        hit = self._resolved.get(linkpath, _UNKNOWN)
+        if hit is not _UNKNOWN:
+            return hit  # type: ignore[return-value]
         if linkpath.startswith(("./", "../")):
             joined = posixpath.normpath(posixpath.join(posixpath.dirname(source), linkpath))
             if joined.startswith("../"):
@@ -104,12 +111,13 @@ class VaultIndex:
         for cand in (key, key + ".md"):
             hit = self._by_path.get(cand)
             if hit is not None:
+                self._resolved[linkpath] = hit
                 return hit
         cands = self._name_candidates(key)
-        if not cands:
-            return None
-        if len(cands) == 1:
-            return cands[0]
+        if len(cands) <= 1:
+            found = cands[0] if cands else None
+            self._resolved[linkpath] = found
+            return found
         folder = posixpath.dirname(source)
         same = [c for c in cands if posixpath.dirname(c) == folder]
         if same:
@@ -171,6 +179,20 @@ class VaultIndex:
                 counter[name] = count
             self._tag_spellings = spellings
         return self._tag_spellings.get(key) or _NO_COUNTS
+
+    def misspelled_tags(self) -> frozenset[str]:
+        """Every tag spelling that is not its tag's usual spelling (computed once)."""
+        if self._misspelled is None:
+            self.tag_spellings("")  # counts every spelling
+            assert self._tag_spellings is not None
+            self._misspelled = frozenset(
+                name
+                for key, counts in self._tag_spellings.items()
+                if len(counts) > 1
+                for name in counts
+                if name != (self.preferred_spelling(key) or ("",))[0]
+            )
+        return self._misspelled
 
     def preferred_spelling(self, key: str) -> tuple[str, int] | None:
         """The spelling most notes use; on a tie the all-lower-case spelling, else the spelling

@@ -211,8 +211,13 @@ class TagsCheck(Check):
         state: TagsState | None = ctx.state
         if state is None:
             state = self.prepare(opts, None)
+        tags = note.tags
+        if state.allowed is None and state.pattern is None and opts.case == "consistent":
+            # the recommended pack's tag-case: only the tags spelled unlike most notes matter
+            misspelled = ctx.index.misspelled_tags()
+            tags = tuple(t for t in tags if t.name in misspelled)
         slow = [False]  # once the pattern ran out of time on this note, it is not used again
-        for tag in note.tags:
+        for tag in tags:
             problems = list(self._problems(tag, opts, state, ctx, slow))
             if problems:
                 fix = None

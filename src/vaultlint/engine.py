@@ -107,13 +107,16 @@ def _unreadable(path: str, exc: OSError) -> Note:
     return replace(parse_text(path, ""), problems=(problem,))
 
 
-def read_and_parse(root: str, path: str) -> tuple[Note, bytes, StatKey]:
-    """A note parsed from disk, with its content digest and stat. Never raises: a note that
-    cannot be read, or that the parser fails on (a bug), becomes a note with a problem."""
+def read_and_parse(
+    root: str, path: str, fingerprint: bool = True
+) -> tuple[Note, bytes, StatKey]:
+    """A note parsed from disk, with its content digest and stat (only when ``fingerprint``:
+    the caches need them). Never raises: a note that cannot be read, or that the parser fails
+    on (a bug), becomes a note with a problem."""
     try:
-        with open(os.path.join(root, path), "rb") as fh:
+        with open(os.path.join(root, path), "rb", buffering=0) as fh:
             st = os.fstat(fh.fileno())
-            data = fh.read()
+            data = fh.readall()
     except OSError as exc:
         return _unreadable(path, exc), b"", (0, 0, 0)
     try:
@@ -125,6 +128,8 @@ def read_and_parse(root: str, path: str) -> tuple[Note, bytes, StatKey]:
         )
         problem = Problem(PARSE_FAILED, message, Span(0, 0))
         return replace(parse_text(path, ""), problems=(problem,)), b"", (0, 0, 0)
+    if not fingerprint:
+        return note, b"", (0, 0, 0)
     return note, digest(data), stat_key(st)
 
 
@@ -325,7 +330,7 @@ class _Worker:
         for s, (to_parse, cached) in by_shard.items():
             shard = NoteShard(run.root, s, load=unit.load_cache) if run.use_cache else None
             for path in to_parse:
-                note, content, key = read_and_parse(root, path)
+                note, content, key = read_and_parse(root, path, run.use_cache)
                 self._parsed(note, content, key, shard, path in targets)
             for path in cached:
                 packed = shard.get(path, unit.digests.get(path, b"")) if shard else None
@@ -333,7 +338,7 @@ class _Worker:
                     self._keep(unpack_note(packed))
                     self._tick()
                 else:
-                    note, content, key = read_and_parse(root, path)
+                    note, content, key = read_and_parse(root, path, run.use_cache)
                     self._parsed(note, content, key, shard, True)
             if shard is not None:
                 shard.save()

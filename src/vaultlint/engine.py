@@ -107,9 +107,7 @@ def _unreadable(path: str, exc: OSError) -> Note:
     return replace(parse_text(path, ""), problems=(problem,))
 
 
-def read_and_parse(
-    root: str, path: str, fingerprint: bool = True
-) -> tuple[Note, bytes, StatKey]:
+def read_and_parse(root: str, path: str, fingerprint: bool = True) -> tuple[Note, bytes, StatKey]:
     """A note parsed from disk, with its content digest and stat (only when ``fingerprint``:
     the caches need them). Never raises: a note that cannot be read, or that the parser fails
     on (a bug), becomes a note with a problem."""

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import os
 import pickle
 import stat
@@ -85,7 +84,7 @@ def _read_pickle(path: Path) -> Any:
         with _open_regular(path) as fh:
             if fh.read(len(_MAGIC)) != _MAGIC:
                 return None
-            return _SafeUnpickler(io.BufferedReader(fh)).load()
+            return _SafeUnpickler(fh).load()
     except Exception:  # missing, corrupt, truncated or foreign: ignore it, it is rebuilt
         return None
 
@@ -281,7 +280,7 @@ class ResultCache:
                     return None
                 if fh.read(len(fingerprint) + 1) != fingerprint.encode() + b"\n":
                     return None
-                data = _SafeUnpickler(io.BufferedReader(fh)).load()
+                data = _SafeUnpickler(fh).load()
         except Exception:  # missing, torn, foreign: a miss
             return None
         return data if isinstance(data, dict) else None

@@ -78,11 +78,12 @@ def _open_regular(path: Path) -> Any:
     return os.fdopen(fd, "rb")
 
 
-def _read_pickle(path: Path) -> Any:
-    """A cache file's content, or None when it is missing, torn, foreign or corrupt."""
+def _read_pickle(path: Path, header: bytes = b"") -> Any:
+    """A cache file's content, or None when it is missing, torn, foreign or corrupt, or when
+    its ``header`` (written by :func:`_write_pickle`) differs: then nothing more is read."""
     try:
         with _open_regular(path) as fh:
-            if fh.read(len(_MAGIC)) != _MAGIC:
+            if fh.read(len(_MAGIC) + len(header)) != _MAGIC + header:
                 return None
             return _SafeUnpickler(fh).load()
     except Exception:  # missing, corrupt, truncated or foreign: ignore it, it is rebuilt
@@ -274,15 +275,7 @@ class ResultCache:
         self.file = self.dir / f"results-{__version__}.pickle"
 
     def _read(self, fingerprint: str) -> dict | None:
-        try:
-            with _open_regular(self.file) as fh:
-                if fh.read(len(_MAGIC)) != _MAGIC:
-                    return None
-                if fh.read(len(fingerprint) + 1) != fingerprint.encode() + b"\n":
-                    return None
-                data = _SafeUnpickler(fh).load()
-        except Exception:  # missing, torn, foreign: a miss
-            return None
+        data = _read_pickle(self.file, fingerprint.encode() + b"\n")
         return data if isinstance(data, dict) else None
 
     def get(self, fingerprint: str, targets: list[str], want_missing: bool) -> Any:

@@ -6,8 +6,6 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Severity = Literal["error", "warning", "info"]
-SEVERITIES: tuple[str, ...] = ("info", "warning", "error")
-SEVERITY_RANK = {"off": -1, "info": 0, "warning": 1, "error": 2}
 
 
 @dataclass(frozen=True, slots=True)

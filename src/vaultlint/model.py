@@ -160,16 +160,6 @@ class Note:
     suppressions: tuple[Suppression, ...] = ()
     body_start: int = 0
 
-    @property
-    def name(self) -> str:
-        """File name without the ``.md`` extension."""
-        base = self.path.rsplit("/", 1)[-1]
-        return base[:-3] if base.lower().endswith(".md") else base
-
-    @property
-    def folder(self) -> str:
-        return self.path.rsplit("/", 1)[0] if "/" in self.path else ""
-
     def position(self, offset: int) -> tuple[int, int]:
         """0-based (line, column) of a character offset."""
         line = bisect.bisect_right(self.line_starts, offset) - 1

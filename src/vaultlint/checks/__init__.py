@@ -27,7 +27,3 @@ REGISTRY: dict[str, type[Check]] = {
         AmbiguousLinksCheck,
     )
 }
-
-
-def get_check(name: str) -> type[Check]:
-    return REGISTRY[name]

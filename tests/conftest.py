@@ -18,6 +18,15 @@ def shared(*parts: str) -> Path:
     return path
 
 
+@pytest.fixture
+def plain_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No colour, no debug re-raise, and the test's tmp_path as the current directory."""
+    for name in ("FORCE_COLOR", "VAULTLINT_DEBUG", "CI"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.chdir(tmp_path)
+
+
 def write_vault(root: Path, files: dict[str, str | bytes]) -> Path:
     """Create a vault under ``root`` from {vault path: text or bytes}."""
     for rel, content in files.items():

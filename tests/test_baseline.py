@@ -24,12 +24,7 @@ VAULT = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _plain_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("FORCE_COLOR", "VAULTLINT_DEBUG", "CI"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.chdir(tmp_path)
+pytestmark = pytest.mark.usefixtures("plain_environment")
 
 
 @pytest.fixture

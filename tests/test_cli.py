@@ -83,13 +83,7 @@ ALL = [MISSING, NOPE, TOPIC, GHOST]
 SUMMARY_LINE = "Found 3 errors and 1 warning in 3 notes.\n"
 
 
-@pytest.fixture(autouse=True)
-def _plain_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No colour, no debug re-raise, and the test's tmp_path as the current directory."""
-    for name in ("FORCE_COLOR", "VAULTLINT_DEBUG", "CI"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.chdir(tmp_path)
+pytestmark = pytest.mark.usefixtures("plain_environment")
 
 
 @pytest.fixture

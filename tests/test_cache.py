@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from vaultlint import engine
-from vaultlint.cache import CACHE_DIR
 from vaultlint.cli import main
+from vaultlint.lint import engine
+from vaultlint.lint.cache import CACHE_DIR
 
 from .conftest import write_vault
 

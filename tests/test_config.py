@@ -26,7 +26,7 @@ from vaultlint.config import (
     load_config,
     select_rules,
 )
-from vaultlint.ruleset import Rule, Where
+from vaultlint.config.ruleset import Rule, Where
 
 EXAMPLE_VAULT = Path(__file__).resolve().parents[1] / "examples" / "vault"
 RECOMMENDED_IDS = (

@@ -11,8 +11,8 @@ import json
 
 import pytest
 
-from vaultlint.index import VaultIndex
 from vaultlint.parse import parse_note
+from vaultlint.vault.index import VaultIndex
 
 from .conftest import shared
 

@@ -2,7 +2,7 @@
 
 Every fixture must agree on headings, links, embeds, body tags, frontmatter links, block ids
 and sections, values and exact positions. ``vaultlint inspect`` prints the same structure, so
-these tests go through :func:`vaultlint.metadata.cached_metadata`.
+these tests go through :func:`vaultlint.report.inspect.cached_metadata`.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import json
 
 import pytest
 
-from vaultlint.metadata import cached_metadata
 from vaultlint.parse import parse_note
+from vaultlint.report.inspect import cached_metadata
 
 from .conftest import shared
 

@@ -28,8 +28,8 @@ import yaml
 from vaultlint.checks import REGISTRY
 from vaultlint.checks.base import Check, CheckContext
 from vaultlint.diagnostic import Diagnostic
-from vaultlint.index import VaultIndex
 from vaultlint.parse import parse_note
+from vaultlint.vault.index import VaultIndex
 
 CASES_DIR = Path(__file__).parent / "rule_cases"
 

@@ -17,7 +17,7 @@ from vaultlint.diagnostic import Diagnostic, Fix, Severity
 from vaultlint.model import Note, Span
 
 if TYPE_CHECKING:
-    from vaultlint.index import VaultIndex
+    from vaultlint.vault.index import VaultIndex
 
 
 def option(default: Any = None, *, doc: str, default_factory: Any = None) -> Any:

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from vaultlint.checks.base import Check, CheckContext, DocExample, option
 from vaultlint.diagnostic import Diagnostic
+from vaultlint.globs import glob_match
 from vaultlint.model import Note, Span
-from vaultlint.ruleset import glob_match
 
 _NOTE_EXT = ".md"
 

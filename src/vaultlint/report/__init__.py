@@ -18,7 +18,7 @@ the whole scan — totals, a rule table — before it can write anything)::
   surrogates from undecodable notes are replaced by U+FFFD, so encoding never fails.
 - ``text``: the diagnostic lines and then the summary line, all in the same output.
   ``render_statistics(result, color=...)`` gives a per-rule table (the CLI's ``--statistics``
-  audit, with folders and missing notes, is ``vaultlint.statistics.render_audit``).
+  audit, with folders and missing notes, is ``vaultlint.report.audit.render_audit``).
 
 To add a format: a module with a ``Reporter`` subclass that sets ``name``, listed below.
 """

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from vaultlint.index import VaultIndex
 from vaultlint.model import Link, Note, Span
+from vaultlint.vault.index import VaultIndex
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 

@@ -53,7 +53,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from vaultlint.checks import REGISTRY
 from vaultlint.checks.base import Check
-from vaultlint.ruleset import EVERYWHERE, Rule, Where, compile_globs
+from vaultlint.config.ruleset import EVERYWHERE, Rule, Where
+from vaultlint.globs import compile_globs
 
 CONFIG_FILENAMES = (".vaultlint.yaml", ".vaultlint.yml")
 SEVERITY_NAMES = ("off", "info", "warning", "error")

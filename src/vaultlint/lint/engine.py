@@ -36,7 +36,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from vaultlint.cache import (
+from vaultlint.checks import REGISTRY
+from vaultlint.checks.base import CheckContext
+from vaultlint.config import Config
+from vaultlint.config.ruleset import Rule
+from vaultlint.diagnostic import Diagnostic
+from vaultlint.lint.cache import (
     NoteShard,
     ResultCache,
     SummaryCache,
@@ -45,21 +50,16 @@ from vaultlint.cache import (
     run_fingerprint,
     stat_key,
 )
-from vaultlint.checks import REGISTRY
-from vaultlint.checks.base import CheckContext
-from vaultlint.config import Config
-from vaultlint.diagnostic import Diagnostic
-from vaultlint.discovery import (
+from vaultlint.model import Note, NoteSummary, Problem, Span, pack_note, unpack_note
+from vaultlint.parse import parse_note, parse_text
+from vaultlint.vault.discovery import (
     ObsidianExcludes,
     excluded_reason,
     obsidian_excludes,
     select_targets,
     walk_vault,
 )
-from vaultlint.index import VaultIndex, summarize
-from vaultlint.model import Note, NoteSummary, Problem, Span, pack_note, unpack_note
-from vaultlint.parse import parse_note, parse_text
-from vaultlint.ruleset import Rule
+from vaultlint.vault.index import VaultIndex, summarize
 
 INTERNAL_ERROR = "internal-error"
 UNREADABLE = "unreadable-note"

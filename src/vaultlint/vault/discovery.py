@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vaultlint.ruleset import glob_match
+from vaultlint.globs import glob_match
 
 CONFIG_NAMES = (".vaultlint.yaml", ".vaultlint.yml")
 

@@ -156,7 +156,7 @@ def _load_config(args: argparse.Namespace, root: Path, cwd: Path):
 
 
 def _resolve_root(args: argparse.Namespace, cwd: Path) -> Path:
-    from vaultlint.discovery import find_vault_root
+    from vaultlint.vault.discovery import find_vault_root
 
     if args.vault is not None and not (cwd / args.vault).is_dir():
         raise UsageError(f"--vault {args.vault}: not a folder")
@@ -201,7 +201,7 @@ def _stderr_console():
 
 
 def _scan(args: argparse.Namespace) -> int:
-    from vaultlint.engine import lint
+    from vaultlint.lint.engine import lint
     from vaultlint.report import RuleInfo, ScanResult, get_reporter
 
     cwd = Path.cwd()
@@ -244,11 +244,11 @@ def _scan(args: argparse.Namespace) -> int:
         if fixed:
             print(f"vaultlint: fixed {fixed} finding(s)", file=sys.stderr)
     if args.write_baseline:
-        from vaultlint.baseline import write_baseline
+        from vaultlint.lint.baseline import write_baseline
 
         write_baseline(cwd / args.write_baseline, diagnostics, result)
     if args.baseline:
-        from vaultlint.baseline import filter_with_baseline
+        from vaultlint.lint.baseline import filter_with_baseline
 
         diagnostics = filter_with_baseline(cwd / args.baseline, diagnostics, result)
 
@@ -285,7 +285,7 @@ def _scan(args: argparse.Namespace) -> int:
         _write(sys.stdout, report)
 
     if show_stats:
-        from vaultlint.statistics import render_audit
+        from vaultlint.report.audit import render_audit
 
         stream = sys.stdout if args.format == "text" and not args.output else sys.stderr
         _write(stream, render_audit(scan_result, result, color=_use_color(stream)))
@@ -323,9 +323,9 @@ def _path_prefix(root: Path, cwd: Path) -> str:
 
 def _inspect(args: argparse.Namespace) -> int:
     from vaultlint.config import Config
-    from vaultlint.discovery import select_targets
-    from vaultlint.engine import open_vault
-    from vaultlint.metadata import cached_metadata
+    from vaultlint.lint.engine import open_vault
+    from vaultlint.report.inspect import cached_metadata
+    from vaultlint.vault.discovery import select_targets
 
     cwd = Path.cwd()
     root = _resolve_root(args, cwd)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from vaultlint.report import ScanResult
 
 if TYPE_CHECKING:
-    from vaultlint.engine import LintResult
+    from vaultlint.lint.engine import LintResult
 
 TOP = 10
 

@@ -7,22 +7,10 @@ check's options (an instance of the check's ``Options`` dataclass, already valid
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
+from vaultlint.globs import glob_match
 from vaultlint.model import Note
-
-
-@lru_cache(maxsize=256)
-def compile_globs(patterns: tuple[str, ...]) -> Any:
-    """A gitignore-style matcher for vault-relative POSIX paths."""
-    import pathspec
-
-    return pathspec.GitIgnoreSpec.from_lines(patterns)
-
-
-def glob_match(patterns: tuple[str, ...], path: str) -> bool:
-    return bool(patterns) and compile_globs(patterns).match_file(path)
 
 
 def _as_text(value: Any) -> str:

@@ -1,0 +1,1 @@
+"""Linting: the engine that plans a run, checks notes, caches and baselines."""

@@ -1,0 +1,1 @@
+"""Vault discovery (files, root, Obsidian settings) and the vault index."""

@@ -38,7 +38,8 @@ class Link(NamedTuple):
     ``target`` is the path part (trimmed, URL-decoded for Markdown links; ``""`` for a link to
     the note itself), ``subpath`` the part from the first ``#`` (``"#A#B"``, ``"#^id"`` or ``""``),
     ``display`` the text after ``|`` (or a Markdown link's text), ``original`` the source text.
-    ``key`` is the frontmatter key (``links.0``) for frontmatter links.
+    ``key`` is the frontmatter key (``links.0``) for frontmatter links. ``in_comment`` is true
+    for a link inside a ``%% … %%`` comment (Obsidian indexes those; no reader sees them).
     """
 
     kind: LinkKind
@@ -48,6 +49,7 @@ class Link(NamedTuple):
     original: str
     span: Span
     key: str | None = None
+    in_comment: bool = False
 
     @property
     def is_embed(self) -> bool:
@@ -214,7 +216,17 @@ def pack_note(note: Note) -> tuple:
         ),
         tuple((h.level, h.text, h.span.start, h.span.end) for h in note.headings),
         tuple(
-            (x.kind, x.target, x.subpath, x.display, x.original, x.span.start, x.span.end, x.key)
+            (
+                x.kind,
+                x.target,
+                x.subpath,
+                x.display,
+                x.original,
+                x.span.start,
+                x.span.end,
+                x.key,
+                x.in_comment,
+            )
             for x in note.links
         ),
         tuple((t.name, t.span.start, t.span.end, t.origin) for t in note.tags),
@@ -265,8 +277,8 @@ def unpack_note(packed: tuple) -> Note:
         ),
         headings=tuple(Heading(lv, t, Span(a, b)) for lv, t, a, b in heads),
         links=tuple(
-            Link(kind, tg, sub, disp, orig, Span(a, b), key)
-            for kind, tg, sub, disp, orig, a, b, key in links
+            Link(kind, tg, sub, disp, orig, Span(a, b), key, com)
+            for kind, tg, sub, disp, orig, a, b, key, com in links
         ),
         tags=tuple(Tag(n, Span(a, b), o) for n, a, b, o in tags),
         blocks=tuple(Block(i, Span(a, b), Span(c, d)) for i, a, b, c, d in blocks),

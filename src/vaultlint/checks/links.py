@@ -26,6 +26,12 @@ class LinksOptions:
         (),
         doc="Globs on the link's target text, for links left unresolved on purpose (`Example*`).",
     )
+    in_comments: bool = option(
+        False,
+        doc="Report links inside `%% … %%` comments too. Obsidian indexes them (and `vaultlint "
+        "inspect` lists them), but a commented-out link is not content; `true` gives Obsidian's "
+        "own unresolved list. (Links in `<!-- … -->` are never links, as in Obsidian.)",
+    )
 
 
 class LinksCheck(Check):
@@ -84,6 +90,8 @@ class LinksCheck(Check):
         opts: LinksOptions = ctx.options
         index = ctx.index
         for link in note.links:
+            if link.in_comment and not opts.in_comments:
+                continue
             if link.is_embed and not opts.embeds:
                 continue
             if link.kind in ("md", "mdembed") and not opts.markdown_links:

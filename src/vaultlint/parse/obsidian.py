@@ -16,7 +16,7 @@ from urllib.parse import unquote
 from vaultlint.model import Link, Span, Tag
 from vaultlint.parse.linktext import TAG_BODY, split_linktext
 
-_SPECIAL = re.compile(r"[\\`$<\[#]")
+_SPECIAL = re.compile(r"[\\`$<\[#%]")
 _BACKTICKS = re.compile(r"`+")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _ALL_DIGITS = re.compile(r"[0-9]+$")
@@ -190,6 +190,7 @@ def _scan_range(r: _Range, links: list[Link], tags: list[Tag]) -> None:
     skip_to = -1
     wiki_inner = -1  # the innermost ``[[`` before a known ``]]`` (``[[a [[b]] c]]``)
     wiki_close = -1
+    in_comment = False  # inside ``%% … %%`` (links there are marked, not dropped)
     search = _SPECIAL.search
     while i < end:
         limit = skip_at if skip_at != -1 else end
@@ -236,6 +237,13 @@ def _scan_range(r: _Range, links: list[Link], tags: list[Tag]) -> None:
                     continue
             i += 1
             continue
+        if c == "%":
+            if i + 1 < end and text[i + 1] == "%":
+                in_comment = not in_comment
+                i += 2
+            else:
+                i += 1
+            continue
         if c == "#":
             if _tag_boundary(text, i, r.start, escape_end, tag_end):
                 bm = TAG_BODY.match(text, i + 1, end)
@@ -259,14 +267,14 @@ def _scan_range(r: _Range, links: list[Link], tags: list[Tag]) -> None:
             continue
         # c == "["
         if i + 1 < end and text[i + 1] == "[":
-            j = _wikilink(r, i, links, wiki_inner, wiki_close)
+            j = _wikilink(r, i, links, wiki_inner, wiki_close, in_comment)
             if isinstance(j, tuple):
                 wiki_inner, wiki_close = j
                 i += 2
             else:
                 i = j
             continue
-        j = _markdown_link(r, i, links)
+        j = _markdown_link(r, i, links, in_comment)
         if j is None:
             i += 1
             continue
@@ -275,7 +283,7 @@ def _scan_range(r: _Range, links: list[Link], tags: list[Tag]) -> None:
 
 
 def _wikilink(
-    r: _Range, i: int, links: list[Link], inner: int, inner_close: int
+    r: _Range, i: int, links: list[Link], inner: int, inner_close: int, comment: bool
 ) -> int | tuple[int, int]:
     """Handle ``[[`` at ``i``: returns where to go on, or (innermost ``[[``, its ``]]``)."""
     text = r.text
@@ -304,12 +312,14 @@ def _wikilink(
             display,
             text[start : close + 2],
             Span(start, close + 2),
+            None,
+            comment,
         )
     )
     return close + 2
 
 
-def _markdown_link(r: _Range, i: int, links: list[Link]) -> tuple[int, int] | None:
+def _markdown_link(r: _Range, i: int, links: list[Link], comment: bool) -> tuple[int, int] | None:
     """Handle ``[`` at ``i``; on a Markdown link returns the span of its ``](dest)`` part."""
     text = r.text
     if r.find("](", i + 1, r.line_end(i)) == -1:
@@ -361,6 +371,8 @@ def _markdown_link(r: _Range, i: int, links: list[Link]) -> tuple[int, int] | No
                 text[i + 1 : close],
                 text[start:end],
                 Span(start, end),
+                None,
+                comment,
             )
         )
     return close, end

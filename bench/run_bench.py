@@ -5,7 +5,7 @@
     python bench/run_bench.py --sizes 1000 10000 50000 --runs 3
     python bench/run_bench.py --peers         # also markdownlint-cli2 / pymarkdown when installed
 
-Vaults come from the shared deterministic generator (``../shared/bench/make_vault.py N 1``) and
+Vaults come from the deterministic generator beside this script (``bench/make_vault.py N 1``) and
 are kept in ``bench/out/`` (git-ignored) between runs. Every figure is the median wall time of
 several runs of a whole process, as a user would see it, with its peak memory (max RSS). The
 targets it checks (printed, never asserted) come from the project's speed issue.
@@ -24,7 +24,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-GENERATOR = REPO.parent / "shared" / "bench" / "make_vault.py"
+GENERATOR = HERE / "make_vault.py"
 OUT = HERE / "out"
 
 

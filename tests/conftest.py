@@ -1,4 +1,4 @@
-"""Shared test helpers: where the read-only ground truth lives, and small vault builders."""
+"""Shared test helpers: where the ground truth lives (``tests/data``), and small vault builders."""
 
 from __future__ import annotations
 
@@ -7,14 +7,16 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+DATA = REPO / "tests" / "data"
+BENCH = REPO / "bench"
 
 
 def shared(*parts: str) -> Path:
-    """A path inside ../shared (the ground truth shipped beside the repository)."""
-    path = SHARED.joinpath(*parts)
+    """A path inside ``tests/data`` (the ground truth, kept in the repository with its licences);
+    ``shared("bench", …)`` is the repository's ``bench/`` folder (the vault generator)."""
+    path = BENCH.joinpath(*parts[1:]) if parts[:1] == ("bench",) else DATA.joinpath(*parts)
     if not path.exists():
-        pytest.fail(f"{path} is missing: the tests need ../shared beside the repository")
+        pytest.fail(f"{path} is missing from the repository")
     return path
 
 

@@ -19,10 +19,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from tests.conftest import REPO, write_vault
+from tests.conftest import REPO, shared, write_vault
 from vaultlint.cli import main
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 GOLDEN = REPO / "tests" / "golden" / "examples-vault.json"
 
 # A vault in the sub-folder notes/ of the current directory: three notes, an attachment.
@@ -459,9 +458,7 @@ def test_github_clean_vault_prints_nothing(capsys, tmp_path):
 
 
 def _sarif_schema() -> dict:
-    path = SHARED / "schemas" / "sarif-schema-2.1.0.json"
-    if not path.is_file():
-        pytest.fail(f"{path} is missing: the SARIF test needs ../shared/schemas beside the repo")
+    path = shared("schemas", "sarif-schema-2.1.0.json")
     return json.loads(path.read_text(encoding="utf-8"))
 
 

@@ -1,4 +1,4 @@
-"""SPEC.md §14: the 108 conformance cases, as data (../shared/obsidian/conformance.json).
+"""SPEC.md §14: the 108 conformance cases, as data (tests/data/obsidian/conformance.json).
 
 Each case puts a note (and the other files of its vault) together, parses it, and checks the
 links (kind, path, subpath, display, where they resolve), tags, frontmatter tags, and whether a

@@ -13,18 +13,18 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import DATA
 from vaultlint.model import Span, line_starts_of
 from vaultlint.parse import frontmatter as fm
 from vaultlint.parse.frontmatter import MAX_DEPTH, FrontmatterResult, parse_frontmatter
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-FIXTURES = SHARED / "obsidian" / "fixtures"
-CONFORMANCE = SHARED / "obsidian" / "conformance.json"
+FIXTURES = DATA / "obsidian" / "fixtures"
+CONFORMANCE = DATA / "obsidian" / "conformance.json"
 
 if not FIXTURES.is_dir() or not CONFORMANCE.is_file():
     pytest.fail(
         f"Obsidian reference data not found: expected {FIXTURES} and {CONFORMANCE}. "
-        "The tests need the shared/ folder beside the repository (…/shared next to …/<repo>).",
+        "They belong in the repository's tests/data/ folder.",
         pytrace=False,
     )
 
@@ -655,6 +655,36 @@ def test_deep_nesting_is_rejected_without_crashing(nest: str, parser: str) -> No
     assert result.data is None
     (problem,) = result.problems
     assert problem.message == f"frontmatter nests deeper than {MAX_DEPTH} levels"
+
+
+class _GivesUpAtOnce:
+    """A stand-in for a libyaml whose own nesting limit is lower than vaultlint's."""
+
+    def __init__(self, source: str) -> None:
+        pass
+
+    def get_event(self):
+        raise yaml.scanner.ScannerError(
+            "while increasing flow level", None, "exceeded maximum nesting depth", None
+        )
+
+
+@pytest.mark.parametrize("depth", [100, 999, 1001])
+def test_depth_limit_is_vaultlints_whatever_libyaml_stops_at(depth, monkeypatch) -> None:
+    monkeypatch.setattr(fm, "_Parser", _GivesUpAtOnce)
+    text = "---\na: " + "[" * depth + "]" * depth + "\n---\n"
+    (problem,) = parse_frontmatter(text).problems
+    assert problem.message == "frontmatter nests deeper than 100 levels"
+    # the mapping is level 1, so the 100th '[' is level 101
+    assert problem.span.start == len("---\na: ") + 99
+
+
+def test_libyaml_error_stands_when_the_nesting_is_within_the_limit(monkeypatch) -> None:
+    monkeypatch.setattr(fm, "_Parser", _GivesUpAtOnce)
+    (problem,) = parse_frontmatter("---\na: " + "[" * 99 + "]" * 99 + "\n---\n").problems
+    assert problem.message == (
+        "invalid YAML: exceeded maximum nesting depth (while increasing flow level)"
+    )
 
 
 @pytest.mark.parametrize(

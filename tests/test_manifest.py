@@ -1,4 +1,4 @@
-"""A generated vault's manifest as an oracle at scale (../shared/bench/make_vault.py --manifest).
+"""A generated vault's manifest as an oracle at scale (bench/make_vault.py --manifest).
 
 The generator writes down every heading, link, tag and code block it placed, and which links
 it broke on purpose. vaultlint must find exactly those — from a plain linear scan, with no

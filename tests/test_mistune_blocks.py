@@ -24,6 +24,7 @@ import pytest
 
 mistune = pytest.importorskip("mistune")
 
+from tests.conftest import DATA  # noqa: E402
 from vaultlint.parse import mistune_blocks as mb  # noqa: E402
 from vaultlint.parse.mistune_blocks import (  # noqa: E402
     BlockInfo,
@@ -32,9 +33,8 @@ from vaultlint.parse.mistune_blocks import (  # noqa: E402
     opaque_lines,
 )
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-VAULTS = SHARED / "vaults"
-FIXTURES = SHARED / "obsidian" / "fixtures"
+VAULTS = DATA / "vaults"
+FIXTURES = DATA / "obsidian" / "fixtures"
 
 Expected = list[tuple[str, int, int]]
 
@@ -622,12 +622,13 @@ def _body(text: str) -> str:
 
 
 def _notes() -> list[Path]:
-    return sorted(VAULTS.glob("*/**/*.md")) if VAULTS.is_dir() else []
+    return sorted(VAULTS.glob("*/**/*.md"))
 
 
-@pytest.mark.skipif(not _notes(), reason="shared vaults not available")
 def test_vault_notes_never_raise_and_are_consistent() -> None:
-    for path in _notes():
+    notes = _notes()
+    assert len(notes) == 276  # the two real vaults of tests/data/vaults
+    for path in notes:
         text = _body(path.read_text(encoding="utf-8"))
         block_structure(text)
         opaque_lines(text)
@@ -635,7 +636,7 @@ def test_vault_notes_never_raise_and_are_consistent() -> None:
 
 
 def _fixture_cases() -> list[Path]:
-    return sorted(FIXTURES.glob("*.json")) if FIXTURES.is_dir() else []
+    return sorted(FIXTURES.glob("*.json"))
 
 
 _SECTION_KINDS = {
@@ -645,7 +646,6 @@ _SECTION_KINDS = {
 }
 
 
-@pytest.mark.skipif(not _fixture_cases(), reason="shared Obsidian fixtures not available")
 def test_top_level_blocks_match_obsidian_sections() -> None:
     """Obsidian's `sections` (top-level blocks) against ours, on every fixture. The only known
     difference: Obsidian's `%%` comment blocks, which mistune does not know."""

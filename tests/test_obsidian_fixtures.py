@@ -1,4 +1,4 @@
-"""The parser against what Obsidian itself computed for real notes (../shared/obsidian/fixtures).
+"""The parser against what Obsidian itself computed for real notes (tests/data/obsidian/fixtures).
 
 Every fixture must agree on headings, links, embeds, body tags, frontmatter links, block ids
 and sections, values and exact positions. ``vaultlint inspect`` prints the same structure, so

@@ -11,6 +11,7 @@ from urllib.parse import unquote
 import jsonschema
 import pytest
 
+from tests.conftest import DATA
 from vaultlint.diagnostic import Diagnostic
 from vaultlint.report import (
     FORMATS,
@@ -23,9 +24,7 @@ from vaultlint.report import (
 from vaultlint.report.github import escape_data, escape_property
 from vaultlint.report.sarif import directory_file_uri
 
-SARIF_SCHEMA = (
-    Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
-)
+SARIF_SCHEMA = DATA / "schemas" / "sarif-schema-2.1.0.json"
 
 CAFE = "Schemes/Café plan.md"
 ODD = "odd,name: 100%.md"
@@ -389,7 +388,7 @@ def test_junit_escapes_markup_and_drops_characters_xml_cannot_hold() -> None:
 
 def sarif_validator() -> jsonschema.Draft4Validator:
     if not SARIF_SCHEMA.is_file():
-        pytest.fail(f"SARIF schema not found at {SARIF_SCHEMA} (expected in the shared folder)")
+        pytest.fail(f"SARIF schema not found at {SARIF_SCHEMA} (expected in tests/data)")
     schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
     return jsonschema.Draft4Validator(schema)
 

@@ -384,6 +384,30 @@ def _yaml_error(shown: str, text: str, exc: Exception) -> ConfigError:
     return ConfigError(shown, line, f"invalid YAML: {detail}")
 
 
+def _check_nesting(text: str, shown: str) -> None:
+    """Refuse YAML nested deeper than MAX_NESTING before composing it.
+
+    libyaml's composer recurses without a limit (deep nesting crashes the interpreter) and its
+    parser has limits of its own (PyYAML 6.0.4: 1,000 flow levels, with its own message), so the
+    depth is measured with the pure-Python event parser, which neither recurses nor stops early.
+    A YAML error it meets ends the measurement: composing then reports libyaml's error."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_NESTING:
+                    raise ConfigError(
+                        shown,
+                        event.start_mark.line + 1,
+                        f"invalid YAML: nested more than {MAX_NESTING} levels deep",
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return
+
+
 def _compose(path: Path, shown: str) -> Node | None:
     """The YAML node tree of a file, or None when it is empty."""
     try:
@@ -400,20 +424,7 @@ def _compose(path: Path, shown: str) -> Node | None:
             shown, line, f"not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded"
         ) from None
     try:
-        # libyaml's composer recurses without a limit (deep nesting crashes the interpreter),
-        # so measure the depth with its event parser first, which does not recurse.
-        depth = 0
-        for event in yaml.parse(text, Loader=_YAML_LOADER):
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_NESTING:
-                    raise ConfigError(
-                        shown,
-                        event.start_mark.line + 1,
-                        f"invalid YAML: nested more than {MAX_NESTING} levels deep",
-                    )
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
+        _check_nesting(text, shown)
         return yaml.compose(text, Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
         raise _yaml_error(shown, text, exc) from None

@@ -63,6 +63,8 @@ MAX_NODES = 100_000
 #: deeper nesting than this is rejected (no real frontmatter nests more than a few levels)
 MAX_DEPTH = 100
 
+_TOO_DEEP = f"frontmatter nests deeper than {MAX_DEPTH} levels"
+
 INVALID = "invalid-frontmatter"
 DUPLICATE = "duplicate-key"
 
@@ -116,6 +118,10 @@ def parse_frontmatter(text: str) -> FrontmatterResult:
         problem = Problem(INVALID, exc.message, _point(text, base + exc.index, to + 3))
         return FrontmatterResult(span, body_start, None, problems=(problem,))
     except Exception as exc:  # the parser must never crash a run
+        deep = _too_deep(source) if _Parser is not yaml.SafeLoader else None
+        if deep is not None:  # libyaml gave up on the nesting before our own limit was reached
+            problem = Problem(INVALID, _TOO_DEEP, _point(text, base + deep, to + 3))
+            return FrontmatterResult(span, body_start, None, problems=(problem,))
         try:
             message, index = _describe(exc, source), _error_index(exc, source)
         except Exception:  # an exception we did not foresee
@@ -293,10 +299,7 @@ class _Builder:
                     attach(value, start, end, 1, True, None)
                 elif kind is MappingStartEvent or kind is SequenceStartEvent:
                     if len(stack) >= MAX_DEPTH:
-                        raise _Invalid(
-                            f"frontmatter nests deeper than {MAX_DEPTH} levels",
-                            event.start_mark.index,
-                        )
+                        raise _Invalid(_TOO_DEEP, event.start_mark.index)
                     is_map = kind is MappingStartEvent
                     items = None
                     if not is_map and len(stack) == 1 and stack[0][_KEY] is not _NO_KEY:
@@ -509,6 +512,36 @@ def _tags_of(field: Field) -> list[Tag]:
 
 # ---------------------------------------------------------------------------------------------
 # Problems
+
+
+def _too_deep(source: str) -> int | None:
+    """Where ``source`` first nests deeper than :data:`MAX_DEPTH`, or None.
+
+    libyaml has nesting limits of its own (PyYAML 6.0.4's stops flow collections at 1,000 levels,
+    with its own error, before an event reaches the builder), so when libyaml fails, the
+    pure-Python parser, which has none, tells whether vaultlint's limit was crossed first. It
+    reads the events only (no values), and stops at the limit or at its own error."""
+    try:
+        parser = yaml.SafeLoader(source)
+    except Exception:  # the reader refuses the text: libyaml's message stands
+        return None
+    depth = 0
+    try:
+        while True:
+            event = parser.get_event()
+            kind = type(event)
+            if kind is MappingStartEvent or kind is SequenceStartEvent:
+                if depth >= MAX_DEPTH:
+                    return event.start_mark.index
+                depth += 1
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                depth -= 1
+            elif kind is StreamEndEvent:
+                return None
+    except Exception:  # its own error: libyaml's message stands
+        return None
+    finally:
+        parser.dispose()
 
 
 def _point(text: str, offset: int, limit: int | None = None) -> Span:

@@ -1,18 +1,113 @@
-"""``--fix``: apply the safe fixes of diagnostics to the notes, never touching other bytes."""
+"""Fixes: ``--fix``, ``--fix --unsafe-fixes`` and ``--diff``.
+
+A :class:`~vaultlint.diagnostic.Fix` is data: a message, edits (character offsets into the
+note's text, the BOM excluded) and an applicability. ``safe`` fixes are applied by ``--fix``;
+``unsafe`` ones (they may not be what the author meant) only with ``--unsafe-fixes`` too.
+
+How a run fixes a vault:
+
+1. **Plan** (:func:`plan_fixes`, writes nothing). For each note that the scan found a fix for,
+   the note's bytes are read again and the note is parsed and checked again (with the scan's
+   rules and the vault's index). The fixes that apply are applied, all at once on the text the
+   check just read; a fix whose edits overlap an edit already taken waits for the next pass.
+   The note is then parsed and checked again, and so on, until no fix applies (at most
+   :data:`MAX_PASSES` passes, as ruff does; a note whose fixes cycle or never settle is left
+   as it was and reported). So the edits always refer to the exact bytes they were computed
+   on, and the findings reported afterwards are those of the fixed text.
+2. ``--diff`` prints the plan as a unified diff (``a/PATH`` / ``b/PATH``, paths relative to
+   the current directory, lines split on ``\\n`` only so that CRLF and lone CR survive;
+   apply it with ``git apply`` or ``patch -p1`` from the current directory) and writes nothing.
+3. ``--fix`` writes the plan (:func:`write_plan`), one note at a time, **in place**: the note
+   is opened again without following any symbolic link, on any folder of its path either
+   (a link is skipped and reported), it must be a regular file, and its bytes must still be
+   those the plan was made from (an editor that saved it meanwhile wins: the note is skipped
+   and reported). The new bytes are written over the old ones in the same file (same inode,
+   owner, mode and hard links) from the first byte that differs, and the file is cut to the
+   new length. Space is reserved first (``posix_fallocate``) so that a full disk fails before
+   anything is changed, and a failed write puts the old bytes back. SIGINT, SIGTERM and SIGHUP
+   are held while one note is written, so an interrupted run leaves every note either as it was
+   or fully fixed, and no temporary file exists at any time (a temporary file + rename would
+   give the note a new inode, drop its hard links and, run as another user, its owner).
+
+A note that cannot be fixed becomes a finding of rule ``fix-failed`` (check ``fix``): a write
+that failed is an ``error``; a note skipped (a symbolic link, changed since it was scanned, not
+a regular file, not UTF-8, fixes that do not converge) is a ``warning``.
+"""
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import os
-import tempfile
-from collections import defaultdict
-from collections.abc import Sequence
+import signal
+import stat
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
-from vaultlint.diagnostic import Diagnostic, Edit
+from vaultlint.diagnostic import Diagnostic, Edit, Fix
+
+if TYPE_CHECKING:
+    from vaultlint.config import Config
+
+#: at most this many rounds of fix → parse → check per note (ruff uses 100; vaultlint's fixes
+#: settle in one or two)
+MAX_PASSES = 10
+FIX_FAILED = "fix-failed"
+BOM = b"\xef\xbb\xbf"
+
+Checker = Callable[[str, bytes], list[Diagnostic]]
+
+
+def is_applicable(fix: Fix | None, unsafe: bool) -> bool:
+    """Whether ``fix`` is applied in this mode (``unsafe``: ``--unsafe-fixes`` was given)."""
+    return fix is not None and (fix.applicability == "safe" or unsafe)
+
+
+def _valid(fix: Fix, length: int) -> bool:
+    """A fix whose edits lie inside the text, in order, without overlapping each other."""
+    pos = 0
+    for edit in sorted(fix.edits, key=lambda e: (e.start, e.end)):
+        if edit.start < pos or edit.end < edit.start or edit.end > length:
+            return False
+        pos = edit.end
+    return bool(fix.edits)
+
+
+def _changes(text: str, fix: Fix) -> bool:
+    return any(text[e.start : e.end] != e.replacement for e in fix.edits)
+
+
+def _overlaps(a: Edit, b: Edit) -> bool:
+    """Two edits conflict when their ranges overlap, or both insert at one offset."""
+    if a.start == a.end == b.start == b.end:
+        return True
+    return a.start < b.end and b.start < a.end
+
+
+def choose_fixes(text: str, fixes: Iterable[Fix]) -> list[Fix]:
+    """The fixes to apply together in one pass: each valid and changing something, none of
+    whose edits overlaps an edit of a fix taken before it (in text order). The others wait."""
+    taken: list[Fix] = []
+    edits: list[Edit] = []
+    ordered = sorted(
+        (f for f in fixes if _valid(f, len(text)) and _changes(text, f)),
+        key=lambda f: min((e.start, e.end) for e in f.edits),
+    )
+    for fix in ordered:
+        if any(_overlaps(e, o) for e in fix.edits for o in edits):
+            continue
+        taken.append(fix)
+        edits.extend(fix.edits)
+    return taken
 
 
 def apply_edits(text: str, edits: Sequence[Edit]) -> str:
-    """Apply non-overlapping edits (an edit overlapping an earlier one is skipped)."""
+    """``text`` with non-overlapping ``edits`` applied (an edit overlapping an earlier one is
+    skipped)."""
     out = []
     pos = 0
     for edit in sorted(edits, key=lambda e: (e.start, e.end)):
@@ -25,42 +120,479 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
     return "".join(out)
 
 
-def apply_fixes(root: Path, diagnostics: Sequence[Diagnostic]) -> tuple[int, list[Diagnostic]]:
-    """Apply every safe fix; returns (how many findings were fixed, the findings left)."""
-    by_path: dict[str, list[Diagnostic]] = defaultdict(list)
-    left: list[Diagnostic] = []
-    for diag in diagnostics:
-        if diag.fix is not None and diag.fix.applicability == "safe":
-            by_path[diag.path].append(diag)
-        else:
-            left.append(diag)
+# --- the plan ------------------------------------------------------------------------------
+
+
+@dataclass
+class NoteFix:
+    """What fixing one note gives: its bytes before and after, and how many findings went."""
+
+    path: str
+    before: bytes
+    after: bytes
+    fixed: int
+    diagnostics: list[Diagnostic]  # the note's findings in ``after``
+    original: list[Diagnostic]  # and in ``before`` (reported when the write fails)
+
+
+@dataclass
+class NoteSkip:
+    """A note that fixes were found for but that is not fixed, and why."""
+
+    path: str
+    reason: str
+    severity: Literal["error", "warning"] = "warning"
+
+
+@dataclass
+class FixPlan:
+    """The fixes of a run: notes to change, notes skipped, and the findings left."""
+
+    unsafe: bool
+    changes: list[NoteFix] = field(default_factory=list)
+    skipped: list[NoteSkip] = field(default_factory=list)
+    #: the diagnostics to report once the plan is written: the scan's, with those of each
+    #: changed note replaced by the findings of its fixed text
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def fixed(self) -> int:
+        return sum(c.fixed for c in self.changes)
+
+    def hidden_unsafe(self) -> int:
+        """Findings left that an unsafe fix would resolve (when ``--unsafe-fixes`` is off)."""
+        if self.unsafe:
+            return 0
+        return sum(
+            1 for d in self.diagnostics if d.fix is not None and d.fix.applicability == "unsafe"
+        )
+
+
+@dataclass
+class Fixed:
+    """One note's bytes fixed: the new bytes, how many findings went, the findings before and
+    after."""
+
+    data: bytes
+    fixed: int
+    before: list[Diagnostic]
+    after: list[Diagnostic]
+
+
+def fix_text(path: str, data: bytes, check: Checker, unsafe: bool) -> Fixed:
+    """Fix one note's bytes until no fix applies.
+
+    Raises :class:`NotFixable` when the note is not UTF-8 or its fixes do not settle.
+    """
+    bom = data.startswith(BOM)
+    try:
+        text = data[3 if bom else 0 :].decode("utf-8")
+    except UnicodeDecodeError:
+        raise NotFixable("not fixed: the note is not valid UTF-8") from None
+    found = first = check(path, data)
     fixed = 0
-    for path, diags in by_path.items():
-        full = root / path
+    seen = {hashlib.sha256(data).digest()}
+    for _ in range(MAX_PASSES):
+        chosen = choose_fixes(text, (d.fix for d in found if is_applicable(d.fix, unsafe)))
+        if not chosen:
+            return Fixed(data, fixed, first, found)
+        text = apply_edits(text, [e for f in chosen for e in f.edits])
+        data = (BOM if bom else b"") + text.encode("utf-8")
+        digest = hashlib.sha256(data).digest()
+        if digest in seen:
+            break  # the fixes undo each other
+        seen.add(digest)
+        fixed += len(chosen)
+        found = check(path, data)
+    raise NotFixable(
+        f"not fixed: its fixes did not settle after {MAX_PASSES} passes (a bug in a check; "
+        "please report it)"
+    )
+
+
+class NotFixable(Exception):
+    """A note that fixes are not applied to; the message says why."""
+
+
+def plan_fixes(
+    root: Path,
+    diagnostics: Sequence[Diagnostic],
+    check: Checker,
+    *,
+    unsafe: bool,
+) -> FixPlan:
+    """What ``--fix`` would change: see the module docstring. Writes nothing."""
+    plan = FixPlan(unsafe=unsafe)
+    wanted = sorted({d.path for d in diagnostics if is_applicable(d.fix, unsafe)})
+    replaced: set[str] = set()
+    for path in wanted:
         try:
-            raw = full.read_bytes()
-            text = raw.decode("utf-8")
-        except (OSError, UnicodeDecodeError):
-            left.extend(diags)
+            data = read_note(root, path)
+            result = fix_text(path, data, check, unsafe)
+        except NotFixable as exc:
+            plan.skipped.append(NoteSkip(path, str(exc)))
             continue
-        bom = text.startswith("\ufeff")
-        body = text[1:] if bom else text
-        new = apply_edits(body, [e for d in diags for e in d.fix.edits])  # type: ignore[union-attr]
-        if new == body:
-            left.extend(diags)
+        except OSError as exc:
+            plan.skipped.append(NoteSkip(path, _os_reason(exc, "read")))
             continue
-        data = (("\ufeff" if bom else "") + new).encode("utf-8")
-        fd, tmp = tempfile.mkstemp(prefix=".vaultlint-", dir=full.parent)
+        replaced.add(path)
+        if result.data != data:
+            plan.changes.append(
+                NoteFix(path, data, result.data, result.fixed, result.after, result.before)
+            )
+        plan.diagnostics.extend(result.after)
+    plan.diagnostics.extend(d for d in diagnostics if d.path not in replaced)
+    plan.diagnostics.extend(_skip_diagnostic(s) for s in plan.skipped)
+    plan.diagnostics.sort()
+    return plan
+
+
+def write_plan(root: Path, plan: FixPlan) -> FixPlan:
+    """Write the plan's changes in place; a note that cannot be written keeps its bytes and
+    its findings from the scan, and gains a ``fix-failed`` finding. Returns what was done."""
+    done = FixPlan(unsafe=plan.unsafe)
+    failed: dict[str, NoteSkip] = {}
+    for change in plan.changes:
         try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.chmod(tmp, full.stat().st_mode & 0o7777)
-            os.replace(tmp, full)
+            write_note(root, change.path, change.before, change.after)
+        except NotFixable as exc:
+            failed[change.path] = NoteSkip(change.path, str(exc))
+        except OSError as exc:
+            failed[change.path] = NoteSkip(change.path, _os_reason(exc, "write"), "error")
+        else:
+            done.changes.append(change)
+    if not failed:
+        done.skipped = list(plan.skipped)
+        done.diagnostics = list(plan.diagnostics)
+        return done
+    done.skipped = sorted([*plan.skipped, *failed.values()], key=lambda s: s.path)
+    for d in plan.diagnostics:
+        if d.path not in failed:
+            done.diagnostics.append(d)
+    for change in plan.changes:
+        if change.path in failed:
+            # the note keeps its bytes: report what the plan found in them
+            done.diagnostics.extend(change.original)
+    done.diagnostics.extend(_skip_diagnostic(s) for s in failed.values())
+    done.diagnostics.sort()
+    return done
+
+
+def _os_reason(exc: OSError, doing: str) -> str:
+    what = exc.strerror or str(exc)
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        what += " (a read-only folder or file?)"
+    return f"not fixed: cannot {doing} the note: {what}"
+
+
+def _skip_diagnostic(skip: NoteSkip) -> Diagnostic:
+    from vaultlint.checks.base import CheckContext
+    from vaultlint.model import Span
+    from vaultlint.parse import parse_text
+
+    ctx = CheckContext(
+        index=None,  # type: ignore[arg-type]
+        rule_id=FIX_FAILED,
+        check_name="fix",
+        severity=skip.severity,
+        options=None,
+    )
+    return ctx.diagnostic(parse_text(skip.path, ""), Span(0, 0), skip.reason)
+
+
+# --- reading and writing notes inside the vault --------------------------------------------
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_BINARY = getattr(os, "O_BINARY", 0)
+
+
+@contextmanager
+def _open_note(root: Path, path: str, flags: int) -> Iterator[int]:
+    """An fd on the vault file ``path`` (vault-relative, ``/``-separated), reached from the
+    vault root without following a symbolic link on any part of the path; it must be a
+    regular file. Raises :class:`NotFixable` (a link, not a regular file) or ``OSError``."""
+    parts = path.split("/")
+    if any(p in ("", ".", "..") for p in parts):
+        raise NotFixable(f"not fixed: {path!r} is not a path inside the vault")
+    if os.open not in os.supports_dir_fd or not _NOFOLLOW:  # pragma: no cover - Windows
+        fd = _open_by_checks(root, parts, flags)
+    else:
+        fd = _open_by_dir_fds(root, parts, flags)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotFixable("not fixed: not a regular file")
+        yield fd
+    finally:
+        os.close(fd)
+
+
+def _open_by_dir_fds(root: Path, parts: list[str], flags: int) -> int:
+    fd = os.open(root, os.O_RDONLY | _DIRECTORY | _CLOEXEC)
+    try:
+        for i, part in enumerate(parts):
+            last = i == len(parts) - 1
+            mode = (flags | _NONBLOCK) if last else (os.O_RDONLY | _DIRECTORY)
+            try:
+                nfd = os.open(part, mode | _NOFOLLOW | _CLOEXEC, dir_fd=fd)
+            except OSError as exc:
+                if exc.errno in (errno.ELOOP, errno.EMLINK) or (
+                    exc.errno == errno.ENOTDIR and _is_link(fd, part)
+                ):
+                    raise _link_skip(parts, i) from None
+                raise
+            os.close(fd)
+            fd = nfd
+        return fd
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _is_link(dir_fd: int, name: str) -> bool:
+    try:
+        return stat.S_ISLNK(os.stat(name, dir_fd=dir_fd, follow_symlinks=False).st_mode)
+    except OSError:
+        return False
+
+
+def _link_skip(parts: list[str], i: int) -> NotFixable:
+    if i == len(parts) - 1:
+        return NotFixable("not fixed: the note is a symbolic link (only regular files are fixed)")
+    folder = "/".join(parts[: i + 1])
+    return NotFixable(f"not fixed: its folder {folder!r} is a symbolic link")
+
+
+def _open_by_checks(root: Path, parts: list[str], flags: int) -> int:  # pragma: no cover
+    """Where ``dir_fd`` is not available (Windows): check each part, then open."""
+    current = root
+    for i, part in enumerate(parts):
+        current = current / part
+        if current.is_symlink():
+            raise _link_skip(parts, i)
+    return os.open(current, flags | _BINARY)
+
+
+def read_note(root: Path, path: str) -> bytes:
+    """The bytes of a vault note, read without following symbolic links (see :func:`_open_note`)."""
+    with _open_note(root, path, os.O_RDONLY) as fd:
+        return _read_all(fd)
+
+
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    while True:
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def write_note(root: Path, path: str, before: bytes, after: bytes) -> None:
+    """Replace the note's bytes ``before`` by ``after``, in place (see the module docstring).
+
+    Raises :class:`NotFixable` when the note is a link, not a regular file or no longer holds
+    ``before``; ``OSError`` when it cannot be written (its bytes are then put back).
+    """
+    with _open_note(root, path, os.O_RDWR) as fd:
+        if _read_all(fd) != before:
+            raise NotFixable(
+                "not fixed: the note changed since it was scanned (saved by an editor?); "
+                "run vaultlint again"
+            )
+        with _signals_held():
+            _overwrite(fd, before, after)
+
+
+def _overwrite(fd: int, before: bytes, after: bytes) -> None:
+    start = _common_prefix(before, after)
+    try:
+        if len(after) > len(before) and hasattr(os, "posix_fallocate"):
+            try:
+                os.posix_fallocate(fd, 0, len(after))  # a full disk fails here, before any change
+            except OSError as exc:
+                if exc.errno not in (errno.EOPNOTSUPP, errno.EINVAL, errno.ENOSYS):
+                    raise
+        _pwrite_all(fd, after[start:], start)
+        os.ftruncate(fd, len(after))
+    except OSError:
+        try:  # put the old bytes back (they fit: the file held them a moment ago)
+            _pwrite_all(fd, before[start:], start)
+            os.ftruncate(fd, len(before))
         except OSError:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            left.extend(diags)
-            continue
-        fixed += len(diags)
-    left.sort()
-    return fixed, left
+            pass
+        raise
+
+
+def _pwrite_all(fd: int, data: bytes, offset: int) -> None:
+    os.lseek(fd, offset, os.SEEK_SET)
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        if n <= 0:  # pragma: no cover - a write that makes no progress
+            raise OSError(errno.EIO, "short write")
+        view = view[n:]
+
+
+def _common_prefix(a: bytes, b: bytes) -> int:
+    limit = min(len(a), len(b))
+    lo, hi = 0, limit
+    while lo < hi:  # binary search on equal prefixes: fast in C
+        mid = (lo + hi + 1) // 2
+        if a[:mid] == b[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+_HELD = tuple(
+    s for s in (getattr(signal, n, None) for n in ("SIGINT", "SIGTERM", "SIGHUP")) if s is not None
+)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT/SIGTERM/SIGHUP while one note is written (delivered right after)."""
+    import threading
+
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not (
+        threading.main_thread()
+    ):  # pragma: no cover - Windows, or a caller's thread
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+# --- the diff ------------------------------------------------------------------------------
+
+
+def _lines(data: bytes) -> list[bytes]:
+    """Lines ending in ``\\n`` (a ``\\r`` stays part of its line, as git and patch see it)."""
+    lines = data.split(b"\n")
+    out = [line + b"\n" for line in lines[:-1]]
+    if lines[-1]:
+        out.append(lines[-1])
+    return out
+
+
+def unified_diff(changes: Sequence[NoteFix], shown: Callable[[str], str]) -> bytes:
+    """The changes as a unified diff (bytes: the notes' own bytes, CRLF and BOM included).
+
+    ``shown`` maps a vault path to the path the diff names (relative to the current folder).
+    """
+    import difflib
+
+    out: list[bytes] = []
+    for change in changes:
+        name = shown(change.path)
+        old, new = _quoted("a/" + name), _quoted("b/" + name)
+        tab = b"\t" if " " in name else b""  # as git writes it, so that GNU patch reads the name
+        out.append(b"diff --git %s %s\n" % (old, new))
+        a, b = _lines(change.before), _lines(change.after)
+        for line in difflib.diff_bytes(difflib.unified_diff, a, b, old, new, n=3, lineterm=b""):
+            if line.startswith(b"--- " + old) or line.startswith(b"+++ " + new):
+                out.append(line[:4] + (old if line[0:1] == b"-" else new) + tab + b"\n")
+            elif line.startswith(b"@@ "):
+                out.append(line.rstrip(b"\n") + b"\n")
+            else:
+                out.append(line)
+                if not line.endswith(b"\n"):
+                    out.append(b"\n\\ No newline at end of file\n")
+    return b"".join(out)
+
+
+_ESCAPES = {7: b"a", 8: b"b", 9: b"t", 10: b"n", 11: b"v", 12: b"f", 13: b"r", 34: b'"', 92: b"\\"}
+
+
+def _quoted(name: str) -> bytes:
+    """A path as git writes it in a diff header: C-quoted when it holds a control character,
+    a double quote or a backslash (non-ASCII stays UTF-8, as with ``core.quotePath=false``)."""
+    raw = name.encode("utf-8", "surrogateescape")
+    if not any(b < 0x20 or b in (0x22, 0x5C, 0x7F) for b in raw):
+        return raw
+    out = bytearray(b'"')
+    for b in raw:
+        if b in _ESCAPES:
+            out += b"\\" + _ESCAPES[b]
+        elif b < 0x20 or b == 0x7F:
+            out += b"\\%03o" % b
+        else:
+            out.append(b)
+    return bytes(out + b'"')
+
+
+def report_lines(plan: FixPlan, shown: Callable[[str], str], *, diff: bool) -> list[str]:
+    """The summary printed on stderr after ``--fix`` (or ``--diff``)."""
+    lines = []
+    notes = len(plan.changes)
+    if diff:
+        lines.append(
+            f"would fix {plan.fixed} finding(s) in {notes} note(s)" if notes else "nothing to fix"
+        )
+    elif notes:
+        lines.append(f"fixed {plan.fixed} finding(s) in {notes} note(s):")
+        lines += [f"  {shown(c.path)}: {c.fixed} fixed" for c in plan.changes]
+    hidden = plan.hidden_unsafe()
+    if hidden:
+        lines.append(
+            f"{hidden} more finding(s) have a fix that may not be what you meant: "
+            "add --unsafe-fixes to apply them"
+        )
+    return lines
+
+
+def default_checker(root: Path, config: Config, *, use_cache: bool = True) -> Checker:
+    """Parse and check one note's bytes with the config's rules and the vault's index."""
+    from vaultlint.lint.engine import check_note, open_vault, prepare_rules
+    from vaultlint.parse import parse_note
+
+    view = open_vault(root, config, use_cache=use_cache)
+    prepared = prepare_rules(config.active_rules(), view.index, root)
+
+    def check(path: str, data: bytes) -> list[Diagnostic]:
+        return sorted(check_note(parse_note(path, data), prepared))
+
+    return check
+
+
+def print_stderr(lines: Iterable[str]) -> None:
+    for line in lines:
+        print(f"vaultlint: {line}", file=sys.stderr)
+
+
+def run_fixes(
+    root: Path,
+    config: Config,
+    diagnostics: Sequence[Diagnostic],
+    *,
+    unsafe: bool,
+    diff: bool,
+    cwd: Path,
+    use_cache: bool = True,
+) -> tuple[list[Diagnostic], bool]:
+    """``--fix`` / ``--diff`` for the CLI: returns (the findings to report, whether anything
+    changed or would change). With ``diff`` the diff goes to stdout and nothing is written."""
+
+    def shown(path: str) -> str:
+        return os.path.relpath(root / path, cwd).replace(os.sep, "/")
+
+    check = default_checker(root, config, use_cache=use_cache)
+    plan = plan_fixes(root, diagnostics, check, unsafe=unsafe)
+    if diff:
+        out = sys.stdout.buffer
+        out.write(unified_diff(plan.changes, shown))
+        out.flush()
+    else:
+        plan = write_plan(root, plan)
+    summary = report_lines(plan, shown, diff=diff)
+    if diff:  # no report follows: say here which notes were left alone
+        summary += [f"{shown(s.path)}: {s.reason}" for s in plan.skipped]
+    print_stderr(summary)
+    return plan.diagnostics, bool(plan.changes)

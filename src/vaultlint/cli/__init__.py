@@ -62,6 +62,17 @@ def _build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--baseline", metavar="FILE", help="report only findings not in FILE")
     scan.add_argument("--write-baseline", metavar="FILE", help="record today's findings in FILE")
     scan.add_argument("--fix", action="store_true", help="apply safe fixes to the notes")
+    scan.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="with --fix or --diff: also fixes that may not be what the author meant",
+    )
+    scan.add_argument(
+        "--diff",
+        action="store_true",
+        help="print what --fix would change as a unified diff and write nothing "
+        "(exit 1 when there is something to change)",
+    )
 
     inspect = sub.add_parser("inspect", help="print what vaultlint read from notes, as JSON")
     inspect.add_argument("paths", nargs="+", metavar="PATH")
@@ -237,12 +248,15 @@ def _scan(args: argparse.Namespace) -> int:
         print(f"vaultlint: warning: {warning}", file=sys.stderr)
 
     diagnostics = result.diagnostics
-    if args.fix:
-        from vaultlint.fix import apply_fixes
+    if args.fix or args.diff:
+        from vaultlint.fix import run_fixes
 
-        fixed, diagnostics = apply_fixes(root, diagnostics)
-        if fixed:
-            print(f"vaultlint: fixed {fixed} finding(s)", file=sys.stderr)
+        diagnostics, changed = run_fixes(
+            root, config, diagnostics, unsafe=args.unsafe_fixes, diff=args.diff, cwd=cwd,
+            use_cache=not args.no_cache,
+        )  # fmt: skip
+        if args.diff:  # like ruff: the diff is the output; 1 when there is one
+            return EXIT_ERROR if result.internal_errors else EXIT_FINDINGS if changed else EXIT_OK
     if args.write_baseline:
         from vaultlint.lint.baseline import write_baseline
 

@@ -85,6 +85,9 @@ def _build_parser() -> argparse.ArgumentParser:
     rule.add_argument("id", metavar="ID")
     rule.add_argument("--vault", metavar="DIR", help="document the rules of this vault's config")
     rule.add_argument("--config", metavar="FILE", help="document the rules of this config file")
+    from vaultlint.cli import server
+
+    server.add_parser(sub)
     return parser
 
 
@@ -92,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run vaultlint; returns the exit status."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = _build_parser()
-    commands = ("scan", "inspect", "rules", "rule", "-h", "--help")
+    commands = ("scan", "inspect", "rules", "rule", "server", "-h", "--help")
     if args_list and args_list[0] not in commands and not args_list[0].startswith("--version"):
         args_list.insert(0, "scan")  # `vaultlint PATH…` means `vaultlint scan PATH…`
     try:
@@ -111,6 +114,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _inspect(args)
         if args.command == "rules":
             return _rules(args)
+        if args.command == "server":
+            from vaultlint.cli import server
+
+            return server.run(args)
         return _rule(args)
     except (ConfigError, UsageError) as exc:
         if isinstance(exc, ConfigError):

@@ -1,0 +1,10 @@
+"""``vaultlint server``: the Language Server Protocol on stdin/stdout, for editors.
+
+- :mod:`~vaultlint.server.session`: a vault as the server holds it (config, index, the
+  unsaved text of open notes) and the one way into the lint core;
+- :mod:`~vaultlint.server.convert`: findings, positions (UTF-16) and fixes in LSP terms;
+- :mod:`~vaultlint.server.navigation`: go to definition, completion inside ``[[``;
+- :mod:`~vaultlint.server.lsp`: the pygls server that ties them to the protocol.
+
+pygls and lsprotocol are imported only here, so ``vaultlint scan`` never loads them.
+"""

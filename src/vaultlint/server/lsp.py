@@ -1,0 +1,459 @@
+"""The Language Server Protocol side of ``vaultlint server`` (on pygls).
+
+One :class:`~vaultlint.server.session.VaultSession` per vault: the vault of each workspace
+folder (found as ``vaultlint scan`` finds it), or of a note opened outside them. Diagnostics are
+published when a note opens and, debounced, as it is edited; when an edit changes what other
+notes can link to (headings, block ids, tags, a new note), every open note of the vault is
+checked again. The server answers from memory and never writes a file: fixes are offered as
+code actions whose edits the editor applies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from lsprotocol import types as lsp
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path, to_fs_path
+
+from vaultlint import __version__
+from vaultlint.diagnostic import Diagnostic, Edit, Fix
+from vaultlint.model import Note
+from vaultlint.server import convert, navigation
+from vaultlint.server.session import VaultSession
+from vaultlint.vault.discovery import find_vault_root
+
+log = logging.getLogger("vaultlint.server")
+
+#: seconds between the last change of a note and its check (keystrokes in a burst are checked
+#: once); the client may set ``initializationOptions.debounce_ms``
+DEBOUNCE = 0.02
+
+
+@dataclass
+class Published:
+    """What was last published for a document: the note it was computed on, and each finding
+    with its LSP form (code actions and hovers answer from it)."""
+
+    version: int | None
+    note: Note
+    findings: list[tuple[Diagnostic, lsp.Diagnostic]]
+
+
+class VaultlintServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("vaultlint", __version__)
+        self.sessions: dict[Path, VaultSession] = {}
+        self.published: dict[str, Published] = {}
+        self.pending: dict[str, asyncio.TimerHandle] = {}
+        self.debounce = DEBOUNCE
+        self.config_diagnostics: set[str] = set()  # config files with a published error
+        self.shut_down = False
+
+    # -- vaults and documents -------------------------------------------------------------
+    def add_folder(self, folder: Path) -> VaultSession:
+        root = find_vault_root([], None, folder.resolve())
+        session = self.sessions.get(root)
+        if session is None:
+            session = self.sessions[root] = VaultSession(root)
+            self.show_config_error(session)
+        return session
+
+    def locate(self, uri: str, *, hidden: bool = False) -> tuple[VaultSession, str] | None:
+        """The session of the vault a document belongs to, and its vault path."""
+        fs = to_fs_path(uri)
+        if fs is None:
+            return None
+        full = Path(fs)
+        roots = sorted(
+            (r for r in self.sessions if full.is_relative_to(r)), key=lambda r: -len(r.parts)
+        )
+        if not roots:
+            if not full.name.lower().endswith(".md"):
+                return None
+            start = full.parent
+            root = find_vault_root([str(start)], None, start)
+            session = self.add_folder(root)
+        else:
+            session = self.sessions[roots[0]]
+        rel = session.relative(full, hidden=hidden)
+        if rel is None:
+            return None
+        return session, rel
+
+    def note_uri(self, session: VaultSession, path: str) -> str:
+        return from_fs_path(str(session.root / path)) or ""
+
+    # -- diagnostics ----------------------------------------------------------------------
+    def schedule(self, uri: str) -> None:
+        handle = self.pending.pop(uri, None)
+        if handle is not None:
+            handle.cancel()
+        loop = asyncio.get_running_loop()
+        self.pending[uri] = loop.call_later(self.debounce, self.refresh, uri)
+
+    def refresh(self, uri: str) -> None:
+        """Take the document's current text and publish its diagnostics (and those of the
+        vault's other open notes when what they can link to changed)."""
+        self.pending.pop(uri, None)
+        place = self.locate(uri)
+        doc = self.workspace.text_documents.get(uri)
+        if place is None or doc is None:
+            return
+        session, path = place
+        if not path.lower().endswith(".md"):
+            return
+        change = session.open_document(path, doc.source)
+        self.publish(session, path, uri, doc.version)
+        if change.index_changed:
+            self.publish_others(session, path)
+
+    def publish_others(self, session: VaultSession, skip: str | None = None) -> None:
+        for other in session.open_paths:
+            if other == skip:
+                continue
+            uri = self.note_uri(session, other)
+            doc = self.workspace.text_documents.get(uri)
+            self.publish(session, other, uri, doc.version if doc else None)
+
+    def publish(self, session: VaultSession, path: str, uri: str, version: int | None) -> None:
+        note = session.note(path)
+        if note is None:
+            return
+        try:
+            found = session.check(path)
+        except Exception:  # a bug must not take the editor's server down
+            log.exception("vaultlint failed on %s", path)
+            found = []
+        findings = [(d, convert.to_lsp(note, d)) for d in found]
+        self.published[uri] = Published(version, note, findings)
+        self.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(
+                uri=uri, diagnostics=[f[1] for f in findings], version=version
+            )
+        )
+
+    def current(self, uri: str) -> Published | None:
+        """The findings of a document for its current text (checked now if an edit waits)."""
+        if uri in self.pending:
+            self.pending[uri].cancel()
+            self.refresh(uri)
+        doc = self.workspace.text_documents.get(uri)
+        shown = self.published.get(uri)
+        if shown is not None and doc is not None and shown.version != doc.version:
+            self.refresh(uri)
+            shown = self.published.get(uri)
+        return shown
+
+    # -- configuration --------------------------------------------------------------------
+    def reload(self, session: VaultSession) -> None:
+        session.reload_config()
+        self.show_config_error(session)
+        self.publish_others(session)
+
+    def show_config_error(self, session: VaultSession) -> None:
+        """A config that does not load is shown where it is wrong (and the rules in force
+        stay): a diagnostic at the line of the config file, and a message."""
+        for uri in list(self.config_diagnostics):
+            self.text_document_publish_diagnostics(
+                lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+            )
+            self.config_diagnostics.discard(uri)
+        error = session.config_error
+        if error is None:
+            return
+        self.window_show_message(
+            lsp.ShowMessageParams(
+                type=lsp.MessageType.Error,
+                message=f"vaultlint: {error} (the previous rules stay in force)",
+            )
+        )
+        path = Path(error.path)
+        if not path.is_absolute():
+            path = session.root / path
+        uri = from_fs_path(str(path))
+        if uri is None:
+            return
+        line = max((error.line or 1) - 1, 0)
+        diagnostic = lsp.Diagnostic(
+            range=lsp.Range(lsp.Position(line, 0), lsp.Position(line + 1, 0)),
+            message=error.message,
+            severity=lsp.DiagnosticSeverity.Error,
+            code="config",
+            source=convert.SOURCE,
+        )
+        self.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[diagnostic])
+        )
+        self.config_diagnostics.add(uri)
+
+    def files_changed(self, events: list[lsp.FileEvent]) -> None:
+        touched: dict[Path, tuple[VaultSession, bool, bool]] = {}
+        for event in events:
+            place = self.locate(event.uri, hidden=True)
+            if place is None:
+                continue
+            session, path = place
+            config, index = touched.get(session.root, (session, False, False))[1:]
+            if session.is_config_file(path):
+                config = True
+            elif event.type == lsp.FileChangeType.Deleted:
+                index = session.file_deleted(path).index_changed or index
+            else:
+                index = session.file_changed(path).index_changed or index
+            touched[session.root] = (session, config, index)
+        for session, config, index in touched.values():
+            if config:
+                self.reload(session)
+            elif index:
+                self.publish_others(session)
+
+
+def fix_title(diag: Diagnostic, fix: Fix) -> str:
+    if fix.applicability == "safe":
+        return f"{fix.message} ({diag.rule}, safe fix)"
+    return f"{fix.message} ({diag.rule}, unsafe fix: check it is what you meant)"
+
+
+def build_server() -> VaultlintServer:
+    server = VaultlintServer()
+
+    @server.feature(lsp.INITIALIZE)
+    def initialize(ls: VaultlintServer, params: lsp.InitializeParams) -> None:
+        options = params.initialization_options
+        if isinstance(options, dict) and isinstance(options.get("debounce_ms"), int | float):
+            ls.debounce = max(0.0, float(options["debounce_ms"]) / 1000)
+
+    @server.feature(lsp.SHUTDOWN)
+    def shutdown(ls: VaultlintServer, params: None) -> None:
+        ls.shut_down = True
+        for handle in ls.pending.values():
+            handle.cancel()
+        ls.pending.clear()
+
+    @server.feature(lsp.INITIALIZED)
+    def initialized(ls: VaultlintServer, params: lsp.InitializedParams) -> None:
+        folders = [f.uri for f in ls.workspace.folders.values()] or [ls.workspace.root_uri]
+        for uri in folders:
+            fs = to_fs_path(uri) if uri else None
+            if fs and Path(fs).is_dir():
+                ls.add_folder(Path(fs))
+        caps = ls.client_capabilities.workspace
+        watch = caps.did_change_watched_files if caps else None
+        if watch is not None and watch.dynamic_registration:
+            options = lsp.DidChangeWatchedFilesRegistrationOptions(
+                watchers=[lsp.FileSystemWatcher(glob_pattern="**/*")]
+            )
+            registration = lsp.Registration(
+                id="vaultlint-files",
+                method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                register_options=options,
+            )
+            ls.client_register_capability(lsp.RegistrationParams([registration]))
+
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    def folders_changed(ls: VaultlintServer, params: lsp.DidChangeWorkspaceFoldersParams) -> None:
+        for folder in params.event.added:
+            fs = to_fs_path(folder.uri)
+            if fs and Path(fs).is_dir():
+                ls.add_folder(Path(fs))
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: VaultlintServer, params: lsp.DidOpenTextDocumentParams) -> None:
+        ls.refresh(params.text_document.uri)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: VaultlintServer, params: lsp.DidChangeTextDocumentParams) -> None:
+        ls.schedule(params.text_document.uri)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: VaultlintServer, params: lsp.DidSaveTextDocumentParams) -> None:
+        place = ls.locate(params.text_document.uri, hidden=True)
+        if place is None:
+            return
+        session, path = place
+        if session.is_config_file(path):
+            ls.reload(session)
+        elif path.lower().endswith(".md") and session.file_changed(path).index_changed:
+            ls.publish_others(session)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: VaultlintServer, params: lsp.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        handle = ls.pending.pop(uri, None)
+        if handle is not None:
+            handle.cancel()
+        ls.published.pop(uri, None)
+        place = ls.locate(uri)
+        if place is None:
+            return
+        session, path = place
+        ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+        if session.close_document(path).index_changed:
+            ls.publish_others(session)
+
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def watched(ls: VaultlintServer, params: lsp.DidChangeWatchedFilesParams) -> None:
+        ls.files_changed(params.changes)
+
+    @server.feature(
+        lsp.TEXT_DOCUMENT_CODE_ACTION,
+        lsp.CodeActionOptions(
+            code_action_kinds=[lsp.CodeActionKind.QuickFix, lsp.CodeActionKind.SourceFixAll]
+        ),
+    )
+    def code_action(ls: VaultlintServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+        uri = params.text_document.uri
+        shown = ls.current(uri)
+        if shown is None:
+            return []
+        caps = ls.client_capabilities.workspace
+        versioned = bool(caps and caps.workspace_edit and caps.workspace_edit.document_changes)
+        version = shown.version if versioned else None
+        only = params.context.only
+        actions: list[lsp.CodeAction] = []
+        want_quick = not only or any(k.startswith("quickfix") for k in only)
+        for diag, item in shown.findings:
+            if diag.fix is None or not want_quick:
+                continue
+            if not _overlaps(item.range, params.range):
+                continue
+            actions.append(
+                lsp.CodeAction(
+                    title=fix_title(diag, diag.fix),
+                    kind=lsp.CodeActionKind.QuickFix,
+                    diagnostics=[item],
+                    edit=convert.fix_edit(shown.note, uri, diag.fix, version),
+                    is_preferred=diag.fix.applicability == "safe",
+                )
+            )
+        safe = [d.fix for d, _ in shown.findings if d.fix and d.fix.applicability == "safe"]
+        want_all = not only or any(k.startswith("source") for k in only)
+        if safe and want_all:
+            edits = _non_overlapping([e for f in safe for e in f.edits])
+            fix = Fix("fix all", tuple(edits))
+            actions.append(
+                lsp.CodeAction(
+                    title=f"Apply every safe vaultlint fix in this note ({len(safe)})",
+                    kind=lsp.CodeActionKind.SourceFixAll + ".vaultlint",
+                    edit=convert.fix_edit(shown.note, uri, fix, version),
+                )
+            )
+        return actions
+
+    @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
+    def definition(ls: VaultlintServer, params: lsp.DefinitionParams) -> lsp.Location | None:
+        found = _note_at(ls, params.text_document.uri)
+        if found is None:
+            return None
+        session, note = found
+        target = navigation.definition(session, note, convert.offset(note, params.position))
+        if target is None:
+            return None
+        uri = ls.note_uri(session, target.path)
+        start = lsp.Position(0, 0)
+        if target.span is None:
+            return lsp.Location(uri, lsp.Range(start, start))
+        other = session.note(target.path)
+        if other is None:
+            return lsp.Location(uri, lsp.Range(start, start))
+        return lsp.Location(
+            uri,
+            lsp.Range(
+                convert.position(other, target.span.start),
+                convert.position(other, target.span.end),
+            ),
+        )
+
+    @server.feature(
+        lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=["[", "#", "^"])
+    )
+    def completion(ls: VaultlintServer, params: lsp.CompletionParams) -> lsp.CompletionList:
+        empty = lsp.CompletionList(is_incomplete=False, items=[])
+        if params.text_document.uri in ls.pending:
+            ls.refresh(params.text_document.uri)
+        found = _note_at(ls, params.text_document.uri)
+        if found is None:
+            return empty
+        session, note = found
+        result = navigation.complete(session, note, convert.offset(note, params.position))
+        if result is None:
+            return empty
+        rng = lsp.Range(
+            convert.position(note, result.replace.start), convert.position(note, result.replace.end)
+        )
+        kind = lsp.CompletionItemKind
+        items = [
+            lsp.CompletionItem(
+                label=label,
+                detail=detail,
+                kind=kind.File if "/" in detail or "." in detail else kind.Reference,
+                text_edit=lsp.TextEdit(range=rng, new_text=label),
+                sort_text=f"{i:05d}",
+            )
+            for i, (label, detail) in enumerate(result.items)
+        ]
+        return lsp.CompletionList(is_incomplete=result.incomplete, items=items)
+
+    @server.feature(lsp.TEXT_DOCUMENT_HOVER)
+    def hover(ls: VaultlintServer, params: lsp.HoverParams) -> lsp.Hover | None:
+        uri = params.text_document.uri
+        shown = ls.current(uri)
+        if shown is None:
+            return None
+        pos = params.position
+        lines = []
+        for diag, item in shown.findings:
+            if _contains(item.range, pos):
+                lines.append(f"**{diag.rule}** ({diag.severity}): {diag.message}")
+                if diag.fix is not None:
+                    lines.append(f"  - fix available: {fix_title(diag, diag.fix)}")
+        if not lines:
+            return None
+        return lsp.Hover(
+            contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value="\n\n".join(lines))
+        )
+
+    return server
+
+
+def _note_at(ls: VaultlintServer, uri: str) -> tuple[VaultSession, Note] | None:
+    place = ls.locate(uri)
+    if place is None:
+        return None
+    session, path = place
+    note = session.note(path)
+    return None if note is None else (session, note)
+
+
+def _key(pos: lsp.Position) -> tuple[int, int]:
+    return pos.line, pos.character
+
+
+def _overlaps(a: lsp.Range, b: lsp.Range) -> bool:
+    return _key(a.start) <= _key(b.end) and _key(b.start) <= _key(a.end)
+
+
+def _contains(rng: lsp.Range, pos: lsp.Position) -> bool:
+    return _key(rng.start) <= _key(pos) <= _key(rng.end)
+
+
+def _non_overlapping(edits: list[Edit]) -> list[Edit]:
+    out: list[Edit] = []
+    end = -1
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        if edit.start >= end:
+            out.append(edit)
+            end = edit.end
+    return out
+
+
+def serve() -> int:
+    """Run the server on stdin/stdout until the client says exit: 0 after a shutdown request,
+    1 otherwise (an exit without shutdown, or the client went away), as LSP asks."""
+    server = build_server()
+    server.start_io()
+    return 0 if server.shut_down else 1

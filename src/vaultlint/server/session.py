@@ -1,0 +1,262 @@
+"""A vault as the editor server sees it: the notes on disk, overlaid by the open documents.
+
+The server indexes the vault once when it starts (the summaries of the batch runner's cache
+where they are still valid, the rest parsed) and then keeps the index current from file events
+and from the text of open documents, which counts before the file on disk: a heading typed
+but not saved in one note resolves links from the others.
+
+This module is the server's only way into the lint core (config, parsing, index, rules): the
+rest of ``vaultlint.server`` speaks LSP and never touches the engine. It reads the vault and
+its cache and never writes a file.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from vaultlint.config import Config, ConfigError, find_config, load_config
+from vaultlint.diagnostic import Diagnostic
+from vaultlint.lint.cache import SummaryCache
+from vaultlint.lint.engine import check_note, prepare_rules, read_and_parse
+from vaultlint.model import Note, NoteSummary
+from vaultlint.parse import parse_note
+from vaultlint.vault.discovery import (
+    excluded_reason,
+    find_vault_root,
+    is_note_name,
+    obsidian_excludes,
+    walk_vault,
+)
+from vaultlint.vault.index import VaultIndex, summarize
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an update did: whether the vault index changed (then every open note is checked
+    again, since links into the changed note may now resolve or break)."""
+
+    index_changed: bool
+
+
+class VaultSession:
+    """One vault: its config, the summaries of its notes, the open documents, the index.
+
+    Paths are vault-relative with ``/``, as everywhere in vaultlint.
+    """
+
+    def __init__(self, root: Path, *, config_file: Path | None = None) -> None:
+        self.root = root
+        self._config_file = config_file
+        self.config: Config = load_config(None, root)  # replaced by reload_config()
+        self.config_error: ConfigError | None = None
+        self.config_path: Path | None = None
+        self._disk: dict[str, NoteSummary] = {}  # notes on disk
+        self._others: set[str] = set()  # other files of the vault (attachments, canvases…)
+        self._open: dict[str, Note] = {}  # open documents, parsed from their unsaved text
+        self._excluded: dict[str, str] = {}
+        self._index: VaultIndex | None = None
+        self._prepared: list | None = None
+        self.reload_config()
+        self._load_vault()
+
+    @classmethod
+    def for_folder(cls, folder: Path) -> VaultSession:
+        """The vault a workspace folder belongs to, found as ``vaultlint scan`` finds it from
+        the current directory: the nearest folder up holding ``.vaultlint.yaml`` or
+        ``.obsidian/``, else the folder itself."""
+        folder = folder.resolve()
+        return cls(find_vault_root([], None, folder))
+
+    # -- configuration --------------------------------------------------------------------
+    def reload_config(self) -> bool:
+        """Load the vault's config again; on an error keep the rules in force and remember the
+        error (the server shows it). Returns whether the config loaded."""
+        path = self._config_file or find_config(self.root)
+        try:
+            config = load_config(path, self.root)
+        except ConfigError as exc:
+            self.config_error = exc
+            self.config_path = path
+            return False
+        self.config, self.config_error, self.config_path = config, None, path
+        self._prepared = None
+        self._refresh_excluded()
+        return True
+
+    def is_config_file(self, path: str) -> bool:
+        """Whether a change to this vault file may change the configuration: the config, a
+        YAML pack beside it, Obsidian's settings (templates folder, excluded files)."""
+        name = path.rsplit("/", 1)[-1]
+        return (
+            name in (".vaultlint.yaml", ".vaultlint.yml")
+            or name.endswith((".yaml", ".yml"))
+            or path.startswith(".obsidian/")
+        )
+
+    def _refresh_excluded(self) -> None:
+        obsidian = obsidian_excludes(self.root) if self.config.obsidian_excludes else None
+        self._excluded = {}
+        for path in (*self._disk, *self._open):
+            why = excluded_reason(path, self.config.exclude, obsidian)
+            if why is not None:
+                self._excluded[path] = why
+        self._index = None
+
+    # -- the vault on disk ----------------------------------------------------------------
+    def _load_vault(self) -> None:
+        """Every note's summary: from the cache when the file's stat is unchanged, else parsed.
+        The cache is only read (the server never writes a file)."""
+        files = walk_vault(self.root)
+        cache = SummaryCache(self.root)
+        root = str(self.root)
+        for path in files.notes:
+            hit = None
+            key = files.stats.get(path)
+            if cache.enabled and key is not None:
+                hit = cache.get(path, key)
+            if hit is not None:
+                self._disk[path] = NoteSummary(*hit[1])
+            else:
+                self._disk[path] = summarize(read_and_parse(root, path, False)[0])
+        self._others = set(files.others)
+        self._refresh_excluded()
+
+    def file_changed(self, path: str) -> Change:
+        """A file of the vault was created or changed on disk."""
+        if self._hidden(path):
+            return Change(False)
+        if not is_note_name(path):
+            if path in self._others:
+                return Change(False)
+            self._others.add(path)
+            self._index = None
+            return Change(True)
+        full = self.root / path
+        if not full.is_file():
+            return self.file_deleted(path)
+        note = read_and_parse(str(self.root), path, False)[0]
+        summary = summarize(note)
+        old = self._disk.get(path)
+        self._disk[path] = summary
+        if old is None:
+            self._refresh_excluded()
+        if path in self._open:
+            return Change(old is None)  # the open text counts, not the file
+        return self._summary_changed(old, summary)
+
+    def file_deleted(self, path: str) -> Change:
+        if path in self._others:
+            self._others.discard(path)
+            self._index = None
+            return Change(True)
+        if self._disk.pop(path, None) is None:
+            return Change(False)
+        self._excluded.pop(path, None)
+        if path not in self._open:
+            self._index = None
+        return Change(True)
+
+    # -- open documents -------------------------------------------------------------------
+    def open_document(self, path: str, text: str) -> Change:
+        """A document opened or edited in the editor: its text counts from now on."""
+        note = parse_note(path, text)
+        old = self._summary(path)
+        self._open[path] = note
+        if old is None:
+            self._refresh_excluded()
+        return self._summary_changed(old, summarize(note))
+
+    def close_document(self, path: str) -> Change:
+        """A document closed: the file on disk counts again."""
+        note = self._open.pop(path, None)
+        if note is None:
+            return Change(False)
+        if path not in self._disk:
+            full = self.root / path
+            if full.is_file():
+                return self.file_changed(path)
+            self._excluded.pop(path, None)
+            self._index = None
+            return Change(True)
+        return self._summary_changed(summarize(note), self._disk[path])
+
+    def document(self, path: str) -> Note | None:
+        return self._open.get(path)
+
+    @property
+    def open_paths(self) -> list[str]:
+        return list(self._open)
+
+    def note(self, path: str) -> Note | None:
+        """The note as the editor has it (open) or as it is on disk; None when it is none."""
+        if path in self._open:
+            return self._open[path]
+        if path not in self._disk:
+            return None
+        return read_and_parse(str(self.root), path, False)[0]
+
+    # -- the index ------------------------------------------------------------------------
+    def _summary(self, path: str) -> NoteSummary | None:
+        if path in self._open:
+            return summarize(self._open[path])
+        return self._disk.get(path)
+
+    def _summary_changed(self, old: NoteSummary | None, new: NoteSummary) -> Change:
+        if old is not None and tuple(old) == tuple(new):
+            return Change(False)
+        self._index = None
+        return Change(True)
+
+    @property
+    def index(self) -> VaultIndex:
+        if self._index is None:
+            summaries = dict(self._disk)
+            for path, note in self._open.items():
+                summaries[path] = summarize(note)
+            linted = [p for p in summaries if p not in self._excluded]
+            self._index = VaultIndex(summaries, sorted(self._others), tag_paths=linted)
+            self._prepared = None
+        return self._index
+
+    @property
+    def note_paths(self) -> list[str]:
+        return sorted({*self._disk, *self._open})
+
+    @property
+    def other_paths(self) -> list[str]:
+        return sorted(self._others)
+
+    # -- linting --------------------------------------------------------------------------
+    def excluded(self, path: str) -> str | None:
+        """Why a note is not linted (excluded by the config or by Obsidian's settings)."""
+        return self._excluded.get(path)
+
+    def check(self, path: str) -> list[Diagnostic]:
+        """The diagnostics of one note (open or on disk), as ``vaultlint scan`` reports them."""
+        note = self.note(path)
+        if note is None or path in self._excluded:
+            return []
+        index = self.index
+        if self._prepared is None:
+            self._prepared = prepare_rules(self.config.active_rules(), index, self.root)
+        return sorted(check_note(note, self._prepared))
+
+    def relative(self, full: Path, *, hidden: bool = False) -> str | None:
+        """The vault path of a file, or None when it is outside the vault (or hidden, unless
+        ``hidden``: the config file is)."""
+        try:
+            rel = Path(os.path.abspath(full)).relative_to(self.root).as_posix()
+        except ValueError:
+            try:
+                rel = full.resolve().relative_to(self.root.resolve()).as_posix()
+            except (ValueError, OSError):
+                return None
+        if rel == "." or (not hidden and self._hidden(rel)):
+            return None
+        return rel
+
+    @staticmethod
+    def _hidden(path: str) -> bool:
+        return any(part.startswith(".") for part in path.split("/"))

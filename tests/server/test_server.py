@@ -1,0 +1,324 @@
+"""``vaultlint server`` end to end: a real LSP session (pytest-lsp) with the server subprocess.
+
+Each test writes a small vault, starts ``python -m vaultlint server`` in it, opens and edits
+notes as an editor would, and checks what the server publishes and answers. Every session ends
+with shutdown/exit (exit status 0) and finds the vault byte for byte as it was: the server never
+writes a file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from lsprotocol import types as lsp
+
+from tests.server.conftest import Editor, start, stop, vault_digest, write
+from vaultlint.diagnostic import Edit
+from vaultlint.fix import apply_edits
+
+CONFIG = """\
+extends: [recommended]
+rules:
+  project-goal:
+    check: required-sections
+    severity: error
+    where: {paths: ["Projects/**"]}
+    sections: [Goal]
+"""
+
+FILES = {
+    ".obsidian/app.json": "{}\n",
+    ".vaultlint.yaml": CONFIG,
+    "Index.md": "# Index\n\nHi 😀 [[Nowhere]] and [[Alpha#Later]].\n",
+    "Alpha.md": "# Alpha\n\nSome text. ^intro\n",
+    "Projects/Plan.md": "# Plan\n\nText #project\n",
+    "A.md": "#project\n",
+    "B.md": "#project\n",
+    "C.md": "Tagged #Project here\n",
+    "Pictures/diagram.png": "not really a picture\n",
+}
+
+
+def rng(line: int, start: int, end_line: int, end: int) -> lsp.Range:
+    return lsp.Range(lsp.Position(line, start), lsp.Position(end_line, end))
+
+
+def shape(diagnostics: list[lsp.Diagnostic]) -> list[tuple]:
+    """(range, code, source, severity, message) of each diagnostic, comparable."""
+    return [
+        (
+            (d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character),
+            d.code,
+            d.source,
+            d.severity,
+            d.message,
+        )
+        for d in diagnostics
+    ]
+
+
+ERROR, WARNING = lsp.DiagnosticSeverity.Error, lsp.DiagnosticSeverity.Warning
+BROKEN_NOWHERE = (
+    (2, 6, 2, 17),
+    "broken-link",
+    "vaultlint",
+    ERROR,
+    "link target 'Nowhere' does not exist",
+)
+NO_LATER = (
+    (2, 22, 2, 37),
+    "broken-link",
+    "vaultlint",
+    ERROR,
+    "heading 'Later' does not exist in 'Alpha'",
+)
+
+
+def session(test):
+    """Run ``test(editor)`` in a fresh vault; then shutdown/exit must give status 0 and the
+    vault must be unchanged."""
+
+    def run(tmp_path: Path) -> None:
+        root = tmp_path / "vault"
+        write(root, FILES)
+        before = vault_digest(root)
+
+        async def main() -> None:
+            editor = await start(root)
+            try:
+                await test(editor)
+            finally:
+                code = await stop(editor)
+            assert code == 0
+
+        asyncio.run(main())
+        after = vault_digest(root)
+        changed = {**{k: "changed" for k in after if k in before and after[k] != before[k]}}
+        changed.update({k: "created" for k in after if k not in before})
+        if getattr(test, "writes", False):  # the test itself wrote these files
+            for name in test.writes:
+                changed.pop(name, None)
+                before.pop(name, None)
+                after.pop(name, None)
+        assert changed == {}
+        assert sorted(before) == sorted(after)
+
+    run.__name__ = test.__name__
+    run.__doc__ = test.__doc__
+    return run
+
+
+@session
+async def test_broken_link_at_its_exact_utf16_range(editor: Editor) -> None:
+    """Opening a note publishes its broken links; the emoji before the link counts as two
+    UTF-16 code units, so the link starts at character 6."""
+    found = await editor.open("Index.md")
+    assert shape(found) == [BROKEN_NOWHERE, NO_LATER]
+
+
+@session
+async def test_the_edit_that_fixes_a_link_clears_it(editor: Editor) -> None:
+    await editor.open("Index.md")
+    # replace "Nowhere" (characters 8..15 of line 2) with "Alpha", incrementally
+    version = editor.edit("Index.md", rng(2, 8, 2, 15), "Alpha")
+    found = await editor.diagnostics("Index.md", version)
+    moved = ((2, 20, 2, 35), *NO_LATER[1:])  # "[[Alpha#Later]]" moved two characters left
+    assert shape(found) == [moved]
+    # and an edit that breaks it again brings it back
+    version = editor.edit("Index.md", rng(2, 8, 2, 13), "Nowhere")
+    assert shape(await editor.diagnostics("Index.md", version)) == [BROKEN_NOWHERE, NO_LATER]
+
+
+@session
+async def test_unsaved_heading_in_another_open_note_resolves_links(editor: Editor) -> None:
+    """A heading typed in Alpha (not saved) resolves [[Alpha#Later]] in Index at once; Index
+    is published again without the edit touching it."""
+    assert shape(await editor.open("Index.md")) == [BROKEN_NOWHERE, NO_LATER]
+    await editor.open("Alpha.md")
+    published = editor.count("Index.md")
+    editor.change("Alpha.md", "# Alpha\n\nSome text. ^intro\n\n## Later\n")
+
+    async def republished():
+        await editor.wait_for(lambda: editor.count("Index.md") > published)
+        return await editor.diagnostics("Index.md")
+
+    assert shape(await republished()) == [BROKEN_NOWHERE]
+    assert (editor.root / "Alpha.md").read_text(encoding="utf-8") == FILES["Alpha.md"]
+    # closing Alpha without saving: the file on disk counts again, the link breaks again
+    editor.client.text_document_did_close(
+        lsp.DidCloseTextDocumentParams(lsp.TextDocumentIdentifier(editor.uri("Alpha.md")))
+    )
+    published = editor.count("Index.md")
+    await editor.wait_for(lambda: editor.count("Index.md") > published)
+    assert shape(await editor.diagnostics("Index.md")) == [BROKEN_NOWHERE, NO_LATER]
+
+
+@session
+async def test_the_vaults_own_rules_apply(editor: Editor) -> None:
+    found = await editor.open("Projects/Plan.md")
+    assert shape(found) == [
+        ((0, 0, 0, 0), "project-goal", "vaultlint", ERROR, "missing section 'Goal'")
+    ]
+    version = editor.change("Projects/Plan.md", "# Plan\n\n## Goal\n\nText #project\n")
+    assert await editor.diagnostics("Projects/Plan.md", version) == []
+
+
+async def _config_reloads(editor: Editor) -> None:
+    assert shape(await editor.open("Index.md")) == [BROKEN_NOWHERE, NO_LATER]
+    # the server asked to be told of file changes (VS Code registers watchers dynamically)
+    assert [r.method for r in editor.registrations] == ["workspace/didChangeWatchedFiles"]
+    config = editor.root / ".vaultlint.yaml"
+    config.write_text("extends: [recommended]\nrules:\n  broken-link: off\n", encoding="utf-8")
+    published = editor.count("Index.md")
+    editor.client.workspace_did_change_watched_files(
+        lsp.DidChangeWatchedFilesParams(
+            [lsp.FileEvent(config.as_uri(), lsp.FileChangeType.Changed)]
+        )
+    )
+    await editor.wait_for(lambda: editor.count("Index.md") > published)
+    assert await editor.diagnostics("Index.md") == []
+
+    # a config that does not load: shown at its line, and the rules in force stay
+    config.write_text("extends: [recommended]\nrules:\n  broken-lnk: off\n", encoding="utf-8")
+    editor.client.workspace_did_change_watched_files(
+        lsp.DidChangeWatchedFilesParams(
+            [lsp.FileEvent(config.as_uri(), lsp.FileChangeType.Changed)]
+        )
+    )
+    found = await editor.diagnostics(".vaultlint.yaml")
+    assert [(d.range.start.line, d.code, d.severity) for d in found] == [(2, "config", ERROR)]
+    assert "broken-lnk" in found[0].message
+    await editor.wait_for(lambda: editor.client.messages)
+    assert editor.client.messages[-1].type == lsp.MessageType.Error
+    assert "the previous rules stay in force" in editor.client.messages[-1].message
+
+
+_config_reloads.writes = [".vaultlint.yaml"]
+test_config_change_reloads_the_rules = session(_config_reloads)
+
+
+@session
+async def test_code_action_offers_the_fix_and_its_edit_is_right(editor: Editor) -> None:
+    found = await editor.open("C.md")
+    message = "tag 'Project' is spelled 'project' in 3 notes (1 note uses 'Project')"
+    assert shape(found) == [((0, 7, 0, 15), "tag-case", "vaultlint", WARNING, message)]
+    actions = await editor.client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            text_document=lsp.TextDocumentIdentifier(editor.uri("C.md")),
+            range=rng(0, 9, 0, 9),
+            context=lsp.CodeActionContext(diagnostics=found),
+        )
+    )
+    assert actions is not None
+    titles = [(a.title, a.kind, a.is_preferred) for a in actions]  # type: ignore[union-attr]
+    assert titles == [
+        ("respell as 'project' (tag-case, safe fix)", lsp.CodeActionKind.QuickFix, True),
+        (
+            "Apply every safe vaultlint fix in this note (1)",
+            "source.fixAll.vaultlint",
+            None,
+        ),
+    ]
+    edit = actions[0].edit  # type: ignore[union-attr]
+    assert edit is not None and edit.document_changes is not None  # VS Code: versioned edits
+    change = edit.document_changes[0]
+    assert change.text_document.uri == editor.uri("C.md")
+    assert change.text_document.version == 1
+    assert [(e.range, e.new_text) for e in change.edits] == [(rng(0, 8, 0, 15), "project")]
+    # the edit applied as an editor applies it gives the fixed note
+    text = editor.texts["C.md"]
+    assert apply_edits(text, [Edit(8, 15, "project")]) == "Tagged #project here\n"
+    version = editor.edit("C.md", change.edits[0].range, change.edits[0].new_text)
+    assert await editor.diagnostics("C.md", version) == []
+
+
+@session
+async def test_definition_of_note_heading_and_block_links(editor: Editor) -> None:
+    await editor.open("Alpha.md")
+    text = "[[Alpha]] [[Alpha#Alpha]] [[Alpha#^intro]] [[Pictures/diagram.png]]\n"
+    await editor.open("Index.md", text)
+
+    async def where(character: int) -> tuple[str, tuple[int, int, int, int]]:
+        loc = await editor.client.text_document_definition_async(
+            lsp.DefinitionParams(
+                lsp.TextDocumentIdentifier(editor.uri("Index.md")), lsp.Position(0, character)
+            )
+        )
+        assert isinstance(loc, lsp.Location)
+        r = loc.range
+        return loc.uri, (r.start.line, r.start.character, r.end.line, r.end.character)
+
+    alpha = editor.uri("Alpha.md")
+    assert await where(3) == (alpha, (0, 0, 0, 0))
+    assert await where(14) == (alpha, (0, 0, 0, 7))  # the heading "# Alpha"
+    assert await where(30) == (alpha, (2, 0, 2, 17))  # the block "Some text. ^intro"
+    assert await where(50) == (editor.uri("Pictures/diagram.png"), (0, 0, 0, 0))
+
+
+@session
+async def test_completion_of_note_names_and_headings(editor: Editor) -> None:
+    await editor.open("Alpha.md")
+    await editor.open("Index.md", "See [[Al\n")
+
+    async def complete(line_text: str, character: int) -> list[tuple[str, tuple]]:
+        version = editor.change("Index.md", line_text)
+        await editor.diagnostics("Index.md", version)
+        result = await editor.client.text_document_completion_async(
+            lsp.CompletionParams(
+                lsp.TextDocumentIdentifier(editor.uri("Index.md")), lsp.Position(0, character)
+            )
+        )
+        assert isinstance(result, lsp.CompletionList)
+        out = []
+        for item in result.items:
+            r = item.text_edit.range  # type: ignore[union-attr]
+            out.append((item.label, (r.start.character, r.end.character)))
+        return out
+
+    assert await complete("See [[Al\n", 8) == [("Alpha", (6, 8))]
+    assert await complete("See [[pla\n", 9) == [("Plan", (6, 9))]
+    assert await complete("See [[Alpha#\n", 12) == [("Alpha", (12, 12))]
+    # a heading typed in Alpha but not saved is offered at once
+    editor.change("Alpha.md", "# Alpha\n\nSome text. ^intro\n\n## Later\n")
+    await editor.diagnostics("Alpha.md", editor.versions["Alpha.md"])
+    assert await complete("See [[Alpha#L\n", 13) == [("Alpha", (12, 13)), ("Later", (12, 13))]
+    assert await complete("See [[Alpha#^\n", 13) == [("^intro", (12, 13))]
+
+
+@session
+async def test_hover_on_a_broken_link_shows_its_message(editor: Editor) -> None:
+    await editor.open("Index.md")
+    hover = await editor.client.text_document_hover_async(
+        lsp.HoverParams(lsp.TextDocumentIdentifier(editor.uri("Index.md")), lsp.Position(2, 10))
+    )
+    assert hover is not None
+    assert hover.contents.value == (  # type: ignore[union-attr]
+        "**broken-link** (error): link target 'Nowhere' does not exist"
+    )
+    nothing = await editor.client.text_document_hover_async(
+        lsp.HoverParams(lsp.TextDocumentIdentifier(editor.uri("Index.md")), lsp.Position(0, 2))
+    )
+    assert nothing is None
+
+
+def test_exit_without_shutdown_is_status_1(tmp_path: Path) -> None:
+    """LSP: an exit notification without a shutdown request first exits with status 1."""
+    write(tmp_path, FILES)
+
+    async def main() -> int:
+        editor = await start(tmp_path)
+        editor.client.exit(None)
+        server = editor.client._server
+        assert server is not None
+        code = await asyncio.wait_for(server.wait(), 20)
+        await editor.client.stop()
+        return code
+
+    assert asyncio.run(main()) == 1
+
+
+def test_server_is_a_command() -> None:
+    from vaultlint.cli import _build_parser
+
+    assert _build_parser().parse_args(["server"]).command == "server"

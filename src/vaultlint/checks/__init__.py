@@ -9,6 +9,7 @@ from vaultlint.checks.encoding import MojibakeCheck
 from vaultlint.checks.file_name import FileNameCheck
 from vaultlint.checks.frontmatter import FrontmatterCheck
 from vaultlint.checks.links import LinksCheck
+from vaultlint.checks.property_types import PropertyTypesCheck
 from vaultlint.checks.required_sections import RequiredSectionsCheck
 from vaultlint.checks.tag_syntax import TagSyntaxCheck
 from vaultlint.checks.tags import TagsCheck
@@ -25,5 +26,6 @@ REGISTRY: dict[str, type[Check]] = {
         DateFormatCheck,
         FileNameCheck,
         AmbiguousLinksCheck,
+        PropertyTypesCheck,
     )
 }

@@ -31,8 +31,8 @@ class TagSyntaxCheck(Check):
     ## What it does
     Checks each item of the `tags` property: a tag must not contain spaces or punctuation other
     than `-`, `_` and `/`, and must not be only digits. It also reports `tags: a, b` (one string
-    with commas, which Obsidian 1.9+ reads as no tags at all: write a list) and the `tag` key,
-    which Obsidian ignores since 1.9.
+    with commas, which Obsidian 1.9+ reads as no tags at all: write a list). The `tag` key,
+    which Obsidian ignores since 1.9, is reported by the `property-types` check.
 
     ## Why
     Obsidian silently drops such tags: the note does not show up under the tag you meant.
@@ -59,13 +59,7 @@ class TagSyntaxCheck(Check):
     def check(self, note: Note, ctx: CheckContext) -> Iterator[Diagnostic]:
         for fld in note.fields:
             key = fld.key.lower() if isinstance(fld.key, str) else ""
-            if key == "tag":
-                yield ctx.diagnostic(
-                    note,
-                    fld.key_span,
-                    "Obsidian ignores the 'tag' property since 1.9; rename it to 'tags'",
-                )
-            elif key == "tags":
+            if key == "tags":  # the dropped `tag` key is the property-types check's
                 yield from self._check_tags(note, fld, ctx)
 
     def _check_tags(self, note: Note, fld: Field, ctx: CheckContext) -> Iterator[Diagnostic]:

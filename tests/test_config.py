@@ -36,6 +36,7 @@ RECOMMENDED_IDS = (
     "tag-case",
     "mojibake",
     "unlinkable-name",
+    "property-type",
 )
 
 
@@ -81,6 +82,7 @@ def test_without_config_the_recommended_pack_is_used():
         ("tag-case", "tags", "warning", TagsOptions(case="consistent")),
         ("mojibake", "encoding", "warning", NoOptions()),
         ("unlinkable-name", "file-name", "warning", FileNameOptions()),
+        ("property-type", "property-types", "warning", NoOptions()),
     ]
     for rule in config.rules:
         assert rule.where == Where()
@@ -169,6 +171,7 @@ def test_the_contract_example(tmp_path):
         "invalid-tag",
         "mojibake",
         "unlinkable-name",
+        "property-type",
         "scheme-sections",
     ]
 
@@ -178,7 +181,7 @@ def test_the_example_vault_config_loads():
     assert find_config(EXAMPLE_VAULT) == path
     config = load_config(path, EXAMPLE_VAULT)
     rules = by_id(config)
-    assert list(rules)[:6] == list(RECOMMENDED_IDS)
+    assert list(rules)[: len(RECOMMENDED_IDS)] == list(RECOMMENDED_IDS)
     assert rules["scheme-sections"].check == "required-sections"
     assert rules["scheme-sections"].severity == "error"
 
@@ -428,6 +431,7 @@ def test_select_turns_an_off_rule_on_at_its_earlier_severity(tmp_path):
         "tag-case": "warning",
         "mojibake": "off",
         "unlinkable-name": "off",
+        "property-type": "off",
         "quiet": "warning",  # never on: the default severity
         "loud": "info",  # turned off by the first --select, back at its own severity
     }
@@ -443,6 +447,7 @@ def test_ignore_turns_rules_off_and_wins_over_select():
         "tag-case": "warning",
         "mojibake": "off",
         "unlinkable-name": "warning",
+        "property-type": "warning",
     }
     both = select_rules(config, ["broken-link", "mojibake"], ["mojibake"])
     assert [r.id for r in both.active_rules()] == ["broken-link"]
@@ -473,8 +478,8 @@ def test_find_config(tmp_path):
 
 SEVERITY_HELP = "use off, info, warning or error"
 CHECKS = (
-    "ambiguous-links, date-format, encoding, file-name, frontmatter, links, required-sections, "
-    "tag-syntax, tags"
+    "ambiguous-links, date-format, encoding, file-name, frontmatter, links, property-types, "
+    "required-sections, tag-syntax, tags"
 )
 
 ERRORS = [

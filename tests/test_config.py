@@ -211,15 +211,15 @@ def test_options_are_the_check_dataclass_with_tuples_and_defaults(tmp_path):
     assert isinstance(rules["house-tags"].options.allowed, tuple)
 
 
-def test_yaml_1_1_booleans_do_not_leak_into_strings(tmp_path):
+def test_scalars_are_read_as_yaml_1_2(tmp_path):
     config = load(
         tmp_path,
         """\
         rules:
           r:
             check: required-sections
-            sections: [On, Off, yes, 2025, 2025-01-01]
-            order: yes
+            sections: [On, Off, yes, '2025', 2025-01-01]
+            order: true
             where:
               tags: [no]
         """,
@@ -228,6 +228,43 @@ def test_yaml_1_1_booleans_do_not_leak_into_strings(tmp_path):
     assert rule.options.sections == ("On", "Off", "yes", "2025", "2025-01-01")
     assert rule.options.order is True
     assert rule.where.tags == ("no",)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (
+            "7",
+            "option 'sections' of rule 'r' must be a list of strings, not 7 "
+            "(quote it for a string: '7')",
+        ),
+        (
+            "[A, 2025]",
+            "option 'sections' of rule 'r' must be a list of strings, not 2025 "
+            "(quote it for a string: '2025')",
+        ),
+        (
+            "[true]",
+            "option 'sections' of rule 'r' must be a list of strings, not true "
+            "(quote it for a string: 'true')",
+        ),
+        ("[~]", "option 'sections' of rule 'r' must be a list of strings, not null"),
+    ],
+)
+def test_a_string_option_takes_only_strings(tmp_path, value, message):
+    exc, path = config_error(
+        tmp_path, f"rules:\n  r:\n    check: required-sections\n    sections: {value}\n"
+    )
+    assert str(exc) == f"{path}:4: {message}"
+    assert exc.key == "sections"
+
+
+def test_yaml_1_1_booleans_are_not_booleans(tmp_path):
+    exc, path = config_error(
+        tmp_path,
+        "rules:\n  r:\n    check: required-sections\n    sections: [A]\n    order: yes\n",
+    )
+    assert str(exc) == f"{path}:5: option 'order' of rule 'r' must be true or false, not 'yes'"
 
 
 def test_where_frontmatter_values(tmp_path):

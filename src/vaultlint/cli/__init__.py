@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from vaultlint import __version__
+from vaultlint.cli import schema as schema_command
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -88,6 +89,7 @@ def _build_parser() -> argparse.ArgumentParser:
     from vaultlint.cli import server
 
     server.add_parser(sub)
+    schema_command.add_parser(sub)
     return parser
 
 
@@ -95,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run vaultlint; returns the exit status."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = _build_parser()
-    commands = ("scan", "inspect", "rules", "rule", "server", "-h", "--help")
+    commands = ("scan", "inspect", "rules", "rule", "server", "schema", "-h", "--help")
     if args_list and args_list[0] not in commands and not args_list[0].startswith("--version"):
         args_list.insert(0, "scan")  # `vaultlint PATH…` means `vaultlint scan PATH…`
     try:
@@ -118,6 +120,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from vaultlint.cli import server
 
             return server.run(args)
+        if args.command == "schema":
+            return schema_command.run(args)
         return _rule(args)
     except (ConfigError, UsageError) as exc:
         if isinstance(exc, ConfigError):

@@ -36,24 +36,23 @@ Decisions where the contract is silent:
 
 from __future__ import annotations
 
-import collections.abc
 import dataclasses
-import difflib
 import importlib.resources
 import os
 import re
-import types
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, NoReturn, Union, get_args, get_origin, get_type_hints
+from typing import Any, NoReturn
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from vaultlint.checks import REGISTRY
 from vaultlint.checks.base import Check
+from vaultlint.config import yamlfile
 from vaultlint.config.ruleset import EVERYWHERE, Rule, Where
+from vaultlint.config.schema import SchemaError, dotted, struct_schema, suggest
 from vaultlint.globs import compile_globs
 
 CONFIG_FILENAMES = (".vaultlint.yaml", ".vaultlint.yml")
@@ -67,11 +66,7 @@ MAX_NESTING = 64
 
 _RULE_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./-]*\Z")
 _PACK_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*\Z")
-_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_TAG = "tag:yaml.org,2002:"
-_STR, _NULL, _BOOL, _INT, _FLOAT = (_TAG + t for t in ("str", "null", "bool", "int", "float"))
-_MERGE = _TAG + "merge"
-_NONE_TYPE = type(None)
+_STR, _NULL, _BOOL, _MERGE = yamlfile.STR, yamlfile.NULL, yamlfile.BOOL, yamlfile.MERGE
 
 
 class ConfigError(Exception):
@@ -168,199 +163,15 @@ def find_config(vault: Path) -> Path | None:
 # --- small helpers ----------------------------------------------------------------------------
 
 
-def _suggest(word: str, choices: Iterable[str]) -> str:
-    """`` (did you mean 'x'?)`` for the nearest choice, or an empty string."""
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{match[0]}'?)" if match else ""
-
-
-def _line(node: Node) -> int:
-    return node.start_mark.line + 1
-
-
-def _is_null(node: Node) -> bool:
-    return isinstance(node, ScalarNode) and node.tag == _NULL
-
-
-def _shown(node: Node) -> str:
-    """How a value is named in a message: ``'three'``, ``3``, ``null``, ``a list``."""
-    if isinstance(node, SequenceNode):
-        return "a list"
-    if isinstance(node, MappingNode):
-        return "a mapping"
-    if node.tag == _NULL:
-        return "null"
-    if node.tag == _STR or getattr(node, "style", None):
-        return f"'{node.value}'"
-    return str(node.value)
-
-
-def _construct_scalar(node: ScalarNode) -> Any:
-    try:
-        return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
-    except Exception:  # an unknown tag or a value YAML itself rejects: keep the text
-        return node.value
+_suggest = suggest
+_line = yamlfile.line
+_is_null = yamlfile.is_null
+_shown = yamlfile.shown
+_construct_scalar = yamlfile.scalar_value
 
 
 def _relative_shown(base: str, name: str) -> str:
     return os.path.normpath(os.path.join(os.path.dirname(base), name))
-
-
-# --- values of declared types ------------------------------------------------------------------
-
-
-class _Mismatch(Exception):
-    """A value that does not fit the declared type; ``node`` is where it is wrong."""
-
-    def __init__(self, node: Node):
-        super().__init__()
-        self.node = node
-
-
-def _is_union(tp: Any) -> bool:
-    return get_origin(tp) in (Union, types.UnionType)
-
-
-_SEQUENCE_ORIGINS = (tuple, list, frozenset, set, collections.abc.Sequence)
-
-
-def _describe(tp: Any) -> str:
-    if tp is bool:
-        return "true or false"
-    if tp is int:
-        return "an integer"
-    if tp is float:
-        return "a number"
-    if tp is str:
-        return "a string"
-    if tp is _NONE_TYPE:
-        return "null"
-    if _is_union(tp):
-        parts = [_describe(a) for a in get_args(tp) if a is not _NONE_TYPE]
-        return " or ".join(parts) or "null"
-    if get_origin(tp) is Literal:
-        return "one of " + ", ".join(repr(a) for a in get_args(tp))
-    if get_origin(tp) in _SEQUENCE_ORIGINS:
-        args = [a for a in get_args(tp) if a is not Ellipsis]
-        return "a list of " + (_plural(args[0]) if len(args) == 1 else "values")
-    return "a value"
-
-
-def _plural(tp: Any) -> str:
-    names = {bool: "booleans", int: "integers", float: "numbers", str: "strings"}
-    if tp in names:
-        return names[tp]
-    if get_origin(tp) is Literal:
-        return "values among " + ", ".join(repr(a) for a in get_args(tp))
-    return "values"
-
-
-def _convert(node: Node, tp: Any, path: frozenset[int] = frozenset()) -> Any:
-    """The Python value of ``node`` as type ``tp``; lists become tuples. Raises _Mismatch."""
-    origin = get_origin(tp)
-    scalar = isinstance(node, ScalarNode)
-    if tp is _NONE_TYPE:
-        if _is_null(node):
-            return None
-        raise _Mismatch(node)
-    if _is_union(tp):
-        args = get_args(tp)
-        if _is_null(node) and _NONE_TYPE in args:
-            return None
-        first: _Mismatch | None = None
-        for arg in args:
-            if arg is _NONE_TYPE:
-                continue
-            try:
-                return _convert(node, arg, path)
-            except _Mismatch as exc:
-                first = first or exc
-        raise first or _Mismatch(node)
-    if origin is Literal:
-        if scalar and not _is_null(node):
-            for choice in get_args(tp):
-                if (
-                    (choice == node.value)
-                    if isinstance(choice, str)
-                    else (choice == _construct_scalar(node))
-                ):
-                    return choice
-        raise _Mismatch(node)
-    if tp is bool:
-        if scalar and node.tag == _BOOL:
-            return _construct_scalar(node)
-        raise _Mismatch(node)
-    if tp is int:
-        if scalar and node.tag == _INT:
-            return _construct_scalar(node)
-        raise _Mismatch(node)
-    if tp is float:
-        if scalar and node.tag in (_INT, _FLOAT):
-            return float(_construct_scalar(node))
-        raise _Mismatch(node)
-    if tp is str:
-        if scalar and not _is_null(node):
-            return node.value
-        raise _Mismatch(node)
-    if origin in _SEQUENCE_ORIGINS:
-        args = [a for a in get_args(tp) if a is not Ellipsis]
-        item = args[0] if len(args) == 1 else Any
-        if isinstance(node, SequenceNode):
-            values = tuple(_convert(i, item, path) for i in node.value)
-        elif scalar and not _is_null(node):
-            values = (_convert(node, item, path),)  # a single value is a one-item list
-        else:
-            raise _Mismatch(node)
-        return frozenset(values) if origin in (frozenset, set) else values
-    return _plain(node, path)
-
-
-def _plain(node: Node, path: frozenset[int] = frozenset()) -> Any:
-    """The YAML value of ``node`` for an option of a type we do not know (lists as tuples)."""
-    if id(node) in path or len(path) > MAX_NESTING:  # a recursive alias
-        raise _Mismatch(node)
-    inner = path | {id(node)}
-    if isinstance(node, SequenceNode):
-        return tuple(_plain(i, inner) for i in node.value)
-    if isinstance(node, MappingNode):
-        return {_plain(k, inner): _plain(v, inner) for k, v in node.value}
-    return _construct_scalar(node)
-
-
-def _suggest_choice(node: Node, tp: Any) -> str:
-    """A did-you-mean for a misspelt choice of a ``Literal`` option (``consistant``)."""
-    members = get_args(tp) if _is_union(tp) else (tp,)
-    choices = [
-        str(c)
-        for m in members
-        if get_origin(m) is Literal
-        for c in get_args(m)
-        if isinstance(c, str)
-    ]
-    if not choices or not isinstance(node, ScalarNode):
-        return ""
-    return _suggest(node.value, choices)
-
-
-def _option_types(options_cls: type) -> dict[str, Any]:
-    """The options a check accepts, with their types (``Any`` when a hint cannot be resolved)."""
-    if not dataclasses.is_dataclass(options_cls):
-        return {}
-    try:
-        hints = get_type_hints(options_cls)
-    except Exception:
-        hints = {}
-    return {f.name: hints.get(f.name, Any) for f in dataclasses.fields(options_cls) if f.init}
-
-
-def _required_options(options_cls: type) -> list[str]:
-    if not dataclasses.is_dataclass(options_cls):
-        return []
-    return [
-        f.name
-        for f in dataclasses.fields(options_cls)
-        if f.init and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-    ]
 
 
 # --- reading files --------------------------------------------------------------------------
@@ -425,7 +236,7 @@ def _compose(path: Path, shown: str) -> Node | None:
         ) from None
     try:
         _check_nesting(text, shown)
-        return yaml.compose(text, Loader=_YAML_LOADER)
+        return yamlfile.compose(text)
     except yaml.YAMLError as exc:
         raise _yaml_error(shown, text, exc) from None
     except (ValueError, RecursionError) as exc:  # defensive: nothing else may escape
@@ -708,7 +519,7 @@ class _Loader:
         else:
             self._undefined(src, rule_id, key_node)
 
-        option_types = _option_types(draft.check_cls.Options)
+        option_fields = struct_schema(draft.check_cls.Options).fields
         rule = f"rule '{rule_id}'"
         for key, k_node, v_node in entries:
             if key == "check":
@@ -728,24 +539,22 @@ class _Loader:
                 if key == "message" and text is not None:
                     self._check_template(src, rule_id, v_node, text)
                 setattr(draft, key, text)
-            elif key in option_types:
-                tp = option_types[key]
+            elif key in option_fields:
                 try:
-                    draft.options[key] = _convert(v_node, tp)
-                except _Mismatch as exc:
+                    draft.options[key] = option_fields[key].schema.convert(v_node, (key,))
+                except SchemaError as exc:
                     src.fail(
                         exc.node,
-                        f"option '{key}' of {rule} must be {_describe(tp)}, "
-                        f"not {_shown(exc.node)}{_suggest_choice(exc.node, tp)}",
-                        key,
+                        exc.message(f"option '{dotted(exc.path)}' of {rule}"),
+                        dotted(exc.path),
                     )
                 draft.marks[key] = (src.shown, _line(k_node))
             else:
-                near = _suggest(key, [*option_types, *RESERVED_RULE_KEYS])
+                near = _suggest(key, [*option_fields, *RESERVED_RULE_KEYS])
                 if near:
                     hint = near
-                elif option_types:
-                    hint = f" (the options of check '{draft.check}': {', '.join(option_types)})"
+                elif option_fields:
+                    hint = f" (the options of check '{draft.check}': {', '.join(option_fields)})"
                 else:
                     hint = f" (check '{draft.check}' has no options)"
                 src.fail(k_node, f"unknown option '{key}' for {rule}{hint}", key)
@@ -832,7 +641,8 @@ class _Loader:
     def _rule(self, draft: _Draft) -> Rule:
         file, line = draft.origin
         options_cls = draft.check_cls.Options
-        missing = [name for name in _required_options(options_cls) if name not in draft.options]
+        fields = struct_schema(options_cls).fields
+        missing = [n for n, f in fields.items() if f.required and n not in draft.options]
         if missing:
             raise ConfigError(
                 file,

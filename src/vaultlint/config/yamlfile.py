@@ -17,7 +17,6 @@ import math
 import re
 from typing import Any
 
-import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
@@ -81,11 +80,6 @@ def compose(text: str) -> Node | None:
         return loader.get_single_node()
     finally:
         loader.dispose()
-
-
-def parse_events(text: str) -> Any:
-    """libyaml's event stream of ``text`` (it does not recurse: safe on deep nesting)."""
-    return yaml.parse(text, Loader=Loader12)
 
 
 def line(node: Node) -> int:

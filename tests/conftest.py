@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,18 @@ def shared(*parts: str) -> Path:
     if not path.exists():
         pytest.fail(f"{path} is missing from the repository")
     return path
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The whole test session caches in a folder of its own (``VAULTLINT_CACHE_DIR``, which
+    the subprocesses it starts inherit): nothing is written to the real user's cache folder.
+    Session-wide, so module-scoped fixtures get it too; caches are per vault path, and every
+    test's vaults have their own paths."""
+    folder = tmp_path_factory.mktemp("cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("VAULTLINT_CACHE_DIR", str(folder))
+        yield folder
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import pytest
 
 from vaultlint.cli import main
 from vaultlint.lint import engine
-from vaultlint.lint.cache import CACHE_DIR
+from vaultlint.lint.cache import CACHE_ENV, vault_folder_name
 
 from .conftest import write_vault
 
@@ -33,6 +33,11 @@ def scan(capsys: pytest.CaptureFixture[str], *args: str) -> list[tuple]:
     ]
 
 
+def cache_of(vault: Path) -> Path:
+    """The vault's cache folder, in the test's private cache root (see conftest.py)."""
+    return Path(os.environ[CACHE_ENV]) / "vaults" / vault_folder_name(vault)
+
+
 @pytest.fixture
 def vault(tmp_path: Path) -> Path:
     return write_vault(tmp_path / "v", VAULT)
@@ -45,10 +50,19 @@ def cold(capsys, vault: Path) -> list[tuple]:
 def test_warm_equals_cold_and_the_cache_is_marked(capsys, vault):
     expected = cold(capsys, vault)
     assert expected  # the vault has findings
-    assert not (vault / CACHE_DIR).exists()  # --no-cache writes nothing
+    assert not cache_of(vault).exists()  # --no-cache writes nothing
     assert scan(capsys, str(vault)) == expected  # writes the cache
     assert scan(capsys, str(vault)) == expected  # reads it
-    cache = vault / CACHE_DIR
+    # nothing in the vault; in the cache folder, the files of the three caches
+    assert sorted(p.name for p in vault.iterdir()) == [".obsidian", "a.md", "b.md", "sub"]
+    assert {p.name.split("-", 1)[0] for p in cache_of(vault).iterdir()} == {
+        "notes",
+        "results",
+        "summaries",
+    }
+    cache = cache_of(vault).parents[1]
+    key = cache / "key"
+    assert (key.stat().st_mode & 0o777, key.stat().st_size) == (0o600, 32)
     assert (cache / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
     assert (
         (cache / "CACHEDIR.TAG")
@@ -113,7 +127,7 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(capsys, vault, damage, tmp_path)
     expected = cold(capsys, vault)
     scan(capsys, str(vault))
     marker = tmp_path / "pwned"
-    for path in (vault / CACHE_DIR).glob("*.pickle"):
+    for path in cache_of(vault).glob("*.pickle"):
         data = path.read_bytes()
         if damage == "truncate":
             path.write_bytes(data[: len(data) // 2])
@@ -123,7 +137,7 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(capsys, vault, damage, tmp_path)
             path.write_bytes(b"")
         else:  # a pickle that would run code if it were trusted
             payload = pickle.dumps(_Evil(str(marker)))
-            path.write_bytes(b"vaultlint-cache\n" + payload)
+            path.write_bytes(b"vaultlint-cache-2\n" + bytes(32) + payload)
     (vault / "a.md").write_text(VAULT["a.md"] + "[[new broken]]\n", encoding="utf-8")
     expected = cold(capsys, vault)
     assert scan(capsys, str(vault)) == expected

@@ -784,7 +784,15 @@ CATASTROPHIC_TAG = "#" + "a" * 40 + "b"
 # snapshots that prove that a run changed nothing on disk. Shared by the tests and the bench.
 
 SRC = Path(__file__).resolve().parents[2] / "src"
-CACHE_DIR = ".vaultlint_cache"
+#: where vaultlint 0.1 kept its cache, in the vault (a committed one must be ignored now)
+OLD_CACHE_DIR = ".vaultlint_cache"
+
+
+def cache_folder(vault: Path) -> Path:
+    """The vault's cache folder (outside the vault, below ``$VAULTLINT_CACHE_DIR``)."""
+    from vaultlint.lint.cache import cache_root, vault_folder_name
+
+    return cache_root() / "vaults" / vault_folder_name(vault)
 
 
 @dataclass
@@ -952,21 +960,12 @@ def _hash(path: bytes) -> str:
 
 
 def assert_unchanged(
-    before: dict[str, tuple[Any, ...]],
-    after: dict[str, tuple[Any, ...]],
-    vault: Path,
-    *,
-    cache_allowed: bool = False,
+    before: dict[str, tuple[Any, ...]], after: dict[str, tuple[Any, ...]], vault: Path
 ) -> None:
-    """Nothing changed or vanished; nothing new, except the cache folder when it is on."""
+    """Nothing changed or vanished, nothing new (the cache lives outside the vault)."""
     changed = sorted(k for k in before if k in after and before[k] != after[k])
     gone = sorted(k for k in before if k not in after)
-    cache = os.path.join(str(vault), CACHE_DIR)
-    new = sorted(
-        k
-        for k in after
-        if k not in before and not (cache_allowed and (k == cache or k.startswith(cache + os.sep)))
-    )
+    new = sorted(k for k in after if k not in before)
     assert (changed, gone, new) == ([], [], []), "vaultlint changed the vault"
 
 

@@ -310,9 +310,9 @@ def test_huge_note(corpus_vault: dict[str, Any]) -> None:
 
 def test_corpus_changes_nothing_but_the_cache(corpus_vault: dict[str, Any]) -> None:
     vault = corpus_vault["vault"]
-    assert_unchanged(corpus_vault["before"], corpus_vault["after_cold"], vault, cache_allowed=True)
-    assert_unchanged(corpus_vault["before"], corpus_vault["after_warm"], vault, cache_allowed=True)
-    assert (vault / C.CACHE_DIR).is_dir()
+    assert_unchanged(corpus_vault["before"], corpus_vault["after_cold"], vault)
+    assert_unchanged(corpus_vault["before"], corpus_vault["after_warm"], vault)
+    assert list(C.cache_folder(vault).glob("*.pickle"))  # the cache, outside the vault
     assert not corpus_vault["marker"].exists()
 
 
@@ -418,6 +418,7 @@ def fs_vault(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
     (vault / "locked.md").chmod(0o644)  # so that pytest can clean up as a normal user
 
 
+_OUTSIDE = "a symbolic link that leads outside the vault: not followed, not read"
 _UNLINKABLE = "file name contains {}, which a wiki-link cannot hold; rename the note"
 
 
@@ -429,9 +430,10 @@ def _fs_expected(made: dict[str, bool]) -> list[tuple[str, str, int, int, str]]:
     )
     expected = [
         # [[Café]] (NFC) finds Café.md (NFD); [[a^b]] and [[a%b]] find their notes;
-        # [[Outside Note]] is found behind the symbolic link ext -> ../outside
+        # [[Outside Note]] is behind the symbolic link ext -> ../outside: not in the vault
         ("Links.md", "broken-link", 4, 1, "link target 'a' does not exist"),
         ("Links.md", "broken-link", 4, 9, "link target 'a' does not exist"),
+        ("Links.md", "broken-link", 5, 1, "link target 'Outside Note' does not exist"),
         ("Links.md", "broken-link", 6, 1, "link target 'x' does not exist"),
         ("Links.md", "broken-link", 6, 11, "link target 'x.md' does not exist"),
         ("Links.md", "broken-link", 7, 1, "link target 'dangling' does not exist"),
@@ -447,13 +449,9 @@ def _fs_expected(made: dict[str, bool]) -> list[tuple[str, str, int, int, str]]:
         ("a#b.md", "unlinkable-name", 1, 1, _UNLINKABLE.format("'#'")),
         ("a^b.md", "unlinkable-name", 1, 1, _UNLINKABLE.format("'^'")),
         ("a|b.md", "unlinkable-name", 1, 1, _UNLINKABLE.format("'|'")),
-        (
-            "ext/Outside Note.md",
-            "broken-link",
-            1,
-            10,
-            "link target 'Missing Outside' does not exist",
-        ),
+        # symbolic links that leave the vault: named once, never followed
+        ("ext", "outside-vault", 1, 1, _OUTSIDE),
+        ("zero.md", "outside-vault", 1, 1, _OUTSIDE),
         locked,
         ("new\nline.md", "broken-link", 1, 1, "link target 'Missing Newline Name' does not exist"),
         ("x.md/inner.md", "broken-link", 1, 1, "link target 'Missing Inner' does not exist"),
@@ -481,10 +479,10 @@ def test_fs_hazards_json(fs_vault: dict[str, Any]) -> None:
         (d["path"], d["rule"], d["line"], d["column"], d["message"]) for d in run.diagnostics()
     )
     assert got == _fs_expected(fs_vault["made"])
-    # Sibling, Links, Café (NFD), a#b, a%b, a^b, a|b, ext/Outside Note, locked, new⏎line,
-    # sub/Inside, x.md/inner (+ bad bytes); no loop walked twice, no FIFO, no /dev/zero, no
-    # hidden note
-    notes = 12 + fs_vault["made"]["bad_bytes"]
+    # Sibling, Links, Café (NFD), a#b, a%b, a^b, a|b, locked, new⏎line, sub/Inside,
+    # x.md/inner (+ bad bytes); no loop walked twice, nothing outside the vault, no FIFO, no
+    # /dev/zero, no hidden note
+    notes = 11 + fs_vault["made"]["bad_bytes"]
     assert run.json()["summary"]["notes"] == notes
 
 
@@ -494,7 +492,8 @@ def test_fs_hazards_other_formats(fs_vault: dict[str, Any], fmt: str) -> None:
     assert_clean_output(run)
     assert run.code == 1
     assert run.stderr == ""
-    assert "Missing Newline Name" in run.stdout and "Missing Outside" in run.stdout
+    assert "Missing Newline Name" in run.stdout and "Outside Note" in run.stdout
+    assert "Missing Outside" not in run.stdout
 
 
 def test_fs_hazards_change_nothing(fs_vault: dict[str, Any]) -> None:
@@ -527,7 +526,7 @@ def _cached_vault(tmp_path: Path) -> tuple[Path, C.Run]:
     C.write_note_vault(vault, [C.CASES_BY_NAME["latin1"]], tmp_path / "marker")
     first = run_inprocess(["scan", str(vault), "--format", "json"], seconds=CASE_DEADLINE)
     assert first.code == 1
-    assert list((vault / C.CACHE_DIR).glob("*.pickle"))
+    assert list(C.cache_folder(vault).glob("*.pickle"))
     return vault, first
 
 
@@ -536,7 +535,7 @@ def test_planted_pickles_run_no_code(tmp_path: Path) -> None:
     vault, first = _cached_vault(tmp_path)
     marker = tmp_path / "PICKLE-RAN"
     payload = pickle.dumps(_Payload(str(marker)), protocol=pickle.HIGHEST_PROTOCOL)
-    for path in (vault / C.CACHE_DIR).glob("*.pickle"):
+    for path in C.cache_folder(vault).glob("*.pickle"):
         data = path.read_bytes()
         start = data.find(b"\x80\x05")  # keep any header, replace the pickle itself
         path.write_bytes((data[:start] if start > 0 else b"") + payload)
@@ -548,7 +547,7 @@ def test_planted_pickles_run_no_code(tmp_path: Path) -> None:
 
 def test_garbage_cache_files_are_rebuilt(tmp_path: Path) -> None:
     vault, first = _cached_vault(tmp_path)
-    for path in (vault / C.CACHE_DIR).glob("*.pickle"):
+    for path in C.cache_folder(vault).glob("*.pickle"):
         path.write_bytes(os.urandom(64) + path.read_bytes()[::-1])
     run = run_inprocess(["scan", str(vault), "--format", "json"], seconds=CASE_DEADLINE)
     assert_clean_output(run)
@@ -566,7 +565,7 @@ class _Payload:
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
 def test_fifo_in_the_cache_does_not_hang(tmp_path: Path) -> None:
     vault, first = _cached_vault(tmp_path)
-    for path in (vault / C.CACHE_DIR).glob("*.pickle"):
+    for path in C.cache_folder(vault).glob("*.pickle"):
         path.unlink()
         os.mkfifo(path)
     run = run_subprocess(["scan", str(vault), "--format", "json"], timeout=3)
@@ -578,7 +577,7 @@ def test_symlinked_cache_folder_writes_nothing_outside(tmp_path: Path) -> None:
     vault, elsewhere = tmp_path / "vault", tmp_path / "elsewhere"
     C.write_note_vault(vault, [C.CASES_BY_NAME["crlf"]], tmp_path / "marker")
     elsewhere.mkdir()
-    os.symlink(elsewhere, vault / C.CACHE_DIR)
+    os.symlink(elsewhere, vault / C.OLD_CACHE_DIR)
     before = snapshot(vault, elsewhere)
     run = run_inprocess(["scan", str(vault), "--format", "json"], seconds=CASE_DEADLINE)
     assert_clean_output(run)

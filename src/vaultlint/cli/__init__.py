@@ -59,6 +59,11 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     scan.add_argument("--no-statistics", action="store_true", help=argparse.SUPPRESS)
     scan.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+    scan.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="keep the cache in DIR (default: $VAULTLINT_CACHE_DIR, else the user's cache folder)",
+    )
     scan.add_argument("--jobs", type=int, metavar="N", help="parallel parse processes")
     scan.add_argument("--baseline", metavar="FILE", help="report only findings not in FILE")
     scan.add_argument("--write-baseline", metavar="FILE", help="record today's findings in FILE")
@@ -249,6 +254,7 @@ def _scan(args: argparse.Namespace) -> int:
             args.paths,
             cwd=cwd,
             use_cache=not args.no_cache,
+            cache_dir=(cwd / args.cache_dir) if args.cache_dir else None,
             jobs=jobs,
             progress=progress,
             want_missing=show_stats,

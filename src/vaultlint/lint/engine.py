@@ -42,20 +42,24 @@ from vaultlint.config import Config
 from vaultlint.config.ruleset import Rule
 from vaultlint.diagnostic import Diagnostic
 from vaultlint.lint.cache import (
+    CacheFolder,
     NoteShard,
     ResultCache,
     SummaryCache,
-    cache_dir,
     digest,
+    open_cache,
     run_fingerprint,
     stat_key,
 )
-from vaultlint.model import Note, NoteSummary, Problem, Span, pack_note, unpack_note
+from vaultlint.model import Note, NoteSummary, Problem, Span, pack_note
 from vaultlint.parse import parse_note, parse_text
 from vaultlint.vault.discovery import (
     ObsidianExcludes,
+    OutsideVault,
     excluded_reason,
     obsidian_excludes,
+    open_in_vault,
+    read_in_vault,
     select_targets,
     walk_vault,
 )
@@ -64,6 +68,10 @@ from vaultlint.vault.index import VaultIndex, summarize
 INTERNAL_ERROR = "internal-error"
 UNREADABLE = "unreadable-note"
 PARSE_FAILED = "parse-failed"
+TOO_LARGE = "note-too-large"
+OUTSIDE_VAULT = "outside-vault"
+#: notes larger than this are not read (parsing takes about ten times a note's size in memory)
+MAX_NOTE_BYTES = 32 << 20
 #: below this many notes to parse or check, extra processes cost more than they save
 PARALLEL_THRESHOLD = 400
 #: the parse cache is split in this many shards (by a hash of the note's path)
@@ -103,20 +111,30 @@ def shard_of(path: str) -> int:
 
 
 def _unreadable(path: str, exc: OSError) -> Note:
-    problem = Problem(UNREADABLE, f"cannot read the note: {exc.strerror or exc}", Span(0, 0))
+    why = "it leads outside the vault" if isinstance(exc, OutsideVault) else exc.strerror or exc
+    problem = Problem(UNREADABLE, f"cannot read the note: {why}", Span(0, 0))
     return replace(parse_text(path, ""), problems=(problem,))
 
 
 def read_and_parse(root: str, path: str, fingerprint: bool = True) -> tuple[Note, bytes, StatKey]:
     """A note parsed from disk, with its content digest and stat (only when ``fingerprint``:
-    the caches need them). Never raises: a note that cannot be read, or that the parser fails
-    on (a bug), becomes a note with a problem."""
+    the caches need them). Never raises: a note that cannot be read (or is not a regular file
+    inside the vault, or is over :data:`MAX_NOTE_BYTES`), or that the parser fails on (a bug),
+    becomes a note with a problem."""
     try:
-        with open(os.path.join(root, path), "rb", buffering=0) as fh:
+        with os.fdopen(open_in_vault(root, path, walked=True), "rb", buffering=0) as fh:
             st = os.fstat(fh.fileno())
-            data = fh.readall()
+            data = fh.read(MAX_NOTE_BYTES + 1) if st.st_size <= MAX_NOTE_BYTES else b""
     except OSError as exc:
         return _unreadable(path, exc), b"", (0, 0, 0)
+    if st.st_size > MAX_NOTE_BYTES or len(data) > MAX_NOTE_BYTES:
+        size = max(st.st_size, len(data)) / 2**20
+        message = (
+            f"the note is {size:.0f} MiB, over the {MAX_NOTE_BYTES >> 20} MiB vaultlint reads "
+            "a note: it was not checked"
+        )
+        problem = Problem(TOO_LARGE, message, Span(0, 0))
+        return replace(parse_text(path, ""), problems=(problem,)), b"", (0, 0, 0)
     try:
         note = parse_note(path, data)
     except Exception as exc:  # a parser bug must not cost the whole scan
@@ -175,6 +193,8 @@ def check_note(
             found.append(_engine_diagnostic(note, UNREADABLE, "io", problem.message))
         elif problem.code == PARSE_FAILED:
             found.append(_engine_diagnostic(note, INTERNAL_ERROR, "parse", problem.message))
+        elif problem.code == TOO_LARGE:
+            found.append(_engine_diagnostic(note, TOO_LARGE, "io", problem.message))
     for item in prepared:
         if where and not item.rule.where.matches(note):
             continue
@@ -214,6 +234,20 @@ def aggregate_missing(
 
 def _engine_diagnostic(note: Note, rule: str, check: str, message: str) -> Diagnostic:
     return Diagnostic(note.path, 1, 1, rule, 1, 1, check, "error", message)
+
+
+def outside_vault_findings(
+    outside: Sequence[str], chosen: Sequence[str] | None, exclude: tuple[str, ...]
+) -> list[Diagnostic]:
+    """One ``info`` finding for each symbolic link that leaves the vault (never followed):
+    every such link when the whole vault is linted, else those ``chosen`` by the PATHs."""
+    picked = outside if chosen is None else [p for p in outside if p in set(chosen)]
+    message = "a symbolic link that leads outside the vault: not followed, not read"
+    return [
+        Diagnostic(path, 1, 1, OUTSIDE_VAULT, 1, 1, "vault", "info", message)
+        for path in picked
+        if excluded_reason(path, exclude, None) is None
+    ]
 
 
 def _internal_error(note: Note, rule: Rule, exc: Exception) -> Diagnostic:
@@ -286,6 +320,7 @@ class _Run:
     summaries: dict[str, NoteSummary]
     use_cache: bool
     want_missing: bool
+    cache: CacheFolder | None = None
 
 
 class _Worker:
@@ -326,14 +361,16 @@ class _Worker:
             if path not in parse_set:
                 by_shard[shard_of(path)][1].append(path)
         for s, (to_parse, cached) in by_shard.items():
-            shard = NoteShard(run.root, s, load=unit.load_cache) if run.use_cache else None
+            shard = None
+            if run.use_cache and run.cache is not None:
+                shard = NoteShard(run.cache, s, load=unit.load_cache)
             for path in to_parse:
                 note, content, key = read_and_parse(root, path, run.use_cache)
                 self._parsed(note, content, key, shard, path in targets)
             for path in cached:
-                packed = shard.get(path, unit.digests.get(path, b"")) if shard else None
-                if packed is not None:
-                    self._keep(unpack_note(packed))
+                cached_note = shard.get(path, unit.digests.get(path, b"")) if shard else None
+                if cached_note is not None:
+                    self._keep(cached_note)
                     self._tick()
                 else:
                     note, content, key = read_and_parse(root, path, run.use_cache)
@@ -511,8 +548,8 @@ def _plan(
                 key = stats.get(path) or stat_key(os.stat(os.path.join(root_s, path)))
                 hit = cache.get(path, key)
                 if hit is None:
-                    with open(os.path.join(root_s, path), "rb") as fh:
-                        hit = cache.get_by_content(path, key, digest(fh.read()))
+                    data = read_in_vault(root_s, path, MAX_NOTE_BYTES, walked=True)
+                    hit = cache.get_by_content(path, key, digest(data))
             except OSError:
                 hit = None
         if hit is None:
@@ -550,16 +587,18 @@ def check_vault(
     want_missing: bool = False,
     progress: Callable[[int], None] | None = None,
     stats: dict[str, StatKey] | None = None,
+    cache_folder: CacheFolder | None = None,
 ) -> tuple[list[Diagnostic], dict[str, list[tuple[str, str]]], int]:
     """Parse what must be parsed, build the index, check the targets.
 
     Returns (sorted diagnostics, per-note missing link targets, how many notes were parsed).
     """
-    cache = SummaryCache(root, enabled=use_cache)
+    use_cache = use_cache and cache_folder is not None
+    cache = SummaryCache(cache_folder, enabled=use_cache)
     known, units = _plan(root, notes, targets, cache, jobs, stats)
     if progress is not None and hasattr(progress, "total"):
         progress.total = sum(len(set(u.parse) | set(u.targets)) for u in units)
-    run = _Run(root, rules, others, tag_paths, known, use_cache, want_missing)
+    run = _Run(root, rules, others, tag_paths, known, use_cache, want_missing, cache_folder)
     with _no_gc():  # forked workers inherit it
         outcome = _run_parallel(run, units, progress) if len(units) > 1 else None
         if outcome is None:
@@ -633,7 +672,7 @@ class VaultView:
 def open_vault(root: Path, config: Config, *, use_cache: bool = True) -> VaultView:
     """The vault's index (from the summaries cache where possible); notes parsed on demand."""
     files, excluded = _scan_files(root, config)
-    cache = SummaryCache(root, enabled=use_cache)
+    cache = SummaryCache(open_cache(root) if use_cache else None, enabled=use_cache)
     known, units = _plan(root, files.notes, [], cache, 1)
     summaries = dict(known)
     for path in units[0].parse:
@@ -652,19 +691,24 @@ def lint(
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
     want_missing: bool = False,
+    cache_dir: str | os.PathLike[str] | None = None,
 ) -> LintResult:
-    """Lint the vault at ``root``: every note, or only the notes named by ``paths``."""
-    use_cache = use_cache and cache_dir(root) is not None
+    """Lint the vault at ``root``: every note, or only the notes named by ``paths``. The
+    caches live in ``cache_dir`` (default: see :func:`vaultlint.lint.cache.cache_root`)."""
+    cache_folder = open_cache(root, cache_dir) if use_cache else None
+    use_cache = cache_folder is not None
     files, excluded = _scan_files(root, config)
     warnings: list[str] = []
+    links_out: list[str] | None = None
     if paths:
         chosen, warnings = select_targets(paths, root, cwd or Path.cwd(), files.notes)
         targets = [p for p in chosen if p not in excluded]
+        links_out = select_targets(paths, root, cwd or Path.cwd(), files.outside)[0]
     else:
         targets = [p for p in files.notes if p not in excluded]
     linted = [p for p in files.notes if p not in excluded]
 
-    results = ResultCache(root, enabled=use_cache)
+    results = ResultCache(cache_folder, enabled=use_cache)
     fingerprint = run_fingerprint(root, files, config) if use_cache else ""
     cached = results.get(fingerprint, targets, want_missing) if use_cache else None
     if cached is not None:
@@ -683,9 +727,14 @@ def lint(
             want_missing=want_missing,
             progress=progress,
             stats=files.stats,
+            cache_folder=cache_folder,
         )
         if use_cache:
             results.put(fingerprint, targets, diagnostics, per_note if want_missing else None)
+    if files.outside:
+        diagnostics = sorted(
+            [*diagnostics, *outside_vault_findings(files.outside, links_out, config.exclude)]
+        )
     return LintResult(
         root=root,
         diagnostics=diagnostics,

@@ -1,9 +1,16 @@
 """Which files make up a vault, which of them are notes, and which notes are linted.
 
 A vault is a folder as Obsidian opens it: hidden files and folders (a name starting with ``.``)
-are not part of it, and neither are symbolic links that point back into the vault or to one of
-its parents (Obsidian ignores those; following them would also loop). Every other file is a
-link target; files ending in ``.md`` are notes.
+are not part of it, and neither are symbolic links to folders of the vault or to one of its
+parents (Obsidian ignores those; following them would also loop). Every other file is a link
+target; files ending in ``.md`` are notes.
+
+Confinement: nothing outside the vault is read because of it. A symbolic link (to a file or a
+folder) whose target is outside the vault — ``../.git/config``, ``/``, ``/proc``, ``/dev/zero``
+— is not part of the vault and is never followed; the walk lists it in ``VaultFiles.outside``
+and the engine reports it once (rule ``outside-vault``, severity ``info``). Symbolic links to a
+file inside the vault are notes as before. Files are opened with :func:`open_in_vault`, which
+checks again, when the file is opened, that it is a regular file inside the vault.
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +40,8 @@ class VaultFiles:
     notes: list[str] = field(default_factory=list)
     others: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
+    #: symbolic links whose target is outside the vault (never followed)
+    outside: list[str] = field(default_factory=list)
     #: (size, mtime_ns, inode) of every file, taken while walking (used by the caches)
     stats: dict[str, tuple[int, int, int]] = field(default_factory=dict)
 
@@ -52,12 +62,20 @@ def find_vault_root(paths: Sequence[str], vault: str | None, cwd: Path) -> Path:
     return cwd.resolve()
 
 
+def is_inside(real: str, root_real: str) -> bool:
+    """Whether the resolved path ``real`` is the resolved vault root ``root_real`` or below it
+    (``/`` as the root holds everything; ``"/" + os.sep`` would be ``//``)."""
+    if real == root_real:
+        return True
+    return real.startswith(root_real.rstrip(os.sep) + os.sep)
+
+
 def walk_vault(root: Path) -> VaultFiles:
-    """Every non-hidden file below ``root``; symlinked folders are followed only out of the
-    vault, once each, so that loops and links back into the vault are never walked twice."""
+    """Every non-hidden file below ``root``. Symbolic links are never followed out of the
+    vault (they are listed in ``outside``); links to a folder of the vault, or to one of its
+    parents, are skipped, so that no folder is walked twice and no loop is walked at all."""
     out = VaultFiles(root)
     root_real = os.path.realpath(root)
-    seen_dirs = {root_real}
     stack: list[tuple[str, str]] = [(str(root), "")]
     while stack:
         folder, rel = stack.pop()
@@ -74,20 +92,21 @@ def walk_vault(root: Path) -> VaultFiles:
             path = f"{rel}/{name}" if rel else name
             try:
                 is_link = entry.is_symlink()
-                is_dir = entry.is_dir()  # follows symlinks
+                if is_link and not is_inside(os.path.realpath(entry.path), root_real):
+                    if os.path.lexists(os.path.realpath(entry.path)):
+                        out.outside.append(path)
+                    else:
+                        out.skipped.append((path, "dangling symbolic link"))
+                    continue
+                is_dir = entry.is_dir()  # follows symlinks (only to the vault, here)
                 is_file = entry.is_file()
             except OSError as exc:
                 out.skipped.append((path, f"cannot read: {exc.strerror or exc}"))
                 continue
             if is_dir:
                 if is_link:
-                    real = os.path.realpath(entry.path)
-                    inside = real == root_real or real.startswith(root_real + os.sep)
-                    parent = root_real.startswith(real + os.sep)
-                    if inside or parent or real in seen_dirs:
-                        out.skipped.append((path, "symbolic link into the vault or a loop"))
-                        continue
-                    seen_dirs.add(real)
+                    out.skipped.append((path, "symbolic link into the vault or a loop"))
+                    continue
                 subdirs.append((entry.path, path))
             elif is_file:
                 (out.notes if is_note_name(name) else out.others).append(path)
@@ -101,7 +120,59 @@ def walk_vault(root: Path) -> VaultFiles:
         stack.extend(reversed(subdirs))
     out.notes.sort()
     out.others.sort()
+    out.outside.sort()
     return out
+
+
+class OutsideVault(OSError):
+    """A file of the vault turned out to be a link out of it, or not a regular file."""
+
+
+def open_in_vault(root: str | Path, rel: str, *, walked: bool = False) -> int:
+    """A read-only file descriptor on the vault file ``rel``, opened only when it is a regular
+    file inside the vault: a symbolic link leaving the vault raises :class:`OutsideVault`, and
+    so does a FIFO or a device (opened without blocking, then checked).
+
+    ``walked``: ``rel`` was listed by :func:`walk_vault`, whose folders are real folders of the
+    vault, so only the file itself can be a link (checked when it is one, or was made one
+    since); otherwise the whole path is resolved and checked first."""
+    full = os.path.join(root, rel)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
+    fd = -1
+    if walked and nofollow:
+        try:
+            fd = os.open(full, flags | nofollow)  # the common case: not a symbolic link
+        except OSError:
+            if not os.path.islink(full):
+                raise
+    if fd < 0:
+        real = os.path.realpath(full)
+        if not is_inside(real, os.path.realpath(root)):
+            raise OutsideVault(f"{rel}: leads outside the vault")
+        fd = os.open(real, flags | nofollow)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OutsideVault(f"{rel}: not a regular file")
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def read_in_vault(
+    root: str | Path, rel: str, limit: int | None = None, *, walked: bool = False
+) -> bytes:
+    """The bytes of the vault file ``rel`` (see :func:`open_in_vault`); with ``limit``, a file
+    longer than that raises :class:`OutsideVault` without being read."""
+    fd = open_in_vault(root, rel, walked=walked)
+    with os.fdopen(fd, "rb", buffering=0) as fh:
+        if limit is not None and os.fstat(fd).st_size > limit:
+            raise OutsideVault(f"larger than {limit} bytes")
+        data = fh.readall()
+    if limit is not None and len(data) > limit:
+        raise OutsideVault(f"larger than {limit} bytes")
+    return data
 
 
 @dataclass(frozen=True)
@@ -129,9 +200,14 @@ class ObsidianExcludes:
         return None
 
 
-def _read_json(path: Path) -> dict | None:
+#: Obsidian's settings files are small: a larger one is not read
+_SETTINGS_LIMIT = 1 << 20
+
+
+def _read_json(root: Path, path: Path) -> dict | None:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        raw = read_in_vault(root, path.relative_to(root).as_posix(), _SETTINGS_LIMIT)
+        data = json.loads(raw.decode("utf-8"))
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) else None
@@ -145,10 +221,10 @@ def obsidian_excludes(root: Path) -> ObsidianExcludes:
         (config / "templates.json", "folder"),
         (config / "plugins" / "templater-obsidian" / "data.json", "templates_folder"),
     ):
-        data = _read_json(path)
+        data = _read_json(root, path)
         if data and isinstance(data.get(key), str) and data[key].strip("/ "):
             templates.append(data[key].strip("/ "))
-    app = _read_json(config / "app.json") or {}
+    app = _read_json(root, config / "app.json") or {}
     filters = app.get("userIgnoreFilters") or []
     if not isinstance(filters, list):
         filters = []

@@ -1,0 +1,178 @@
+"""Issue 10, rows 3, 7 and 17 (wrong-shaped pickle): a cache cannot be planted.
+
+The cache lives outside the vault (``$VAULTLINT_CACHE_DIR`` here, see conftest.py), every file
+is authenticated with a key made on first use, and a wrong-shaped entry is a miss.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+from vaultlint.lint.cache import _MAC_SIZE, _MAGIC, _write_pickle, open_cache, vault_folder_name
+
+from .harness import run_limited, tree_state
+
+BROKEN = ("Note 7.md", 1, 1, "broken-link", "link target 'Nowhere' does not exist")
+
+
+def _findings(stdout: str) -> list[tuple]:
+    return [
+        (d["path"], d["line"], d["column"], d["rule"], d["message"])
+        for d in json.loads(stdout)["diagnostics"]
+    ]
+
+
+def _vault(path: Path, *, broken: bool) -> Path:
+    """420 notes (enough for a parallel run), one of them with a broken link or not."""
+    path.mkdir()
+    for i in range(420):
+        (path / f"Note {i}.md").write_text(f"# N{i}\n[[Note {(i + 1) % 420}]]\n", "utf-8")
+    if broken:
+        (path / "Note 7.md").write_text("[[Nowhere]] and some\n", "utf-8")
+    else:
+        (path / "Note 7.md").write_text("[[Note 8]] and so on\n", "utf-8")
+    return path
+
+
+def _scan(vault: Path, cache_root: Path, *extra: str):
+    return run_limited(
+        ["scan", str(vault), "--format", "json", "--jobs", "2", *extra],
+        env={"VAULTLINT_CACHE_DIR": str(cache_root)},
+        timeout=120,
+    )
+
+
+def test_a_committed_cache_folder_is_never_read(tmp_path: Path) -> None:
+    """Row 3: a ``.vaultlint_cache/`` in the repository, made on a clean copy, hides nothing."""
+    clean = _vault(tmp_path / "clean", broken=False)
+    assert _scan(clean, tmp_path / "c1").code == 0
+    vault = _vault(tmp_path / "vault", broken=True)
+    made = tmp_path / "c1" / "vaults" / vault_folder_name(clean)
+    shutil.copytree(made, vault / ".vaultlint_cache")
+    before = tree_state(vault)
+    run = _scan(vault, tmp_path / "c2")
+    assert (run.code, run.stderr, _findings(run.stdout)) == (1, "", [BROKEN])
+    assert tree_state(vault) == before
+
+
+def test_a_copied_cache_is_not_trusted(tmp_path: Path) -> None:
+    """Row 3: another cache's files, made for this very vault path while the note was clean,
+    put in this cache's folder with the note's stat restored: not authenticated, not used."""
+    vault = _vault(tmp_path / "vault", broken=False)
+    note = vault / "Note 7.md"
+    st = note.stat()
+    assert _scan(vault, tmp_path / "theirs").code == 0
+    note.write_text("[[Nowhere]] and some\n", "utf-8")  # same size
+    os.utime(note, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert note.stat().st_size == st.st_size
+    ours = tmp_path / "ours"
+    assert _scan(vault, ours, "--no-cache").code == 1
+    (tmp_path / "empty").mkdir()
+    assert _scan(tmp_path / "empty", ours).code == 0  # makes our own key
+    folder = vault_folder_name(vault)
+    shutil.copytree(tmp_path / "theirs" / "vaults" / folder, ours / "vaults" / folder)
+    run = _scan(vault, ours)
+    assert (run.code, run.stderr, _findings(run.stdout)) == (1, "", [BROKEN])
+
+
+def test_the_key_is_private_and_the_vault_untouched(tmp_path: Path) -> None:
+    vault = _vault(tmp_path / "vault", broken=True)
+    before = tree_state(vault)
+    root = tmp_path / "cache"
+    assert _scan(vault, root).code == 1
+    assert (root / "key").stat().st_mode & 0o777 == 0o600
+    assert (root / "key").stat().st_size == 32
+    assert (root / "CACHEDIR.TAG").read_text("utf-8").startswith("Signature: 8a477f597d28d17")
+    assert tree_state(vault) == before
+    # a key others may read is not trusted: the cache is off, the findings the same
+    (root / "key").chmod(0o644)
+    run = _scan(vault, root)
+    assert (run.code, _findings(run.stdout)) == (1, [BROKEN])
+
+
+def test_cache_dir_option_and_environment(tmp_path: Path) -> None:
+    vault = _vault(tmp_path / "vault", broken=True)
+    run = _scan(vault, tmp_path / "env", "--cache-dir", str(tmp_path / "opt"))
+    assert (run.code, _findings(run.stdout)) == (1, [BROKEN])
+    assert list((tmp_path / "opt" / "vaults" / vault_folder_name(vault)).glob("results-*"))
+    assert not (tmp_path / "env").exists()
+    run = _scan(vault, tmp_path / "env")
+    assert list((tmp_path / "env" / "vaults" / vault_folder_name(vault)).glob("results-*"))
+
+
+def test_a_dangling_gitignore_link_in_the_old_cache_folder_creates_nothing(tmp_path: Path) -> None:
+    """Row 7: ``.vaultlint_cache/.gitignore`` committed as a link to a file outside."""
+    vault, outside = tmp_path / "vault", tmp_path / "outside"
+    vault.mkdir()
+    outside.mkdir()
+    (vault / "a.md").write_text("[[Nowhere]]\n", "utf-8")
+    (vault / ".vaultlint_cache").mkdir()
+    os.symlink(outside / "created", vault / ".vaultlint_cache" / ".gitignore")
+    os.symlink(outside / "tag", vault / ".vaultlint_cache" / "CACHEDIR.TAG")
+    before = tree_state(vault, outside)
+    run = _scan(vault, tmp_path / "cache")
+    assert (run.code, _findings(run.stdout)) == (
+        1,
+        [("a.md", 1, 1, "broken-link", "link target 'Nowhere' does not exist")],
+    )
+    assert tree_state(vault, outside) == before
+    assert os.listdir(outside) == []
+
+
+def _authentic(root: Path, vault: Path, name: str, data: object) -> None:
+    """Write ``data`` as the cache file ``name`` with this cache's key (as vaultlint would),
+    keeping the file's header (the results' fingerprint)."""
+    cache = open_cache(vault, root)
+    assert cache is not None
+    raw = (cache.path / name).read_bytes()
+    body = raw[len(_MAGIC) + _MAC_SIZE :]
+    header = body[: body.index(b"\n") + 1] if name.startswith("results") else b""
+    _write_pickle(cache, name, data, header=header)
+
+
+WRONG_SHAPES = [
+    {"Note 7.md": 1},
+    [1, 2, 3],
+    {"Note 7.md": ((1, 2, 3), b"x", ("Note 7.md", 5, (), ()))},
+    {"Note 7.md": (b"", ("Note 7.md", 42))},
+    {"Note 7.md": (("not a diagnostic",), None)},
+]
+
+
+def test_wrong_shaped_entries_are_misses(tmp_path: Path) -> None:
+    """Row 17: authentic cache files holding data of the wrong shape: a miss, no error."""
+    vault = _vault(tmp_path / "vault", broken=True)
+    root = tmp_path / "cache"
+    for shape in WRONG_SHAPES:
+        assert _scan(vault, root).code == 1  # (re)writes good files
+        folder = root / "vaults" / vault_folder_name(vault)
+        for path in sorted(folder.glob("*.pickle")):
+            _authentic(root, vault, path.name, shape)
+        run = _scan(vault, root)
+        assert (run.code, run.stderr, _findings(run.stdout)) == (1, "", [BROKEN]), shape
+
+
+class _Payload:
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_an_authentic_pickle_still_runs_no_code(tmp_path: Path) -> None:
+    """Held up well: the restricted unpickler, even behind a valid MAC."""
+    vault = _vault(tmp_path / "vault", broken=True)
+    root = tmp_path / "cache"
+    assert _scan(vault, root).code == 1
+    marker = tmp_path / "PICKLE-RAN"
+    for path in (root / "vaults" / vault_folder_name(vault)).glob("*.pickle"):
+        _authentic(root, vault, path.name, {"Note 7.md": _Payload(str(marker))})
+    run = _scan(vault, root)
+    assert (run.code, run.stderr, _findings(run.stdout)) == (1, "", [BROKEN])
+    assert not marker.exists()
+    assert b"system" in pickle.dumps(_Payload(str(marker)))  # what the files held

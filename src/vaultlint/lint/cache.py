@@ -133,7 +133,7 @@ def _create_exclusive(path: Path, data: bytes, mode: int) -> None:
         fh.write(data)
 
 
-def _load_key(root: Path) -> bytes | None:
+def _load_key(root: Path, *, create: bool = True) -> bytes | None:
     """The key in ``root/key``, made on first use; None when it cannot be trusted (not a
     regular file of ours, readable or writable by others) or cannot be made."""
     path = root / "key"
@@ -142,6 +142,8 @@ def _load_key(root: Path) -> bytes | None:
         try:
             fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
         except FileNotFoundError:
+            if not create:
+                return None
             tmp = root / f".key-{secrets.token_hex(8)}"
             try:
                 _create_exclusive(tmp, secrets.token_bytes(_KEY_SIZE), 0o600)
@@ -167,10 +169,18 @@ def _load_key(root: Path) -> bytes | None:
     return None
 
 
-def open_cache(root: Path, override: str | os.PathLike[str] | None = None) -> CacheFolder | None:
+def open_cache(
+    root: Path, override: str | os.PathLike[str] | None = None, *, create: bool = True
+) -> CacheFolder | None:
     """The cache folder of the vault at ``root`` (made, with the cache root's key, marker
-    files and a ``.gitignore``, on first use); None when no cache can be used there."""
+    files and a ``.gitignore``, on first use); None when no cache can be used there. With
+    ``create=False`` nothing is made: None unless the key and the folder exist (readers that
+    never write, such as the language server)."""
     base = cache_root(override)
+    if not create:
+        key = _load_key(base, create=False)
+        folder = base / "vaults" / vault_folder_name(root)
+        return CacheFolder(folder, key) if key is not None and folder.is_dir() else None
     try:
         base.mkdir(mode=0o700, parents=True, exist_ok=True)
         markers = ((".gitignore", "# created by vaultlint\n*\n"), ("CACHEDIR.TAG", _TAG))

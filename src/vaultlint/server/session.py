@@ -18,7 +18,7 @@ from pathlib import Path
 
 from vaultlint.config import Config, ConfigError, find_config, load_config
 from vaultlint.diagnostic import Diagnostic
-from vaultlint.lint.cache import SummaryCache
+from vaultlint.lint.cache import SummaryCache, open_cache
 from vaultlint.lint.engine import check_note, prepare_rules, read_and_parse
 from vaultlint.model import Note, NoteSummary
 from vaultlint.parse import parse_note
@@ -109,7 +109,7 @@ class VaultSession:
         """Every note's summary: from the cache when the file's stat is unchanged, else parsed.
         The cache is only read (the server never writes a file)."""
         files = walk_vault(self.root)
-        cache = SummaryCache(self.root)
+        cache = SummaryCache(open_cache(self.root, create=False))
         root = str(self.root)
         for path in files.notes:
             hit = None

@@ -87,7 +87,10 @@ def repository_configs() -> list[tuple[str, str]]:
 
 
 def test_the_shipped_file_is_the_generated_schema():
-    assert SCHEMA_FILE.read_text(encoding="utf-8") == config_json_schema_text()
+    assert SCHEMA_FILE.read_text(encoding="utf-8") == config_json_schema_text(), (
+        "an option changed: regenerate the shipped schema with "
+        "`vaultlint schema > src/vaultlint/config/vaultlint.schema.json`"
+    )
 
 
 def test_vaultlint_schema_prints_it(capsys):

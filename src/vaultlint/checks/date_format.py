@@ -12,7 +12,7 @@ from typing import Any
 
 from vaultlint.checks.base import Check, CheckContext, DocExample, option
 from vaultlint.checks.required_sections import normalize_section, section_end
-from vaultlint.diagnostic import Diagnostic
+from vaultlint.diagnostic import Diagnostic, Edit, Fix
 from vaultlint.model import Field, Note, Span
 from vaultlint.userregex import TIMEOUT, PatternError, compile_pattern, too_slow
 
@@ -51,6 +51,11 @@ class DateFormatOptions:
         doc="Heading texts (compared like `required-sections`): search `pattern` only in the "
         "bodies of headings with these texts (every such heading, sub-sections included).",
     )
+    prefer_first: bool = option(
+        False,
+        doc="Also report dates written in one of `formats` other than the first, so that the "
+        "vault converges on the first (`--fix` respells them when that is unambiguous).",
+    )
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,14 @@ def format_problem(fmt: str) -> str | None:
         if not _is_mismatch(exc):
             return f"format {fmt!r} is not valid: {exc}"
     return None
+
+
+def _parses(text: str, fmt: str) -> bool:
+    try:
+        datetime.strptime(text, fmt)
+    except ValueError:
+        return False
+    return True
 
 
 def _is_mismatch(exc: ValueError) -> bool:
@@ -116,6 +129,48 @@ def date_problem(text: str, formats: tuple[tuple[str, re.Pattern[str]], ...]) ->
     return f"'{text}' does not match any of {listed}"
 
 
+# characters a respelled date may hold in YAML without quotes (no ':', '#', '[', quotes…)
+_PLAIN_YAML = re.compile(r"[\w][\w .,/-]*")
+
+
+def respelling(text: str, formats: tuple[tuple[str, re.Pattern[str]], ...]) -> str | None:
+    """``text`` written in the first of ``formats``, when that is safe: the text reads as one
+    date only in the listed formats (``03/04/2025`` with ``%d/%m/%Y`` and ``%m/%d/%Y`` does
+    not), and the first format keeps all of it (``%B %Y`` would drop the day)."""
+    values = set()
+    for fmt, _ in formats:
+        try:
+            values.add(datetime.strptime(text, fmt))
+        except ValueError:
+            continue
+    if len(values) != 1:
+        return None
+    (value,) = values
+    first, strict = formats[0]
+    new = value.strftime(first)
+    try:
+        same = datetime.strptime(new, first) == value
+    except ValueError:
+        return None
+    if not same or new == text or strict.fullmatch(new) is None:
+        return None
+    return new
+
+
+def _respell_fix(note: Note, span: Span, text: str, new: str, quoted: str) -> Fix | None:
+    """An edit writing ``new`` over ``text`` inside ``span`` (quotes kept), or None."""
+    written = note.text[span.start : span.end]
+    at = written.find(text)
+    if at == -1 or text.strip() != text:
+        return None
+    if quoted == "" and _PLAIN_YAML.fullmatch(new) is None:
+        return None  # unquoted YAML would read it differently
+    if quoted and (quoted in new or "\\" in new):
+        return None
+    start = span.start + at
+    return Fix(f"respell as '{new}'", (Edit(start, start + len(text), new),), "safe")
+
+
 def _unquote(source: str) -> str:
     source = source.strip()
     if len(source) >= 2 and source[0] == source[-1] and source[0] in "'\"":
@@ -142,6 +197,12 @@ class DateFormatCheck(Check):
     such as `2025-02-30`. An empty value (`date:`, `date: ""`) is skipped unless `required`.
 
     The diagnostic points at the value (or list item), or at the `date` group in the body.
+
+    A safe fix (`--fix`) respells a reported date in the first of `formats` when the text reads
+    as one date only in the listed formats and the first format keeps all of it: `2025-3-5`
+    becomes `2025-03-05`; with `formats: ['%Y-%m-%d', '%d/%m/%Y']`, `5/3/2025` becomes
+    `2025-03-05`, but `03/04/2025` is left alone when `%m/%d/%Y` is listed too. Quotes around a
+    value are kept. With `prefer_first`, dates in the other listed formats are reported too.
 
     ## Why
     Obsidian's date properties, Dataview and sorting by file name all need one date format;
@@ -186,6 +247,16 @@ class DateFormatCheck(Check):
             {"Note.md": "---\ntitle: x\n---\n"},
             {"fields": ["created"], "required": True},
             ((1, 1),),
+        ),
+        DocExample(
+            "with prefer_first, a date in another listed format is reported (and fixable)",
+            {"Note.md": "---\ncreated: 14/03/2025\nupdated: 2025-03-15\n---\n"},
+            {
+                "fields": ["created", "updated"],
+                "formats": ["%Y-%m-%d", "%d/%m/%Y"],
+                "prefer_first": True,
+            },
+            ((2, 10),),
         ),
         DocExample(
             "dates in the body, limited to a section",
@@ -291,9 +362,30 @@ class DateFormatCheck(Check):
                 yield ctx.diagnostic(note, span, f"'{fld.key}' holds {kind}, not a date")
                 continue
             # as written: `{{date}}` (a template placeholder YAML reads as a mapping) is text
-            why = date_problem(text, state.formats)
+            why, fix = self._problem(text, state, opts)
             if why is not None:
-                yield ctx.diagnostic(note, span, why)
+                if fix is not None and not source.lstrip().startswith(("|", ">")):
+                    stripped = source.strip()
+                    quote = stripped[0] if stripped[:1] in ("'", '"') else ""
+                    fixed = _respell_fix(note, span, text, fix, quote)
+                else:
+                    fixed = None
+                yield ctx.diagnostic(note, span, why, fix=fixed)
+
+    @staticmethod
+    def _problem(
+        text: str, state: DateFormatState, opts: DateFormatOptions
+    ) -> tuple[str | None, str | None]:
+        """(why ``text`` is reported or None, its respelling in the first format or None)."""
+        why = date_problem(text, state.formats)
+        if why is None:
+            first, strict = state.formats[0]
+            if not opts.prefer_first or (strict.fullmatch(text) and _parses(text, first)):
+                return None, None
+            new = respelling(text, state.formats)
+            why = f"'{text}' is not written as '{first}'" + (f": write '{new}'" if new else "")
+            return why, new
+        return why, respelling(text, state.formats)
 
     def _check_body(
         self, note: Note, state: DateFormatState, ctx: CheckContext
@@ -334,7 +426,11 @@ class DateFormatCheck(Check):
                     captured = m.group("date")
                     if not captured:
                         continue
-                    why = date_problem(captured, state.formats)
+                    why, new = self._problem(captured, state, ctx.options)
                     if why is not None:
                         at = ls + m.start("date")
-                        yield ctx.diagnostic(note, Span(at, at + len(captured)), why)
+                        span = Span(at, at + len(captured))
+                        fix = None
+                        if new is not None:
+                            fix = Fix(f"respell as '{new}'", (Edit(*span, new),), "safe")
+                        yield ctx.diagnostic(note, span, why, fix=fix)

@@ -1,0 +1,111 @@
+"""The fixes of date-format (safe) and encoding (mojibake, unsafe), applied by ``--fix``."""
+
+from __future__ import annotations
+
+import json
+
+from vaultlint.cli import main
+
+from .conftest import write_vault
+
+DATES_CONFIG = """\
+rules:
+  dates:
+    check: date-format
+    severity: warning
+    fields: [created, updated, seen, when]
+    formats: ['%Y-%m-%d', '%d/%m/%Y', '%B %Y']
+    pattern: 'Due: (?P<date>[^ ]+)'
+"""
+
+
+def findings(capsys, *args: str) -> list[tuple[str, int, int, str, str]]:
+    main(["scan", *args, "--no-cache", "--format", "json"])
+    return [
+        (d["path"], d["line"], d["column"], d["rule"], d["message"])
+        for d in json.loads(capsys.readouterr().out)["diagnostics"]
+    ]
+
+
+def test_dates_are_respelled_in_the_first_format_when_unambiguous(capsys, tmp_path):
+    note = (
+        "---\r\n"
+        "created: 2025-3-5\r\n"  # unpadded: fixed
+        'updated: "5/3/2025"\r\n'  # another listed format, unpadded: fixed, quotes kept
+        "seen: 2025-02-30\r\n"  # impossible: no fix
+        "when: [2025-1-2, 14/3/2025]\r\n"  # list items, each fixed
+        "---\r\n"
+        "Due: 2025-7-4 and Due: March\r\n"  # the body: fixed; 'March' is no date
+    )
+    vault = write_vault(tmp_path / "v", {".vaultlint.yaml": DATES_CONFIG, "n.md": note})
+    assert findings(capsys, str(vault)) == [
+        ("n.md", 2, 10, "dates", "'2025-3-5' does not match '%Y-%m-%d': write '2025-03-05'"),
+        ("n.md", 3, 10, "dates", "'5/3/2025' does not match '%d/%m/%Y': write '05/03/2025'"),
+        ("n.md", 4, 7, "dates", "'2025-02-30' is not a valid date: day is out of range for month"),
+        ("n.md", 5, 8, "dates", "'2025-1-2' does not match '%Y-%m-%d': write '2025-01-02'"),
+        ("n.md", 5, 18, "dates", "'14/3/2025' does not match '%d/%m/%Y': write '14/03/2025'"),
+        ("n.md", 7, 6, "dates", "'2025-7-4' does not match '%Y-%m-%d': write '2025-07-04'"),
+        ("n.md", 7, 24, "dates", "'March' does not match any of '%Y-%m-%d', '%d/%m/%Y', '%B %Y'"),
+    ]
+    assert main(["scan", str(vault), "--no-cache", "--fix"]) == 0
+    err = capsys.readouterr().err
+    assert "fixed 5 finding(s) in 1 note(s)" in err
+    assert (vault / "n.md").read_bytes() == (
+        b"---\r\n"
+        b"created: 2025-03-05\r\n"
+        b'updated: "2025-03-05"\r\n'
+        b"seen: 2025-02-30\r\n"
+        b"when: [2025-01-02, 2025-03-14]\r\n"
+        b"---\r\n"
+        b"Due: 2025-07-04 and Due: March\r\n"
+    )
+    assert [f[1:3] for f in findings(capsys, str(vault))] == [(4, 7), (7, 26)]
+
+
+def test_ambiguous_or_lossy_dates_are_reported_but_not_respelled(capsys, tmp_path):
+    config = (
+        "rules:\n  dates:\n    check: date-format\n    fields: [a, b]\n"
+        "    formats: ['%B %Y', '%d/%m/%Y', '%m/%d/%Y']\n    prefer_first: true\n"
+    )
+    # a: day/month or month/day; b: '%B %Y' would drop the day
+    note = "---\na: 3/4/2025\nb: 13/4/2025\n---\n"
+    vault = write_vault(tmp_path / "v", {".vaultlint.yaml": config, "n.md": note})
+    assert findings(capsys, str(vault)) == [
+        ("n.md", 2, 4, "dates", "'3/4/2025' does not match '%d/%m/%Y': write '03/04/2025'"),
+        ("n.md", 3, 4, "dates", "'13/4/2025' does not match '%d/%m/%Y': write '13/04/2025'"),
+    ]
+    assert main(["scan", str(vault), "--no-cache", "--diff"]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_prefer_first_reports_other_listed_formats_with_a_fix(capsys, tmp_path):
+    config = (
+        "rules:\n  dates:\n    check: date-format\n    fields: [a, b, c]\n"
+        "    formats: ['%Y-%m-%d', '%d.%m.%Y', '%m/%d/%Y', '%d/%m/%Y']\n    prefer_first: true\n"
+    )
+    note = "---\na: 14.03.2025\nb: '03/04/2025'\nc: 2025-03-14\n---\n"
+    vault = write_vault(tmp_path / "v", {".vaultlint.yaml": config, "n.md": note})
+    assert findings(capsys, str(vault)) == [
+        ("n.md", 2, 4, "dates", "'14.03.2025' is not written as '%Y-%m-%d': write '2025-03-14'"),
+        ("n.md", 3, 4, "dates", "'03/04/2025' is not written as '%Y-%m-%d'"),  # ambiguous
+    ]
+    main(["scan", str(vault), "--no-cache", "--fix"])
+    capsys.readouterr()
+    assert (
+        vault / "n.md"
+    ).read_text() == "---\na: 2025-03-14\nb: '03/04/2025'\nc: 2025-03-14\n---\n"
+
+
+def test_mojibake_is_repaired_only_with_unsafe_fixes(capsys, tmp_path):
+    note = "\ufeffPlanned for 2028â€“2029, the communiquÃ© said.\r\nCafé stays.\r\n"
+    vault = write_vault(tmp_path / "v", {"n.md": note})
+    assert [f[1:4] for f in findings(capsys, str(vault))] == [(1, 17, "mojibake")]
+    main(["scan", str(vault), "--no-cache", "--fix"])
+    capsys.readouterr()
+    assert (vault / "n.md").read_bytes() == note.encode()
+    assert main(["scan", str(vault), "--no-cache", "--fix", "--unsafe-fixes"]) == 0
+    assert "fixed 1 finding(s) in 1 note(s)" in capsys.readouterr().err
+    assert (vault / "n.md").read_bytes() == (
+        "\ufeffPlanned for 2028–2029, the communiqué said.\r\nCafé stays.\r\n".encode()
+    )
+    assert findings(capsys, str(vault)) == []

@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from tests.conftest import REPO, write_vault
-from vaultlint.cli import _build_parser, main
+from vaultlint.cli import build_parser, main
 from vaultlint.report import FORMATS
 
 DOCS = REPO / "docs"
@@ -70,7 +70,7 @@ def parse(argv: list[str]):
     if argv and argv[0] not in (*COMMANDS, "-h", "--help") and argv[0] != "--version":
         argv.insert(0, "scan")
     try:
-        args = _build_parser().parse_args(argv)
+        args = build_parser().parse_args(argv)
     except SystemExit:
         pytest.fail(f"vaultlint's parser rejects: vaultlint {shlex.join(argv)}")
     if args.command == "scan":

@@ -55,6 +55,10 @@ def _yaml_value(value: Any) -> str:
     return yaml.safe_dump(value, default_flow_style=True).strip().removesuffix("...").strip()
 
 
+class UnknownRuleError(LookupError):
+    """``vaultlint rule ID`` with an ID that is neither a rule nor a check (a usage error)."""
+
+
 def _lookup(rule_id: str, config: Any) -> tuple[type[Check], Any]:
     """The check behind a rule id (from the configuration) or a check name."""
     for rule in config.rules:
@@ -65,9 +69,7 @@ def _lookup(rule_id: str, config: Any) -> tuple[type[Check], Any]:
     known = sorted({r.id for r in config.rules} | set(REGISTRY))
     close = difflib.get_close_matches(rule_id, known, n=1)
     hint = f"; did you mean '{close[0]}'?" if close else ""
-    from vaultlint.cli import UsageError
-
-    raise UsageError(f"unknown rule or check '{rule_id}'{hint} (see `vaultlint rules`)")
+    raise UnknownRuleError(f"unknown rule or check '{rule_id}'{hint} (see `vaultlint rules`)")
 
 
 def render_rule_doc(rule_id: str, config: Any = None) -> str:

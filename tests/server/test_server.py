@@ -319,6 +319,6 @@ def test_exit_without_shutdown_is_status_1(tmp_path: Path) -> None:
 
 
 def test_server_is_a_command() -> None:
-    from vaultlint.cli import _build_parser
+    from vaultlint.cli import build_parser
 
-    assert _build_parser().parse_args(["server"]).command == "server"
+    assert build_parser().parse_args(["server"]).command == "server"

@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+from vaultlint.cli.base import Command, Outcome
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("schema", help="print the JSON Schema of .vaultlint.yaml")
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--path",
         action="store_true",
@@ -15,11 +16,19 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> Outcome:
     from vaultlint.config.file_schema import SCHEMA_FILE, config_json_schema_text
 
     if args.path:
         sys.stdout.write(f"{SCHEMA_FILE}\n")
     else:
         sys.stdout.write(config_json_schema_text())
-    return 0
+    return Outcome.CLEAN
+
+
+COMMAND = Command(
+    name="schema",
+    help="print the JSON Schema of .vaultlint.yaml",
+    add_arguments=add_arguments,
+    run=run,
+)

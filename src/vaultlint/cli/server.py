@@ -3,30 +3,35 @@
 from __future__ import annotations
 
 import argparse
-import sys
+
+from vaultlint.cli.base import Command, Outcome, UsageError
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    sub.add_parser(
-        "server",
-        help="run the language server (LSP on stdin/stdout) for editors",
-        description="Speak the Language Server Protocol on stdin/stdout: diagnostics as you "
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Speak the Language Server Protocol on stdin/stdout: diagnostics as you "
         "type, quick fixes, go to definition and completion of links. The vault is found from "
-        "the editor's workspace folder, as `vaultlint scan` finds it. See docs/editors.md.",
+        "the editor's workspace folder, as `vaultlint scan` finds it. See docs/editors.md."
     )
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> Outcome:
     try:
         import lsprotocol  # noqa: F401
         import pygls  # noqa: F401
     except ImportError as exc:
-        print(
-            f"vaultlint: error: `vaultlint server` needs the 'server' extra ({exc.name} is "
-            "not installed): pip install 'vaultlint[server]'",
-            file=sys.stderr,
-        )
-        return 2
+        raise UsageError(
+            f"`vaultlint server` needs the 'server' extra ({exc.name} is "
+            "not installed): pip install 'vaultlint[server]'"
+        ) from None
     from vaultlint.server.lsp import serve
 
-    return serve()
+    return Outcome.CLEAN if serve() == 0 else Outcome.UNCLEAN_EXIT
+
+
+COMMAND = Command(
+    name="server",
+    help="run the language server (LSP on stdin/stdout) for editors",
+    add_arguments=add_arguments,
+    run=run,
+)

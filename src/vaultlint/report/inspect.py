@@ -103,3 +103,11 @@ def cached_metadata(note: Note, index: VaultIndex | None = None) -> dict[str, An
             x.target: index.resolve(x.target, note.path) for x in note.links if x.target
         }
     return out
+
+
+def render_inspect(objects: list[dict[str, Any]], *, single: bool) -> str:
+    """``vaultlint inspect``'s output: one object for one PATH naming one note, else an array."""
+    import json
+
+    payload: Any = objects[0] if single and len(objects) == 1 else objects
+    return json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n"

@@ -1,0 +1,128 @@
+"""What every command module shares: the ``Command`` record, outcomes, usage errors, output.
+
+A command never returns an exit status: it returns an :class:`Outcome` (or raises
+:class:`UsageError` / ``ConfigError``), and :func:`vaultlint.cli.main` alone turns that into 0, 1
+or 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import enum
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+
+class Outcome(enum.Enum):
+    """How a command ended; ``main`` maps it to the exit status."""
+
+    CLEAN = "clean"  # nothing failing: exit 0
+    FINDINGS = "findings"  # diagnostics that fail the run: exit 1
+    FAILED = "failed"  # vaultlint could not do what was asked (already reported): exit 2
+    UNCLEAN_EXIT = "unclean-exit"  # the editor ended the server without a shutdown (LSP): exit 1
+
+
+class UsageError(Exception):
+    """A problem with how vaultlint was called (exit 2)."""
+
+
+@dataclass(frozen=True)
+class Command:
+    """One ``vaultlint NAME`` command: its arguments and what it runs.
+
+    ``add_arguments`` fills the command's own ``argparse`` sub-parser; ``run`` gets the parsed
+    arguments and returns an :class:`Outcome`. Commands are listed in ``vaultlint.cli.COMMANDS``.
+    """
+
+    name: str
+    help: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], Outcome]
+
+
+def split_ids(values: list[str] | None) -> list[str]:
+    """``--select a,b --select c`` → ``["a", "b", "c"]``."""
+    out: list[str] = []
+    for value in values or ():
+        out.extend(v.strip() for v in value.split(",") if v.strip())
+    return out
+
+
+def shown_path(path: str) -> str:
+    """A path as the user would type it: relative to the current directory when below it."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return path
+
+
+def use_color(stream: TextIO) -> bool:
+    """ANSI colour on ``stream``: only on a terminal, unless NO_COLOR / FORCE_COLOR say."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return stream.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def write(stream: TextIO, text: str) -> None:
+    """Write ``text`` whatever the stream's encoding; a closed pipe ends the output quietly."""
+    try:
+        try:
+            stream.write(text)
+        except UnicodeEncodeError:
+            enc = stream.encoding or "utf-8"
+            stream.write(text.encode(enc, errors="replace").decode(enc))
+        stream.flush()
+    except BrokenPipeError:
+        # the reader went away (`vaultlint scan | head`): stop writing, keep the exit status
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+
+
+def warn(message: str) -> None:
+    """A warning on stderr: ``vaultlint: warning: …``."""
+    print(f"vaultlint: warning: {message}", file=sys.stderr)
+
+
+def info(message: str) -> None:
+    """An information line on stderr: ``vaultlint: …``."""
+    print(f"vaultlint: {message}", file=sys.stderr)
+
+
+def resolve_root(args: argparse.Namespace, cwd: Path) -> Path:
+    """The vault root of a command's ``--vault`` and ``paths`` (CONTRACT.md's discovery)."""
+    from vaultlint.vault.discovery import find_vault_root
+
+    paths = getattr(args, "paths", None) or []
+    if args.vault is not None and not (cwd / args.vault).is_dir():
+        raise UsageError(f"--vault {args.vault}: not a folder")
+    root = find_vault_root(paths, args.vault, cwd)
+    if not root.is_dir():
+        raise UsageError(f"vault root {root} is not a folder")
+    return root
+
+
+def load_config(args: argparse.Namespace, root: Path, cwd: Path):
+    """The configuration of ``--config`` or of the vault, with ``--select`` / ``--ignore``."""
+    from vaultlint.config import find_config, select_rules
+    from vaultlint.config import load_config as load
+
+    if args.config:
+        path = (cwd / args.config).resolve()
+        if not path.is_file():
+            raise UsageError(f"--config {args.config}: no such file")
+    else:
+        path = find_config(root)
+    config = load(path, root)
+    select, ignore = (
+        split_ids(getattr(args, "select", None)),
+        split_ids(getattr(args, "ignore", None)),
+    )
+    if select or ignore:
+        config = select_rules(config, select, ignore)
+    return config

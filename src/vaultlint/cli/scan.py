@@ -1,0 +1,212 @@
+"""``vaultlint scan [PATH ...]``: lint the notes of a vault (the default command)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from vaultlint import __version__
+from vaultlint.cli.base import (
+    Command,
+    Outcome,
+    UsageError,
+    load_config,
+    resolve_root,
+    use_color,
+    warn,
+    write,
+)
+
+
+def add_arguments(scan: argparse.ArgumentParser) -> None:
+    scan.add_argument("paths", nargs="*", metavar="PATH", help="notes or folders to report on")
+    scan.add_argument("--vault", metavar="DIR", help="the vault root (default: found from PATH)")
+    scan.add_argument("--config", metavar="FILE", help="configuration file")
+    scan.add_argument(
+        "--format",
+        default="text",
+        metavar="FMT",
+        help="output format: text, json, sarif, github, junit (default: text)",
+    )
+    scan.add_argument("--output", metavar="FILE", help="write the report to FILE")
+    scan.add_argument("--select", action="append", metavar="IDS", help="only these rule ids")
+    scan.add_argument("--ignore", action="append", metavar="IDS", help="not these rule ids")
+    scan.add_argument("--strict", action="store_true", help="warnings fail the run too")
+    scan.add_argument(
+        "--statistics", action="store_true", help="print an audit summary after the report"
+    )
+    scan.add_argument("--no-statistics", action="store_true", help=argparse.SUPPRESS)
+    scan.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+    scan.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="keep the cache in DIR (default: $VAULTLINT_CACHE_DIR, else the user's cache folder)",
+    )
+    scan.add_argument("--jobs", type=int, metavar="N", help="parallel parse processes")
+    scan.add_argument("--baseline", metavar="FILE", help="report only findings not in FILE")
+    scan.add_argument("--write-baseline", metavar="FILE", help="record today's findings in FILE")
+    scan.add_argument("--fix", action="store_true", help="apply safe fixes to the notes")
+    scan.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="with --fix or --diff: also fixes that may not be what the author meant",
+    )
+    scan.add_argument(
+        "--diff",
+        action="store_true",
+        help="print what --fix would change as a unified diff and write nothing "
+        "(exit 1 when there is something to change)",
+    )
+
+
+class _Progress:
+    """A progress bar on stderr, shown only on a terminal and only once a scan takes > 1 s."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty() and not os.environ.get("CI")
+        self.started = time.monotonic()
+        self.done = 0
+        self.total = 0
+        self._bar = None
+
+    def __call__(self, n: int) -> None:
+        if not self.enabled:
+            return
+        self.done += n
+        if self._bar is None and time.monotonic() - self.started > 1.0:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self._bar = Progress(transient=True, console=Console(stderr=True))
+            self._bar.start()
+            self._task = self._bar.add_task("Parsing notes", total=self.total or None)
+        if self._bar is not None:
+            self._bar.update(self._task, completed=self.done)
+
+    def stop(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def run(args: argparse.Namespace) -> Outcome:
+    from vaultlint.lint.engine import lint
+    from vaultlint.report import RuleInfo, ScanResult, get_reporter
+
+    cwd = Path.cwd()
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    root = resolve_root(args, cwd)
+    config = load_config(args, root, cwd)
+    try:
+        get_reporter(args.format)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    jobs = args.jobs or os.cpu_count() or 1
+    progress = _Progress(enabled=True)
+    whole_vault = not args.paths or [(cwd / p).resolve() for p in args.paths] == [root]
+    show_stats = not args.no_statistics and (
+        args.statistics
+        or (whole_vault and args.format == "text" and not args.output and sys.stdout.isatty())
+    )
+    try:
+        result = lint(
+            root,
+            config,
+            args.paths,
+            cwd=cwd,
+            use_cache=not args.no_cache,
+            cache_dir=(cwd / args.cache_dir) if args.cache_dir else None,
+            jobs=jobs,
+            progress=progress,
+            want_missing=show_stats,
+        )
+    finally:
+        progress.stop()
+    for warning in result.warnings:
+        warn(warning)
+
+    diagnostics = result.diagnostics
+    if args.fix or args.diff:
+        from vaultlint.fix import run_fixes
+
+        diagnostics, changed = run_fixes(
+            root, config, diagnostics, unsafe=args.unsafe_fixes, diff=args.diff, cwd=cwd,
+            use_cache=not args.no_cache,
+        )  # fmt: skip
+        if args.diff:  # like ruff: the diff is the output; 1 when there is one
+            if result.internal_errors:
+                return Outcome.FAILED
+            return Outcome.FINDINGS if changed else Outcome.CLEAN
+    if args.write_baseline:
+        from vaultlint.lint.baseline import write_baseline
+
+        write_baseline(cwd / args.write_baseline, diagnostics, result)
+    if args.baseline:
+        from vaultlint.lint.baseline import filter_with_baseline
+
+        diagnostics = filter_with_baseline(cwd / args.baseline, diagnostics, result)
+
+    from vaultlint.checks import REGISTRY
+
+    rules = tuple(
+        RuleInfo(
+            id=r.id,
+            check=r.check,
+            severity=r.severity,
+            summary=r.description or REGISTRY[r.check].summary,
+            help=REGISTRY[r.check].__doc__ or "",
+        )
+        for r in config.active_rules()
+    )
+    scan_result = ScanResult(
+        vault=root.as_posix(),
+        diagnostics=tuple(diagnostics),
+        notes=tuple(result.targets),
+        rules=rules,
+        version=__version__,
+    )
+    prefix = _path_prefix(root, cwd)
+    color = use_color(sys.stdout) and not args.output
+    report = get_reporter(args.format, color=color, path_prefix=prefix).render(scan_result)
+    if args.output:
+        out = cwd / args.output
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(report, encoding="utf-8")
+        from vaultlint.report import summary_line
+
+        write(sys.stdout, summary_line(scan_result) + "\n")
+    else:
+        write(sys.stdout, report)
+
+    if show_stats:
+        from vaultlint.report.audit import render_audit
+
+        stream = sys.stdout if args.format == "text" and not args.output else sys.stderr
+        write(stream, render_audit(scan_result, result, color=use_color(stream)))
+
+    if result.internal_errors:
+        return Outcome.FAILED
+    if args.write_baseline:
+        return Outcome.CLEAN  # recording a baseline accepts today's findings
+    failing = {"error", "warning"} if args.strict else {"error"}
+    return Outcome.FINDINGS if any(d.severity in failing for d in diagnostics) else Outcome.CLEAN
+
+
+def _path_prefix(root: Path, cwd: Path) -> str:
+    """The vault's path relative to the working directory (for GitHub and SARIF paths)."""
+    try:
+        rel = root.resolve().relative_to(cwd.resolve()).as_posix()
+    except ValueError:
+        return ""
+    return "" if rel == "." else rel + "/"
+
+
+COMMAND = Command(
+    name="scan",
+    help="lint the notes of a vault (the default command)",
+    add_arguments=add_arguments,
+    run=run,
+)

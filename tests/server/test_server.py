@@ -37,6 +37,7 @@ FILES = {
     "B.md": "#project\n",
     "C.md": "Tagged #Project here\n",
     "Pictures/diagram.png": "not really a picture\n",
+    "Daily notes/Café 1.md": "[[Alpha]] [[Beta]]\n",
 }
 
 
@@ -115,6 +116,19 @@ async def test_broken_link_at_its_exact_utf16_range(editor: Editor) -> None:
     UTF-16 code units, so the link starts at character 6."""
     found = await editor.open("Index.md")
     assert shape(found) == [BROKEN_NOWHERE, NO_LATER]
+
+
+@session
+async def test_a_note_whose_uri_needs_escapes(editor: Editor) -> None:
+    """A space and an accent in the path are %-escaped in the URI; the note is still found."""
+    path = "Daily notes/Café 1.md"
+    assert "%20" in editor.uri(path) and "%C3%A9" in editor.uri(path)
+    found = await editor.open(path)
+    assert shape(found) == [
+        ((0, 10, 0, 18), "broken-link", "vaultlint", ERROR, "link target 'Beta' does not exist")
+    ]
+    version = editor.change(path, "[[Alpha]] [[Café 1]]\n")
+    assert await editor.diagnostics(path, version) == []
 
 
 @session

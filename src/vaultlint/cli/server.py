@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from vaultlint.cli.base import Command, Outcome, UsageError
 
@@ -24,6 +25,9 @@ def run(args: argparse.Namespace) -> Outcome:
             f"`vaultlint server` needs the 'server' extra ({exc.name} is "
             "not installed): pip install 'vaultlint[server]'"
         ) from None
+    from vaultlint.server.session import PRELOAD
+
+    PRELOAD.start(Path.cwd())  # read the vault while the LSP machinery is imported
     from vaultlint.server.lsp import serve
 
     return Outcome.CLEAN if serve() == 0 else Outcome.UNCLEAN_EXIT

@@ -14,16 +14,18 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
+from pygls.workspace import TextDocument
 
 from vaultlint import __version__
 from vaultlint.diagnostic import Diagnostic, Edit, Fix
 from vaultlint.model import Note
 from vaultlint.server import convert, navigation
-from vaultlint.server.session import VaultSession
+from vaultlint.server.session import PRELOAD, VaultSession
 from vaultlint.vault.discovery import find_vault_root
 
 log = logging.getLogger("vaultlint.server")
@@ -58,7 +60,8 @@ class VaultlintServer(LanguageServer):
         root = find_vault_root([], None, folder.resolve())
         session = self.sessions.get(root)
         if session is None:
-            session = self.sessions[root] = VaultSession(root)
+            session = PRELOAD.take(root) or VaultSession(root)
+            self.sessions[root] = session
             self.show_config_error(session)
         return session
 
@@ -84,6 +87,11 @@ class VaultlintServer(LanguageServer):
             return None
         return session, rel
 
+    def document(self, uri: str) -> TextDocument | None:
+        """The open document ``uri`` (pygls keys them by the URI with %-escapes decoded)."""
+        docs = self.workspace.text_documents
+        return docs.get(uri) or docs.get(unquote(uri))
+
     def note_uri(self, session: VaultSession, path: str) -> str:
         return from_fs_path(str(session.root / path)) or ""
 
@@ -100,7 +108,7 @@ class VaultlintServer(LanguageServer):
         vault's other open notes when what they can link to changed)."""
         self.pending.pop(uri, None)
         place = self.locate(uri)
-        doc = self.workspace.text_documents.get(uri)
+        doc = self.document(uri)
         if place is None or doc is None:
             return
         session, path = place
@@ -116,7 +124,7 @@ class VaultlintServer(LanguageServer):
             if other == skip:
                 continue
             uri = self.note_uri(session, other)
-            doc = self.workspace.text_documents.get(uri)
+            doc = self.document(uri)
             self.publish(session, other, uri, doc.version if doc else None)
 
     def publish(self, session: VaultSession, path: str, uri: str, version: int | None) -> None:
@@ -141,7 +149,7 @@ class VaultlintServer(LanguageServer):
         if uri in self.pending:
             self.pending[uri].cancel()
             self.refresh(uri)
-        doc = self.workspace.text_documents.get(uri)
+        doc = self.document(uri)
         shown = self.published.get(uri)
         if shown is not None and doc is not None and shown.version != doc.version:
             self.refresh(uri)

@@ -13,6 +13,7 @@ its cache and never writes a file.
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,7 +50,7 @@ class VaultSession:
     def __init__(self, root: Path, *, config_file: Path | None = None) -> None:
         self.root = root
         self._config_file = config_file
-        self.config: Config = load_config(None, root)  # replaced by reload_config()
+        self.config: Config  # set by reload_config()
         self.config_error: ConfigError | None = None
         self.config_path: Path | None = None
         self._disk: dict[str, NoteSummary] = {}  # notes on disk
@@ -79,6 +80,9 @@ class VaultSession:
         except ConfigError as exc:
             self.config_error = exc
             self.config_path = path
+            if not hasattr(self, "config"):  # nothing in force yet: the built-in rules
+                self.config = load_config(None, self.root)
+                self._refresh_excluded()
             return False
         self.config, self.config_error, self.config_path = config, None, path
         self._prepared = None
@@ -117,7 +121,7 @@ class VaultSession:
             if cache.enabled and key is not None:
                 hit = cache.get(path, key)
             if hit is not None:
-                self._disk[path] = NoteSummary(*hit[1])
+                self._disk[path] = hit[1]  # a plain tuple: the index reads it by position
             else:
                 self._disk[path] = summarize(read_and_parse(root, path, False)[0])
         self._others = set(files.others)
@@ -260,3 +264,41 @@ class VaultSession:
     @staticmethod
     def _hidden(path: str) -> bool:
         return any(part.startswith(".") for part in path.split("/"))
+
+
+class Preload:
+    """The vault of the directory the editor started the server in, read in a thread while
+    the LSP machinery is imported (most editors start a server in its workspace folder); the
+    server takes it when the workspace folder it is given is that vault."""
+
+    def __init__(self) -> None:
+        self._root: Path | None = None
+        self._thread: threading.Thread | None = None
+        self._result: list[VaultSession | BaseException] = []
+
+    def start(self, cwd: Path) -> None:
+        root = find_vault_root([], None, cwd)
+        if not ((root / ".obsidian").is_dir() or find_config(root) is not None):
+            return  # not in a vault: wait for the workspace folder
+        self._root = root
+
+        def load() -> None:
+            try:
+                self._result.append(VaultSession(root))
+            except BaseException as exc:  # the server reports it when it loads the vault
+                self._result.append(exc)
+
+        self._thread = threading.Thread(target=load, name="vaultlint-preload", daemon=True)
+        self._thread.start()
+
+    def take(self, root: Path) -> VaultSession | None:
+        """The preloaded session of ``root`` (once), or None."""
+        if self._thread is None or root != self._root:
+            return None
+        self._thread.join()
+        self._thread = None
+        found = self._result.pop() if self._result else None
+        return found if isinstance(found, VaultSession) else None
+
+
+PRELOAD = Preload()

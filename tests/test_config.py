@@ -701,7 +701,7 @@ ERRORS = [
         4,
         "colour",
         "unknown option 'colour' for rule 's' (the options of check 'links': headings, blocks, "
-        "embeds, markdown_links, frontmatter_links, ignore, in_comments)",
+        "embeds, markdown_links, frontmatter_links, ignore, in_comments, missing_notes)",
     ),
     (
         "rules:\n  s:\n    check: encoding\n    strict: true\n",

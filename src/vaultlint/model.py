@@ -177,19 +177,39 @@ class Note:
     def tag_keys(self) -> frozenset[str]:
         return frozenset(t.key for t in self.tags)
 
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        """The note's ``aliases`` property (a list, or since Obsidian 1.9.3 one string; the key
+        in any case; ``alias`` is ignored as Obsidian ignores it since 1.9)."""
+        if not self.frontmatter:
+            return ()
+        for key, value in self.frontmatter.items():
+            if isinstance(key, str) and key.lower() == "aliases":
+                items = value if isinstance(value, list) else [value]
+                return tuple(
+                    str(v).strip()
+                    for v in items
+                    if isinstance(v, (str, int, float)) and not isinstance(v, bool)
+                    if str(v).strip()
+                )
+        return ()
+
 
 class NoteSummary(NamedTuple):
     """What the vault index needs to know of a note: headings, block ids, tag spellings.
 
     Small and made of plain values, so it is cheap to send between processes and to cache.
     ``headings`` holds ``(level, text)`` pairs, ``blocks`` lower-case ids, ``tags``
-    the distinct spellings of the note's tags.
+    the distinct spellings of the note's tags, ``aliases`` its ``aliases`` property, ``links``
+    the distinct targets of its links as written (for backlinks: orphans, unused attachments).
     """
 
     path: str
     headings: tuple[tuple[int, str], ...]
     blocks: tuple[str, ...]
     tags: tuple[str, ...]
+    aliases: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
 
 
 def pack_note(note: Note) -> tuple:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Literal
+from urllib.parse import quote
 
 from vaultlint.checks.base import Check, CheckContext, DocExample, option
-from vaultlint.diagnostic import Diagnostic
+from vaultlint.diagnostic import Diagnostic, Edit, Fix
 from vaultlint.globs import glob_match
-from vaultlint.model import Note, Span
-
-_NOTE_EXT = ".md"
+from vaultlint.model import Link, Note, Span
+from vaultlint.vault.filetypes import is_drawing, is_excalidraw_subpath, is_note_path
+from vaultlint.vault.index import VaultIndex
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,13 @@ class LinksOptions:
         "inspect` lists them), but a commented-out link is not content; `true` gives Obsidian's "
         "own unresolved list. (Links in `<!-- … -->` are never links, as in Obsidian.)",
     )
+    missing_notes: Literal["error", "warning", "info", "off"] | None = option(
+        None,
+        doc="Severity of a link to a *note* that does not exist (yet): `off` lets such links "
+        "pass, for vaults that link to notes not written yet on purpose. Headings, blocks, "
+        "attachments and aliases used as links are still reported at the rule's severity. "
+        "Default: the rule's severity.",
+    )
 
 
 class LinksCheck(Check):
@@ -50,6 +59,16 @@ class LinksCheck(Check):
     ## Example
     With only `Artemis Accords.md` in the vault, `[[Gaganyaan Mission]]` is reported, while
     `[[artemis accords]]` and `[[Artemis Accords#Signatories]]` (when that heading exists) pass.
+
+    When one candidate stands out, the message says what the link probably meant — a note or
+    attachment with a near name, a heading or block with a near text, a note whose `aliases`
+    hold the link text (`[[Crew Vehicle]]` → write `[[Gaganyaan|Crew Vehicle]]`: Obsidian does
+    not resolve aliases) — and the diagnostic carries that change as a fix: *safe* for an
+    alias only one note has, *unsafe* for a near name (`--fix --unsafe-fixes`). A candidate
+    stands out when rapidfuzz's `ratio` of the case-folded texts is at least 85 and beats the
+    runner-up by 8 points. A link that resolves to the linking note itself while another file
+    has that name says so. Excalidraw subpaths on a drawing (`#^group=ID`, `#^area=ID`,
+    `#^frame=ID`, `#^clippedframe=ID`) are not block links.
 
     ## Options
     See the table below. The diagnostic points at the link's first character (`[` or `!`).
@@ -89,6 +108,11 @@ class LinksCheck(Check):
     def check(self, note: Note, ctx: CheckContext) -> Iterator[Diagnostic]:
         opts: LinksOptions = ctx.options
         index = ctx.index
+        missing_ctx: CheckContext | None = ctx
+        if opts.missing_notes == "off":
+            missing_ctx = None
+        elif opts.missing_notes is not None and opts.missing_notes != ctx.severity:
+            missing_ctx = replace(ctx, severity=opts.missing_notes)
         for link in note.links:
             if link.in_comment and not opts.in_comments:
                 continue
@@ -100,23 +124,19 @@ class LinksCheck(Check):
                 continue
             if opts.ignore and glob_match(opts.ignore, link.target or link.linktext):
                 continue
-            where = "embed" if link.is_embed else "link"
             span = link.span
             if link.kind == "fm":
                 # point at the link's ``[[``, not at the quote around the property value
                 inner = note.text.find("[[", span.start, span.end)
                 if inner != -1:
-                    span = Span(inner, span.end)
+                    span = Span(inner, note.text.rfind("]]", inner, span.end) + 2)
             resolved = index.resolve(link.target, note.path)
             if resolved is None:
-                hint = ""
-                if link.target.startswith(("http:", "https:", "www.")):
-                    hint = " (a web address in [[…]] is a note link; use [text](url))"
-                yield ctx.diagnostic(
-                    note, span, f"{where} target '{link.target}' does not exist{hint}"
-                )
+                diag = _missing_target(note, link, span, ctx, missing_ctx)
+                if diag is not None:
+                    yield diag
                 continue
-            if not link.subpath or not resolved.lower().endswith(_NOTE_EXT):
+            if not link.subpath or not is_note_path(resolved):
                 continue
             target = index.summary(resolved)
             if target is None:
@@ -124,9 +144,169 @@ class LinksCheck(Check):
             is_block = link.subpath.lstrip("#").startswith("^")
             if (is_block and not opts.blocks) or (not is_block and not opts.headings):
                 continue
+            if is_block and is_drawing(resolved) and is_excalidraw_subpath(link.subpath):
+                continue
             if index.has_subpath(target, link.subpath):
                 continue
-            what = "block" if is_block else "heading"
-            sub = link.subpath.lstrip("#")
-            name = "this note" if resolved == note.path else f"'{resolved[:-3]}'"
-            yield ctx.diagnostic(note, span, f"{what} '{sub}' does not exist in {name}")
+            yield _missing_subpath(note, link, span, ctx, resolved, is_block)
+
+
+def _missing_target(
+    note: Note, link: Link, span: Span, ctx: CheckContext, missing_ctx: CheckContext | None
+) -> Diagnostic | None:
+    """The diagnostic of a link whose file does not exist, with what it probably meant."""
+    index = ctx.index
+    names = index.names
+    where = "embed" if link.is_embed else "link"
+    message = f"{where} target '{link.target}' does not exist"
+    if link.target.startswith(("http:", "https:", "www.")):
+        message += " (a web address in [[…]] is a note link; use [text](url))"
+    attachment = names.is_attachment_link(link.target)
+    if not attachment:
+        owners = names.alias_owners(link.target)
+        if len(owners) == 1:
+            linktext = names.linktext(owners[0], note.path)
+            fix = _relink(note, link, span, linktext, display=_display_or_target(link))
+            shown = _shown(link, linktext, display=_display_or_target(link))
+            message += (
+                f"; '{link.target}' is an alias of '{linktext}' (Obsidian does not resolve "
+                f"aliases): write {shown}"
+            )
+            return ctx.diagnostic(note, span, message, fix=_fix(f"write {shown}", fix, "safe"))
+        if owners:
+            which = ", ".join(f"'{names.linktext(p, note.path)}'" for p in owners)
+            message += (
+                f"; '{link.target}' is an alias of {which} (Obsidian does not resolve aliases)"
+            )
+            return ctx.diagnostic(note, span, message)
+    use = ctx if attachment else missing_ctx
+    if use is None:
+        return None
+    near = names.near_file(link.target)
+    if near is None:
+        return use.diagnostic(note, span, message)
+    linktext = names.linktext(near, note.path)
+    message += f"; did you mean '{linktext}'?"
+    if not is_note_path(near) and not names.is_attachment_link(link.target):
+        message += " (a link to an attachment needs its extension)"
+    fix = _relink(note, link, span, linktext)
+    return use.diagnostic(
+        note, span, message, fix=_fix(f"write {_shown(link, linktext)}", fix, "unsafe")
+    )
+
+
+def _missing_subpath(
+    note: Note, link: Link, span: Span, ctx: CheckContext, resolved: str, is_block: bool
+) -> Diagnostic:
+    """The diagnostic of a heading or block link that the target lacks."""
+    index: VaultIndex = ctx.index
+    names = index.names
+    what = "block" if is_block else "heading"
+    sub = link.subpath.lstrip("#")
+    if resolved != note.path:
+        message = f"{what} '{sub}' does not exist in '{_stem(resolved)}'"
+    else:
+        message = f"{what} '{sub}' does not exist in this note"
+        others = [p for p in index.ambiguity(link.target) if p != note.path]
+        if link.target and others:
+            # ``[[BookFusion#Sponsor]]`` in Plugins/bookfusion.md finds the note itself first
+            have = [p for p in others if is_note_path(p) and index.has_subpath(p, link.subpath)]
+            other = have[0] if len(have) == 1 else others[0]
+            linktext = names.linktext(other, note.path)
+            message += f" ('{link.target}' resolves to this note, not to '{_stem(other)}'"
+            if len(have) == 1:
+                shown = _shown(link, linktext, link.subpath)
+                message += f", which has that {what}: write {shown})"
+                fix = _relink(note, link, span, linktext, link.subpath)
+                return ctx.diagnostic(
+                    note, span, message, fix=_fix(f"write {shown}", fix, "unsafe")
+                )
+            return ctx.diagnostic(note, span, message + ")")
+    summary = index.summary(resolved)
+    parts = [p for p in link.subpath.split("#") if p.strip()]
+    near: str | None = None
+    if summary is not None and len(parts) == 1:
+        if is_block:
+            found = names.near_block(summary, parts[0][1:].strip())
+            near = "^" + found if found is not None else None
+        else:
+            near = names.near_heading(summary, parts[0])
+    if near is None:
+        return ctx.diagnostic(note, span, message)
+    message += f"; did you mean '{near}'?"
+    subpath = "#" + (near if is_block else _heading_link_text(near))
+    linktext = link.target
+    fix = _relink(note, link, span, linktext, subpath)
+    shown = _shown(link, linktext, subpath)
+    return ctx.diagnostic(note, span, message, fix=_fix(f"write {shown}", fix, "unsafe"))
+
+
+# -- writing the fixed link ------------------------------------------------------------------
+
+
+def _stem(path: str) -> str:
+    return path[:-3] if is_note_path(path) else path
+
+
+def _display_or_target(link: Link) -> str:
+    return link.display if link.display is not None else link.target
+
+
+def _heading_link_text(heading: str) -> str:
+    """A heading as a link names it: characters a link cannot hold become spaces."""
+    out = heading
+    for bad in ("[[", "]]", "|", "#", "^", "%%"):
+        out = out.replace(bad, " ")
+    return " ".join(out.split())
+
+
+def _shown(link: Link, target: str, subpath: str | None = None, display: str | None = None) -> str:
+    """The link as it would be written with a new target (and subpath, display)."""
+    sub = link.subpath if subpath is None else subpath
+    disp = link.display if display is None else display
+    if link.kind in ("md", "mdembed"):
+        bang = "!" if link.is_embed else ""
+        dest = _md_destination(link, target + sub)
+        return f"{bang}[{link.display or ''}]({dest})"
+    bang = "!" if link.is_embed else ""
+    sep = "\\|" if "\\|" in link.original else "|"
+    tail = f"{sep}{disp}" if disp is not None else ""
+    return f"{bang}[[{target}{sub}{tail}]]"
+
+
+def _md_destination(link: Link, path: str) -> str:
+    keep_md = link.target.lower().endswith(".md") and not path.lower().endswith(".md")
+    if keep_md:
+        hash_at = path.find("#")
+        path = path + ".md" if hash_at == -1 else path[:hash_at] + ".md" + path[hash_at:]
+    return quote(path, safe="/#^.-_~!$&'*+,;=:@")
+
+
+def _relink(
+    note: Note,
+    link: Link,
+    span: Span,
+    target: str,
+    subpath: str | None = None,
+    display: str | None = None,
+) -> Edit | None:
+    """The edit that rewrites the link at ``span`` (None when it cannot be done safely)."""
+    old = note.text[span.start : span.end]
+    if link.kind in ("md", "mdembed"):
+        # only ``[text](dest)`` without a title: the destination is all that changes
+        bang = 1 if link.is_embed else 0
+        dest_at = bang + 1 + len(link.display or "") + 2
+        dest = old[dest_at:-1]
+        if old[dest_at - 2 : dest_at] != "](" or not old.endswith(")"):
+            return None
+        if any(c.isspace() or c in "\"'<>" for c in dest):
+            return None
+    elif not (old.startswith(("[[", "![[")) and old.endswith("]]")):
+        return None
+    return Edit(span.start, span.end, _shown(link, target, subpath, display))
+
+
+def _fix(message: str, edit: Edit | None, applicability: Literal["safe", "unsafe"]) -> Fix | None:
+    if edit is None:
+        return None
+    return Fix(message, (edit,), applicability)

@@ -12,8 +12,12 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from vaultlint.model import Note, NoteSummary
+
+if TYPE_CHECKING:
+    from vaultlint.vault.names import NameIndex
 
 # Characters Obsidian's stripHeading ignores when it matches a heading link (SPEC R-S2).
 _HEADING_STRIP = re.compile(r"[!\"#$%&()*+,.:;<=>?@^`{|}~/\[\]\\]")
@@ -44,6 +48,8 @@ def summarize(note: Note) -> NoteSummary:
         tuple((h.level, h.text) for h in note.headings),
         tuple(b.id.lower() for b in note.blocks),
         tuple(dict.fromkeys(t.name for t in note.tags)),
+        note.aliases,
+        tuple(dict.fromkeys(x.target for x in note.links)),
     )
 
 
@@ -68,9 +74,10 @@ class VaultIndex:
             path: summarize(n) if isinstance(n, Note) else n for path, n in notes.items()
         }
         self._tag_paths = list(self.summaries) if tag_paths is None else list(tag_paths)
+        self.others: list[str] = list(files)  # every file that is not a note
         self._by_path: dict[str, str] = {}
         self._by_name: dict[str, list[str]] = {}
-        for path in (*self.summaries, *files):
+        for path in (*self.summaries, *self.others):
             key = fold(path)
             self._by_path.setdefault(key, path)
             self._by_name.setdefault(key.rsplit("/", 1)[-1], []).append(path)
@@ -80,6 +87,7 @@ class VaultIndex:
         # links whose resolution does not depend on the linking note (no tie to break)
         self._resolved: dict[str, str | None] = {}
         self._headings: dict[str, list[tuple[int, str]]] = {}  # normalised, per note
+        self._names: NameIndex | None = None  # built on the first broken link
 
     @property
     def paths(self) -> list[str]:
@@ -88,6 +96,16 @@ class VaultIndex:
 
     def summary(self, path: str) -> NoteSummary | None:
         return self.summaries.get(path)
+
+    @property
+    def names(self) -> NameIndex:
+        """Names, aliases and near matches for broken links (built once, when first asked;
+        a change of the vault's files must drop it)."""
+        if self._names is None:
+            from vaultlint.vault.names import NameIndex
+
+            self._names = NameIndex(self)
+        return self._names
 
     # -- files ------------------------------------------------------------------------------
     def resolve(self, linkpath: str, source: str) -> str | None:

@@ -274,7 +274,7 @@ def _is_summary(value: Any) -> bool:
     """Whether a cached summary has the shape of a :class:`NoteSummary` (plain tuple)."""
     return (
         type(value) in (tuple, NoteSummary)
-        and len(value) == 4
+        and len(value) == 6
         and type(value[0]) is str
         and type(value[1]) is tuple
         and all(
@@ -283,8 +283,8 @@ def _is_summary(value: Any) -> bool:
         )
         and type(value[2]) is tuple
         and all(type(b) is str for b in value[2])
-        and type(value[3]) is tuple
-        and all(type(t) is str for t in value[3])
+        and all(type(value[i]) is tuple for i in (3, 4, 5))
+        and all(type(t) is str for i in (3, 4, 5) for t in value[i])  # tags, aliases, links
     )
 
 

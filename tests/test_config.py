@@ -515,8 +515,8 @@ def test_find_config(tmp_path):
 
 SEVERITY_HELP = "use off, info, warning or error"
 CHECKS = (
-    "ambiguous-links, date-format, encoding, file-name, frontmatter, links, property-types, "
-    "required-sections, tag-syntax, tags"
+    "ambiguous-links, date-format, encoding, file-name, frontmatter, links, properties, "
+    "property-types, required-sections, tag-syntax, tags"
 )
 
 ERRORS = [

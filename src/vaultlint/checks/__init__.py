@@ -9,6 +9,7 @@ from vaultlint.checks.encoding import MojibakeCheck
 from vaultlint.checks.file_name import FileNameCheck
 from vaultlint.checks.frontmatter import FrontmatterCheck
 from vaultlint.checks.links import LinksCheck
+from vaultlint.checks.properties import PropertiesCheck
 from vaultlint.checks.property_types import PropertyTypesCheck
 from vaultlint.checks.required_sections import RequiredSectionsCheck
 from vaultlint.checks.tag_syntax import TagSyntaxCheck
@@ -27,5 +28,6 @@ REGISTRY: dict[str, type[Check]] = {
         FileNameCheck,
         AmbiguousLinksCheck,
         PropertyTypesCheck,
+        PropertiesCheck,
     )
 }

@@ -44,6 +44,23 @@ class TagsOptions:
         doc="`consistent`: a tag must be spelled the way most notes of the vault spell it; "
         "`lower`: tags must be lower-case; `any`: no case check.",
     )
+    among: tuple[str, ...] = option(
+        (),
+        doc="The tags that `exactly`, `at_least` and `at_most` count (names without `#`, `*` "
+        "globs as in `allowed`, case-insensitive); empty: every tag of the note.",
+    )
+    exactly: int | None = option(
+        None,
+        doc="A note must have exactly this many distinct tags of `among` (frontmatter and body "
+        "tags together): too few is reported at 1:1, too many at the first tag over the count.",
+    )
+    at_least: int | None = option(
+        None, doc="A note must have at least this many distinct tags of `among` (at 1:1)."
+    )
+    at_most: int | None = option(
+        None,
+        doc="A note may have at most this many distinct tags of `among` (at the first tag over).",
+    )
 
 
 @dataclass(frozen=True)
@@ -52,6 +69,7 @@ class TagsState:
 
     allowed: re.Pattern[str] | None
     pattern: Any  # a compiled user pattern (vaultlint.userregex)
+    among: re.Pattern[str] | None = None  # None: every tag counts
 
 
 def read_allowed_file(path: Path) -> list[tuple[int, str]]:
@@ -119,9 +137,20 @@ class TagsCheck(Check):
     ```
     `#economy`, `#Space` and `#project/lupex` pass; `#ecomony` and `#project` are reported.
 
+    With `exactly`, `at_least` or `at_most`, it also counts the note's distinct tags among a
+    list (`among`), e.g. exactly one status tag of `seedling`, `incubator`, `evergreen`: too
+    few is reported at 1:1, too many at the first tag over the count.
+    ```yaml
+    one-status:
+      check: tags
+      case: any
+      among: [seedling, incubator, evergreen]
+      exactly: 1
+    ```
+
     ## Options
-    Set `case: any` in a rule that only checks the vocabulary: the default, `consistent`, is
-    what the `tag-case` rule of the `recommended` pack does already.
+    Set `case: any` in a rule that only checks the vocabulary or counts: the default,
+    `consistent`, is what the `tag-case` rule of the `recommended` pack does already.
     """
 
     name = "tags"
@@ -152,6 +181,12 @@ class TagsCheck(Check):
             (),
         ),
         DocExample(
+            "exactly one status tag",
+            {"Note.md": "---\ntags: [seedling, evergreen]\n---\n#topic\n"},
+            {"among": ["seedling", "incubator", "evergreen"], "exactly": 1, "case": "any"},
+            ((2, 18),),
+        ),
+        DocExample(
             "lower-case tags",
             {"Note.md": "#Space #space\n"},
             {"case": "lower"},
@@ -169,6 +204,24 @@ class TagsCheck(Check):
                 compile_pattern(options.pattern)
             except PatternError as exc:
                 yield "pattern", f"invalid regular expression {options.pattern!r}: {exc}"
+        for name in ("exactly", "at_least", "at_most"):
+            value = getattr(options, name)
+            if value is not None and value < 0:
+                yield name, f"'{name}' must be 0 or more, not {value}"
+        if options.exactly is not None and (
+            options.at_least is not None or options.at_most is not None
+        ):
+            yield "exactly", "give either 'exactly' or 'at_least'/'at_most', not both"
+        if (
+            options.at_least is not None
+            and options.at_most is not None
+            and options.at_least > options.at_most
+        ):
+            yield "at_least", f"at_least ({options.at_least}) is above at_most ({options.at_most})"
+        for entry in options.among:
+            why = _entry_problem(entry.strip().removeprefix("#"))
+            if why is not None:
+                yield "among", why
         if options.allowed_file is not None:
             path = vault / options.allowed_file
             try:
@@ -204,13 +257,21 @@ class TagsCheck(Check):
             parts = [fnmatch.translate(e.lower()) for e in entries if e]
             allowed = re.compile("|".join(parts) if parts else r"(?!)", re.DOTALL)
         pattern = compile_pattern(options.pattern) if options.pattern is not None else None
-        return TagsState(allowed, pattern)
+        among = None
+        if options.among:
+            parts = [fnmatch.translate(e.strip().removeprefix("#").lower()) for e in options.among]
+            among = re.compile("|".join(parts), re.DOTALL)
+        return TagsState(allowed, pattern, among)
 
     def check(self, note: Note, ctx: CheckContext) -> Iterator[Diagnostic]:
         opts: TagsOptions = ctx.options
         state: TagsState | None = ctx.state
         if state is None:
             state = self.prepare(opts, None)
+        if opts.exactly is not None or opts.at_least is not None or opts.at_most is not None:
+            yield from self._count(note, opts, state, ctx)
+        if opts.case == "any" and state.allowed is None and state.pattern is None:
+            return
         tags = note.tags
         if state.allowed is None and state.pattern is None and opts.case == "consistent":
             # the recommended pack's tag-case: only the tags spelled unlike most notes matter
@@ -226,6 +287,44 @@ class TagsCheck(Check):
                     if target is not None:
                         fix = _respell(note, tag, target)
                 yield ctx.diagnostic(note, tag.span, "; ".join(problems), fix=fix)
+
+    @staticmethod
+    def _count(
+        note: Note, opts: TagsOptions, state: TagsState, ctx: CheckContext
+    ) -> Iterator[Diagnostic]:
+        """``exactly`` / ``at_least`` / ``at_most``: distinct counted tags, in note order."""
+        first: dict[str, Tag] = {}
+        for tag in sorted(note.tags, key=lambda t: t.span.start):
+            if state.among is None or state.among.match(tag.key) is not None:
+                first.setdefault(tag.key, tag)
+        counted = list(first.values())
+        least = opts.exactly if opts.exactly is not None else opts.at_least
+        most = opts.exactly if opts.exactly is not None else opts.at_most
+        of = ("of the tags " + ", ".join(opts.among)) if opts.among else "tags"
+        wanted = (
+            f"exactly {opts.exactly}"
+            if opts.exactly is not None
+            else " and ".join(
+                part
+                for part in (
+                    f"at least {opts.at_least}" if opts.at_least is not None else "",
+                    f"at most {opts.at_most}" if opts.at_most is not None else "",
+                )
+                if part
+            )
+        )
+        names = ", ".join(t.name for t in counted) or "none"
+        if least is not None and len(counted) < least:
+            yield ctx.note_diagnostic(
+                note, f"the note has {len(counted)} {of} ({names}); the rule wants {wanted}"
+            )
+        elif most is not None and len(counted) > most:
+            extra = counted[most]
+            yield ctx.diagnostic(
+                note,
+                extra.span,
+                f"the note has {len(counted)} {of} ({names}); the rule wants {wanted}",
+            )
 
     @staticmethod
     def _case_target(tag: Tag, opts: TagsOptions, ctx: CheckContext) -> str | None:

@@ -399,6 +399,8 @@ class _Worker:
             note.tags,
             note.suppressions,
             note.body_start,
+            note.fields if late else (),  # the properties check reads them
+            note.frontmatter_span,
         )
         self.kept[note.path] = (slim, late, early)
 
@@ -417,14 +419,14 @@ class _Worker:
         missing: dict[str, list[tuple[str, str]]] = {}
         for path in self.unit.targets:
             slim, applicable, early = self.kept.pop(path)
-            data, starts, links, tags, suppressions, body_start = slim
+            data, starts, links, tags, suppressions, body_start, fields, fm_span = slim
             note = Note(
                 path=path,
                 text=data.decode("utf-8", "surrogatepass"),
                 line_starts=starts,  # type: ignore[arg-type]
                 frontmatter=None,
-                frontmatter_span=None,
-                fields=(),
+                frontmatter_span=fm_span,
+                fields=fields,
                 headings=(),
                 links=links,
                 tags=tags,

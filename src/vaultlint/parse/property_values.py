@@ -131,6 +131,43 @@ def shown(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+_DIRECTIVE = re.compile(r"%(.)", re.DOTALL)
+# numeric directives strptime accepts without their zeros; a format writes them at this width
+_PADDED = {"Y": r"\d{4}", "m": r"\d\d", "d": r"\d\d", "H": r"\d\d", "M": r"\d\d", "S": r"\d\d"}
+_PADDED |= {"I": r"\d\d", "y": r"\d\d", "j": r"\d{3}"}
+
+
+def strftime_problem(text: str, fmt: str) -> str | None:
+    """Why ``text`` is not a date written with the ``strftime`` format ``fmt``, or None."""
+    try:
+        value = datetime.strptime(text, fmt)
+    except ValueError as exc:
+        if str(exc).startswith(("time data ", "unconverted data remains")):
+            return f"'{shown(text)}' does not match '{fmt}'"
+        return f"'{shown(text)}' is not a valid date: {exc}"
+    parts, pos = [], 0
+    for m in _DIRECTIVE.finditer(fmt):
+        parts.append(re.escape(fmt[pos : m.start()]))
+        parts.append("%" if m.group(1) == "%" else _PADDED.get(m.group(1), ".*?"))
+        pos = m.end()
+    parts.append(re.escape(fmt[pos:]))
+    if re.fullmatch("".join(parts), text, re.DOTALL | re.IGNORECASE) is None:
+        return f"'{shown(text)}' does not match '{fmt}': write '{value.strftime(fmt)}'"
+    return None
+
+
+def strftime_format_problem(fmt: str) -> str | None:
+    """Why ``fmt`` is not a usable ``strptime`` format, or None."""
+    if not any(m.group(1) != "%" for m in _DIRECTIVE.finditer(fmt)):
+        return f"format {fmt!r} has no % directive (such as %Y, %m, %d)"
+    try:
+        datetime.strptime("", fmt)
+    except ValueError as exc:
+        if not str(exc).startswith(("time data ", "unconverted data remains")):
+            return f"format {fmt!r} is not valid: {exc}"
+    return None
+
+
 def calendar_problem(text: str, with_time: bool) -> str | None:
     """Why ``text`` is not Obsidian's ``YYYY-MM-DD`` (or ``YYYY-MM-DDTHH:mm[:ss]``), or None."""
     m = (_DATETIME if with_time else _DATE).fullmatch(text)

@@ -12,6 +12,7 @@ import jsonschema
 import pytest
 
 from tests.conftest import DATA
+from tests.diagnostics import at
 from vaultlint.diagnostic import Diagnostic
 from vaultlint.report import (
     FORMATS,
@@ -29,7 +30,7 @@ SARIF_SCHEMA = DATA / "schemas" / "sarif-schema-2.1.0.json"
 CAFE = "Schemes/Café plan.md"
 ODD = "odd,name: 100%.md"
 
-BROKEN = Diagnostic(
+BROKEN = at(
     path=CAFE,
     line=3,
     column=5,
@@ -41,7 +42,7 @@ BROKEN = Diagnostic(
     message="link target 'Gaganyaan Mission' does not exist",
     snippet="[[Gaganyaan Mission]]",
 )
-MISSING = Diagnostic(
+MISSING = at(
     path=CAFE,
     line=1,
     column=1,
@@ -52,7 +53,7 @@ MISSING = Diagnostic(
     severity="warning",
     message="missing section 'Objective'",
 )
-TAG = Diagnostic(
+TAG = at(
     path="Index.md",
     line=7,
     column=2,
@@ -64,7 +65,7 @@ TAG = Diagnostic(
     message="tag '#Scheme' is spelled '#scheme' elsewhere",
     snippet="#Scheme",
 )
-GARBLED = Diagnostic(
+GARBLED = at(
     path=ODD,
     line=2,
     column=4,
@@ -156,7 +157,7 @@ def test_text_summary_wording(
 
 
 def test_text_without_colour_has_no_escape_codes() -> None:
-    escaped = Diagnostic(
+    escaped = at(
         path="A.md",
         line=1,
         column=1,
@@ -179,7 +180,7 @@ def test_text_colour_only_adds_escape_codes() -> None:
 
 
 def test_statistics_table() -> None:
-    extra = Diagnostic(
+    extra = at(
         path="Index.md",
         line=9,
         column=1,
@@ -265,7 +266,7 @@ def test_json_key_order_follows_the_contract() -> None:
 
 def test_undecodable_text_never_breaks_utf8_output() -> None:
     # A non-UTF-8 note read with surrogateescape may put lone surrogates into a message.
-    bad = Diagnostic(
+    bad = at(
         path="Latin1.md",
         line=1,
         column=1,
@@ -365,7 +366,7 @@ def test_junit_structure() -> None:
 
 
 def test_junit_escapes_markup_and_drops_characters_xml_cannot_hold() -> None:
-    nasty = Diagnostic(
+    nasty = at(
         path="A & <B>.md",
         line=1,
         column=1,
@@ -486,7 +487,7 @@ def test_sarif_path_prefix_is_relative_to_the_repository() -> None:
 
 
 def test_sarif_fingerprints_are_stable_and_distinct() -> None:
-    twin = Diagnostic(
+    twin = at(
         path=CAFE,
         line=9,
         column=1,
@@ -498,7 +499,7 @@ def test_sarif_fingerprints_are_stable_and_distinct() -> None:
         message="link target 'Gaganyaan Mission' does not exist",
         snippet="[[Gaganyaan Mission]]",
     )
-    moved = Diagnostic(
+    moved = at(
         path=CAFE,
         line=30,
         column=5,
@@ -523,12 +524,12 @@ def test_sarif_fingerprints_are_stable_and_distinct() -> None:
 
 
 def test_sarif_rule_missing_from_the_table_still_gets_an_index() -> None:
-    crash = Diagnostic(
+    crash = at(
         path="Index.md",
-        line=0,
-        column=0,
-        end_line=0,
-        end_column=0,
+        line=1,
+        column=1,
+        end_line=1,
+        end_column=1,
         rule="internal-error",
         check="engine",
         severity="error",
@@ -541,7 +542,7 @@ def test_sarif_rule_missing_from_the_table_still_gets_an_index() -> None:
     for result in run["results"]:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
     region = run["results"][0]["locations"][0]["physicalLocation"]["region"]
-    assert region == {"startLine": 1, "startColumn": 1}
+    assert region == {"startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 1}
 
 
 def test_directory_file_uri() -> None:

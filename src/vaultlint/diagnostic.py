@@ -1,11 +1,74 @@
-"""Diagnostics: one violation of one rule, at one place in one note."""
+"""Diagnostics: one violation of one rule, at one place in one note.
+
+A :class:`Diagnostic` keeps its :class:`~vaultlint.model.Span` (character offsets into the
+note's text) and the note's :class:`LineTable`; positions are derived from them where they are
+reported: ``line``/``column`` (1-based, code points, as CONTRACT.md), ``end_line``/
+``end_column``, and :meth:`Diagnostic.lsp_range` (0-based, UTF-16 code units, as LSP wants).
+Nothing needs the note's text again.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+import bisect
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from vaultlint.model import Span
+
+if TYPE_CHECKING:
+    from vaultlint.model import Note
 
 Severity = Literal["error", "warning", "info"]
+
+# characters outside the Basic Multilingual Plane: two UTF-16 code units each
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+@dataclass(frozen=True, slots=True)
+class LineTable:
+    """What positions are derived from: where each line of a note starts (character offsets)
+    and the offsets of its characters outside the BMP (one code point, two UTF-16 units).
+
+    Small (two tuples of ints, ``astral`` empty for most notes) and shared by every diagnostic
+    of a note, so pickling a note's diagnostics stores it once.
+    """
+
+    starts: tuple[int, ...]
+    astral: tuple[int, ...] = ()
+
+    @classmethod
+    def of(cls, text: str, starts: tuple[int, ...]) -> LineTable:
+        astral = () if text.isascii() else tuple(m.start() for m in _ASTRAL.finditer(text))
+        return cls(tuple(starts), astral)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """0-based (line, column in code points) of a character offset."""
+        line = bisect.bisect_right(self.starts, offset) - 1
+        return line, offset - self.starts[line]
+
+    def utf16_position(self, offset: int) -> tuple[int, int]:
+        """0-based (line, column in UTF-16 code units) of a character offset."""
+        line, column = self.position(offset)
+        if self.astral:
+            start = self.starts[line]
+            lo = bisect.bisect_left(self.astral, start)
+            column += bisect.bisect_left(self.astral, offset) - lo
+        return line, column
+
+
+_last_note: Note | None = None
+_last_table: LineTable | None = None
+
+
+def line_table(note: Note) -> LineTable:
+    """The note's line table; the one of the last note asked for is kept, so that every
+    diagnostic of a note shares one table (a check reports on one note at a time)."""
+    global _last_note, _last_table
+    if note is not _last_note or _last_table is None:
+        _last_table = LineTable.of(note.text, note.line_starts)
+        _last_note = note
+    return _last_table
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,35 +89,98 @@ class Fix:
     applicability: Literal["safe", "unsafe"] = "safe"
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Diagnostic:
-    """A finding, orderable as reports sort them: path, line, column, rule.
+    """A finding at ``span`` of the note at ``path``; make one with
+    :meth:`vaultlint.checks.base.CheckContext.diagnostic` (or :func:`note_diagnostic`).
 
-    ``line``/``column`` are 1-based, ``column`` counts code points. ``snippet`` is the offending
-    text (used by the baseline to match findings across moved lines).
+    Orderable as reports sort them: path, line, column, rule — compared as (path, span start,
+    rule), which is the same order for the diagnostics of one note, without computing a line.
+    Equal when path, start and rule are equal (as before spans were kept). ``snippet`` is the
+    offending text (the baseline matches findings across moved lines with it).
     """
 
     path: str
-    line: int
-    column: int
+    span: Span
     rule: str
-    end_line: int = field(compare=False)
-    end_column: int = field(compare=False)
-    check: str = field(compare=False)
-    severity: Severity = field(compare=False)
-    message: str = field(compare=False)
-    snippet: str = field(default="", compare=False)
-    fix: Fix | None = field(default=None, compare=False)
+    check: str
+    severity: Severity
+    message: str
+    lines: LineTable
+    snippet: str = ""
+    fix: Fix | None = None
+
+    # -- positions, derived -----------------------------------------------------------------
+    @property
+    def line(self) -> int:
+        """1-based line of the start."""
+        return self.lines.position(self.span.start)[0] + 1
+
+    @property
+    def column(self) -> int:
+        """1-based column of the start, in code points."""
+        return self.lines.position(self.span.start)[1] + 1
+
+    @property
+    def end_line(self) -> int:
+        return self.lines.position(self.span.end)[0] + 1
+
+    @property
+    def end_column(self) -> int:
+        """1-based column just after the end (exclusive), in code points."""
+        return self.lines.position(self.span.end)[1] + 1
+
+    def lsp_range(self) -> tuple[tuple[int, int], tuple[int, int]]:
+        """((line, character), (line, character)) of start and end: 0-based, UTF-16 units."""
+        return self.lines.utf16_position(self.span.start), self.lines.utf16_position(self.span.end)
+
+    @property
+    def is_note_level(self) -> bool:
+        """A finding about the note as a whole (something missing): at 1:1, pointing at no
+        text."""
+        return self.span.start == 0 and not self.snippet
+
+    # -- order ------------------------------------------------------------------------------
+    def _key(self) -> tuple[str, int, str]:
+        return (self.path, self.span.start, self.rule)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Diagnostic):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __lt__(self, other: Diagnostic) -> bool:
+        return (self.path, self.span.start, self.rule) < (other.path, other.span.start, other.rule)
+
+    def __le__(self, other: Diagnostic) -> bool:
+        return self._key() <= other._key()
+
+    def __gt__(self, other: Diagnostic) -> bool:
+        return self._key() > other._key()
+
+    def __ge__(self, other: Diagnostic) -> bool:
+        return self._key() >= other._key()
 
     def to_json(self) -> dict[str, object]:
+        start, end = self.lines.position(self.span.start), self.lines.position(self.span.end)
         return {
             "path": self.path,
-            "line": self.line,
-            "column": self.column,
-            "end_line": self.end_line,
-            "end_column": self.end_column,
+            "line": start[0] + 1,
+            "column": start[1] + 1,
+            "end_line": end[0] + 1,
+            "end_column": end[1] + 1,
             "rule": self.rule,
             "check": self.check,
             "severity": self.severity,
             "message": self.message,
         }
+
+
+def note_diagnostic(
+    note: Note, rule: str, check: str, severity: Severity, message: str
+) -> Diagnostic:
+    """A finding about a note as a whole (line 1, column 1), for the linter's own rules."""
+    return Diagnostic(note.path, Span(0, 0), rule, check, severity, message, line_table(note))

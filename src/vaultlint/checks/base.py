@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from vaultlint.diagnostic import Diagnostic, Fix, Severity
+from vaultlint.diagnostic import Diagnostic, Fix, Severity, line_table
 from vaultlint.model import Note, Span
 
 if TYPE_CHECKING:
@@ -101,23 +101,21 @@ class CheckContext:
         *,
         fix: Fix | None = None,
     ) -> Diagnostic:
-        """A diagnostic pointing at ``span`` of ``note``."""
-        line, col = note.position(span.start)
-        end_line, end_col = note.position(max(span.end, span.start))
+        """A diagnostic pointing at ``span`` of ``note`` (it keeps the span; positions are
+        derived from it where the diagnostic is reported)."""
+        start, end = span[0], span[1]
+        if end < start:
+            end = start
         return Diagnostic(
-            path=note.path,
-            line=line + 1,
-            column=col + 1,
-            rule=self.rule_id,
-            end_line=end_line + 1,
-            end_column=end_col + 1,
-            check=self.check_name,
-            severity=self.severity,
-            message=self.message_override.format(message=message)
-            if self.message_override
-            else message,
-            snippet=note.text[span.start : span.end],
-            fix=fix,
+            note.path,
+            Span(start, end),
+            self.rule_id,
+            self.check_name,
+            self.severity,
+            self.message_override.format(message=message) if self.message_override else message,
+            line_table(note),
+            note.text[start:end],
+            fix,
         )
 
     def note_diagnostic(self, note: Note, message: str) -> Diagnostic:

@@ -29,7 +29,6 @@ import multiprocessing
 import os
 import traceback
 import zlib
-from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -40,7 +39,7 @@ from vaultlint.checks import REGISTRY
 from vaultlint.checks.base import CheckContext
 from vaultlint.config import Config
 from vaultlint.config.ruleset import Rule
-from vaultlint.diagnostic import Diagnostic
+from vaultlint.diagnostic import Diagnostic, note_diagnostic
 from vaultlint.lint.cache import (
     CacheFolder,
     NoteShard,
@@ -233,7 +232,7 @@ def aggregate_missing(
 
 
 def _engine_diagnostic(note: Note, rule: str, check: str, message: str) -> Diagnostic:
-    return Diagnostic(note.path, 1, 1, rule, 1, 1, check, "error", message)
+    return note_diagnostic(note, rule, check, "error", message)
 
 
 def outside_vault_findings(
@@ -278,8 +277,8 @@ def _suppressed(note: Note, diag: Diagnostic) -> bool:
     """``disable-next-line`` silences the next line; ``disable`` … ``enable`` a range of lines.
     A note-level finding (at 1:1) follows the state after the note's last comment: a
     ``disable`` never re-enabled silences it, a closed ``disable`` … ``enable`` range does not."""
-    line0 = diag.line - 1
-    note_level = diag.line == 1 and diag.column == 1 and not diag.snippet
+    line0 = diag.lines.position(diag.span.start)[0]
+    note_level = diag.is_note_level
     disabled = False
     for sup in note.suppressions:
         if not _covers(sup.rules, diag.rule):
@@ -394,7 +393,7 @@ class _Worker:
         late = [i for i, rule in enumerate(self.late_rules) if rule.where.matches(note)]
         slim = (
             note.text.encode("utf-8", "surrogatepass"),
-            array("I", note.line_starts),
+            note.line_starts,
             note.links,
             note.tags,
             note.suppressions,

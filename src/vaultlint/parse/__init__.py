@@ -15,7 +15,7 @@ from vaultlint.parse.markdown import BlockScan, scan_blocks
 from vaultlint.parse.obsidian import scan_inline
 
 #: bump when parsing changes what a note yields: cached parses of older versions are dropped
-PARSER_VERSION = 4
+PARSER_VERSION = 5  # 5: cached diagnostics keep their span
 
 _SUPPRESS = re.compile(
     r"(?:%%|<!--)[ \t]*vaultlint-(disable-next-line|disable|enable)\b([^\n\r%>]*?)[ \t]*(?:%%|-->)"

@@ -179,6 +179,17 @@ class Diagnostic:
         }
 
 
+#: the line table of a finding about a file that was not read (a diagnostic at 1:1)
+NO_LINES = LineTable((0,))
+
+
+def file_diagnostic(
+    path: str, rule: str, check: str, severity: Severity, message: str
+) -> Diagnostic:
+    """A finding about a file that vaultlint did not read (line 1, column 1)."""
+    return Diagnostic(path, Span(0, 0), rule, check, severity, message, NO_LINES)
+
+
 def note_diagnostic(
     note: Note, rule: str, check: str, severity: Severity, message: str
 ) -> Diagnostic:

@@ -39,7 +39,7 @@ from vaultlint.checks import REGISTRY
 from vaultlint.checks.base import CheckContext
 from vaultlint.config import Config
 from vaultlint.config.ruleset import Rule
-from vaultlint.diagnostic import Diagnostic, note_diagnostic
+from vaultlint.diagnostic import Diagnostic, file_diagnostic, note_diagnostic
 from vaultlint.lint.cache import (
     CacheFolder,
     NoteShard,
@@ -243,7 +243,7 @@ def outside_vault_findings(
     picked = outside if chosen is None else [p for p in outside if p in set(chosen)]
     message = "a symbolic link that leads outside the vault: not followed, not read"
     return [
-        Diagnostic(path, 1, 1, OUTSIDE_VAULT, 1, 1, "vault", "info", message)
+        file_diagnostic(path, OUTSIDE_VAULT, "vault", "info", message)
         for path in picked
         if excluded_reason(path, exclude, None) is None
     ]

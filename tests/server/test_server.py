@@ -38,6 +38,9 @@ FILES = {
     "C.md": "Tagged #Project here\n",
     "Pictures/diagram.png": "not really a picture\n",
     "Daily notes/Café 1.md": "[[Alpha]] [[Beta]]\n",
+    ".obsidian/templates.json": '{"folder": "Templates"}\n',
+    "Templates/Meeting.md": "[[Nowhere]] #Project\n",
+    "Garbled.md": "It\u00e2\u20ac\u2122s fine\n",
 }
 
 
@@ -314,6 +317,77 @@ async def test_hover_on_a_broken_link_shows_its_message(editor: Editor) -> None:
         lsp.HoverParams(lsp.TextDocumentIdentifier(editor.uri("Index.md")), lsp.Position(0, 2))
     )
     assert nothing is None
+
+
+@session
+async def test_an_unsafe_fix_is_labelled_and_not_preferred(editor: Editor) -> None:
+    found = await editor.open("Garbled.md")
+    message = "garbled text 'â€™' (wrong encoding); it should read '’'"
+    assert shape(found) == [((0, 2, 0, 5), "mojibake", "vaultlint", WARNING, message)]
+    actions = await editor.client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            text_document=lsp.TextDocumentIdentifier(editor.uri("Garbled.md")),
+            range=rng(0, 3, 0, 3),
+            context=lsp.CodeActionContext(diagnostics=found),
+        )
+    )
+    assert actions is not None
+    assert [(a.title, a.is_preferred) for a in actions] == [  # type: ignore[union-attr]
+        ("replace with '’' (mojibake, unsafe fix: check it is what you meant)", False)
+    ]  # and no "apply every safe fix": there is none
+    edit = actions[0].edit  # type: ignore[union-attr]
+    assert edit is not None and edit.document_changes is not None
+    assert [(e.range, e.new_text) for e in edit.document_changes[0].edits] == [
+        (rng(0, 2, 0, 5), "’")
+    ]
+
+
+@session
+async def test_notes_obsidian_keeps_out_get_no_diagnostics(editor: Editor) -> None:
+    """Templates/ is Obsidian's templates folder (.obsidian/templates.json): as `scan`, the
+    server does not lint it."""
+    assert await editor.open("Templates/Meeting.md") == []
+
+
+async def _file_events(editor: Editor) -> None:
+    """A note created on disk (by git, a sync tool, another editor) resolves links at once;
+    deleted, they break again."""
+    assert shape(await editor.open("Index.md")) == [BROKEN_NOWHERE, NO_LATER]
+    created = editor.root / "Nowhere.md"
+    created.write_text("# Nowhere\n", encoding="utf-8")
+    for kind, expected in (
+        (lsp.FileChangeType.Created, [NO_LATER]),
+        (lsp.FileChangeType.Deleted, [BROKEN_NOWHERE, NO_LATER]),
+    ):
+        if kind == lsp.FileChangeType.Deleted:
+            created.unlink()
+        published = editor.count("Index.md")
+        editor.client.workspace_did_change_watched_files(
+            lsp.DidChangeWatchedFilesParams([lsp.FileEvent(created.as_uri(), kind)])
+        )
+        await editor.wait_for(lambda n=published: editor.count("Index.md") > n)
+        assert shape(await editor.diagnostics("Index.md")) == expected
+
+
+_file_events.writes = ["Nowhere.md"]
+test_file_events_keep_the_index_current = session(_file_events)
+
+
+async def _config_saved(editor: Editor) -> None:
+    """An editor without file watchers: saving .vaultlint.yaml in it reloads the rules."""
+    assert shape(await editor.open("Index.md")) == [BROKEN_NOWHERE, NO_LATER]
+    config = editor.root / ".vaultlint.yaml"
+    config.write_text("extends: [recommended]\nrules:\n  broken-link: off\n", encoding="utf-8")
+    published = editor.count("Index.md")
+    editor.client.text_document_did_save(
+        lsp.DidSaveTextDocumentParams(lsp.TextDocumentIdentifier(config.as_uri()))
+    )
+    await editor.wait_for(lambda: editor.count("Index.md") > published)
+    assert await editor.diagnostics("Index.md") == []
+
+
+_config_saved.writes = [".vaultlint.yaml"]
+test_saving_the_config_reloads_the_rules = session(_config_saved)
 
 
 def test_exit_without_shutdown_is_status_1(tmp_path: Path) -> None:

@@ -32,6 +32,17 @@ from vaultlint.vault.discovery import (
 )
 from vaultlint.vault.index import VaultIndex, summarize
 
+#: Obsidian's settings that change what vaultlint lints or how (not workspace.json and the
+#: like, which Obsidian rewrites all the time)
+OBSIDIAN_SETTINGS = frozenset(
+    {
+        ".obsidian/app.json",
+        ".obsidian/templates.json",
+        ".obsidian/types.json",
+        ".obsidian/plugins/templater-obsidian/data.json",
+    }
+)
+
 
 @dataclass(frozen=True)
 class Change:
@@ -92,12 +103,7 @@ class VaultSession:
     def is_config_file(self, path: str) -> bool:
         """Whether a change to this vault file may change the configuration: the config, a
         YAML pack beside it, Obsidian's settings (templates folder, excluded files)."""
-        name = path.rsplit("/", 1)[-1]
-        return (
-            name in (".vaultlint.yaml", ".vaultlint.yml")
-            or name.endswith((".yaml", ".yml"))
-            or path.startswith(".obsidian/")
-        )
+        return path.endswith((".yaml", ".yml")) or path in OBSIDIAN_SETTINGS
 
     def _refresh_excluded(self) -> None:
         obsidian = obsidian_excludes(self.root) if self.config.obsidian_excludes else None

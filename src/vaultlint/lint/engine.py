@@ -561,7 +561,8 @@ def _plan(
     # reading every cached note of a shard pays off only when many notes are checked
     load_cache = len(cached_targets) >= PARALLEL_THRESHOLD
     work = len(parse) + len(targets)
-    count = jobs if jobs > 1 and work >= PARALLEL_THRESHOLD else 1
+    # never more workers than shards: the work comes in SHARDS pieces
+    count = min(jobs, SHARDS) if jobs > 1 and work >= PARALLEL_THRESHOLD else 1
     units = [_Unit([], [], [], {}, load_cache) for _ in range(count)]
     for s in range(SHARDS):
         units[s % count].shards.append(s)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import posixpath
 import re
 import unicodedata
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
@@ -86,8 +87,11 @@ class VaultIndex:
         self._misspelled: frozenset[str] | None = None
         # links whose resolution does not depend on the linking note (no tie to break)
         self._resolved: dict[str, str | None] = {}
-        self._headings: dict[str, list[tuple[int, str]]] = {}  # normalised, per note
         self._names: NameIndex | None = None  # built on the first broken link
+        # per note, built when a link first needs them: heading and block lookups take
+        # constant (blocks) or logarithmic (headings) time, whatever the note holds
+        self._headings: dict[str, HeadingTree] = {}
+        self._blocks: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {}
 
     @property
     def paths(self) -> list[str]:
@@ -174,13 +178,15 @@ class VaultIndex:
         if not parts:
             return True
         if parts[0].startswith("^"):
-            return parts[0][1:].strip().lower() in summary[2]  # blocks
+            blocks = self._blocks.get(summary[0])
+            if blocks is None or blocks[0] is not summary[2]:
+                blocks = self._blocks[summary[0]] = (summary[2], frozenset(summary[2]))
+            return parts[0][1:].strip().lower() in blocks[1]
         keys = [normalize_heading(p) for p in parts]
         headings = self._headings.get(summary[0])
-        if headings is None:
-            headings = [(level, normalize_heading(text)) for level, text in summary[1]]
-            self._headings[summary[0]] = headings
-        return _chain_exists(headings, keys, 0, len(headings), 0, 0)
+        if headings is None or headings.source is not summary[1]:
+            headings = self._headings[summary[0]] = HeadingTree(summary[1])
+        return headings.chain_exists(keys)
 
     # -- tags -------------------------------------------------------------------------------
     def tag_spellings(self, key: str) -> Counter[str]:
@@ -223,19 +229,43 @@ class VaultIndex:
         return best
 
 
-def _chain_exists(
-    headings: list[tuple[int, str]], keys: list[str], lo: int, hi: int, k: int, parent: int
-) -> bool:
-    """Whether keys[k:] can be found as successively deeper headings within headings[lo:hi]."""
-    for i in range(lo, hi):
-        level, text = headings[i]
-        if level <= parent or text != keys[k]:
-            continue
-        if k + 1 == len(keys):
-            return True
-        end = i + 1
-        while end < hi and headings[end][0] > level:
-            end += 1
-        if _chain_exists(headings, keys, i + 1, end, k + 1, level):
-            return True
-    return False
+class HeadingTree:
+    """A note's headings, normalised, for ``#A#B`` chains: each text's positions (sorted)
+    and where each heading's section ends, so that a lookup never scans the headings.
+
+    ``chain_exists`` finds ``keys[0]`` anywhere, then each next key as a deeper heading within
+    the section of the previous one (SPEC R-S3); built in linear time, a single heading link is
+    answered in logarithmic time."""
+
+    __slots__ = ("ends", "levels", "positions", "source")
+
+    def __init__(self, headings: tuple[tuple[int, str], ...]) -> None:
+        self.source = headings
+        self.levels = [level for level, _ in headings]
+        self.positions: dict[str, list[int]] = {}
+        for i, (_, text) in enumerate(headings):
+            self.positions.setdefault(normalize_heading(text), []).append(i)
+        # ends[i]: the first heading after i that is not deeper than i (its section's end)
+        self.ends = [len(headings)] * len(headings)
+        open_: list[int] = []
+        for i, level in enumerate(self.levels):
+            while open_ and self.levels[open_[-1]] >= level:
+                self.ends[open_.pop()] = i
+            open_.append(i)
+
+    def chain_exists(self, keys: list[str]) -> bool:
+        return self._chain(keys, 0, 0, len(self.levels), 0)
+
+    def _chain(self, keys: list[str], k: int, lo: int, hi: int, parent: int) -> bool:
+        found = self.positions.get(keys[k])
+        if not found:
+            return False
+        for j in range(bisect_left(found, lo), len(found)):
+            i = found[j]
+            if i >= hi:
+                break
+            if self.levels[i] <= parent:
+                continue
+            if k + 1 == len(keys) or self._chain(keys, k + 1, i + 1, self.ends[i], self.levels[i]):
+                return True
+        return False

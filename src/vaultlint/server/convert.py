@@ -52,40 +52,15 @@ def offset(note: Note, pos: lsp.Position) -> int:
     return i
 
 
-def span_of(note: Note, diag: Diagnostic) -> tuple[int, int]:
-    """Character offsets of a diagnostic: its span when it keeps one, else from its 1-based
-    line and code-point column."""
-    span = getattr(diag, "span", None)
-    if span is not None:
-        return span[0], span[1]
-    starts = note.line_starts
-
-    def at(line: int, column: int) -> int:
-        if line - 1 >= len(starts):
-            return len(note.text)
-        return min(starts[line - 1] + column - 1, len(note.text))
-
-    start = at(diag.line, diag.column)
-    return start, max(start, at(diag.end_line, diag.end_column))
-
-
-def to_lsp(note: Note, diag: Diagnostic) -> lsp.Diagnostic:
-    start, end = span_of(note, diag)
+def to_lsp(diag: Diagnostic) -> lsp.Diagnostic:
+    """A finding as an LSP diagnostic; its range comes from the span it keeps (UTF-16)."""
+    (line, char), (end_line, end_char) = diag.lsp_range()
     return lsp.Diagnostic(
-        range=lsp.Range(start=position(note, start), end=position(note, end)),
+        range=lsp.Range(start=lsp.Position(line, char), end=lsp.Position(end_line, end_char)),
         message=diag.message,
         severity=_SEVERITY.get(diag.severity, lsp.DiagnosticSeverity.Warning),
         code=diag.rule,
         source=SOURCE,
-    )
-
-
-def same_range(a: lsp.Range, b: lsp.Range) -> bool:
-    return (a.start.line, a.start.character, a.end.line, a.end.character) == (
-        b.start.line,
-        b.start.character,
-        b.end.line,
-        b.end.character,
     )
 
 

@@ -136,7 +136,7 @@ class VaultlintServer(LanguageServer):
         except Exception:  # a bug must not take the editor's server down
             log.exception("vaultlint failed on %s", path)
             found = []
-        findings = [(d, convert.to_lsp(note, d)) for d in found]
+        findings = [(d, convert.to_lsp(d)) for d in found]
         self.published[uri] = Published(version, note, findings)
         self.text_document_publish_diagnostics(
             lsp.PublishDiagnosticsParams(

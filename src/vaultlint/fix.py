@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from vaultlint.diagnostic import Diagnostic, Edit, Fix
+from vaultlint.escape import printable
 
 if TYPE_CHECKING:
     from vaultlint.config import Config
@@ -564,7 +565,7 @@ def default_checker(root: Path, config: Config, *, use_cache: bool = True) -> Ch
 
 def print_stderr(lines: Iterable[str]) -> None:
     for line in lines:
-        print(f"vaultlint: {line}", file=sys.stderr)
+        print(f"vaultlint: {printable(line)}", file=sys.stderr)
 
 
 def run_fixes(

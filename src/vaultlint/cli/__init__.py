@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from vaultlint import __version__
 from vaultlint.cli import inspect, rule, rules, scan, schema, server
 from vaultlint.cli.base import Command, Outcome, UsageError, shown_path
+from vaultlint.escape import printable
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -87,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args_list = _with_command(args_list)
     except UsageError as exc:
-        print(f"vaultlint: error: {exc}", file=sys.stderr)
+        print(f"vaultlint: error: {printable(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
     parser = build_parser()
     try:
@@ -103,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, UsageError) as exc:
         if isinstance(exc, ConfigError):
             exc.path = shown_path(exc.path)
-        print(f"vaultlint: error: {exc}", file=sys.stderr)
+        print(f"vaultlint: error: {printable(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("vaultlint: interrupted", file=sys.stderr)
@@ -112,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("VAULTLINT_DEBUG"):
             raise
         print(
-            f"vaultlint: internal error: {type(exc).__name__}: {exc}\n"
+            f"vaultlint: internal error: {type(exc).__name__}: {printable(str(exc))}\n"
             "This is a bug in vaultlint; run again with VAULTLINT_DEBUG=1 for details.",
             file=sys.stderr,
         )

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from vaultlint.escape import printable
+
 
 class Outcome(enum.Enum):
     """How a command ended; ``main`` maps it to the exit status."""
@@ -86,12 +88,12 @@ def write(stream: TextIO, text: str) -> None:
 
 def warn(message: str) -> None:
     """A warning on stderr: ``vaultlint: warning: …``."""
-    print(f"vaultlint: warning: {message}", file=sys.stderr)
+    print(f"vaultlint: warning: {printable(message)}", file=sys.stderr)
 
 
 def info(message: str) -> None:
     """An information line on stderr: ``vaultlint: …``."""
-    print(f"vaultlint: {message}", file=sys.stderr)
+    print(f"vaultlint: {printable(message)}", file=sys.stderr)
 
 
 def resolve_root(args: argparse.Namespace, cwd: Path) -> Path:

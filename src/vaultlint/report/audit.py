@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from vaultlint.escape import printable
 from vaultlint.report import ScanResult
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ def render_audit(scan: ScanResult, result: LintResult, *, color: bool = False) -
     for title, columns, rows in tables:
         out.append("")
         out.append(title)
-        cells = [columns, *[[str(c) for c in row] for row in rows]]
+        cells = [columns, *[[printable(str(c)) for c in row] for row in rows]]
         widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
         for n, row in enumerate(cells):
             out.append(
@@ -93,6 +94,6 @@ def _render_rich(head: str, tables: list[tuple[str, list[str], list[tuple]]]) ->
             for i, col in enumerate(columns):
                 table.add_column(col, justify="left" if i == 0 else "right")
             for row in rows:
-                table.add_row(*[str(c) for c in row])
+                table.add_row(*[printable(str(c), markup=True) for c in row])
             console.print(table)
     return capture.get()

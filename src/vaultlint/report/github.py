@@ -3,7 +3,9 @@
 ``::error file=PATH,line=L,col=C,endLine=L2,endColumn=C2,title=RULE::MESSAGE`` (``warning`` →
 ``::warning``, ``info`` → ``::notice``). Escaping follows ``@actions/core``: data (the message)
 gets ``%`` → ``%25``, CR → ``%0D``, LF → ``%0A``; property values additionally ``:`` → ``%3A``
-and ``,`` → ``%2C``.
+and ``,`` → ``%2C``. Other control characters, escape sequences and bidi overrides are shown as
+visible escapes first (:func:`vaultlint.escape.printable`), so a note named
+``x\n::error file=…::y.md`` makes one annotation, never a workflow command of its own.
 
 GitHub resolves ``file=`` against the repository root, so PATH is ``path_prefix`` (the vault's
 path relative to the repository root, e.g. ``notes/``) followed by the vault-relative path.
@@ -14,6 +16,7 @@ a ``::notice::`` summary would add a noise annotation to every run); no findings
 from __future__ import annotations
 
 from vaultlint.diagnostic import Diagnostic
+from vaultlint.escape import printable
 from vaultlint.report.base import Reporter, ScanResult, encodable
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
@@ -43,9 +46,12 @@ class GithubReporter(Reporter):
             ("endColumn", str(diagnostic.end_column)),
             ("title", diagnostic.rule),
         ]
-        props = ",".join(f"{key}={escape_property(value)}" for key, value in properties)
+        props = ",".join(
+            f"{key}={escape_property(printable(value, newlines=True))}" for key, value in properties
+        )
         command = COMMANDS.get(diagnostic.severity, "warning")
-        return f"::{command} {props}::{escape_data(diagnostic.message)}"
+        message = escape_data(printable(diagnostic.message, newlines=True))
+        return f"::{command} {props}::{message}"
 
     def render(self, result: ScanResult) -> str:
         return encodable("".join(self.format_diagnostic(d) + "\n" for d in result.diagnostics))

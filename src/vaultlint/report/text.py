@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 from vaultlint.diagnostic import Diagnostic
+from vaultlint.escape import printable
 from vaultlint.report.base import Reporter, ScanResult, encodable
 
 _RESET = "\x1b[0m"
@@ -14,12 +14,8 @@ _SEVERITY_STYLE = {"error": "1;31", "warning": "1;33", "info": "1;36"}
 _RULE_STYLE = "35"
 
 # Control characters would break the one-line-per-diagnostic layout (newline) or drive the
-# terminal (ESC); they are shown as Python escapes instead (``\n``, ``\x1b``).
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
-
-
-def _visible(text: str) -> str:
-    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
+# terminal (ESC), bidi overrides reorder the line: shown as escapes (``\n``, ``\x1b``).
+_visible = printable
 
 
 def _paint(text: str, style: str, color: bool) -> str:
@@ -58,7 +54,7 @@ class TextReporter(Reporter):
         path = _paint(_visible(diagnostic.path), _BOLD, self.color)
         style = _SEVERITY_STYLE.get(diagnostic.severity, "")
         severity = _paint(diagnostic.severity, style, self.color)
-        rule = _paint(diagnostic.rule, _RULE_STYLE, self.color)
+        rule = _paint(_visible(diagnostic.rule), _RULE_STYLE, self.color)
         message = _visible(diagnostic.message)
         return f"{path}:{diagnostic.line}:{diagnostic.column}: {severity} {rule} {message}"
 
@@ -80,10 +76,10 @@ def render_statistics(result: ScanResult, *, color: bool = False) -> str:
         return ""
     rows = sorted(per_rule.items(), key=lambda item: (-item[1], item[0]))
     count_width = len(str(rows[0][1]))
-    rule_width = max(len(rule) for (rule, _), _ in rows)
+    rule_width = max(len(_visible(rule)) for (rule, _), _ in rows)
     lines = []
     for (rule, severity), count in rows:
-        rule_cell = _paint(rule.ljust(rule_width), _RULE_STYLE, color)
+        rule_cell = _paint(_visible(rule).ljust(rule_width), _RULE_STYLE, color)
         severity_cell = _paint(severity, _SEVERITY_STYLE.get(severity, ""), color)
         lines.append(f"{count:>{count_width}}  {rule_cell}  {severity_cell}")
     return encodable("\n".join(lines) + "\n")

@@ -390,6 +390,37 @@ _config_saved.writes = [".vaultlint.yaml"]
 test_saving_the_config_reloads_the_rules = session(_config_saved)
 
 
+def test_a_vault_in_a_subfolder_of_the_workspace(tmp_path: Path) -> None:
+    """The workspace is a repository whose vault is notes/: a note there is linted with that
+    vault's config and its links resolve inside it, as `vaultlint scan notes/x.md` would."""
+    write(
+        tmp_path,
+        {
+            "README.md": "[[Nowhere]]\n",
+            "notes/.vaultlint.yaml": "extends: []\nrules:\n  only-links: {check: links}\n",
+            "notes/x.md": "[[y]] [[README]]\n",
+            "notes/y.md": "# y\n",
+        },
+    )
+    before = vault_digest(tmp_path)
+
+    async def main() -> tuple[list, list]:
+        editor = await start(tmp_path)
+        try:
+            inside = await editor.open("notes/x.md")
+            outside = await editor.open("README.md")
+        finally:
+            assert await stop(editor) == 0
+        return shape(inside), shape(outside)
+
+    inside, outside = asyncio.run(main())
+    message = "link target 'README' does not exist"
+    assert inside == [((0, 6, 0, 16), "only-links", "vaultlint", WARNING, message)]
+    broken = "link target 'Nowhere' does not exist"
+    assert outside == [((0, 0, 0, 11), "broken-link", "vaultlint", ERROR, broken)]
+    assert vault_digest(tmp_path) == before
+
+
 def test_exit_without_shutdown_is_status_1(tmp_path: Path) -> None:
     """LSP: an exit notification without a shutdown request first exits with status 1."""
     write(tmp_path, FILES)

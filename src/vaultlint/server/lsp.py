@@ -26,7 +26,7 @@ from vaultlint.diagnostic import Diagnostic, Edit, Fix
 from vaultlint.model import Note
 from vaultlint.server import convert, navigation
 from vaultlint.server.session import PRELOAD, VaultSession
-from vaultlint.vault.discovery import find_vault_root
+from vaultlint.vault.discovery import CONFIG_NAMES, find_vault_root
 
 log = logging.getLogger("vaultlint.server")
 
@@ -54,10 +54,20 @@ class VaultlintServer(LanguageServer):
         self.debounce = DEBOUNCE
         self.config_diagnostics: set[str] = set()  # config files with a published error
         self.shut_down = False
+        self.folders: list[Path] = []  # the workspace folders
+        self._roots: dict[Path, Path | None] = {}  # folder -> its vault root (vault_root)
 
     # -- vaults and documents -------------------------------------------------------------
     def add_folder(self, folder: Path) -> VaultSession:
-        root = find_vault_root([], None, folder.resolve())
+        """A workspace folder: its vault (the nearest folder up holding a vault marker, else
+        the folder itself) is read now, so the first note opens fast."""
+        folder = folder.resolve()
+        if folder not in self.folders:
+            self.folders.append(folder)
+        return self.vault(find_vault_root([], None, folder))
+
+    def vault(self, root: Path) -> VaultSession:
+        root = root.resolve()
         session = self.sessions.get(root)
         if session is None:
             session = PRELOAD.take(root) or VaultSession(root)
@@ -65,23 +75,39 @@ class VaultlintServer(LanguageServer):
             self.show_config_error(session)
         return session
 
+    def vault_root(self, folder: Path) -> Path | None:
+        """The nearest folder from ``folder`` up that holds ``.vaultlint.yaml`` or
+        ``.obsidian/`` (as ``vaultlint scan`` finds the vault of a PATH), or None."""
+        if folder in self._roots:
+            return self._roots[folder]
+        found = None
+        for candidate in (folder, *folder.parents):
+            if (candidate / ".obsidian").is_dir() or any(
+                (candidate / name).is_file() for name in CONFIG_NAMES
+            ):
+                found = candidate
+                break
+        self._roots[folder] = found
+        return found
+
     def locate(self, uri: str, *, hidden: bool = False) -> tuple[VaultSession, str] | None:
-        """The session of the vault a document belongs to, and its vault path."""
+        """The session of the vault a document belongs to, and its vault path: the vault found
+        from the note's folder; without one, the workspace folder holding it (else the note's
+        own folder)."""
         fs = to_fs_path(uri)
         if fs is None:
             return None
         full = Path(fs)
-        roots = sorted(
-            (r for r in self.sessions if full.is_relative_to(r)), key=lambda r: -len(r.parts)
-        )
-        if not roots:
-            if not full.name.lower().endswith(".md"):
+        root = self.vault_root(full.parent)
+        if root is None:
+            holding = [f for f in self.folders if full.is_relative_to(f)]
+            if holding:
+                root = max(holding, key=lambda f: len(f.parts))
+            elif full.name.lower().endswith(".md"):
+                root = full.parent
+            else:
                 return None
-            start = full.parent
-            root = find_vault_root([str(start)], None, start)
-            session = self.add_folder(root)
-        else:
-            session = self.sessions[roots[0]]
+        session = self.vault(root)
         rel = session.relative(full, hidden=hidden)
         if rel is None:
             return None
@@ -213,6 +239,8 @@ class VaultlintServer(LanguageServer):
             else:
                 index = session.file_changed(path).index_changed or index
             touched[session.root] = (session, config, index)
+        if any(e.uri.endswith(CONFIG_NAMES) for e in events):
+            self._roots.clear()  # a config created or deleted: vaults may have moved
         for session, config, index in touched.values():
             if config:
                 self.reload(session)

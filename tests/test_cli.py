@@ -179,7 +179,9 @@ def test_cache_gives_the_same_report(capsys, notes):
         ({"a.md": "[[nowhere]]\n"}, 1, 1),  # an error
         (  # infos only: --strict fails on warnings, not on infos
             {
-                ".vaultlint.yaml": "rules:\n  soft:\n    check: links\n    severity: info\n",
+                ".vaultlint.yaml": (
+                    "extends: []\nrules:\n  soft:\n    check: links\n    severity: info\n"
+                ),
                 "a.md": "[[nowhere]]\n",
             },
             0,

@@ -4,6 +4,7 @@ that names the file, the line and the key, and nothing else ever escapes."""
 from __future__ import annotations
 
 import importlib.resources
+import json
 import textwrap
 from pathlib import Path
 
@@ -303,9 +304,59 @@ def test_obsidian_excludes_and_empty_lists(tmp_path):
 
 
 @pytest.mark.parametrize("text", ["", "# nothing but a comment\n", "---\n"])
-def test_an_empty_file_is_an_empty_configuration(tmp_path, text):
-    path = write(tmp_path, text)
-    assert load_config(path, tmp_path) == Config(rules=(), source=str(path))
+def test_an_empty_file_is_the_recommended_pack(tmp_path, text):
+    config = load_config(write(tmp_path, text), tmp_path)
+    assert [r.id for r in config.rules] == list(RECOMMENDED_IDS)
+
+
+# --- a config without `extends` extends [recommended] ---------------------------------------
+
+
+def test_without_extends_the_recommended_pack_is_extended(tmp_path):
+    config = load(tmp_path, 'exclude: ["x/**"]\n')
+    assert config.exclude == ("x/**",)
+    alone = load_config(None, tmp_path)
+    assert [r.id for r in config.rules] == list(RECOMMENDED_IDS)
+    assert [(r.id, r.severity, r.options) for r in config.rules] == [
+        (r.id, r.severity, r.options) for r in alone.rules
+    ]
+
+
+def test_extends_empty_asks_for_nothing_built_in(tmp_path):
+    assert load(tmp_path, 'extends: []\nexclude: ["x/**"]\n').rules == ()
+    assert load(tmp_path, "extends:\n").rules == ()
+
+
+def test_without_extends_a_pack_rule_is_turned_off_by_its_id(tmp_path):
+    config = load(tmp_path, "rules: {tag-case: off}\n")
+    assert severities(config)["tag-case"] == "off"
+    assert severities(config)["broken-link"] == "error"
+
+
+def test_without_extends_a_typo_in_a_pack_rule_key_gets_a_suggestion(tmp_path):
+    exc, path = config_error(tmp_path, "rules:\n  tag-case:\n    severty: error\n")
+    assert str(exc) == (
+        f"{path}:3: unknown option 'severty' for rule 'tag-case' (did you mean 'severity'?)"
+    )
+
+
+def test_a_pack_file_without_extends_extends_nothing(tmp_path):
+    write(tmp_path, "rules:\n  mine: {check: links}\n", "packs/mine.yaml")
+    config = load(tmp_path, "extends: [packs/mine.yaml]\n")
+    assert [r.id for r in config.rules] == ["mine"]
+
+
+def test_without_extends_a_scan_runs_the_recommended_rules(tmp_path, capsys, plain_environment):
+    from vaultlint.cli import main
+
+    vault = tmp_path / "vault"
+    write(vault, 'exclude: ["x/**"]\n')
+    write(vault, "See [[Missing]].\n", "A.md")
+    assert main(["scan", str(vault), "--format", "json", "--no-cache"]) == 1
+    found = json.loads(capsys.readouterr().out)["diagnostics"]
+    assert [(d["path"], d["rule"], d["line"], d["column"]) for d in found] == [
+        ("A.md", "broken-link", 1, 5)
+    ]
 
 
 def test_a_byte_order_mark_is_accepted(tmp_path):

@@ -23,6 +23,7 @@ NOTES = {
 def scoped(capsys, tmp_path, where: str) -> list[str]:
     """The notes a required-sections rule with this `where` reports (each lacks `Goal`)."""
     config = (
+        "extends: []\n"
         f"rules:\n  goal:\n    check: required-sections\n    sections: [Goal]\n    where:\n{where}"
     )
     vault = write_vault(tmp_path / "v", {**NOTES, ".vaultlint.yaml": config})

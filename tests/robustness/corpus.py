@@ -761,9 +761,12 @@ CONFIG_CASES: tuple[ConfigCase, ...] = (
         "nested more than",
         2,
     ),
-    ConfigCase("empty", "an empty file: no rules at all", b"", None),
+    ConfigCase("empty", "an empty file: the recommended pack", b"", None),
     ConfigCase(
-        "comments_only", "only comments: no rules at all", _cfg("# nothing here\n# at all\n"), None
+        "comments_only",
+        "only comments: the recommended pack",
+        _cfg("# nothing here\n# at all\n"),
+        None,
     ),
 )
 

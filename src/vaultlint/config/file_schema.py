@@ -67,7 +67,8 @@ def _check_rule(name: str, reserved: dict[str, Any], *, definition: bool) -> dic
 
 def config_json_schema() -> dict[str, Any]:
     """The JSON Schema (draft-07) of a configuration file, as a JSON-ready dict."""
-    from vaultlint.config.loader import builtin_pack_path, load_config
+    from vaultlint.config.loader import load_config
+    from vaultlint.config.packs import builtin_pack_path
 
     checks = sorted(REGISTRY)
     reserved = {

@@ -2,8 +2,9 @@
 
 The YAML is *composed* into nodes rather than loaded into Python values, for two reasons: every
 key and value keeps its line, so an error names ``FILE:LINE`` and the key (as Vale does); and
-values are built from nodes according to the type the check declares, so YAML 1.1's booleans do
-not leak in (``tag-case: off`` is the severity ``off``; ``tags: [yes]`` is the tag ``yes``).
+values are built from nodes according to the type the check declares (the option schema), with
+YAML 1.2's scalar types (``tag-case: off`` is the severity ``off``; ``tags: [yes]`` is the tag
+``yes``).
 
 Validation is strict, like yamllint's ``validate_rule_conf``: an unknown key, option, check,
 severity or pack, or a value of the wrong type, is a :class:`ConfigError`, with a did-you-mean
@@ -11,8 +12,11 @@ suggestion where a near name exists. Loading never fails any other way.
 
 Decisions where the contract is silent:
 
-* An empty file (or one with only comments) is an empty configuration: no packs, no rules.
-  ``extends``, ``exclude`` and ``rules`` given as null are empty too.
+* A config without ``extends`` extends ``[recommended]``, as when there is no config at all;
+  ``extends: []`` (or ``extends:`` given as null) asks for nothing built in. An empty config
+  file (or one with only comments) is therefore the ``recommended`` pack. Pack files (those
+  named in ``extends``) extend nothing unless they say so. ``exclude`` and ``rules`` given as
+  null are empty.
 * A pack file has the config's shape: ``extends``, ``exclude`` (appended, packs first),
   ``obsidian_excludes`` (the last file that sets it wins) and ``rules``. Entries of ``extends``
   with a ``/`` or ending in ``.yaml``/``.yml`` are files, relative to the file naming them;
@@ -26,9 +30,11 @@ Decisions where the contract is silent:
   so ``vaultlint rules`` still lists them). A selected rule that is ``off`` is turned on at the
   last severity other than ``off`` that its definitions gave it (``warning`` when none did).
   ``--ignore`` is applied after ``--select`` and wins.
-* Boolean options accept what YAML calls a boolean (``true``/``false``, also ``yes``/``no``,
-  ``on``/``off``); string options take any scalar as written (``level: 3`` is not a string, but
-  ``pattern: 2025`` is the string ``"2025"``). A list option also accepts a single value.
+* Scalars are typed as YAML 1.2 types them (:mod:`vaultlint.config.yamlfile`), and options are
+  converted by the option schema (:mod:`vaultlint.config.schema`): a boolean option takes
+  ``true``/``false`` only (``yes`` is a string in YAML 1.2); a string option takes strings only
+  (``pattern: 2025`` and ``sections: 7`` are errors that say to quote the value). A list of
+  scalars also accepts a single value.
 * Rule ids are letters, digits and ``-_./``: commas and spaces separate ids in ``--select`` and
   in disable comments.
 * YAML merge keys (``<<: *defaults``) are honoured; a key given twice in one mapping is an error.
@@ -37,7 +43,6 @@ Decisions where the contract is silent:
 from __future__ import annotations
 
 import dataclasses
-import importlib.resources
 import os
 import re
 from collections.abc import Sequence
@@ -51,11 +56,11 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from vaultlint.checks import REGISTRY
 from vaultlint.checks.base import Check
 from vaultlint.config import yamlfile
+from vaultlint.config.packs import builtin_pack_path, list_packs
 from vaultlint.config.ruleset import EVERYWHERE, Rule, Where
 from vaultlint.config.schema import SchemaError, dotted, struct_schema, suggest
 from vaultlint.globs import compile_globs
 
-CONFIG_FILENAMES = (".vaultlint.yaml", ".vaultlint.yml")
 SEVERITY_NAMES = ("off", "info", "warning", "error")
 DEFAULT_SEVERITY = "warning"
 CONFIG_KEYS = ("extends", "exclude", "rules", "obsidian_excludes")
@@ -65,7 +70,6 @@ WHERE_KEYS = ("paths", "exclude", "tags", "frontmatter")
 MAX_NESTING = 64
 
 _RULE_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./-]*\Z")
-_PACK_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*\Z")
 _STR, _NULL, _BOOL, _MERGE = yamlfile.STR, yamlfile.NULL, yamlfile.BOOL, yamlfile.MERGE
 
 
@@ -109,55 +113,6 @@ class Config:
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((rule for rule in self.rules if rule.id == rule_id), None)
-
-
-# --- built-in packs -------------------------------------------------------------------------
-
-
-def _pack_dirs() -> list[Path]:
-    """Where built-in packs live: package data of the wheel, then the source checkout."""
-    dirs: list[Path] = []
-    try:
-        packaged = importlib.resources.files("vaultlint") / "rules"
-        if isinstance(packaged, Path) and packaged.is_dir():
-            dirs.append(packaged)
-    except Exception:  # a namespace package or an unusual loader: use the fallback
-        pass
-    import vaultlint
-
-    init = getattr(vaultlint, "__file__", None)
-    package_dirs = [Path(init).parent] if init else [Path(p) for p in vaultlint.__path__]
-    for package_dir in package_dirs:
-        checkout = package_dir.resolve().parents[1] / "rules"  # <repo>/src/vaultlint -> <repo>
-        if checkout.is_dir() and checkout not in dirs:
-            dirs.append(checkout)
-    return dirs
-
-
-def builtin_pack_path(name: str) -> Path | None:
-    """The file of the built-in pack ``name``, or None when there is no such pack."""
-    if not _PACK_NAME.match(name):
-        return None
-    for folder in _pack_dirs():
-        candidate = folder / f"{name}.yaml"
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def list_packs() -> list[str]:
-    """The names of the built-in packs, sorted."""
-    names = {p.stem for folder in _pack_dirs() for p in folder.glob("*.yaml") if p.is_file()}
-    return sorted(n for n in names if _PACK_NAME.match(n))
-
-
-def find_config(vault: Path) -> Path | None:
-    """``<vault>/.vaultlint.yaml`` (or ``.vaultlint.yml``) when it exists."""
-    for name in CONFIG_FILENAMES:
-        candidate = vault / name
-        if candidate.is_file():
-            return candidate
-    return None
 
 
 # --- small helpers ----------------------------------------------------------------------------
@@ -343,21 +298,32 @@ class _Loader:
 
     # files
 
-    def load(self, path: Path, shown: str) -> None:
+    def load(self, path: Path, shown: str, *, pack: bool = False) -> None:
+        """Read a config file (``pack``: a file named in ``extends``, or a built-in pack)."""
         try:
             real = path.resolve()
         except (OSError, RuntimeError):
             real = path.absolute()
         self.stack.append((real, shown))
         try:
-            self._load(_File(path, shown))
+            self._load(_File(path, shown), pack)
         finally:
             self.stack.pop()
 
-    def _load(self, src: _File) -> None:
+    def load_recommended(self) -> None:
+        pack = builtin_pack_path("recommended")
+        if pack is None:
+            raise ConfigError(
+                "recommended", None, "the built-in pack is missing: vaultlint is not installed"
+            )
+        self.load(pack, str(pack), pack=True)
+
+    def _load(self, src: _File, pack: bool) -> None:
         root = _compose(src.path, src.shown)
         if root is None or _is_null(root):
-            return  # an empty file (or a lone `---`) is an empty configuration
+            if not pack:  # an empty config (or a lone `---`) is the recommended pack
+                self.load_recommended()
+            return
         if not isinstance(root, MappingNode):
             src.fail(
                 root,
@@ -374,6 +340,8 @@ class _Loader:
             entries[key] = (key_node, value_node)
         if "extends" in entries:
             self._extends(src, entries["extends"][1])
+        elif not pack:  # a config without `extends` extends [recommended]
+            self.load_recommended()
         if "exclude" in entries:
             self.exclude.extend(src.globs(entries["exclude"][1], "'exclude'", "exclude"))
         if "obsidian_excludes" in entries:
@@ -413,7 +381,7 @@ class _Loader:
             chain = [s for r, s in self.stack]
             if any(r == real for r, _ in self.stack):
                 src.fail(item, "'extends' makes a cycle: " + " -> ".join([*chain, shown]), name)
-            self.load(path, shown)
+            self.load(path, shown, pack=True)
 
     # rules
 
@@ -691,12 +659,7 @@ def load_config(path: Path | None, vault: Path) -> Config:
     """
     loader = _Loader(vault)
     if path is None:
-        pack = builtin_pack_path("recommended")
-        if pack is None:
-            raise ConfigError(
-                "recommended", None, "the built-in pack is missing: vaultlint is not installed"
-            )
-        loader.load(pack, str(pack))
+        loader.load_recommended()
         return loader.finish(None)
     loader.load(Path(path), str(path))
     return loader.finish(str(path))

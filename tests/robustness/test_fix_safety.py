@@ -253,10 +253,10 @@ def test_fix_in_a_read_only_folder_is_a_finding_not_an_internal_error(
         capsys.readouterr()
         # the built-in packs too, in a folder nobody can read (the checkout may sit in a 0700
         # temporary folder, as in a fresh clone made with mktemp -d)
-        from vaultlint.config import loader
+        from vaultlint.config import packs as config_packs
 
-        packs = shutil.copytree(loader._pack_dirs()[0], world_readable_dir / "rules")
-        monkeypatch.setattr(loader, "_pack_dirs", lambda: [packs])
+        packs = shutil.copytree(config_packs._pack_dirs()[0], world_readable_dir / "rules")
+        monkeypatch.setattr(config_packs, "_pack_dirs", lambda: [packs])
         monkeypatch.chdir(vault)
         code, out, err = _as_nobody(lambda: main(argv))
     else:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from vaultlint.cli import main
-from vaultlint.lint import engine
+from vaultlint.lint import batch as engine
 from vaultlint.lint.cache import CACHE_ENV, vault_folder_name
 
 from .conftest import write_vault

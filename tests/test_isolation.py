@@ -90,7 +90,7 @@ def test_an_internal_error_cannot_be_suppressed(capsys, tmp_path, crashing):
 
 
 def test_a_note_the_parser_fails_on_is_reported_and_the_scan_goes_on(capsys, tmp_path, monkeypatch):
-    from vaultlint.lint import engine
+    from vaultlint.lint import batch as engine
 
     real = engine.parse_note
 

@@ -9,15 +9,15 @@ Each ``tests/rule_cases/<check>.yaml`` is a list of cases::
       expect: [[1, 1, "missing section 'B'"]]   # (line, column, message substring), in order
       problems: [[pattern, "named group"]]      # instead of expect: validate_options' problems
 
-A case runs the check the way the engine does: the case's files are written to a temporary
-vault, every note is parsed, a :class:`VaultIndex` is built over all of them, the check's
-``prepare`` result becomes ``ctx.state``, and the diagnostics of the note under test are
-compared by exact position and message substring.
+A case runs the check as every run does: the case's files are written to a temporary vault, its
+options go into a ``.vaultlint.yaml`` read by the real config loader, every note is parsed, a
+:class:`VaultIndex` is built over all of them, and the :class:`Linter` lints the note under test
+(``where``, suppression, crash isolation, and a ``NoteView`` for checks that declare
+``reads``); its findings are compared by exact position and message substring.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -26,21 +26,14 @@ import pytest
 import yaml
 
 from vaultlint.checks import REGISTRY
-from vaultlint.checks.base import Check, CheckContext
+from vaultlint.config import ConfigError, load_config
+from vaultlint.config.schema import SchemaError, options_from_data
 from vaultlint.diagnostic import Diagnostic
+from vaultlint.lint.linter import Linter
 from vaultlint.parse import parse_note
 from vaultlint.vault.index import VaultIndex
 
 CASES_DIR = Path(__file__).parent / "rule_cases"
-
-
-def build_options(check: Check, raw: Mapping[str, Any]) -> Any:
-    """The check's Options dataclass from a YAML mapping (lists become tuples)."""
-    names = {f.name for f in dataclasses.fields(check.Options)}
-    unknown = set(raw) - names
-    assert not unknown, f"unknown options for {check.name}: {sorted(unknown)}"
-    values = {k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()}
-    return check.Options(**values)
 
 
 def write_vault(root: Path, files: Mapping[str, str | bytes]) -> None:
@@ -51,6 +44,15 @@ def write_vault(root: Path, files: Mapping[str, str | bytes]) -> None:
         target.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
 
 
+def write_config(vault: Path, rule_id: str, check_name: str, options: Mapping[str, Any]) -> Path:
+    """A ``.vaultlint.yaml`` with one rule of the check (no built-in pack): the case's options
+    go through the real config loader, as a user's would."""
+    rule = {"check": check_name, "severity": "warning", **options}
+    path = vault / ".vaultlint.yaml"
+    path.write_text(yaml.safe_dump({"extends": [], "rules": {rule_id: rule}}), encoding="utf-8")
+    return path
+
+
 def run_check(
     check_name: str,
     files: Mapping[str, str],
@@ -58,32 +60,30 @@ def run_check(
     vault: Path,
     note_path: str = "Note.md",
 ) -> list[Diagnostic]:
-    """Run one check on ``note_path`` of a vault made of ``files`` (written under ``vault``)."""
-    check = REGISTRY[check_name]()
-    opts = build_options(check, options)
+    """Lint ``note_path`` of a vault made of ``files`` (written under ``vault``) with one rule of
+    the check, through the config loader and the :class:`Linter` every run uses; the rule's
+    findings, sorted."""
     write_vault(vault, files)
-    problems = list(check.validate_options(opts, vault))
-    assert not problems, f"options rejected: {problems}"
+    rule_id = f"case-{check_name}"
+    config = load_config(write_config(vault, rule_id, check_name, options), vault)
     notes = {p: parse_note(p, t) for p, t in files.items() if p.lower().endswith(".md")}
     others = [p for p in files if not p.lower().endswith(".md")]
-    index = VaultIndex(notes, others)
-    ctx = CheckContext(
-        index=index,
-        rule_id=check_name,
-        check_name=check_name,
-        severity="warning",
-        options=opts,
-        state=check.prepare(opts, vault),
-    )
-    return sorted(check.check(notes[note_path], ctx))
+    linter = Linter(config, VaultIndex(notes, others), root=vault)
+    return [d for d in linter.check(notes[note_path]) if d.rule == rule_id]
 
 
 def validation_problems(
     check_name: str, files: Mapping[str, str], options: Mapping[str, Any], vault: Path
 ) -> list[tuple[str, str]]:
+    """Every problem with the options: the option schema's (as ``(option, message)``) or else
+    what ``validate_options`` finds in the converted options."""
     check = REGISTRY[check_name]()
     write_vault(vault, files)
-    return list(check.validate_options(build_options(check, options), vault))
+    try:
+        converted = options_from_data(check.Options, options)
+    except SchemaError as exc:
+        return [(str(exc.path[0]) if exc.path else "", str(exc))]
+    return list(check.validate_options(converted, vault))
 
 
 def load_cases() -> list[Any]:
@@ -113,6 +113,10 @@ def test_rule_case(check_name: str, case: dict[str, Any], tmp_path: Path) -> Non
         ):
             assert option == want_option, problems
             assert want_text in message, problems
+        # and the config loader refuses such a rule, with the first problem
+        with pytest.raises(ConfigError) as refused:
+            load_config(write_config(tmp_path, "case", check_name, options), tmp_path)
+        assert case["problems"][0][1] in str(refused.value)
         return
     found = run_check(check_name, files, options, tmp_path, case.get("note", "Note.md"))
     got = [(d.line, d.column) for d in found]

@@ -551,14 +551,15 @@ def report_lines(plan: FixPlan, shown: Callable[[str], str], *, diff: bool) -> l
 
 def default_checker(root: Path, config: Config, *, use_cache: bool = True) -> Checker:
     """Parse and check one note's bytes with the config's rules and the vault's index."""
-    from vaultlint.lint.engine import check_note, open_vault, prepare_rules
+    from vaultlint.lint.batch import open_vault
+    from vaultlint.lint.linter import Linter
     from vaultlint.parse import parse_note
 
     view = open_vault(root, config, use_cache=use_cache)
-    prepared = prepare_rules(config.active_rules(), view.index, root)
+    linter = Linter(config, view.index, root=root)
 
     def check(path: str, data: bytes) -> list[Diagnostic]:
-        return sorted(check_note(parse_note(path, data), prepared))
+        return linter.check(parse_note(path, data))
 
     return check
 

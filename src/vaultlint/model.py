@@ -195,6 +195,87 @@ class Note:
         return ()
 
 
+#: the parts of a :class:`Note` an index-reading check may declare in ``Check.reads``; the
+#: path, text, line table and suppressions are always there
+NOTE_PARTS = frozenset(
+    {
+        "frontmatter",
+        "frontmatter_span",
+        "fields",
+        "headings",
+        "links",
+        "tags",
+        "blocks",
+        "sections",
+        "problems",
+        "body_start",
+    }
+)
+
+
+class NotePartMissing(LookupError):
+    """A check read a part of a note that its ``Check.reads`` does not declare."""
+
+
+class NoteView:
+    """A note restricted to some of its parts: what the batch runner keeps of a note between
+    parsing it and checking it with the index, and what an index-reading check that declares
+    ``Check.reads`` is given (by every runner, so tests see what a whole-vault run sees).
+
+    Reading an undeclared part raises :class:`NotePartMissing` (never an empty stand-in), which
+    the linter reports as an ``internal-error`` naming the rule.
+    """
+
+    __slots__ = ("_parts", "line_starts", "path", "suppressions", "text")
+
+    def __init__(
+        self,
+        path: str,
+        text: str,
+        line_starts: tuple[int, ...],
+        suppressions: tuple[Suppression, ...],
+        parts: dict[str, Any],
+    ) -> None:
+        self.path = path
+        self.text = text
+        self.line_starts = line_starts
+        self.suppressions = suppressions
+        self._parts = parts
+
+    @classmethod
+    def of(cls, note: Note | NoteView, parts: frozenset[str]) -> NoteView:
+        unknown = parts - NOTE_PARTS
+        if unknown:
+            raise ValueError(f"not parts of a note: {', '.join(sorted(unknown))}")
+        return cls(
+            note.path,
+            note.text,
+            note.line_starts,
+            note.suppressions,
+            {name: getattr(note, name) for name in parts},
+        )
+
+    @property
+    def parts(self) -> frozenset[str]:
+        return frozenset(self._parts)
+
+    def __getattr__(self, name: str) -> Any:
+        if name in NOTE_PARTS:
+            try:
+                return self._parts[name]
+            except KeyError:
+                raise NotePartMissing(
+                    f"note.{name} was read but not declared: add '{name}' to the check's "
+                    "`reads` (index-reading checks get only the parts they declare)"
+                ) from None
+        raise AttributeError(name)
+
+    position = Note.position
+    field = Note.field
+    tag_keys = Note.tag_keys
+    aliases = Note.aliases
+
+
 class NoteSummary(NamedTuple):
     """What the vault index needs to know of a note: headings, block ids, tag spellings.
 

@@ -72,7 +72,7 @@ def checker_for(root: Path):
 
 def scanned(root: Path):
     from vaultlint.config import find_config, load_config
-    from vaultlint.lint.engine import lint
+    from vaultlint.lint.batch import lint
 
     return lint(root, load_config(find_config(root), root), use_cache=False).diagnostics
 

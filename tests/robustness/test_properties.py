@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import vaultlint.lint.engine
+import vaultlint.lint.batch
 from tests.robustness.corpus import run_inprocess
 from vaultlint.model import Note
 from vaultlint.parse import parse_note
@@ -214,8 +214,8 @@ def test_scan_does_not_depend_on_order_or_jobs(notes: dict[str, str], rnd: rando
             results.append(_scan(root, "--jobs", "1"))
         calls = []
         with pytest.MonkeyPatch.context() as mp:
-            mp.setattr(vaultlint.lint.engine, "PARALLEL_THRESHOLD", 1)
-            parallel = getattr(vaultlint.lint.engine, "_run_parallel", None)
+            mp.setattr(vaultlint.lint.batch, "PARALLEL_THRESHOLD", 1)
+            parallel = getattr(vaultlint.lint.batch, "_run_parallel", None)
             if parallel is not None:  # check that worker processes really ran
 
                 def spy(*args: Any, **kwargs: Any) -> Any:
@@ -223,7 +223,7 @@ def test_scan_does_not_depend_on_order_or_jobs(notes: dict[str, str], rnd: rando
                     calls.append(outcome is not None)
                     return outcome
 
-                mp.setattr(vaultlint.lint.engine, "_run_parallel", spy)
+                mp.setattr(vaultlint.lint.batch, "_run_parallel", spy)
             results.append(_scan(Path(tmp) / "v2", "--jobs", "2"))
         if parallel is not None:
             assert calls == [True]

@@ -38,6 +38,7 @@ class AmbiguousLinksCheck(Check):
     name = "ambiguous-links"
     summary = "Links by a bare name that several files share (Obsidian picks one by tie-break)."
     needs_index = True
+    reads = frozenset({"links"})
     examples = (
         DocExample(
             "two notes share the name",

@@ -53,9 +53,15 @@ class Check:
     name: ClassVar[str]
     summary: ClassVar[str]
     Options: ClassVar[type] = NoOptions
-    #: whether ``check()`` reads ``ctx.index`` (the engine runs the others as soon as a note is
-    #: parsed, and keeps for later only what index-reading checks use: links, tags, text)
+    #: whether ``check()`` reads ``ctx.index`` (the batch runner runs the others as soon as a
+    #: note is parsed, and the index-reading ones once every note is parsed)
     needs_index: ClassVar[bool] = False
+    #: for an index-reading check: the parts of the note it reads (names in
+    #: :data:`vaultlint.model.NOTE_PARTS`; path, text, line table and suppressions always come).
+    #: ``None`` means the whole note. With a declaration the check gets a
+    #: :class:`~vaultlint.model.NoteView` that raises on any other part — in every runner —
+    #: and the batch runner keeps only those parts in memory while the index is built.
+    reads: ClassVar[frozenset[str] | None] = None
     #: examples shown by ``vaultlint rule`` and run as tests
     examples: ClassVar[tuple[DocExample, ...]] = ()
 

@@ -76,6 +76,7 @@ class LinksCheck(Check):
 
     name = "links"
     needs_index = True
+    reads = frozenset({"links"})
     summary = "Links, embeds and Markdown links must resolve to an existing note, heading or block."
     Options = LinksOptions
     examples = (

@@ -205,6 +205,7 @@ class PropertiesCheck(Check):
 
     name = "properties"
     needs_index = True  # `link` values resolve through the index
+    reads = frozenset({"fields"})
     summary = "Notes must have the required properties, no forbidden ones, and values that fit."
     Options = PropertiesOptions
     examples = (

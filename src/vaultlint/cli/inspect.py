@@ -16,7 +16,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> Outcome:
     from vaultlint.config import Config
-    from vaultlint.lint.engine import open_vault
+    from vaultlint.lint.batch import open_vault
     from vaultlint.report.inspect import cached_metadata, render_inspect
     from vaultlint.vault.discovery import select_targets
 

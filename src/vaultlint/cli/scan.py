@@ -92,7 +92,7 @@ class _Progress:
 
 
 def run(args: argparse.Namespace) -> Outcome:
-    from vaultlint.lint.engine import lint
+    from vaultlint.lint.batch import lint
     from vaultlint.report import RuleInfo, ScanResult, get_reporter
 
     cwd = Path.cwd()

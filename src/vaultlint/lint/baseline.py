@@ -22,7 +22,7 @@ from vaultlint import __version__
 from vaultlint.diagnostic import Diagnostic
 
 if TYPE_CHECKING:
-    from vaultlint.lint.engine import LintResult
+    from vaultlint.lint.result import LintResult
 
 FORMAT = 1
 

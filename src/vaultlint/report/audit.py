@@ -9,7 +9,7 @@ from vaultlint.escape import printable
 from vaultlint.report import ScanResult
 
 if TYPE_CHECKING:
-    from vaultlint.lint.engine import LintResult
+    from vaultlint.lint.result import LintResult
 
 TOP = 10
 

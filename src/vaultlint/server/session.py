@@ -19,8 +19,9 @@ from pathlib import Path
 
 from vaultlint.config import Config, ConfigError, find_config, load_config
 from vaultlint.diagnostic import Diagnostic
+from vaultlint.lint.batch import read_and_parse
 from vaultlint.lint.cache import SummaryCache, open_cache
-from vaultlint.lint.engine import check_note, prepare_rules, read_and_parse
+from vaultlint.lint.linter import Linter
 from vaultlint.model import Note, NoteSummary
 from vaultlint.parse import parse_note
 from vaultlint.vault.discovery import (
@@ -69,7 +70,7 @@ class VaultSession:
         self._open: dict[str, Note] = {}  # open documents, parsed from their unsaved text
         self._excluded: dict[str, str] = {}
         self._index: VaultIndex | None = None
-        self._prepared: list | None = None
+        self._linter: Linter | None = None
         self.reload_config()
         self._load_vault()
 
@@ -96,7 +97,7 @@ class VaultSession:
                 self._refresh_excluded()
             return False
         self.config, self.config_error, self.config_path = config, None, path
-        self._prepared = None
+        self._linter = None
         self._refresh_excluded()
         return True
 
@@ -227,7 +228,6 @@ class VaultSession:
                 summaries[path] = summarize(note)
             linted = [p for p in summaries if p not in self._excluded]
             self._index = VaultIndex(summaries, sorted(self._others), tag_paths=linted)
-            self._prepared = None
         return self._index
 
     @property
@@ -249,9 +249,11 @@ class VaultSession:
         if note is None or path in self._excluded:
             return []
         index = self.index
-        if self._prepared is None:
-            self._prepared = prepare_rules(self.config.active_rules(), index, self.root)
-        return sorted(check_note(note, self._prepared))
+        if self._linter is None:  # rules prepared once per config, bound to each new index
+            self._linter = Linter(self.config, index, root=self.root)
+        elif self._linter.index is not index:
+            self._linter = self._linter.bind(index)
+        return self._linter.check(note)
 
     def relative(self, full: Path, *, hidden: bool = False) -> str | None:
         """The vault path of a file, or None when it is outside the vault (or hidden, unless

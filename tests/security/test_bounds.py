@@ -75,7 +75,7 @@ def test_jobs_is_capped_at_the_work_there_is(tmp_path: Path, monkeypatch) -> Non
     import multiprocessing.context
 
     from vaultlint.cli import main
-    from vaultlint.lint import engine
+    from vaultlint.lint import batch as engine
 
     vault = tmp_path / "vault"
     vault.mkdir()

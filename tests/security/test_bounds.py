@@ -115,3 +115,23 @@ def test_a_note_over_the_size_cap_is_reported_not_read(tmp_path: Path) -> None:
             "the note is 191 MiB, over the 32 MiB vaultlint reads a note: it was not checked",
         ),
     ]
+
+
+def test_reporters_stream(tmp_path: Path) -> None:
+    """Row 14: 200k findings written in every format within 32 MB more than the findings
+    themselves take (before: JSON and SARIF built the whole report, 1.75 and 7.6 GB for 10⁶)."""
+    import os
+    import subprocess
+    import sys
+
+    child = Path(__file__).with_name("report_child.py")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")}
+    proc = subprocess.run(
+        [sys.executable, str(child), "200000", "32"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+        check=False,
+    )
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "ok\n", "")

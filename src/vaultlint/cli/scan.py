@@ -170,16 +170,18 @@ def run(args: argparse.Namespace) -> Outcome:
     )
     prefix = _path_prefix(root, cwd)
     color = use_color(sys.stdout) and not args.output
-    report = get_reporter(args.format, color=color, path_prefix=prefix).render(scan_result)
+    reporter = get_reporter(args.format, color=color, path_prefix=prefix)
+    # the report is streamed: its memory does not grow with the number of findings
     if args.output:
         out = cwd / args.output
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(report, encoding="utf-8")
+        with open(out, "w", encoding="utf-8") as fh:
+            reporter.write(scan_result, fh)
         from vaultlint.report import summary_line
 
         write(sys.stdout, summary_line(scan_result) + "\n")
     else:
-        write(sys.stdout, report)
+        reporter.write(scan_result, _Stdout())
 
     if show_stats:
         from vaultlint.report.audit import render_audit
@@ -193,6 +195,13 @@ def run(args: argparse.Namespace) -> Outcome:
         return Outcome.CLEAN  # recording a baseline accepts today's findings
     failing = {"error", "warning"} if args.strict else {"error"}
     return Outcome.FINDINGS if any(d.severity in failing for d in diagnostics) else Outcome.CLEAN
+
+
+class _Stdout:
+    """``sys.stdout`` through :func:`~vaultlint.cli.base.write` (any encoding, closed pipes)."""
+
+    def write(self, text: str) -> None:
+        write(sys.stdout, text)
 
 
 def _path_prefix(root: Path, cwd: Path) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, TextIO
 
 from vaultlint.diagnostic import Diagnostic
 
@@ -62,6 +63,8 @@ class Reporter(ABC):
     CLI; ``path_prefix``: the vault's path relative to the repository root, for formats that CI
     systems resolve against the repository) and renders the whole result at once, since every
     format needs totals or a rule table. Formats that have no use for an option ignore it.
+    Output is produced in pieces (:meth:`chunks`) that :meth:`write` streams, so a report of a
+    million findings takes no more memory than one of ten.
     """
 
     name: ClassVar[str]
@@ -71,8 +74,26 @@ class Reporter(ABC):
         self.path_prefix = normalize_prefix(path_prefix)
 
     @abstractmethod
+    def chunks(self, result: ScanResult) -> Iterator[str]:
+        """The output in pieces, in order: what :meth:`write` streams. Reporters build each
+        piece from one diagnostic (or one note), so memory never grows with the findings."""
+
     def render(self, result: ScanResult) -> str:
         """The complete output, ending with a newline (or empty when there is nothing to say)."""
+        return encodable("".join(self.chunks(result)))
+
+    def write(self, result: ScanResult, out: TextIO) -> None:
+        """Stream the output to ``out`` (text mode), a piece at a time."""
+        pending: list[str] = []
+        size = 0
+        for chunk in self.chunks(result):
+            pending.append(chunk)
+            size += len(chunk)
+            if size >= 1 << 16:
+                out.write(encodable("".join(pending)))
+                pending, size = [], 0
+        if pending:
+            out.write(encodable("".join(pending)))
 
 
 def normalize_prefix(prefix: str) -> str:

@@ -15,9 +15,11 @@ a ``::notice::`` summary would add a noise annotation to every run); no findings
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from vaultlint.diagnostic import Diagnostic
 from vaultlint.escape import printable
-from vaultlint.report.base import Reporter, ScanResult, encodable
+from vaultlint.report.base import Reporter, ScanResult
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -53,5 +55,6 @@ class GithubReporter(Reporter):
         message = escape_data(printable(diagnostic.message, newlines=True))
         return f"::{command} {props}::{message}"
 
-    def render(self, result: ScanResult) -> str:
-        return encodable("".join(self.format_diagnostic(d) + "\n" for d in result.diagnostics))
+    def chunks(self, result: ScanResult) -> Iterator[str]:
+        for diagnostic in result.diagnostics:
+            yield self.format_diagnostic(diagnostic) + "\n"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
-from vaultlint.report.base import Reporter, ScanResult, encodable
+from vaultlint.report.base import Reporter, ScanResult
 
 
 def json_payload(result: ScanResult) -> dict[str, object]:
@@ -33,18 +34,23 @@ class JsonReporter(Reporter):
 
     name = "json"
 
-    def render(self, result: ScanResult) -> str:
-        payload = json_payload(result)
+    def chunks(self, result: ScanResult) -> Iterator[str]:
         dumps = json.dumps
-        lines = ["{"]
-        for key, value in payload.items():
-            if key == "diagnostics":
-                items = [dumps(d, ensure_ascii=False) for d in value]  # type: ignore[attr-defined]
-                body = ",\n    ".join(items)
-                shown = f"[\n    {body}\n  ]" if items else "[]"
-            else:
-                shown = dumps(value, ensure_ascii=False)
-            lines.append(f"  {dumps(key)}: {shown},")
-        lines[-1] = lines[-1][:-1]
-        lines.append("}")
-        return encodable("\n".join(lines) + "\n")
+        counts = result.severity_counts()
+        summary = {
+            "notes": len(result.notes),
+            "errors": counts["error"],
+            "warnings": counts["warning"],
+            "infos": counts["info"],
+        }
+        yield f'{{\n  "version": {dumps(result.version, ensure_ascii=False)},\n'
+        yield f'  "vault": {dumps(result.vault, ensure_ascii=False)},\n'
+        if not result.diagnostics:
+            yield '  "diagnostics": [],\n'
+        else:
+            sep = '  "diagnostics": [\n    '
+            for diagnostic in result.diagnostics:
+                yield sep + dumps(diagnostic.to_json(), ensure_ascii=False)
+                sep = ",\n    "
+            yield "\n  ],\n"
+        yield f'  "summary": {dumps(summary, ensure_ascii=False)}\n}}\n'

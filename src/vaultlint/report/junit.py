@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 
 from vaultlint.diagnostic import Diagnostic
-from vaultlint.report.base import Reporter, ScanResult, encodable
+from vaultlint.report.base import Reporter, ScanResult
 
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
@@ -38,33 +39,49 @@ class JunitReporter(Reporter):
 
     name = "junit"
 
-    def render(self, result: ScanResult) -> str:
-        by_note: dict[str, list[Diagnostic]] = {path: [] for path in result.notes}
-        for diagnostic in result.diagnostics:
-            by_note.setdefault(diagnostic.path, []).append(diagnostic)
-
+    def chunks(self, result: ScanResult) -> Iterator[str]:
+        """The document a test case at a time (a first pass counts the failing notes)."""
+        paths = sorted({*result.notes, *(d.path for d in result.diagnostics)})
+        failing_paths = {d.path for d in result.diagnostics if d.severity != "info"}
+        counts = {"tests": str(len(paths)), "failures": str(len(failing_paths)), "errors": "0"}
         suite = ET.Element("testsuite", name="vaultlint")
-        failing = 0
-        for path in sorted(by_note):
-            case = ET.SubElement(suite, "testcase", classname="vaultlint", name=_xml_safe(path))
-            infos = []
-            for diagnostic in by_note[path]:
-                if diagnostic.severity == "info":
-                    infos.append(_line(diagnostic))
-                    continue
-                message = f"{diagnostic.line}:{diagnostic.column}: {diagnostic.message}"
-                failure = ET.SubElement(
-                    case, "failure", message=_xml_safe(message), type=diagnostic.rule
-                )
-                failure.text = _line(diagnostic)
-            if case.find("failure") is not None:
-                failing += 1
-            if infos:
-                ET.SubElement(case, "system-out").text = "\n".join(infos)
-
-        counts = {"tests": str(len(by_note)), "failures": str(failing), "errors": "0"}
         suite.attrib.update(counts, skipped="0")
         root = ET.Element("testsuites", name="vaultlint", **counts)
-        root.append(suite)
-        ET.indent(root, space="  ")
-        return encodable(XML_DECLARATION + ET.tostring(root, encoding="unicode") + "\n")
+        if not paths:
+            root.append(suite)
+            ET.indent(root, space="  ")
+            yield XML_DECLARATION + ET.tostring(root, encoding="unicode") + "\n"
+            return
+        root.text = "\n  "
+        suite.text = "\n    "
+        head = ET.tostring(root, encoding="unicode")  # <testsuites …>\n  </testsuites>
+        inner = ET.tostring(suite, encoding="unicode")
+        yield XML_DECLARATION + head[: head.rindex("</")] + inner[: inner.rindex("</")]
+        diagnostics = iter(result.diagnostics)
+        pending = next(diagnostics, None)
+        for n, path in enumerate(paths):
+            found = []
+            while pending is not None and pending.path == path:
+                found.append(pending)
+                pending = next(diagnostics, None)
+            case = self._case(path, found)
+            ET.indent(case, space="  ", level=2)
+            last = n + 1 == len(paths)
+            yield ET.tostring(case, encoding="unicode") + ("\n  " if last else "\n    ")
+        yield "</testsuite>\n</testsuites>\n"
+
+    def _case(self, path: str, found: list[Diagnostic]) -> ET.Element:
+        case = ET.Element("testcase", classname="vaultlint", name=_xml_safe(path))
+        infos = []
+        for diagnostic in found:
+            if diagnostic.severity == "info":
+                infos.append(_line(diagnostic))
+                continue
+            message = f"{diagnostic.line}:{diagnostic.column}: {diagnostic.message}"
+            failure = ET.SubElement(
+                case, "failure", message=_xml_safe(message), type=diagnostic.rule
+            )
+            failure.text = _line(diagnostic)
+        if infos:
+            ET.SubElement(case, "system-out").text = "\n".join(infos)
+        return case

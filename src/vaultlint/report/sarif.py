@@ -18,10 +18,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterator
 from urllib.parse import quote
 
 from vaultlint.diagnostic import Diagnostic
-from vaultlint.report.base import Reporter, RuleInfo, ScanResult, encodable
+from vaultlint.report.base import Reporter, RuleInfo, ScanResult
 
 SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -118,12 +119,14 @@ class SarifReporter(Reporter):
                 )
         return rules, index
 
-    def sarif_log(self, result: ScanResult) -> dict[str, object]:
-        """The SARIF log as a dict."""
-        rules, rule_index = self.rules_table(result)
+    def sarif_results(self, result: ScanResult, rule_index: dict[str, int]) -> Iterator[dict]:
+        """One SARIF result per diagnostic, made one at a time. Diagnostics are sorted by path
+        first, so the occurrence counts of the fingerprints are kept for one note at a time."""
         seen: dict[tuple[str, str, str], int] = {}
-        results = []
+        path = None
         for diagnostic in result.diagnostics:
+            if diagnostic.path != path:
+                path, seen = diagnostic.path, {}
             identity = (diagnostic.rule, diagnostic.path, diagnostic.snippet or diagnostic.message)
             occurrence = seen.get(identity, 0)
             seen[identity] = occurrence + 1
@@ -139,16 +142,18 @@ class SarifReporter(Reporter):
                     "region": _region(diagnostic),
                 }
             }
-            results.append(
-                {
-                    "ruleId": diagnostic.rule,
-                    "ruleIndex": rule_index[diagnostic.rule],
-                    "level": LEVELS.get(diagnostic.severity, "warning"),
-                    "message": {"text": diagnostic.message},
-                    "locations": [location],
-                    "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
-                }
-            )
+            yield {
+                "ruleId": diagnostic.rule,
+                "ruleIndex": rule_index[diagnostic.rule],
+                "level": LEVELS.get(diagnostic.severity, "warning"),
+                "message": {"text": diagnostic.message},
+                "locations": [location],
+                "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
+            }
+
+    def sarif_log(self, result: ScanResult, *, results: bool = True) -> dict[str, object]:
+        """The SARIF log as a dict (``results=False``: with an empty ``results`` list)."""
+        rules, rule_index = self.rules_table(result)
         run: dict[str, object] = {
             "tool": {
                 "driver": {
@@ -163,8 +168,28 @@ class SarifReporter(Reporter):
         if source_root is not None:
             run["originalUriBaseIds"] = {SRCROOT: {"uri": directory_file_uri(source_root)}}
         run["columnKind"] = "unicodeCodePoints"
-        run["results"] = results
+        run["results"] = list(self.sarif_results(result, rule_index)) if results else []
         return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
-    def render(self, result: ScanResult) -> str:
-        return encodable(json.dumps(self.sarif_log(result), indent=2, ensure_ascii=False) + "\n")
+    def chunks(self, result: ScanResult) -> Iterator[str]:
+        """The log with ``indent=2``, its results streamed: everything but the results is
+        dumped once with an empty list, which is then filled a result at a time."""
+        log = self.sarif_log(result, results=False)
+        text = json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+        if not result.diagnostics:
+            yield text
+            return
+        marker = '"results": []'
+        at = text.rindex(marker) + len(marker) - 1
+        yield text[:at] + "\n"
+        _, rule_index = self.rules_table(result)
+        sep = ""
+        for item in self.sarif_results(result, rule_index):
+            body = json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n" + _RESULT)
+            yield sep + _RESULT + body
+            sep = ",\n"
+        yield "\n" + _RESULT[:-2] + text[at:]
+
+
+#: the indentation of a result in the log (inside runs[0].results)
+_RESULT = " " * 8

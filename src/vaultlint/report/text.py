@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 
 from vaultlint.diagnostic import Diagnostic
 from vaultlint.escape import printable
@@ -58,12 +59,12 @@ class TextReporter(Reporter):
         message = _visible(diagnostic.message)
         return f"{path}:{diagnostic.line}:{diagnostic.column}: {severity} {rule} {message}"
 
-    def render(self, result: ScanResult) -> str:
-        lines = [self.format_diagnostic(diagnostic) for diagnostic in result.diagnostics]
+    def chunks(self, result: ScanResult) -> Iterator[str]:
+        for diagnostic in result.diagnostics:
+            yield self.format_diagnostic(diagnostic) + "\n"
         counts = result.severity_counts()
         style = "1;31" if counts["error"] else "1;33" if counts["warning"] else "1;32"
-        lines.append(_paint(summary_line(result), style, self.color))
-        return encodable("\n".join(lines) + "\n")
+        yield _paint(summary_line(result), style, self.color) + "\n"
 
 
 def render_statistics(result: ScanResult, *, color: bool = False) -> str:

@@ -171,7 +171,7 @@ def measure(vault: Path, edits: int, debounce_ms: float | None) -> dict[str, flo
     end = {"line": len(lines) - 1, "character": len(lines[-1])}
     version = 1
 
-    def change(new_text: str, rng: dict[str, Any]) -> float:
+    def change(new_text: str, rng: dict[str, Any], broken: bool) -> float:
         nonlocal version
         version += 1
         sent = client.notify(
@@ -181,7 +181,10 @@ def measure(vault: Path, edits: int, debounce_ms: float | None) -> dict[str, flo
                 "contentChanges": [{"range": rng, "text": new_text}],
             },
         )
-        at, _ = client.diagnostics(uri, version)
+        at, found = client.diagnostics(uri, version)
+        reported = any("No such note zz" in d["message"] for d in found)
+        if reported != broken:
+            raise SystemExit(f"edit {version}: the broken link is {'not ' * broken}reported")
         time.sleep(0.05)  # a typist's pause: each edit is checked on its own
         return (at - sent) * 1000
 
@@ -189,17 +192,17 @@ def measure(vault: Path, edits: int, debounce_ms: float | None) -> dict[str, flo
     added = "\n[[No such note zz]]"
     for i in range(edits):
         if i % 2 == 0:  # append a broken link at the end
-            body.append(change(added, {"start": end, "end": end}))
+            body.append(change(added, {"start": end, "end": end}, True))
         else:  # and take it away again
             stop = {"line": end["line"] + 1, "character": len(added) - 1}
-            body.append(change("", {"start": end, "end": stop}))
+            body.append(change("", {"start": end, "end": stop}, False))
     heading: list[float] = []
     for i in range(max(edits // 4, 1)):
         if i % 2 == 0:
-            heading.append(change("\n## Bench heading", {"start": end, "end": end}))
+            heading.append(change("\n## Bench heading", {"start": end, "end": end}, False))
         else:
             stop = {"line": end["line"] + 1, "character": len("## Bench heading")}
-            heading.append(change("", {"start": end, "end": stop}))
+            heading.append(change("", {"start": end, "end": stop}, False))
     rss, peak = rss_mb(client.proc.pid)
     client.request("shutdown", None)
     client.notify("exit", None)

@@ -33,6 +33,8 @@ log = logging.getLogger("vaultlint.server")
 #: seconds between the last change of a note and its check (keystrokes in a burst are checked
 #: once); the client may set ``initializationOptions.debounce_ms``
 DEBOUNCE = 0.02
+#: seconds of no edit after which links typed in a note count for the rest of the vault
+SETTLE = 0.5
 
 
 @dataclass
@@ -51,6 +53,7 @@ class VaultlintServer(LanguageServer):
         self.sessions: dict[Path, VaultSession] = {}
         self.published: dict[str, Published] = {}
         self.pending: dict[str, asyncio.TimerHandle] = {}
+        self.settling: dict[Path, asyncio.TimerHandle] = {}
         self.debounce = DEBOUNCE
         self.config_diagnostics: set[str] = set()  # config files with a published error
         self.shut_down = False
@@ -144,6 +147,21 @@ class VaultlintServer(LanguageServer):
         self.publish(session, path, uri, doc.version)
         if change.index_changed:
             self.publish_others(session, path)
+        if session.links_stale:
+            self.settle_later(session)
+
+    def settle_later(self, session: VaultSession) -> None:
+        """Once edits pause, apply the links typed meanwhile and check the open notes again."""
+        handle = self.settling.pop(session.root, None)
+        if handle is not None:
+            handle.cancel()
+
+        def settle() -> None:
+            self.settling.pop(session.root, None)
+            if session.settle().index_changed:
+                self.publish_others(session)
+
+        self.settling[session.root] = asyncio.get_running_loop().call_later(SETTLE, settle)
 
     def publish_others(self, session: VaultSession, skip: str | None = None) -> None:
         for other in session.open_paths:
@@ -246,6 +264,8 @@ class VaultlintServer(LanguageServer):
                 self.reload(session)
             elif index:
                 self.publish_others(session)
+            if session.links_stale:
+                self.settle_later(session)
 
 
 def fix_title(diag: Diagnostic, fix: Fix) -> str:
@@ -266,9 +286,10 @@ def build_server() -> VaultlintServer:
     @server.feature(lsp.SHUTDOWN)
     def shutdown(ls: VaultlintServer, params: None) -> None:
         ls.shut_down = True
-        for handle in ls.pending.values():
+        for handle in (*ls.pending.values(), *ls.settling.values()):
             handle.cancel()
         ls.pending.clear()
+        ls.settling.clear()
 
     @server.feature(lsp.INITIALIZED)
     def initialized(ls: VaultlintServer, params: lsp.InitializedParams) -> None:
@@ -315,6 +336,8 @@ def build_server() -> VaultlintServer:
             ls.reload(session)
         elif path.lower().endswith(".md") and session.file_changed(path).index_changed:
             ls.publish_others(session)
+        if session.links_stale:
+            ls.settle_later(session)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: VaultlintServer, params: lsp.DidCloseTextDocumentParams) -> None:

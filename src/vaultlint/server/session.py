@@ -71,6 +71,7 @@ class VaultSession:
         self._excluded: dict[str, str] = {}
         self._index: VaultIndex | None = None
         self._linter: Linter | None = None
+        self.links_stale = False  # outgoing links changed since the index was built
         self.reload_config()
         self._load_vault()
 
@@ -215,8 +216,24 @@ class VaultSession:
         return self._disk.get(path)
 
     def _summary_changed(self, old: NoteSummary | None, new: NoteSummary) -> Change:
-        if old is not None and tuple(old) == tuple(new):
+        """Whether the index must be rebuilt. A change of a note's outgoing links alone
+        (typing a link) is not applied at once: no check reads the links of the note being
+        edited from the index, and only vault-wide views (backlinks) read them; the server
+        applies them once the editing pauses (:meth:`settle`)."""
+        if old is not None:
+            if tuple(old) == tuple(new):
+                return Change(False)
+            if _without_links(old) == _without_links(new):
+                self.links_stale = True
+                return Change(False)
+        self._index = None
+        return Change(True)
+
+    def settle(self) -> Change:
+        """Apply the outgoing links that changed since the index was built (see above)."""
+        if not self.links_stale:
             return Change(False)
+        self.links_stale = False
         self._index = None
         return Change(True)
 
@@ -228,6 +245,7 @@ class VaultSession:
                 summaries[path] = summarize(note)
             linted = [p for p in summaries if p not in self._excluded]
             self._index = VaultIndex(summaries, sorted(self._others), tag_paths=linted)
+            self.links_stale = False
         return self._index
 
     @property
@@ -272,6 +290,15 @@ class VaultSession:
     @staticmethod
     def _hidden(path: str) -> bool:
         return any(part.startswith(".") for part in path.split("/"))
+
+
+_LINKS = NoteSummary._fields.index("links") if "links" in NoteSummary._fields else None
+
+
+def _without_links(summary: NoteSummary) -> tuple:
+    if _LINKS is None:
+        return tuple(summary)
+    return (*summary[:_LINKS], *summary[_LINKS + 1 :])
 
 
 class Preload:

@@ -1,0 +1,47 @@
+"""The server's view of a vault (VaultSession), without the protocol: what an edit changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.server.conftest import write
+from vaultlint.server.session import VaultSession
+
+
+def session(tmp_path: Path) -> VaultSession:
+    write(tmp_path, {".obsidian/app.json": "{}\n", "A.md": "# A\n[[B]]\n", "B.md": "# B\n"})
+    return VaultSession(tmp_path)
+
+
+def test_typing_a_link_leaves_the_index_until_the_edits_settle(tmp_path: Path) -> None:
+    vault = session(tmp_path)
+    before = vault.index
+    change = vault.open_document("A.md", "# A\n[[B]] [[C]]\n")
+    assert (change.index_changed, vault.links_stale) == (False, True)
+    assert vault.index is before  # not rebuilt while links are typed
+    assert [d.message for d in vault.check("A.md")] == ["link target 'C' does not exist"]
+    assert vault.settle().index_changed
+    assert vault.index is not before
+    assert vault.index.summary("A.md").links == ("B", "C")
+    assert (vault.settle().index_changed, vault.links_stale) == (False, False)
+
+
+def test_a_heading_typed_rebuilds_the_index_at_once(tmp_path: Path) -> None:
+    vault = session(tmp_path)
+    before = vault.index
+    assert vault.open_document("B.md", "# B\n## New\n").index_changed
+    assert vault.index is not before
+    assert vault.index.has_subpath("B.md", "#New")
+    # closed without saving: the file on disk counts again
+    assert vault.close_document("B.md").index_changed
+    assert not vault.index.has_subpath("B.md", "#New")
+
+
+def test_a_config_error_keeps_the_rules_in_force(tmp_path: Path) -> None:
+    vault = session(tmp_path)
+    (tmp_path / ".vaultlint.yaml").write_text("rules:\n  nope: {check: nothing}\n")
+    assert vault.reload_config() is False
+    assert vault.config_error is not None and vault.config_error.line == 2
+    assert [d.rule for d in vault.check("A.md")] == []  # recommended still applies: no finding
+    vault.open_document("A.md", "[[Missing]]\n")
+    assert [d.rule for d in vault.check("A.md")] == ["broken-link"]

@@ -38,6 +38,7 @@ RECOMMENDED_IDS = (
     "mojibake",
     "unlinkable-name",
     "property-type",
+    "invalid-vault-file",
 )
 
 
@@ -84,6 +85,7 @@ def test_without_config_the_recommended_pack_is_used():
         ("mojibake", "encoding", "warning", NoOptions()),
         ("unlinkable-name", "file-name", "warning", FileNameOptions()),
         ("property-type", "property-types", "warning", NoOptions()),
+        ("invalid-vault-file", "vault-files", "error", NoOptions()),
     ]
     for rule in config.rules:
         assert rule.where == Where()
@@ -173,6 +175,7 @@ def test_the_contract_example(tmp_path):
         "mojibake",
         "unlinkable-name",
         "property-type",
+        "invalid-vault-file",
         "scheme-sections",
     ]
 
@@ -520,6 +523,7 @@ def test_select_turns_an_off_rule_on_at_its_earlier_severity(tmp_path):
         "mojibake": "off",
         "unlinkable-name": "off",
         "property-type": "off",
+        "invalid-vault-file": "off",
         "quiet": "warning",  # never on: the default severity
         "loud": "info",  # turned off by the first --select, back at its own severity
     }
@@ -536,6 +540,7 @@ def test_ignore_turns_rules_off_and_wins_over_select():
         "mojibake": "off",
         "unlinkable-name": "warning",
         "property-type": "warning",
+        "invalid-vault-file": "error",
     }
     both = select_rules(config, ["broken-link", "mojibake"], ["mojibake"])
     assert [r.id for r in both.active_rules()] == ["broken-link"]
@@ -567,7 +572,7 @@ def test_find_config(tmp_path):
 SEVERITY_HELP = "use off, info, warning or error"
 CHECKS = (
     "ambiguous-links, date-format, encoding, file-name, frontmatter, links, properties, "
-    "property-types, required-sections, tag-syntax, tags"
+    "property-types, required-sections, tag-syntax, tags, vault-files"
 )
 
 ERRORS = [

@@ -31,6 +31,7 @@ from vaultlint.config.schema import SchemaError, options_from_data
 from vaultlint.diagnostic import Diagnostic
 from vaultlint.lint.linter import Linter
 from vaultlint.parse import parse_note
+from vaultlint.vault.discovery import is_note_name, is_vault_file_name
 from vaultlint.vault.index import VaultIndex
 
 CASES_DIR = Path(__file__).parent / "rule_cases"
@@ -53,6 +54,11 @@ def write_config(vault: Path, rule_id: str, check_name: str, options: Mapping[st
     return path
 
 
+def _linted(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1]
+    return is_note_name(name) or is_vault_file_name(name)
+
+
 def run_check(
     check_name: str,
     files: Mapping[str, str],
@@ -66,8 +72,9 @@ def run_check(
     write_vault(vault, files)
     rule_id = f"case-{check_name}"
     config = load_config(write_config(vault, rule_id, check_name, options), vault)
-    notes = {p: parse_note(p, t) for p, t in files.items() if p.lower().endswith(".md")}
-    others = [p for p in files if not p.lower().endswith(".md")]
+    # notes, canvases and bases are parsed (as discovery lists them); other files are targets
+    notes = {p: parse_note(p, t) for p, t in files.items() if _linted(p)}
+    others = [p for p in files if not _linted(p)]
     linter = Linter(config, VaultIndex(notes, others), root=vault)
     return [d for d in linter.check(notes[note_path]) if d.rule == rule_id]
 

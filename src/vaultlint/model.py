@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any, Literal, NamedTuple
 
-LinkKind = Literal["wiki", "embed", "md", "mdembed", "fm"]
+LinkKind = Literal["wiki", "embed", "md", "mdembed", "fm", "canvas"]  # canvas: a file node
 TagOrigin = Literal["body", "frontmatter"]
 
 

@@ -14,6 +14,7 @@ from vaultlint.checks.property_types import PropertyTypesCheck
 from vaultlint.checks.required_sections import RequiredSectionsCheck
 from vaultlint.checks.tag_syntax import TagSyntaxCheck
 from vaultlint.checks.tags import TagsCheck
+from vaultlint.checks.vault_files import VaultFilesCheck
 
 REGISTRY: dict[str, type[Check]] = {
     cls.name: cls
@@ -29,5 +30,6 @@ REGISTRY: dict[str, type[Check]] = {
         AmbiguousLinksCheck,
         PropertyTypesCheck,
         PropertiesCheck,
+        VaultFilesCheck,
     )
 }

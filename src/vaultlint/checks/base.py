@@ -62,6 +62,9 @@ class Check:
     #: :class:`~vaultlint.model.NoteView` that raises on any other part — in every runner —
     #: and the batch runner keeps only those parts in memory while the index is built.
     reads: ClassVar[frozenset[str] | None] = None
+    #: whether ``check()`` also runs on canvases and bases (read as notes whose text is their
+    #: JSON or YAML, with their links and views); other checks see only Markdown notes
+    reads_vault_files: ClassVar[bool] = False
     #: examples shown by ``vaultlint rule`` and run as tests
     examples: ClassVar[tuple[DocExample, ...]] = ()
 

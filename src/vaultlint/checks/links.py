@@ -11,7 +11,13 @@ from vaultlint.checks.base import Check, CheckContext, DocExample, option
 from vaultlint.diagnostic import Diagnostic, Edit, Fix
 from vaultlint.globs import glob_match
 from vaultlint.model import Link, Note, Span
-from vaultlint.vault.filetypes import is_drawing, is_excalidraw_subpath, is_note_path
+from vaultlint.vault.filetypes import (
+    is_base,
+    is_canvas,
+    is_drawing,
+    is_excalidraw_subpath,
+    is_note_path,
+)
 from vaultlint.vault.index import VaultIndex
 
 
@@ -77,6 +83,7 @@ class LinksCheck(Check):
     name = "links"
     needs_index = True
     reads = frozenset({"links"})
+    reads_vault_files = True
     summary = "Links, embeds and Markdown links must resolve to an existing note, heading or block."
     Options = LinksOptions
     examples = (
@@ -131,13 +138,29 @@ class LinksCheck(Check):
                 inner = note.text.find("[[", span.start, span.end)
                 if inner != -1:
                     span = Span(inner, note.text.rfind("]]", inner, span.end) + 2)
-            resolved = index.resolve(link.target, note.path)
+            if link.kind == "canvas":
+                resolved = index.file(link.target)  # a file node names an exact vault path
+                if resolved is None:
+                    yield ctx.diagnostic(
+                        note, span, f"file node '{link.target}' does not exist in the vault"
+                    )
+                    continue
+            else:
+                resolved = index.resolve(link.target, note.path)
             if resolved is None:
                 diag = _missing_target(note, link, span, ctx, missing_ctx)
                 if diag is not None:
                     yield diag
                 continue
-            if not link.subpath or not is_note_path(resolved):
+            if not link.subpath:
+                continue
+            if is_base(resolved):
+                if opts.headings:
+                    diag = _missing_view(note, link, span, ctx, resolved)
+                    if diag is not None:
+                        yield diag
+                continue
+            if not is_note_path(resolved):
                 continue
             target = index.summary(resolved)
             if target is None:
@@ -150,6 +173,28 @@ class LinksCheck(Check):
             if index.has_subpath(target, link.subpath):
                 continue
             yield _missing_subpath(note, link, span, ctx, resolved, is_block)
+
+
+def _missing_view(
+    note: Note, link: Link, span: Span, ctx: CheckContext, resolved: str
+) -> Diagnostic | None:
+    """``![[Movies.base#Director]]``: the base must have a view of that name (a base without
+    views, or not read, is not judged)."""
+    summary = ctx.index.summary(resolved)
+    if summary is None or not summary[1]:
+        return None
+    view = link.subpath.lstrip("#").strip()
+    names = [text for _, text in summary[1]]
+    if any(n.casefold() == view.casefold() for n in names):
+        return None
+    message = f"view '{view}' does not exist in '{resolved}'"
+    near = ctx.index.names.near_heading(summary, view)
+    if near is None:
+        return ctx.diagnostic(note, span, message)
+    message += f"; did you mean '{near}'?"
+    fix = _relink(note, link, span, link.target, "#" + near)
+    shown = _shown(link, link.target, "#" + near)
+    return ctx.diagnostic(note, span, message, fix=_fix(f"write {shown}", fix, "unsafe"))
 
 
 def _missing_target(
@@ -292,6 +337,8 @@ def _relink(
     display: str | None = None,
 ) -> Edit | None:
     """The edit that rewrites the link at ``span`` (None when it cannot be done safely)."""
+    if is_canvas(note.path) or link.kind == "canvas":
+        return None  # inside a JSON string: not rewritten by hand
     old = note.text[span.start : span.end]
     if link.kind in ("md", "mdembed"):
         # only ``[text](dest)`` without a title: the destination is all that changes

@@ -28,6 +28,7 @@ from vaultlint.config.ruleset import Rule
 from vaultlint.diagnostic import Diagnostic, Severity, note_diagnostic
 from vaultlint.lint.suppress import apply_suppressions, unknown_rules
 from vaultlint.model import Note, NoteView
+from vaultlint.vault.filetypes import is_note_path
 from vaultlint.vault.index import VaultIndex
 
 # Rule ids the linter itself reports (no check behind them).
@@ -192,6 +193,8 @@ class Linter:
         return apply_suppressions(note, found) if found else found
 
     def _run(self, item: _Prepared, note: Any, found: list[Diagnostic]) -> None:
+        if not item.check.reads_vault_files and not is_note_path(note.path):
+            return  # a canvas or a base: only the checks that read them
         try:
             if isinstance(item.ctx.state, Exception):
                 raise item.ctx.state

@@ -15,7 +15,7 @@ from vaultlint.parse.markdown import BlockScan, scan_blocks
 from vaultlint.parse.obsidian import scan_inline
 
 #: bump when parsing changes what a note yields: cached parses of older versions are dropped
-PARSER_VERSION = 5  # 5: cached diagnostics keep their span
+PARSER_VERSION = 6  # 5: cached diagnostics keep their span; 6: canvases and bases
 
 _SUPPRESS = re.compile(
     r"(?:%%|<!--)[ \t]*vaultlint-(disable-next-line|disable|enable)\b([^\n\r%>]*?)[ \t]*(?:%%|-->)"
@@ -50,7 +50,27 @@ def parse_note(path: str, data: bytes | str) -> Note:
             problems.append(problem)
     else:
         text = data[1:] if data.startswith("\ufeff") else data
+    lower = path.lower()
+    if lower.endswith((".canvas", ".base")):
+        return _parse_vault_file(path, text, problems)
     return parse_text(path, text, problems)
+
+
+def _parse_vault_file(path: str, text: str, problems: list[Problem]) -> Note:
+    """A canvas or a base: their links and views, at their place in the file."""
+    from dataclasses import replace
+
+    if path.lower().endswith(".canvas"):
+        from vaultlint.parse.canvas import parse_canvas
+
+        note = parse_canvas(path, text)
+    else:
+        from vaultlint.parse.base import parse_base
+
+        note = parse_base(path, text)
+    if problems:
+        note = replace(note, problems=(*problems, *note.problems))
+    return note
 
 
 def parse_text(

@@ -32,6 +32,12 @@ def is_note_name(name: str) -> bool:
     return name.lower().endswith(".md") and len(name) > 3
 
 
+def is_vault_file_name(name: str) -> bool:
+    """A canvas or a base: linted for their links and views, beside the notes."""
+    lower = name.lower()
+    return lower.endswith((".canvas", ".base")) and not lower.startswith(".")
+
+
 @dataclass
 class VaultFiles:
     """The files of a vault (vault-relative POSIX paths) and what was left out, with reasons."""
@@ -109,7 +115,8 @@ def walk_vault(root: Path) -> VaultFiles:
                     continue
                 subdirs.append((entry.path, path))
             elif is_file:
-                (out.notes if is_note_name(name) else out.others).append(path)
+                linted = is_note_name(name) or is_vault_file_name(name)  # canvases, bases
+                (out.notes if linted else out.others).append(path)
                 try:
                     st = entry.stat()
                     out.stats[path] = (st.st_size, st.st_mtime_ns, st.st_ino)

@@ -146,6 +146,11 @@ class VaultIndex:
             return min(same, key=lambda c: (len(c), c))
         return min(cands, key=lambda c: (len(c), c))
 
+    def file(self, path: str) -> str | None:
+        """The file at exactly this vault path (compared as paths are: case-insensitively), as
+        a canvas's file node names it; None when there is none."""
+        return self._by_path.get(fold(path.lstrip("/")))
+
     def _name_candidates(self, key: str) -> list[str]:
         """Files whose name (and trailing folders, for ``b/Note``) match a folded link path."""
         name = key.rsplit("/", 1)[-1]

@@ -62,14 +62,18 @@ class NameIndex:
         stems: dict[str, list[str]] = {}
         aliases: dict[str, list[str]] = {}
         extensions: set[str] = set(ATTACHMENT_EXTENSIONS)
+        others = list(index.others)
         for path, summary in index.summaries.items():
+            if not is_note_path(path):
+                others.append(path)  # a canvas or a base: named with its extension
+                continue
             name = posixpath.basename(path)
             notes.setdefault(fold(name[:-3]), []).append(path)
             for alias in summary[4] if len(summary) > 4 else ():
                 owners = aliases.setdefault(fold(alias), [])
                 if path not in owners:
                     owners.append(path)
-        for path in index.others:
+        for path in others:
             name = posixpath.basename(path)
             attachments.setdefault(fold(name), []).append(path)
             ext = extension(name)

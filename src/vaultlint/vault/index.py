@@ -74,7 +74,8 @@ class VaultIndex:
         self.summaries: dict[str, NoteSummary] = {
             path: summarize(n) if isinstance(n, Note) else n for path, n in notes.items()
         }
-        self._tag_paths = list(self.summaries) if tag_paths is None else list(tag_paths)
+        # an ordered set: the notes whose tags count for a tag's usual spelling
+        self._tag_paths = dict.fromkeys(self.summaries if tag_paths is None else tag_paths)
         self.others: list[str] = list(files)  # every file that is not a note
         self._by_path: dict[str, str] = {}
         self._by_name: dict[str, list[str]] = {}
@@ -110,6 +111,103 @@ class VaultIndex:
 
             self._names = NameIndex(self)
         return self._names
+
+    # -- updates: one note or file at a time (the editor server) -----------------------------
+    # Kept apart from the lookups: each update changes the tables the constructor builds and
+    # drops what the lookups cached, so that the index equals one built from scratch from the
+    # same notes and files (in the same order).
+
+    def add(self, note: Note | NoteSummary, *, counts_for_tags: bool = True) -> None:
+        """Add a note that is not in the index (``ValueError`` if its path is).
+        ``counts_for_tags``: its tags count for a tag's usual spelling (not a template's)."""
+        summary = summarize(note) if isinstance(note, Note) else note
+        path = summary[0]
+        if path in self.summaries:
+            raise ValueError(f"{path} is already in the index: replace() it")
+        self.summaries[path] = summary
+        self._add_name(path)
+        self._resolved.clear()  # a new file can resolve a broken link or make a tie
+        self._names = None
+        if counts_for_tags:
+            self._tag_paths[path] = None
+            self._count_tags(summary, 1)
+
+    def replace(self, note: Note | NoteSummary) -> None:
+        """Put a note's new summary in place of the old one (``KeyError`` if it is not in the
+        index). Its path, so every link's resolution, stays the same."""
+        summary = summarize(note) if isinstance(note, Note) else note
+        path = summary[0]
+        old = self.summaries[path]
+        self.summaries[path] = summary
+        self._headings.pop(path, None)
+        self._blocks.pop(path, None)
+        self._names = None  # aliases may have changed
+        if path in self._tag_paths:
+            self._count_tags(old, -1)
+            self._count_tags(summary, 1)
+
+    def remove(self, path: str) -> None:
+        """Remove the note at ``path`` (``KeyError`` if it is not in the index)."""
+        old = self.summaries.pop(path)
+        self._remove_name(path)
+        self._headings.pop(path, None)
+        self._blocks.pop(path, None)
+        self._resolved.clear()
+        self._names = None
+        if self._tag_paths.pop(path, _UNKNOWN) is not _UNKNOWN:
+            self._count_tags(old, -1)
+
+    def add_file(self, path: str) -> None:
+        """Add a file that is not a note (an attachment, a canvas…)."""
+        if path in self.others or path in self.summaries:
+            raise ValueError(f"{path} is already in the index")
+        self.others.append(path)
+        self._add_name(path)
+        self._resolved.clear()
+        self._names = None
+
+    def remove_file(self, path: str) -> None:
+        """Remove a file that is not a note (``ValueError`` if it is not in the index)."""
+        self.others.remove(path)
+        self._remove_name(path)
+        self._resolved.clear()
+        self._names = None
+
+    def _add_name(self, path: str) -> None:
+        key = fold(path)
+        self._by_path.setdefault(key, path)
+        self._by_name.setdefault(key.rsplit("/", 1)[-1], []).append(path)
+
+    def _remove_name(self, path: str) -> None:
+        key = fold(path)
+        name = key.rsplit("/", 1)[-1]
+        same_name = self._by_name[name]
+        same_name.remove(path)
+        if not same_name:
+            del self._by_name[name]
+        if self._by_path.get(key) == path:
+            # another file whose path differs only in case takes the key (the first added)
+            rest = [p for p in same_name if fold(p) == key]
+            if rest:
+                self._by_path[key] = rest[0]
+            else:
+                del self._by_path[key]
+
+    def _count_tags(self, summary: NoteSummary, delta: int) -> None:
+        """Add (``delta`` 1) or take away (-1) a note's tag spellings from the counts, when
+        they have been counted already; the answers derived from them are dropped."""
+        self._misspelled = None
+        if self._tag_spellings is None:
+            return
+        for name in summary[3]:
+            folded = name.lower()
+            self._preferred.pop(folded, None)
+            counter = self._tag_spellings.setdefault(folded, Counter())
+            counter[name] += delta
+            if counter[name] <= 0:
+                del counter[name]
+            if not counter:
+                del self._tag_spellings[folded]
 
     # -- files ------------------------------------------------------------------------------
     def resolve(self, linkpath: str, source: str) -> str | None:

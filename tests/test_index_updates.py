@@ -1,0 +1,138 @@
+"""VaultIndex.add / replace / remove (and add_file / remove_file): an index kept current one
+note at a time answers every question exactly as one built from scratch from the same notes."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from vaultlint.parse import parse_note
+from vaultlint.vault.index import VaultIndex
+
+FOLDERS = ["", "a/", "b/", "a/c/"]
+NAMES = ["Alpha", "beta", "Gamma", "alpha", "Δelta", "Note"]
+TAGS = ["#Tag", "#tag", "#TAG", "#other", "#Other/sub", "#x"]
+
+
+def _note_text(rng: random.Random) -> str:
+    lines = []
+    for _ in range(rng.randint(0, 4)):
+        lines.append("#" * rng.randint(1, 3) + " " + rng.choice(["Intro", "Plan", "Sub", "Δ"]))
+    lines.append(" ".join(rng.sample(TAGS, rng.randint(0, 3))))
+    if rng.random() < 0.5:
+        lines.append(f"para ^{rng.choice(['b1', 'B2', 'x'])}")
+    return "\n".join(lines) + "\n"
+
+
+def _vault(seed: int) -> dict[str, str]:
+    rng = random.Random(seed)
+    paths = {f"{rng.choice(FOLDERS)}{rng.choice(NAMES)}.md" for _ in range(14)}
+    return {p: _note_text(rng) for p in sorted(paths)}
+
+
+LINKS = [
+    f"{folder}{name}{sub}"
+    for folder in ["", "a/", "c/", "../"]
+    for name in [*NAMES, "missing", "img.png"]
+    for sub in [""]
+] + ["", "./Alpha", "a/c/Note"]
+SUBPATHS = ["#Intro", "#Plan#Sub", "#Δ", "#^b1", "#^b2", "#^x", "#Missing"]
+
+
+def answers(index: VaultIndex, sources: list[str]) -> dict:
+    """Everything the checks ask an index, over a grid of questions."""
+    out: dict = {
+        "paths": sorted(index.paths),
+        "others": sorted(index.others),
+        "misspelled": index.misspelled_tags(),
+    }
+    for source in sources:
+        for link in LINKS:
+            out[("resolve", link, source)] = index.resolve(link, source)
+    for link in LINKS:
+        out[("ambiguity", link)] = index.ambiguity(link)
+    for path in [*sources, "gone.md"]:
+        for sub in SUBPATHS:
+            out[("subpath", path, sub)] = index.has_subpath(path, sub)
+    for tag in ["tag", "other", "other/sub", "x", "none"]:
+        out[("spellings", tag)] = dict(index.tag_spellings(tag))
+        out[("preferred", tag)] = index.preferred_spelling(tag)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_an_index_kept_current_equals_one_built_from_scratch(seed: int) -> None:
+    rng = random.Random(1000 + seed)
+    files = _vault(seed)
+    notes = {p: parse_note(p, t) for p, t in files.items()}
+    templates = {p for p in notes if rng.random() < 0.2}  # their tags do not count
+    sources = [*notes, "a/c/elsewhere.md"]
+
+    # start from a part of the vault, asking questions so that the caches fill up
+    paths = list(notes)
+    start = paths[: len(paths) // 2]
+    index = VaultIndex(
+        {p: notes[p] for p in start},
+        ["img.png"],
+        tag_paths=[p for p in start if p not in templates],
+    )
+    answers(index, sources)
+    for p in paths[len(paths) // 2 :]:
+        index.add(notes[p], counts_for_tags=p not in templates)
+        answers(index, sources)
+    index.add_file("a/img.png")
+
+    # edit some notes, remove others
+    edited = dict(notes)
+    for p in rng.sample(paths, max(1, len(paths) // 3)):
+        edited[p] = parse_note(p, _note_text(rng))
+        index.replace(edited[p])
+        answers(index, sources)
+    removed = set(rng.sample(paths, max(1, len(paths) // 4)))
+    for p in removed:
+        index.remove(p)
+        del edited[p]
+        answers(index, sources)
+    index.remove_file("img.png")
+
+    scratch = VaultIndex(
+        {p: edited[p] for p in paths if p not in removed},
+        ["a/img.png"],
+        tag_paths=[p for p in paths if p not in removed and p not in templates],
+    )
+    assert answers(index, sources) == answers(scratch, sources)
+
+
+def test_a_removed_case_twin_hands_its_path_to_the_other() -> None:
+    upper, lower = parse_note("A.md", "# Up\n"), parse_note("a.md", "# Low\n")
+    index = VaultIndex({"A.md": upper, "a.md": lower})
+    assert index.resolve("a", "x.md") == "A.md"
+    index.remove("A.md")
+    assert index.resolve("a", "x.md") == "a.md"
+    assert index.has_subpath("a.md", "#Low") and not index.has_subpath("A.md", "#Up")
+
+
+def test_updates_refuse_what_does_not_fit() -> None:
+    index = VaultIndex({"n.md": parse_note("n.md", "")})
+    with pytest.raises(ValueError, match="already in the index"):
+        index.add(parse_note("n.md", ""))
+    with pytest.raises(KeyError):
+        index.replace(parse_note("other.md", ""))
+    with pytest.raises(KeyError):
+        index.remove("other.md")
+    with pytest.raises(ValueError):
+        index.remove_file("nope.png")
+
+
+def test_a_link_broken_by_a_removal_and_mended_by_an_addition() -> None:
+    target = parse_note("Target.md", "## Part\n")
+    index = VaultIndex({"Target.md": target, "n.md": parse_note("n.md", "[[Target#Part]]\n")})
+    assert index.resolve("Target", "n.md") == "Target.md"
+    index.remove("Target.md")
+    assert index.resolve("Target", "n.md") is None
+    index.add(parse_note("sub/target.md", "## Part\n"))
+    assert index.resolve("Target", "n.md") == "sub/target.md"
+    assert index.has_subpath("sub/target.md", "#Part")
+    index.replace(parse_note("sub/target.md", "## Other\n"))
+    assert not index.has_subpath("sub/target.md", "#Part")

@@ -52,6 +52,7 @@ from vaultlint.lint.cache import (
 )
 from vaultlint.lint.linter import OUTSIDE_VAULT, PARSE_FAILED, TOO_LARGE, UNREADABLE, Linter
 from vaultlint.lint.result import LintResult
+from vaultlint.lint.signals import parent_signals, stop_workers, worker_signals
 from vaultlint.model import Note, NoteSummary, NoteView, Problem, Span, pack_note
 from vaultlint.parse import parse_note, parse_text
 from vaultlint.vault.discovery import (
@@ -323,9 +324,10 @@ class _Kept:
         return NoteView(self.path, text, self.line_starts, self.suppressions, self.parts)
 
 
-def _worker_main(conn: Any, run: _Run, unit: _Unit) -> None:
+def _worker_main(conn: Any, run: _Run, unit: _Unit, parent_pid: int = 0) -> None:
     """A forked worker: stage 1, wait for the summaries of every note, stage 2."""
     try:
+        worker_signals(parent_pid or os.getppid())
         done = [0]
 
         def progress(n: int) -> None:
@@ -346,8 +348,11 @@ def _worker_main(conn: Any, run: _Run, unit: _Unit) -> None:
             conn.send(("progress", done[0]))
             done[0] = 0
         conn.send(("checked", worker.stage2({**own, **others})))
+    except SystemExit:
+        pass  # SIGTERM: the parent is stopping (or gone); say nothing
     except BaseException:
-        conn.send(("error", traceback.format_exc()))
+        with contextlib.suppress(OSError):
+            conn.send(("error", traceback.format_exc()))
     finally:
         conn.close()
 
@@ -360,10 +365,22 @@ def _run_parallel(
         return None
     ctx = multiprocessing.get_context("fork")
     workers = []
+    with parent_signals():
+        return _run_workers(ctx, run, units, progress, workers)
+
+
+def _run_workers(
+    ctx: Any,
+    run: _Run,
+    units: list[_Unit],
+    progress: Callable[[int], None] | None,
+    workers: list,
+) -> tuple[list[Parsed], list[Diagnostic], dict[str, list[tuple[str, str]]]]:
+    me = os.getpid()
     try:
         for unit in units:
             parent, child = ctx.Pipe()
-            proc = ctx.Process(target=_worker_main, args=(child, run, unit), daemon=True)
+            proc = ctx.Process(target=_worker_main, args=(child, run, unit, me), daemon=True)
             proc.start()
             child.close()
             workers.append((proc, parent))
@@ -379,9 +396,8 @@ def _run_parallel(
             missing.update(miss)
         return parsed, diagnostics, missing
     except BaseException:
-        for proc, _ in workers:  # the others may wait on a pipe forever: stop them now
-            if proc.is_alive():
-                proc.kill()
+        # the others may wait on a pipe forever (SIGINT, SIGTERM, a failed worker): stop them
+        stop_workers([proc for proc, _ in workers])
         raise
     finally:
         for proc, conn in workers:

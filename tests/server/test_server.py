@@ -9,6 +9,8 @@ writes a file.
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 from pathlib import Path
 
 from lsprotocol import types as lsp
@@ -441,3 +443,18 @@ def test_server_is_a_command() -> None:
     from vaultlint.cli import build_parser
 
     assert build_parser().parse_args(["server"]).command == "server"
+
+
+def test_without_the_server_extra_it_says_what_to_install() -> None:
+    """pygls missing (a plain `pip install vaultlint`): exit 2 with the command to run."""
+    code = (
+        "import sys; sys.modules['pygls'] = None; "
+        "from vaultlint.cli import main; sys.exit(main(['server']))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr == (
+        "vaultlint: error: `vaultlint server` needs the 'server' extra (pygls is not "
+        "installed): pip install 'vaultlint[server]'\n"
+    )

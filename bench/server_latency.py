@@ -227,15 +227,19 @@ def main() -> int:
     ap.add_argument("--edits", type=int, default=100, help="edits to time (default 100)")
     ap.add_argument("--debounce-ms", type=float, help="the server's debounce (default: its own)")
     ap.add_argument("--runs", type=int, default=1, help="whole sessions; the median is shown")
+    ap.add_argument(
+        "--no-warm", action="store_true", help="skip the `vaultlint scan` that warms the cache"
+    )
     args = ap.parse_args()
     vault = args.vault or make_vault(args.notes)
     # warm the cache as a user who ran `vaultlint scan` once has
-    subprocess.run(
-        [sys.executable, "-m", "vaultlint", "scan", str(vault)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        check=False,
-    )
+    if not args.no_warm:
+        subprocess.run(
+            [sys.executable, "-m", "vaultlint", "scan", str(vault)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
     runs = [measure(vault, args.edits, args.debounce_ms) for _ in range(args.runs)]
     fig = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
     print(f"vault: {vault} ({fig['notes']:.0f} notes), {args.edits} edits, {args.runs} run(s)")

@@ -767,9 +767,9 @@ def test_golden_file_matches_expected_findings():
         assert match, line
         expected.append((match["path"], int(match["line"]), int(match["col"]), match["rule"]))
     golden = json.loads(GOLDEN.read_text("utf-8"))
-    assert len(expected) == 17
+    assert len(expected) == 19
     assert _rules_of(golden) == expected
-    assert golden["summary"] == {"notes": 15, "errors": 6, "warnings": 11, "infos": 0}
+    assert golden["summary"] == {"notes": 15, "errors": 6, "warnings": 13, "infos": 0}
 
 
 def test_inspect_counts_utf16_code_units_like_obsidian(capsys, tmp_path):

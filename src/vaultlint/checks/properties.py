@@ -12,6 +12,7 @@ from typing import Any, Literal, get_args
 from vaultlint.checks.base import Check, CheckContext, DocExample, option
 from vaultlint.diagnostic import Diagnostic
 from vaultlint.model import Field, Note, Span
+from vaultlint.parse.frontmatter import INVALID as INVALID_FRONTMATTER
 from vaultlint.parse.property_values import (
     TYPE_NAMES,
     Value,
@@ -300,6 +301,8 @@ class PropertiesCheck(Check):
         state: PropertiesState | None = ctx.state
         if state is None:
             state = self.prepare(ctx.options, None)
+        if any(p.code == INVALID_FRONTMATTER for p in note.problems):
+            return  # its properties are unknown; invalid-frontmatter says why
         fields = [f for f in note.fields if isinstance(f.key, str)]
         present = {f.key.casefold() for f in fields}
         for key in state.required:

@@ -293,7 +293,10 @@ class TagsCheck(Check):
     def _count(
         note: Note, opts: TagsOptions, state: TagsState, ctx: CheckContext
     ) -> Iterator[Diagnostic]:
-        """``exactly`` / ``at_least`` / ``at_most``: distinct counted tags, in note order."""
+        """``exactly`` / ``at_least`` / ``at_most``: distinct counted tags, in note order. A note
+        whose frontmatter is not valid YAML is not counted (invalid-frontmatter reports it)."""
+        if any(p.code == "invalid-frontmatter" for p in note.problems):
+            return
         first: dict[str, Tag] = {}
         for tag in sorted(note.tags, key=lambda t: t.span.start):
             if state.among is None or state.among.match(tag.key) is not None:

@@ -20,7 +20,7 @@ import sys
 from collections.abc import Sequence
 
 from vaultlint import __version__
-from vaultlint.cli import inspect, rule, rules, scan, schema, server
+from vaultlint.cli import init, inspect, rule, rules, scan, schema, server
 from vaultlint.cli.base import Command, Outcome, UsageError, shown_path
 from vaultlint.escape import printable
 
@@ -32,6 +32,7 @@ COMMANDS: tuple[Command, ...] = (
     inspect.COMMAND,
     rules.COMMAND,
     rule.COMMAND,
+    init.COMMAND,
     server.COMMAND,
     schema.COMMAND,
 )

@@ -1,0 +1,102 @@
+"""``vaultlint init``: the config it writes from a vault's conventions, and the scan after it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, write_vault
+from vaultlint.cli import main
+from vaultlint.config import load_config
+from vaultlint.vault.conventions import holds
+
+pytestmark = pytest.mark.usefixtures("plain_environment")
+
+MISSION = (
+    "---\ntags: [space]\nupdated: {updated}\nrating: {rating}\n---\n"
+    "# {name}\n## Goal\nx\n## Result\ny\n"
+)
+
+
+def _vault(root: Path) -> Path:
+    files = {
+        f"Missions/M{i}.md": MISSION.format(updated=f"2025-01-0{i}", rating=i, name=f"M{i}")
+        for i in range(1, 6)
+    }
+    files["Missions/M5.md"] = "---\ntags: [space]\nrating: 5\n---\n# M5\n## Result\ny\n## Goal\nx\n"
+    files["Missions/M6.md"] = MISSION.format(updated="05/01/2025", rating="high", name="M6")
+    files["Index.md"] = "# Index\n[[M1]]\n"
+    return write_vault(root, files)
+
+
+def test_holds_means_nearly_every_note():
+    assert holds(3, 0) and holds(4, 1) and holds(8, 2)
+    assert not holds(2, 0)  # too few notes to be a convention
+    assert holds(3, 1)  # one note in four may break it
+    assert not holds(5, 2)  # not two in seven
+    assert not holds(7, 3)
+
+
+def test_init_writes_the_conventions_and_the_scan_reports_the_exceptions(tmp_path, capsys):
+    vault = _vault(tmp_path / "v")
+    assert main(["init", "--vault", str(vault)]) == 0
+    text = (vault / ".vaultlint.yaml").read_text(encoding="utf-8")
+    assert "      rating: {type: number}  # 5 notes follow this, 1 do not: M6\n" in text
+    assert "      updated: {type: date}  # 4 notes follow this, 1 do not: M6\n" in text
+    assert '    where: {paths: ["Missions/**"]}\n    required: [rating, tags, updated]\n' in text
+    assert "  #   updated: 5 notes follow this, 1 do not: M5\n" in text
+    assert "    sections: [Goal, Result]\n    level: 2\n    order: true\n" in text
+    assert (vault / "vaultlint-tags.txt").read_text(encoding="utf-8").endswith("space  # 6 notes\n")
+    load_config(vault / ".vaultlint.yaml", vault)  # valid
+    capsys.readouterr()
+    assert main(["scan", str(vault), "--no-cache"]) == 0
+    # paths as the text report writes them (relative to the vault, or with the vault's folder)
+    out = [line.removeprefix(f"{vault.name}/") for line in capsys.readouterr().out.splitlines()]
+    assert out[:-1] == [
+        "Missions/M5.md:1:1: warning required-properties-missions missing required "
+        "property 'updated'",
+        "Missions/M5.md:6:1: warning sections-missions section 'Result' is out of "
+        "order: it should come after 'Goal'",
+        "Missions/M6.md:3:10: warning property-shapes 'updated': '05/01/2025' is not "
+        "written YYYY-MM-DD (the rule wants date)",
+        "Missions/M6.md:4:9: warning property-shapes 'rating': 'high' is not a "
+        "number (the rule wants number)",
+    ]
+
+
+def test_init_never_overwrites_without_force(tmp_path, capsys):
+    vault = _vault(tmp_path / "v")
+    (vault / ".vaultlint.yaml").write_text("rules: {}\n", encoding="utf-8")
+    assert main(["init", "--vault", str(vault)]) == 2
+    assert "exists already; vaultlint init --force overwrites it" in capsys.readouterr().err
+    assert (vault / ".vaultlint.yaml").read_text(encoding="utf-8") == "rules: {}\n"
+    assert main(["init", "--vault", str(vault), "--force"]) == 0
+    assert "property-shapes" in (vault / ".vaultlint.yaml").read_text(encoding="utf-8")
+
+
+def test_init_on_a_vault_without_notes_is_an_error(tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    assert main(["init", "--vault", str(tmp_path / "empty")]) == 2
+    assert "no notes found" in capsys.readouterr().err
+    assert not (tmp_path / "empty" / ".vaultlint.yaml").exists()
+
+
+def test_init_counts_the_types_of_types_json(tmp_path):
+    vault = _vault(tmp_path / "v")
+    write_vault(vault, {".obsidian/types.json": '{"types": {"rating": "number"}}'})
+    assert main(["init", "--vault", str(vault)]) == 0
+    text = (vault / ".vaultlint.yaml").read_text(encoding="utf-8")
+    assert "#   rating (number): 5 notes follow this, 1 do not: M6\n" in text
+    assert "rating: {type" not in text  # property-type checks it already
+
+
+def test_init_on_the_example_vault_writes_the_readme_config(tmp_path):
+    vault = tmp_path / "vault"
+    shutil.copytree(REPO / "examples" / "vault", vault)
+    (vault / ".vaultlint.yaml").unlink()
+    assert main(["init", "--vault", str(vault)]) == 0
+    written = (vault / ".vaultlint.yaml").read_text(encoding="utf-8")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert written in readme, "README's `vaultlint init` example is stale"

@@ -206,7 +206,7 @@ class PropertiesCheck(Check):
 
     name = "properties"
     needs_index = True  # `link` values resolve through the index
-    reads = frozenset({"fields"})
+    reads = frozenset({"fields", "problems"})
     summary = "Notes must have the required properties, no forbidden ones, and values that fit."
     Options = PropertiesOptions
     examples = (

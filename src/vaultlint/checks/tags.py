@@ -155,7 +155,7 @@ class TagsCheck(Check):
 
     name = "tags"
     needs_index = True
-    reads = frozenset({"tags"})
+    reads = frozenset({"tags", "problems"})
     summary = "Tags must be allowed, match a pattern, and be spelled as most notes spell them."
     Options = TagsOptions
     examples = (

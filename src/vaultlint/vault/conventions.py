@@ -528,7 +528,7 @@ def infer(notes: Sequence[Note], declared: dict[str, str]) -> Conventions:
 
 def read_notes(root: Path) -> list[Note]:
     """The vault's linted notes, parsed (templates and Obsidian's excluded files left out)."""
-    from vaultlint.lint.engine import read_and_parse
+    from vaultlint.lint.batch import read_and_parse
     from vaultlint.vault.discovery import excluded_reason, obsidian_excludes, walk_vault
 
     files = walk_vault(root)

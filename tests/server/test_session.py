@@ -20,17 +20,18 @@ def test_typing_a_link_leaves_the_index_until_the_edits_settle(tmp_path: Path) -
     assert (change.index_changed, vault.links_stale) == (False, True)
     assert vault.index is before  # not rebuilt while links are typed
     assert [d.message for d in vault.check("A.md")] == ["link target 'C' does not exist"]
+    assert vault.index.summary("A.md").links == ("B",)
     assert vault.settle().index_changed
-    assert vault.index is not before
+    assert vault.index is before  # updated in place (VaultIndex.replace), not rebuilt
     assert vault.index.summary("A.md").links == ("B", "C")
     assert (vault.settle().index_changed, vault.links_stale) == (False, False)
 
 
-def test_a_heading_typed_rebuilds_the_index_at_once(tmp_path: Path) -> None:
+def test_a_heading_typed_is_in_the_index_at_once(tmp_path: Path) -> None:
     vault = session(tmp_path)
     before = vault.index
     assert vault.open_document("B.md", "# B\n## New\n").index_changed
-    assert vault.index is not before
+    assert vault.index is before  # one note replaced, not a rebuild
     assert vault.index.has_subpath("B.md", "#New")
     # closed without saving: the file on disk counts again
     assert vault.close_document("B.md").index_changed
@@ -45,3 +46,25 @@ def test_a_config_error_keeps_the_rules_in_force(tmp_path: Path) -> None:
     assert [d.rule for d in vault.check("A.md")] == []  # recommended still applies: no finding
     vault.open_document("A.md", "[[Missing]]\n")
     assert [d.rule for d in vault.check("A.md")] == ["broken-link"]
+
+
+def test_notes_created_and_deleted_update_the_index_in_place(tmp_path: Path) -> None:
+    vault = session(tmp_path)
+    before = vault.index
+    assert vault.index.resolve("C", "A.md") is None
+    # a new unsaved note, then the same note saved, then deleted
+    assert vault.open_document("C.md", "# C\n").index_changed
+    assert vault.index.resolve("C", "A.md") == "C.md"
+    (tmp_path / "C.md").write_text("# C\n")
+    assert not vault.file_changed("C.md").index_changed  # open: its text counts
+    assert not vault.close_document("C.md").index_changed  # same summary on disk
+    (tmp_path / "C.md").unlink()
+    assert vault.file_changed("C.md").index_changed
+    assert vault.index.resolve("C", "A.md") is None
+    # an attachment
+    (tmp_path / "pic.png").write_bytes(b"png")
+    assert vault.file_changed("pic.png").index_changed
+    assert vault.index.resolve("pic.png", "A.md") == "pic.png"
+    assert vault.file_deleted("pic.png").index_changed
+    assert vault.index.resolve("pic.png", "A.md") is None
+    assert vault.index is before

@@ -71,7 +71,8 @@ class VaultSession:
         self._excluded: dict[str, str] = {}
         self._index: VaultIndex | None = None
         self._linter: Linter | None = None
-        self.links_stale = False  # outgoing links changed since the index was built
+        self._stale_links: set[str] = set()  # notes whose typed links the index lacks
+        self._obsidian = None
         self.reload_config()
         self._load_vault()
 
@@ -108,13 +109,16 @@ class VaultSession:
         return path.endswith((".yaml", ".yml")) or path in OBSIDIAN_SETTINGS
 
     def _refresh_excluded(self) -> None:
-        obsidian = obsidian_excludes(self.root) if self.config.obsidian_excludes else None
+        self._obsidian = obsidian_excludes(self.root) if self.config.obsidian_excludes else None
         self._excluded = {}
         for path in (*self._disk, *self._open):
-            why = excluded_reason(path, self.config.exclude, obsidian)
-            if why is not None:
-                self._excluded[path] = why
-        self._index = None
+            self._exclude(path)
+        self._index = None  # which notes count for tag spellings may have changed
+
+    def _exclude(self, path: str) -> None:
+        why = excluded_reason(path, self.config.exclude, self._obsidian)
+        if why is not None:
+            self._excluded[path] = why
 
     # -- the vault on disk ----------------------------------------------------------------
     def _load_vault(self) -> None:
@@ -143,7 +147,8 @@ class VaultSession:
             if path in self._others:
                 return Change(False)
             self._others.add(path)
-            self._index = None
+            if self._index is not None:
+                self._index.add_file(path)
             return Change(True)
         full = self.root / path
         if not full.is_file():
@@ -152,23 +157,24 @@ class VaultSession:
         summary = summarize(note)
         old = self._disk.get(path)
         self._disk[path] = summary
-        if old is None:
-            self._refresh_excluded()
         if path in self._open:
-            return Change(old is None)  # the open text counts, not the file
-        return self._summary_changed(old, summary)
+            return Change(False)  # the open text counts, not the file
+        if old is None:
+            self._exclude(path)
+        return self._update(path, summary, old)
 
     def file_deleted(self, path: str) -> Change:
         if path in self._others:
             self._others.discard(path)
-            self._index = None
+            if self._index is not None:
+                self._index.remove_file(path)
             return Change(True)
-        if self._disk.pop(path, None) is None:
+        old = self._disk.pop(path, None)
+        if old is None or path in self._open:
             return Change(False)
+        change = self._update(path, None, old)
         self._excluded.pop(path, None)
-        if path not in self._open:
-            self._index = None
-        return Change(True)
+        return change
 
     # -- open documents -------------------------------------------------------------------
     def open_document(self, path: str, text: str) -> Change:
@@ -177,8 +183,8 @@ class VaultSession:
         old = self._summary(path)
         self._open[path] = note
         if old is None:
-            self._refresh_excluded()
-        return self._summary_changed(old, summarize(note))
+            self._exclude(path)
+        return self._update(path, summarize(note), old)
 
     def close_document(self, path: str) -> Change:
         """A document closed: the file on disk counts again."""
@@ -186,13 +192,12 @@ class VaultSession:
         if note is None:
             return Change(False)
         if path not in self._disk:
-            full = self.root / path
-            if full.is_file():
+            if (self.root / path).is_file():
                 return self.file_changed(path)
+            change = self._update(path, None, summarize(note))
             self._excluded.pop(path, None)
-            self._index = None
-            return Change(True)
-        return self._summary_changed(summarize(note), self._disk[path])
+            return change
+        return self._update(path, self._disk[path], summarize(note))
 
     def document(self, path: str) -> Note | None:
         return self._open.get(path)
@@ -215,27 +220,46 @@ class VaultSession:
             return summarize(self._open[path])
         return self._disk.get(path)
 
-    def _summary_changed(self, old: NoteSummary | None, new: NoteSummary) -> Change:
-        """Whether the index must be rebuilt. A change of a note's outgoing links alone
-        (typing a link) is not applied at once: no check reads the links of the note being
-        edited from the index, and only vault-wide views (backlinks) read them; the server
-        applies them once the editing pauses (:meth:`settle`)."""
-        if old is not None:
+    def _update(self, path: str, new: NoteSummary | None, old: NoteSummary | None) -> Change:
+        """Bring the index to a note's new summary (None: the note is gone), one note at a
+        time (``VaultIndex.add/replace/remove``). A change of the note's outgoing links alone
+        (typing a link) waits until the edits pause (:meth:`settle`): no check reads the links
+        of the note being edited from the index, and replacing a note drops the index's
+        near-name table, which a broken link's suggestions would rebuild at every keystroke."""
+        if old is not None and new is not None:
             if tuple(old) == tuple(new):
                 return Change(False)
             if _without_links(old) == _without_links(new):
-                self.links_stale = True
+                self._stale_links.add(path)
                 return Change(False)
-        self._index = None
+        self._stale_links.discard(path)
+        index = self._index
+        if index is not None:
+            if new is None:
+                if path in index.summaries:
+                    index.remove(path)
+            elif path in index.summaries:
+                index.replace(new)
+            else:
+                index.add(new, counts_for_tags=path not in self._excluded)
         return Change(True)
 
+    @property
+    def links_stale(self) -> bool:
+        """Whether links typed in some note are not in the index yet."""
+        return bool(self._stale_links)
+
     def settle(self) -> Change:
-        """Apply the outgoing links that changed since the index was built (see above)."""
-        if not self.links_stale:
-            return Change(False)
-        self.links_stale = False
-        self._index = None
-        return Change(True)
+        """Apply the outgoing links that changed since they were last put in the index."""
+        stale, self._stale_links = self._stale_links, set()
+        index = self._index
+        changed = False
+        for path in stale:
+            summary = self._summary(path)
+            if index is not None and summary is not None and path in index.summaries:
+                index.replace(summary)
+                changed = True
+        return Change(changed)
 
     @property
     def index(self) -> VaultIndex:
@@ -245,7 +269,7 @@ class VaultSession:
                 summaries[path] = summarize(note)
             linted = [p for p in summaries if p not in self._excluded]
             self._index = VaultIndex(summaries, sorted(self._others), tag_paths=linted)
-            self.links_stale = False
+            self._stale_links.clear()
         return self._index
 
     @property

@@ -833,7 +833,8 @@ ERRORS = [
         "rules:\n  s:\n    check: links\n    where: Schemes/**\n",
         4,
         "where",
-        "'where' of rule 's' must be a mapping (keys: paths, exclude, tags, frontmatter), "
+        "'where' of rule 's' must be a mapping (keys: paths, exclude, tags, frontmatter, has, "
+        "missing), "
         "not 'Schemes/**'",
     ),
     (
@@ -846,7 +847,8 @@ ERRORS = [
         "rules:\n  s:\n    check: links\n    where:\n      folder: x\n",
         5,
         "folder",
-        "unknown key 'folder' in 'where' of rule 's' (its keys: paths, exclude, tags, frontmatter)",
+        "unknown key 'folder' in 'where' of rule 's' (its keys: paths, exclude, tags, "
+        "frontmatter, has, missing)",
     ),
     (
         "rules:\n  s:\n    check: links\n    where:\n      tags: {scheme: 1}\n",

@@ -81,3 +81,55 @@ CASES = [
 @pytest.mark.parametrize(("where", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_where(capsys, tmp_path, where, expected):
     assert scoped(capsys, tmp_path, where) == expected
+
+
+YAML_NOTES = {
+    "Yes.md": "---\ndraft: yes\n---\n# Yes\n",
+    "True.md": "---\ndraft: true\n---\n# True\n",
+    "Quoted.md": '---\ndraft: "true"\n---\n# Quoted\n',
+    "Empty.md": "---\ndraft:\nplugin-id: x\n---\n# Empty\n",
+    "None.md": "# None\n",
+}
+
+
+def scoped_in(capsys, tmp_path, notes: dict[str, str], where: str) -> list[str]:
+    config = (
+        "extends: []\n"
+        f"rules:\n  goal:\n    check: required-sections\n    sections: [Goal]\n    where:\n{where}"
+    )
+    vault = write_vault(tmp_path / "v", {**notes, ".vaultlint.yaml": config})
+    assert main(["scan", str(vault), "--no-cache", "--format", "json"]) == 0
+    return [d["path"] for d in json.loads(capsys.readouterr().out)["diagnostics"]]
+
+
+@pytest.mark.parametrize(
+    ("where", "expected"),
+    [
+        # values are read as notes read them (YAML 1.2): `yes` is text, `true` a boolean
+        ("      frontmatter: {draft: yes}\n", ["Yes.md"]),
+        ("      frontmatter: {draft: true}\n", ["True.md"]),
+        ("      frontmatter: {draft: 'true'}\n", ["Quoted.md"]),
+        ("      frontmatter: {draft: ~}\n", ["Empty.md"]),
+        # key present / absent
+        ("      has: [draft]\n", ["Empty.md", "Quoted.md", "True.md", "Yes.md"]),
+        ("      has: plugin-id\n", ["Empty.md"]),
+        ("      has: [draft, plugin-id]\n", ["Empty.md"]),
+        ("      missing: [draft]\n", ["None.md"]),
+        ("      missing: [plugin-id]\n", ["None.md", "Quoted.md", "True.md", "Yes.md"]),
+        ("      has: [draft]\n      missing: [plugin-id]\n", ["Quoted.md", "True.md", "Yes.md"]),
+    ],
+    ids=[
+        "yes is text",
+        "true is a boolean",
+        "quoted true is text",
+        "null",
+        "has",
+        "has one",
+        "has both",
+        "missing",
+        "missing one",
+        "has and missing",
+    ],
+)
+def test_where_frontmatter_reads_yaml_1_2_and_has_missing(capsys, tmp_path, where, expected):
+    assert scoped_in(capsys, tmp_path, YAML_NOTES, where) == expected

@@ -65,7 +65,7 @@ SEVERITY_NAMES = ("off", "info", "warning", "error")
 DEFAULT_SEVERITY = "warning"
 CONFIG_KEYS = ("extends", "exclude", "rules", "obsidian_excludes")
 RESERVED_RULE_KEYS = ("check", "severity", "where", "message", "description")
-WHERE_KEYS = ("paths", "exclude", "tags", "frontmatter")
+WHERE_KEYS = ("paths", "exclude", "tags", "frontmatter", "has", "missing")
 #: deeper YAML is refused before composing it (libyaml's composer recurses in C)
 MAX_NESTING = 64
 
@@ -554,7 +554,7 @@ class _Loader:
             what = f"'where: {key}' of rule '{rule_id}'"
             if key in ("paths", "exclude"):
                 values[key] = src.globs(v_node, what, key)
-            elif key == "tags":
+            elif key in ("tags", "has", "missing"):
                 values[key] = tuple(t for t, _ in src.strings(v_node, what, key))
             elif key == "frontmatter":
                 values[key] = self._where_frontmatter(src, what, v_node)
@@ -586,7 +586,7 @@ class _Loader:
                         f"not {_shown(item)}",
                         key,
                     )
-            # built the way notes' frontmatter is, so `draft: true` matches `draft: yes`
+            # YAML 1.2, as notes' frontmatter is read: `draft: yes` is the text 'yes'
             result.append((key, tuple(_construct_scalar(item) for item in items)))
         return tuple(result)
 

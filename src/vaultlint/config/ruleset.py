@@ -13,10 +13,21 @@ from vaultlint.globs import glob_match
 from vaultlint.model import Note
 
 
-def _as_text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+def same_value(wanted: Any, actual: Any) -> bool:
+    """Whether a config's value matches a note's, both as YAML 1.2 reads them: strings
+    case-insensitively, numbers by value (``1`` matches ``1.0``), booleans and null only
+    themselves (``yes`` is the text 'yes', never the boolean true)."""
+    if isinstance(wanted, str) or isinstance(actual, str):
+        return (
+            isinstance(wanted, str)
+            and isinstance(actual, str)
+            and wanted.casefold() == actual.casefold()
+        )
+    if isinstance(wanted, bool) or isinstance(actual, bool) or wanted is None or actual is None:
+        return type(wanted) is type(actual) and wanted == actual
+    if isinstance(wanted, int | float) and isinstance(actual, int | float):
+        return wanted == actual
+    return False
 
 
 @dataclass(frozen=True)
@@ -25,13 +36,18 @@ class Where:
 
     ``paths``/``exclude``: gitignore-style globs on the vault-relative path. ``tags``: the note
     has one of these tags, case-insensitively, a nested tag counting for its parents.
-    ``frontmatter``: each key is present with this value (or one of these values).
+    ``frontmatter``: each key is present with this value (or one of these values), compared as
+    the note's YAML 1.2 reads it (:func:`same_value`; a list value matches when one of its items
+    does). ``has``: each of these keys is present (any value, empty included). ``missing``: none
+    of these keys is present. Keys are compared exactly, as Obsidian's property names are.
     """
 
     paths: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     frontmatter: tuple[tuple[str, tuple[Any, ...]], ...] = ()
+    has: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
 
     def matches(self, note: Note) -> bool:
         if self.paths and not glob_match(self.paths, note.path):
@@ -46,14 +62,17 @@ class Where:
                 have.update("/".join(parts[: i + 1]) for i in range(len(parts)))
             if not wanted & have:
                 return False
+        data = note.frontmatter if isinstance(note.frontmatter, dict) else {}
+        if any(key not in data for key in self.has):
+            return False
+        if any(key in data for key in self.missing):
+            return False
         for key, values in self.frontmatter:
-            data = note.frontmatter or {}
             if key not in data:
                 return False
             actual = data[key]
             actual_items = actual if isinstance(actual, list) else [actual]
-            wanted_text = {_as_text(v).lower() for v in values}
-            if not any(_as_text(a).lower() in wanted_text for a in actual_items):
+            if not any(same_value(v, a) for v in values for a in actual_items):
                 return False
         return True
 

@@ -28,6 +28,15 @@ class WhereOptions:
         default_factory=dict,
         metadata={
             "doc": "Each key is present with this value (a list: one of these values); values "
-            "are compared as the note's YAML 1.2 reads them (`draft: yes` is the text 'yes')."
+            "are compared as the note's YAML 1.2 reads them (`draft: yes` is the text 'yes', "
+            "`draft: true` the boolean; text case-insensitively; a list property matches when "
+            "one of its items does)."
         },
+    )
+    has: tuple[str, ...] = option(
+        (), doc="The note's frontmatter has each of these keys (any value, empty included)."
+    )
+    missing: tuple[str, ...] = option(
+        (),
+        doc="The note's frontmatter has none of these keys (a note without frontmatter has none).",
     )

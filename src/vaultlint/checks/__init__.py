@@ -1,4 +1,10 @@
-"""The checks, and the explicit registry that names them (no directory scanning)."""
+"""The checks, and the explicit registry that names them (no directory scanning).
+
+The one registry of names: :data:`REGISTRY` (every check, by name) and :data:`ENGINE_RULES`
+(every rule id vaultlint reports itself, with no check behind it). Rule ids of configured
+rules come from the config; ``--select``/``--ignore``, suppression comments and
+``vaultlint rules`` accept and list both kinds.
+"""
 
 from __future__ import annotations
 
@@ -32,4 +38,22 @@ REGISTRY: dict[str, type[Check]] = {
         PropertiesCheck,
         VaultFilesCheck,
     )
+}
+
+# Rule ids the linter and the batch runner report themselves (no check behind them).
+INTERNAL_ERROR = "internal-error"
+UNREADABLE = "unreadable-note"
+TOO_LARGE = "note-too-large"
+OUTSIDE_VAULT = "outside-vault"
+UNKNOWN_RULE_IN_SUPPRESSION = "unknown-rule-in-suppression"
+#: a problem code of the reader (a parser bug), reported as ``internal-error``
+PARSE_FAILED = "parse-failed"
+
+#: every rule id the linter and the batch runner report themselves, with what it means
+ENGINE_RULES: dict[str, str] = {
+    INTERNAL_ERROR: "vaultlint failed on this note (a rule or the parser raised): a bug",
+    UNREADABLE: "the note cannot be read",
+    TOO_LARGE: "the note is too large to be read",
+    OUTSIDE_VAULT: "a symbolic link that leads outside the vault (not followed)",
+    UNKNOWN_RULE_IN_SUPPRESSION: "a suppression comment names a rule that does not exist",
 }

@@ -29,7 +29,10 @@ Decisions where the contract is silent:
 * ``--select`` keeps the listed rules on and turns every other rule off (rules are never dropped,
   so ``vaultlint rules`` still lists them). A selected rule that is ``off`` is turned on at the
   last severity other than ``off`` that its definitions gave it (``warning`` when none did).
-  ``--ignore`` is applied after ``--select`` and wins.
+  ``--ignore`` is applied after ``--select`` and wins. The rule ids vaultlint reports itself
+  (``checks.ENGINE_RULES``: ``unreadable-note``, ``internal-error``…) are accepted too:
+  ``--ignore`` turns them off; ``--select`` turns off those it does not list, except
+  ``internal-error`` (a bug in vaultlint is hidden only when asked for by name).
 * Scalars are typed as YAML 1.2 types them (:mod:`vaultlint.config.yamlfile`), and options are
   converted by the option schema (:mod:`vaultlint.config.schema`): a boolean option takes
   ``true``/``false`` only (``yes`` is a string in YAML 1.2); a string option takes strings only
@@ -53,7 +56,7 @@ from typing import Any, NoReturn
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from vaultlint.checks import REGISTRY
+from vaultlint.checks import ENGINE_RULES, INTERNAL_ERROR, PARSE_FAILED, REGISTRY
 from vaultlint.checks.base import Check
 from vaultlint.config import yamlfile
 from vaultlint.config.packs import builtin_pack_path, list_packs
@@ -107,6 +110,9 @@ class Config:
     source: str | None = None
     #: (rule id, severity) for rules that are off: the severity ``--select`` turns them on at
     enabled_severities: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    #: rule ids vaultlint reports itself (``checks.ENGINE_RULES``) that ``--select``/``--ignore``
+    #: turned off: their findings are dropped
+    engine_off: frozenset[str] = frozenset()
 
     def active_rules(self) -> tuple[Rule, ...]:
         return tuple(rule for rule in self.rules if rule.severity != "off")
@@ -672,7 +678,7 @@ def select_rules(config: Config, select: Sequence[str], ignore: Sequence[str]) -
     rule that was off gets the severity its definitions gave it before (``warning`` if none).
     ``ignore`` is applied afterwards and turns its rules off. An unknown id is a ConfigError.
     """
-    known = [rule.id for rule in config.rules]
+    known = [rule.id for rule in config.rules] + [r for r in ENGINE_RULES if r != PARSE_FAILED]
 
     def ids(option: str, values: Sequence[str]) -> set[str]:
         wanted = {v.strip() for v in values if v.strip()}
@@ -699,8 +705,12 @@ def select_rules(config: Config, select: Sequence[str], ignore: Sequence[str]) -
         if rule.severity != "off":
             enabled[rule.id] = rule.severity
         rules.append(dataclasses.replace(rule, severity=severity))
+    engine_off = {r for r in ENGINE_RULES if r in ignored}
+    if selected:  # a bug in vaultlint is never hidden but by name: internal-error stays on
+        engine_off |= {r for r in ENGINE_RULES if r not in selected and r != INTERNAL_ERROR}
     return dataclasses.replace(
         config,
+        engine_off=frozenset(engine_off),
         rules=tuple(rules),
         enabled_severities=tuple(
             (rule.id, enabled.get(rule.id, DEFAULT_SEVERITY))

@@ -633,6 +633,8 @@ def lint(
         diagnostics = sorted(
             [*diagnostics, *outside_vault_findings(files.outside, links_out, config.exclude)]
         )
+    if config.engine_off:  # vaultlint's own rule ids turned off by --select/--ignore
+        diagnostics = [d for d in diagnostics if d.rule not in config.engine_off]
     return LintResult(
         root=root,
         diagnostics=diagnostics,

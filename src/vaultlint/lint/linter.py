@@ -21,7 +21,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from vaultlint.checks import REGISTRY
+from vaultlint.checks import (  # the rule ids the linter reports are registered there
+    ENGINE_RULES,
+    INTERNAL_ERROR,
+    OUTSIDE_VAULT,  # noqa: F401 (re-exported for the batch runner)
+    PARSE_FAILED,
+    REGISTRY,
+    TOO_LARGE,
+    UNKNOWN_RULE_IN_SUPPRESSION,
+    UNREADABLE,
+)
 from vaultlint.checks.base import Check, CheckContext
 from vaultlint.config import Config
 from vaultlint.config.ruleset import Rule
@@ -30,24 +39,6 @@ from vaultlint.lint.suppress import apply_suppressions, unknown_rules
 from vaultlint.model import Note, NoteView
 from vaultlint.vault.filetypes import is_note_path
 from vaultlint.vault.index import VaultIndex
-
-# Rule ids the linter itself reports (no check behind them).
-INTERNAL_ERROR = "internal-error"
-UNREADABLE = "unreadable-note"
-TOO_LARGE = "note-too-large"
-OUTSIDE_VAULT = "outside-vault"
-UNKNOWN_RULE_IN_SUPPRESSION = "unknown-rule-in-suppression"
-#: a problem code of the reader (a parser bug), reported as ``internal-error``
-PARSE_FAILED = "parse-failed"
-
-#: every rule id the linter and the batch runner report themselves, with what it means
-ENGINE_RULES: dict[str, str] = {
-    INTERNAL_ERROR: "vaultlint failed on this note (a rule or the parser raised): a bug",
-    UNREADABLE: "the note cannot be read",
-    TOO_LARGE: "the note is too large to be read",
-    OUTSIDE_VAULT: "a symbolic link that leads outside the vault (not followed)",
-    UNKNOWN_RULE_IN_SUPPRESSION: "a suppression comment names a rule that does not exist",
-}
 
 # problem code → (rule id, check, severity) of the finding the linter makes of it
 _PROBLEMS: dict[str, tuple[str, str, Severity]] = {

@@ -8,23 +8,31 @@ from vaultlint.escape import printable
 
 
 def render_rule_table(config: Any) -> str:
-    """ID, CHECK, SEVERITY, SUMMARY of each rule of ``config``, then each check no rule uses."""
-    from vaultlint.checks import REGISTRY
+    """Every rule of ``config`` (ID, CHECK, SEVERITY, SUMMARY), the rules vaultlint reports
+    itself, then every check (whether rules use it or not)."""
+    from vaultlint.checks import ENGINE_RULES, REGISTRY
 
+    engine_off = getattr(config, "engine_off", frozenset())
     rows = [
         (r.id, r.check, r.severity, r.description or REGISTRY[r.check].summary)
         for r in config.rules
     ]
-    known = {r.check for r in config.rules}
-    rows += [(name, name, "-", cls.summary) for name, cls in REGISTRY.items() if name not in known]
+    rows += [
+        (rule_id, "(vaultlint)", "off" if rule_id in engine_off else "on", meaning)
+        for rule_id, meaning in ENGINE_RULES.items()
+    ]
+    checks = [(name, cls.summary) for name, cls in REGISTRY.items()]
     rows = [tuple(printable(cell) for cell in row) for row in rows]
     rows.insert(0, ("ID", "CHECK", "SEVERITY", "SUMMARY"))
     width = [max(len(row[i]) for row in rows) for i in range(3)]
     out = [f"{r:<{width[0]}}  {c:<{width[1]}}  {v:<{width[2]}}  {m}" for r, c, v, m in rows]
+    check_width = max(len("CHECK"), *(len(name) for name, _ in checks))
+    out += ["", f"{'CHECK':<{check_width}}  SUMMARY"]
+    out += [f"{printable(n):<{check_width}}  {printable(m)}" for n, m in checks]
     source = printable(config.source or "the built-in 'recommended' pack")
     return (
         "\n".join(out)
         + "\n\n"
-        + f"Rules from {source}; rows whose severity is '-' are checks you can use in your "
-        "own rules (see `vaultlint rule CHECK`).\n"
+        + f"Rules from {source} (the ids --select, --ignore and disable comments take); "
+        "checks are what your own rules run (see `vaultlint rule CHECK`).\n"
     )

@@ -1,0 +1,102 @@
+"""One registry of rule ids: the ids vaultlint reports itself (checks.ENGINE_RULES) are accepted
+by --select/--ignore and listed by `vaultlint rules`, which lists every check too."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import write_vault
+from vaultlint.checks import ENGINE_RULES, REGISTRY
+from vaultlint.checks.file_name import FileNameCheck
+from vaultlint.cli import main
+from vaultlint.config import ConfigError, load_config, select_rules
+
+
+def test_engine_rule_ids_are_registered():
+    assert list(ENGINE_RULES) == [
+        "internal-error",
+        "unreadable-note",
+        "note-too-large",
+        "outside-vault",
+        "unknown-rule-in-suppression",
+    ]
+
+
+def test_ignore_and_select_accept_engine_rule_ids(tmp_path):
+    config = load_config(None, tmp_path)
+    assert select_rules(config, [], ["internal-error", "unreadable-note"]).engine_off == {
+        "internal-error",
+        "unreadable-note",
+    }
+    # --select turns off every engine rule it does not list, except internal-error
+    assert select_rules(config, ["broken-link"], []).engine_off == {
+        "unreadable-note",
+        "note-too-large",
+        "outside-vault",
+        "unknown-rule-in-suppression",
+    }
+    assert select_rules(config, ["outside-vault"], []).engine_off == {
+        "unreadable-note",
+        "note-too-large",
+        "unknown-rule-in-suppression",
+    }
+    with pytest.raises(ConfigError) as info:
+        select_rules(config, [], ["internal-eror"])
+    assert (
+        str(info.value) == "--ignore: unknown rule 'internal-eror' (did you mean 'internal-error'?)"
+    )
+
+
+def _json(capsys, *argv: str) -> tuple[int, list[tuple[str, str]]]:
+    code = main(["scan", *argv, "--format", "json", "--no-cache"])
+    found = json.loads(capsys.readouterr().out)["diagnostics"]
+    return code, [(d["path"], d["rule"]) for d in found]
+
+
+def test_ignore_outside_vault_drops_its_findings(capsys, tmp_path, plain_environment):
+    outside = tmp_path / "outside.md"
+    outside.write_text("secret\n", encoding="utf-8")
+    vault = write_vault(tmp_path / "v", {"A.md": "fine\n"})
+    os.symlink(outside, vault / "Link.md")
+    assert _json(capsys, str(vault)) == (0, [("Link.md", "outside-vault")])
+    assert _json(capsys, str(vault), "--ignore", "outside-vault") == (0, [])
+    assert _json(capsys, str(vault), "--select", "broken-link") == (0, [])
+
+
+def test_ignore_internal_error_drops_a_crashing_rule(
+    capsys, tmp_path, plain_environment, monkeypatch
+):
+    def boom(self, note, ctx):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(FileNameCheck, "check", boom)
+    vault = write_vault(tmp_path / "v", {"A.md": "fine\n"})
+    code, found = _json(capsys, str(vault))
+    assert (code, found) == (2, [("A.md", "internal-error")])
+    assert _json(capsys, str(vault), "--ignore", "internal-error") == (0, [])
+    # --select does not hide a bug (the crashing rule is selected, internal-error is not)
+    assert _json(capsys, str(vault), "--select", "unlinkable-name") == (
+        2,
+        [("A.md", "internal-error")],
+    )
+
+
+def test_vaultlint_rules_lists_every_rule_engine_rule_and_check(capsys, tmp_path: Path):
+    vault = write_vault(
+        tmp_path / "v", {".vaultlint.yaml": "rules:\n  mine:\n    check: tags\n    case: lower\n"}
+    )
+    assert main(["rules", "--vault", str(vault)]) == 0
+    out = capsys.readouterr().out
+    rules_part, checks_part = out.split("\n\nCHECK ", 1)
+    ids = [line.split()[0] for line in rules_part.splitlines()[1:]]
+    config = load_config(vault / ".vaultlint.yaml", vault)
+    assert ids == [r.id for r in config.rules] + list(ENGINE_RULES)
+    assert "ambiguous-links" not in ids  # a check no rule uses is not a rule id
+    checks = [line.split()[0] for line in checks_part.splitlines()[1:] if line.strip()][:-1]
+    assert checks == list(REGISTRY)  # `tags` and `links` are used by rules, and still listed
+    for rule_id in ids:  # every id listed is one --select accepts
+        select_rules(config, [rule_id], [])

@@ -571,8 +571,9 @@ def test_find_config(tmp_path):
 
 SEVERITY_HELP = "use off, info, warning or error"
 CHECKS = (
-    "ambiguous-links, date-format, encoding, file-name, frontmatter, links, properties, "
-    "property-types, required-sections, tag-syntax, tags, vault-files"
+    "ambiguous-links, date-format, encoding, file-name, frontmatter, links, orphans, "
+    "properties, property-types, required-sections, shared-names, tag-syntax, tags, "
+    "unused-attachments, vault-files"
 )
 
 ERRORS = [

@@ -15,11 +15,14 @@ from vaultlint.checks.encoding import MojibakeCheck
 from vaultlint.checks.file_name import FileNameCheck
 from vaultlint.checks.frontmatter import FrontmatterCheck
 from vaultlint.checks.links import LinksCheck
+from vaultlint.checks.orphans import OrphansCheck
 from vaultlint.checks.properties import PropertiesCheck
 from vaultlint.checks.property_types import PropertyTypesCheck
 from vaultlint.checks.required_sections import RequiredSectionsCheck
+from vaultlint.checks.shared_names import SharedNamesCheck
 from vaultlint.checks.tag_syntax import TagSyntaxCheck
 from vaultlint.checks.tags import TagsCheck
+from vaultlint.checks.unused_attachments import UnusedAttachmentsCheck
 from vaultlint.checks.vault_files import VaultFilesCheck
 
 REGISTRY: dict[str, type[Check]] = {
@@ -37,6 +40,9 @@ REGISTRY: dict[str, type[Check]] = {
         PropertyTypesCheck,
         PropertiesCheck,
         VaultFilesCheck,
+        OrphansCheck,
+        UnusedAttachmentsCheck,
+        SharedNamesCheck,
     )
 }
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from vaultlint.model import Note, NoteSummary
 
 if TYPE_CHECKING:
+    from vaultlint.vault.graph import LinkGraph
     from vaultlint.vault.names import NameIndex
 
 # Characters Obsidian's stripHeading ignores when it matches a heading link (SPEC R-S2).
@@ -89,6 +90,7 @@ class VaultIndex:
         # links whose resolution does not depend on the linking note (no tie to break)
         self._resolved: dict[str, str | None] = {}
         self._names: NameIndex | None = None  # built on the first broken link
+        self._graph: LinkGraph | None = None  # built when a graph check first asks
         # per note, built when a link first needs them: heading and block lookups take
         # constant (blocks) or logarithmic (headings) time, whatever the note holds
         self._headings: dict[str, HeadingTree] = {}
@@ -112,6 +114,16 @@ class VaultIndex:
             self._names = NameIndex(self)
         return self._names
 
+    @property
+    def graph(self) -> LinkGraph:
+        """Incoming links of every file (built once, when a graph check first asks; a change
+        of the vault's files must drop it)."""
+        if self._graph is None:
+            from vaultlint.vault.graph import LinkGraph
+
+            self._graph = LinkGraph(self)
+        return self._graph
+
     # -- updates: one note or file at a time (the editor server) -----------------------------
     # Kept apart from the lookups: each update changes the tables the constructor builds and
     # drops what the lookups cached, so that the index equals one built from scratch from the
@@ -128,6 +140,7 @@ class VaultIndex:
         self._add_name(path)
         self._resolved.clear()  # a new file can resolve a broken link or make a tie
         self._names = None
+        self._graph = None
         if counts_for_tags:
             self._tag_paths[path] = None
             self._count_tags(summary, 1)
@@ -142,6 +155,7 @@ class VaultIndex:
         self._headings.pop(path, None)
         self._blocks.pop(path, None)
         self._names = None  # aliases may have changed
+        self._graph = None  # and links
         if path in self._tag_paths:
             self._count_tags(old, -1)
             self._count_tags(summary, 1)
@@ -154,6 +168,7 @@ class VaultIndex:
         self._blocks.pop(path, None)
         self._resolved.clear()
         self._names = None
+        self._graph = None
         if self._tag_paths.pop(path, _UNKNOWN) is not _UNKNOWN:
             self._count_tags(old, -1)
 
@@ -165,6 +180,7 @@ class VaultIndex:
         self._add_name(path)
         self._resolved.clear()
         self._names = None
+        self._graph = None
 
     def remove_file(self, path: str) -> None:
         """Remove a file that is not a note (``ValueError`` if it is not in the index)."""
@@ -172,6 +188,7 @@ class VaultIndex:
         self._remove_name(path)
         self._resolved.clear()
         self._names = None
+        self._graph = None
 
     def _add_name(self, path: str) -> None:
         key = fold(path)

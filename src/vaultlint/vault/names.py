@@ -97,6 +97,10 @@ class NameIndex:
         ext = extension(target)
         return bool(ext) and ext != "md" and ext in self.extensions
 
+    def notes_named(self, name: str) -> list[str]:
+        """The notes whose file name without ``.md`` is ``name`` (case-insensitively)."""
+        return list(self._notes.get(self._fold(name.strip()), ()))
+
     def alias_owners(self, target: str) -> list[str]:
         """The notes whose ``aliases`` hold ``target`` (compared case-insensitively), sorted."""
         return sorted(self._aliases.get(self._fold(target.strip()), ()))

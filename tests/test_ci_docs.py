@@ -27,6 +27,7 @@ PAGE = DOCS / "ci.md"
 SNIPPETS = sorted(p.name for p in CI.glob("*.yml"))
 EXPECTED_SNIPPETS = [
     "github-annotations.yml",
+    "github-cache.yml",
     "github-code-scanning.yml",
     "gitlab-code-quality.yml",
     "gitlab-junit.yml",
@@ -196,7 +197,24 @@ def test_github_annotations_workflow():
     assert github_steps(workflow)[0]["uses"].startswith("actions/checkout@")
 
 
-@pytest.mark.parametrize("name", ["github-annotations.yml", "github-code-scanning.yml"])
+def test_github_cache_workflow():
+    """The cache folder actions/cache keeps is the one vaultlint uses, outside the checkout."""
+    workflow = load("github-cache.yml")
+    steps = github_steps(workflow)
+    cache = next(s for s in steps if s.get("uses", "").startswith("actions/cache@"))
+    (command,) = github_commands(workflow)
+    args = parse(command)
+    assert args.cache_dir == cache["with"]["path"] == "~/.cache/vaultlint"
+    assert args.cache_dir.startswith("~/")  # outside the workspace: the PR cannot commit a key
+    assert "github.sha" in cache["with"]["key"] and cache["with"]["restore-keys"]
+    assert steps.index(cache) < next(
+        i for i, s in enumerate(steps) if "vaultlint scan" in s.get("run", "")
+    )
+
+
+@pytest.mark.parametrize(
+    "name", ["github-annotations.yml", "github-cache.yml", "github-code-scanning.yml"]
+)
 def test_github_workflows_install_vaultlint_before_running_it(name):
     runs = [step.get("run", "") for step in github_steps(load(name))]
     install = next(i for i, run in enumerate(runs) if "pip install" in run and "vaultlint" in run)

@@ -118,7 +118,7 @@ def run(args: argparse.Namespace) -> Outcome:
             args.paths,
             cwd=cwd,
             use_cache=not args.no_cache,
-            cache_dir=(cwd / args.cache_dir) if args.cache_dir else None,
+            cache_dir=(cwd / Path(args.cache_dir).expanduser()) if args.cache_dir else None,
             jobs=jobs,
             progress=progress,
             want_missing=show_stats,

@@ -8,7 +8,10 @@ diagnostic is reported, from the note's line-offset table.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
+import types
+import typing
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any, Literal, NamedTuple
@@ -293,101 +296,86 @@ class NoteSummary(NamedTuple):
     links: tuple[str, ...] = ()
 
 
-def pack_note(note: Note) -> tuple:
-    """The note as nested tuples of plain values: fast to pickle, to cache and to send to
-    another process (pickling the dataclasses themselves costs ten times more)."""
-    return (
-        note.path,
-        note.text,
-        note.line_starts,
-        note.frontmatter,
-        (note.frontmatter_span.start, note.frontmatter_span.end) if note.frontmatter_span else None,
-        tuple(
-            (
-                f.key,
-                f.value,
-                f.source,
-                f.key_span.start,
-                f.key_span.end,
-                f.value_span.start,
-                f.value_span.end,
-                tuple((i.value, i.source, i.span.start, i.span.end) for i in f.items),
-            )
-            for f in note.fields
-        ),
-        tuple((h.level, h.text, h.span.start, h.span.end) for h in note.headings),
-        tuple(
-            (
-                x.kind,
-                x.target,
-                x.subpath,
-                x.display,
-                x.original,
-                x.span.start,
-                x.span.end,
-                x.key,
-                x.in_comment,
-            )
-            for x in note.links
-        ),
-        tuple((t.name, t.span.start, t.span.end, t.origin) for t in note.tags),
-        tuple(
-            (b.id, b.span.start, b.span.end, b.id_span.start, b.id_span.end) for b in note.blocks
-        ),
-        tuple((x.type, x.span.start, x.span.end) for x in note.sections),
-        tuple((p.code, p.message, p.span.start, p.span.end) for p in note.problems),
-        tuple((x.kind, x.rules, x.line) for x in note.suppressions),
-        note.body_start,
-    )
+# --- the cache codec ----------------------------------------------------------------------
+# A note travels to the caches (and between processes) as nested tuples of plain values:
+# pickling the named tuples and the dataclass themselves costs ten times more. The packing and
+# unpacking code is generated once from the type hints of Note and of its parts, so a new field
+# of Note, Link, Heading… is packed without editing anything here.
 
 
-def unpack_note(packed: tuple) -> Note:
-    """The inverse of :func:`pack_note`."""
-    (
-        path,
-        text,
-        starts,
-        fm,
-        fm_span,
-        fields,
-        heads,
-        links,
-        tags,
-        blocks,
-        secs,
-        probs,
-        sups,
-        body,
-    ) = packed
-    return Note(
-        path=path,
-        text=text,
-        line_starts=starts,
-        frontmatter=fm,
-        frontmatter_span=Span(*fm_span) if fm_span else None,
-        fields=tuple(
-            Field(
-                k,
-                v,
-                src,
-                Span(ks, ke),
-                Span(vs, ve),
-                tuple(FieldItem(iv, isrc, Span(a, b)) for iv, isrc, a, b in items),
+def _is_record(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, tuple) and hasattr(tp, "_fields")
+
+
+def _record_of(tp: Any) -> Any:
+    """The named tuple (or Note) that a hint holds directly, inside ``X | None``, or as the
+    items of ``tuple[X, ...]``; None for plain values."""
+    if _is_record(tp) or tp is Note:
+        return tp
+    args = [a for a in typing.get_args(tp) if a is not type(None) and a is not Ellipsis]
+    if len(args) == 1 and typing.get_origin(tp) in (tuple, types.UnionType, typing.Union):
+        return _record_of(args[0])
+    return None
+
+
+def _hints(cls: type) -> list[tuple[str, Any]]:
+    hints = typing.get_type_hints(cls)
+    names = [f.name for f in dataclasses.fields(cls)] if cls is Note else list(cls._fields)
+    return [(name, hints[name]) for name in names]
+
+
+def _flat(tp: Any) -> bool:
+    """A named tuple of plain values (a Span): inlined into the tuple of the record holding it."""
+    return _is_record(tp) and not any(_record_of(hint) for _, hint in _hints(tp))
+
+
+def _expr(tp: Any, value: str, pack: bool, env: dict[str, Any], depth: int = 0) -> str:
+    """Python source that packs (or unpacks) ``value`` of type ``tp``."""
+    record = _record_of(tp)
+    if record is None:
+        return value
+    if typing.get_origin(tp) is tuple:
+        item = f"i{depth}"
+        return f"tuple({_expr(record, item, pack, env, depth + 1)} for {item} in {value})"
+    if type(None) in typing.get_args(tp):
+        return f"(None if {value} is None else {_expr(record, value, pack, env, depth)})"
+    env[record.__name__] = record
+    fields = _hints(record)
+    if _flat(record):
+        return f"tuple({value})" if pack else f"{record.__name__}._make({value})"
+    parts = []
+    at = 0
+    for name, hint in fields:
+        if _flat(hint):  # inlined: its fields take their places in this record's tuple
+            env[hint.__name__] = hint
+            width = len(hint._fields)
+            if pack:
+                parts.append(f"*{value}.{name}")
+            else:
+                items = ", ".join(f"{value}[{at + k}]" for k in range(width))
+                parts.append(f"{hint.__name__}({items})")
+            at += width
+        else:
+            parts.append(
+                _expr(hint, f"{value}.{name}" if pack else f"{value}[{at}]", pack, env, depth)
             )
-            for k, v, src, ks, ke, vs, ve, items in fields
-        ),
-        headings=tuple(Heading(lv, t, Span(a, b)) for lv, t, a, b in heads),
-        links=tuple(
-            Link(kind, tg, sub, disp, orig, Span(a, b), key, com)
-            for kind, tg, sub, disp, orig, a, b, key, com in links
-        ),
-        tags=tuple(Tag(n, Span(a, b), o) for n, a, b, o in tags),
-        blocks=tuple(Block(i, Span(a, b), Span(c, d)) for i, a, b, c, d in blocks),
-        sections=tuple(Section(t, Span(a, b)) for t, a, b in secs),
-        problems=tuple(Problem(c, m, Span(a, b)) for c, m, a, b in probs),
-        suppressions=tuple(Suppression(k, r, ln) for k, r, ln in sups),
-        body_start=body,
-    )
+            at += 1
+    if pack:
+        return "(" + ", ".join(parts) + ",)"
+    return f"{record.__name__}({', '.join(parts)})"
+
+
+def _codec() -> tuple[Any, Any]:
+    env: dict[str, Any] = {}
+    pack_src = f"def pack_note(note):\n    return {_expr(Note, 'note', True, env)}\n"
+    unpack_src = f"def unpack_note(packed):\n    return {_expr(Note, 'packed', False, env)}\n"
+    exec(compile(pack_src + unpack_src, "<vaultlint.model codec>", "exec"), env)
+    return env["pack_note"], env["unpack_note"]
+
+
+#: ``pack_note(note) -> tuple``: the note as nested tuples of plain values;
+#: ``unpack_note(packed) -> Note``: the inverse (both generated from the type hints)
+pack_note, unpack_note = _codec()
 
 
 def line_starts_of(text: str) -> tuple[int, ...]:

@@ -36,6 +36,7 @@ NOTES = {
 
 MISSING = {
     "path": "a.md",
+    "file": "notes/a.md",
     "line": 7,
     "column": 3,
     "end_line": 7,
@@ -47,6 +48,7 @@ MISSING = {
 }
 NOPE = {
     "path": "a.md",
+    "file": "notes/a.md",
     "line": 7,
     "column": 24,
     "end_line": 7,
@@ -58,6 +60,7 @@ NOPE = {
 }
 TOPIC = {
     "path": "b.md",
+    "file": "notes/b.md",
     "line": 2,
     "column": 8,
     "end_line": 2,
@@ -69,6 +72,7 @@ TOPIC = {
 }
 GHOST = {
     "path": "sub/c.md",
+    "file": "notes/sub/c.md",
     "line": 1,
     "column": 19,
     "end_line": 1,
@@ -152,12 +156,12 @@ def test_json_sorted_by_path_line_column_then_rule(capsys, tmp_path):
 def test_text_format_lines_and_count(capsys, notes):
     code, out, err = run(capsys, "scan", "notes", "--no-cache")
     assert (code, err) == (1, "")
-    assert out == (
-        "a.md:7:3: error broken-link link target 'missing' does not exist\n"
-        "a.md:7:24: error broken-link heading 'Nope' does not exist in 'b'\n"
-        "b.md:2:8: warning tag-case "
+    assert out == (  # paths open from the current directory, as ruff's and flake8's
+        "notes/a.md:7:3: error broken-link link target 'missing' does not exist\n"
+        "notes/a.md:7:24: error broken-link heading 'Nope' does not exist in 'b'\n"
+        "notes/b.md:2:8: warning tag-case "
         "tag 'Topic' is spelled 'topic' in 2 notes (1 note uses 'Topic')\n"
-        "sub/c.md:1:19: error broken-link link target 'ghost' does not exist\n" + SUMMARY_LINE
+        "notes/sub/c.md:1:19: error broken-link link target 'ghost' does not exist\n" + SUMMARY_LINE
     )
 
 
@@ -284,7 +288,8 @@ def test_vault_found_from_the_current_directory_inside_the_vault(capsys, notes, 
     code, data = run_json(capsys)
     assert code == 1
     assert data["vault"] == notes.resolve().as_posix()
-    assert data["diagnostics"] == ALL
+    # `file` opens from notes/sub: ../a.md
+    assert data["diagnostics"] == [{**d, "file": "../" + d["path"]} for d in ALL]
 
 
 def test_vault_found_from_a_folder_with_vaultlint_yaml(capsys, tmp_path):
@@ -521,7 +526,7 @@ def test_junit_parses_one_case_per_note(capsys, notes):
     assert root.tag == "testsuites"
     (suite,) = root.findall("testsuite")
     cases = suite.findall("testcase")
-    assert [c.get("name") for c in cases] == ["a.md", "b.md", "sub/c.md"]
+    assert [c.get("name") for c in cases] == ["notes/a.md", "notes/b.md", "notes/sub/c.md"]
     assert [len(c.findall("failure")) for c in cases] == [2, 1, 1]
     assert [f.get("type") for f in cases[0].findall("failure")] == ["broken-link", "broken-link"]
     assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("3", "3", "0")

@@ -3,6 +3,7 @@ the user meant or stops with exit 2 and a message. Run in-process: ``main([...])
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -59,8 +60,8 @@ def test_an_existing_path_as_first_word_still_means_scan(capsys, notes):
     code, out, err = run(capsys, "notes", "--no-cache")
     assert (code, err) == (1, "")
     assert out == (
-        "b.md:3:19: error broken-link link target 'gone' does not exist\n"
-        "Found 1 error in 2 notes.\n"
+        "notes/b.md:3:19: error broken-link link target 'gone' does not exist\n"
+        "Found 1 error in 1 of 2 notes.\n"
     )
 
 
@@ -73,3 +74,202 @@ def test_a_command_returns_an_outcome_and_main_alone_maps_it(monkeypatch, capsys
         fake = dataclasses.replace(COMMANDS[2], run=lambda args, o=outcome: o)
         monkeypatch.setattr(cli, "COMMANDS", (*COMMANDS[:2], fake, *COMMANDS[3:]))
         assert main(["rules"]) == status
+
+
+# --- PATHs ------------------------------------------------------------------------------------
+
+GONE = "notes/b.md:3:19: error broken-link link target 'gone' does not exist\n"
+
+
+def test_a_path_that_does_not_exist_exits_2(capsys, notes):
+    assert run(capsys, "scan", "notes/missing.md", "--no-cache") == (
+        2,
+        "",
+        "vaultlint: error: notes/missing.md: no such file or folder\n",
+    )
+
+
+def test_a_path_given_relative_to_the_vault_says_paths_are_relative_to_the_cwd(capsys, notes):
+    assert run(capsys, "scan", "--vault", "notes", "b.md", "--no-cache") == (
+        2,
+        "",
+        "vaultlint: error: b.md: no such file or folder; PATHs are relative to the current "
+        "directory: did you mean notes/b.md?\n",
+    )
+
+
+def test_a_path_relative_to_the_cwd_inside_the_vault_is_found(capsys, notes, monkeypatch):
+    assert run(capsys, "scan", "--vault", "notes", "notes/b.md", "--no-cache") == (
+        1,
+        GONE + "Found 1 error in 1 note.\n",
+        "",
+    )
+    monkeypatch.chdir(notes)
+    assert run(capsys, "scan", "--vault", ".", "b.md", "--no-cache") == (
+        1,
+        "b.md:3:19: error broken-link link target 'gone' does not exist\n"
+        "Found 1 error in 1 note.\n",
+        "",
+    )
+
+
+@pytest.mark.parametrize("argv", [["empty"], ["--vault", "empty"]])
+def test_a_vault_without_notes_exits_2(capsys, tmp_path, argv):
+    write_vault(tmp_path / "empty", {".obsidian/app.json": "{}\n", "picture.png": "x"})
+    assert run(capsys, "scan", *argv, "--no-cache") == (
+        2,
+        "",
+        "vaultlint: error: no notes in the vault empty: nothing was checked (a vault holds .md "
+        "files; is the folder or --vault right?)\n",
+    )
+
+
+SKIPPING = {
+    **VAULT,
+    ".obsidian/templates.json": '{"folder": "Templates"}\n',
+    "Templates/Daily.md": "{{date}} [[{{title}}]]\n",
+    ".vaultlint.yaml": 'extends: [recommended]\nexclude: ["Archive/**"]\n',
+    "Archive/Old.md": "[[nowhere]]\n",
+    "img.png": "x",
+}
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("notes/Templates/Daily.md", "in the templates folder 'Templates'"),
+        ("notes/Templates", "all its notes are excluded (in the templates folder 'Templates')"),
+        ("notes/Archive/Old.md", "excluded by the configuration"),
+        ("notes/img.png", "not a note (only .md files are linted)"),
+    ],
+)
+def test_paths_skipped_for_a_reason_are_warnings_that_say_it(capsys, tmp_path, path, reason):
+    write_vault(tmp_path / "notes", SKIPPING)
+    assert run(capsys, "scan", path, "--no-cache") == (
+        0,
+        "No problems found in 0 notes.\n",
+        f"vaultlint: warning: {path}: skipped, {reason}\n",
+    )
+
+
+def test_a_commit_touching_a_template_and_a_note_lints_the_note(capsys, tmp_path):
+    write_vault(tmp_path / "notes", SKIPPING)
+    assert run(capsys, "scan", "notes/Templates/Daily.md", "notes/b.md", "--no-cache") == (
+        1,
+        GONE + "Found 1 error in 1 note.\n",
+        "vaultlint: warning: notes/Templates/Daily.md: skipped, in the templates folder "
+        "'Templates'\n",
+    )
+
+
+# --- --output and --config ----------------------------------------------------------------
+
+
+def test_output_naming_a_folder_exits_2(capsys, notes, tmp_path):
+    (tmp_path / "out").mkdir()
+    assert run(capsys, "scan", "notes", "--output", "out", "--no-cache") == (
+        2,
+        "",
+        "vaultlint: error: --output out: is a folder; give the report's file name\n",
+    )
+
+
+def test_output_that_cannot_be_written_exits_2(capsys, notes, tmp_path):
+    (tmp_path / "file").write_text("x")
+    assert run(capsys, "scan", "notes", "--output", "file/report.txt", "--no-cache") == (
+        2,
+        "",
+        "vaultlint: error: --output file/report.txt: cannot write the report: File exists\n",
+    )
+
+
+def test_config_naming_a_folder_exits_2(capsys, notes):
+    assert run(capsys, "scan", "notes", "--config", "notes", "--no-cache") == (
+        2,
+        "",
+        "vaultlint: error: --config notes: is a folder; give the configuration file "
+        "(e.g. notes/.vaultlint.yaml)\n",
+    )
+
+
+# --- paths in reports -----------------------------------------------------------------------
+
+
+def test_paths_of_a_vault_outside_the_cwd_are_absolute_in_text_and_vault_relative_in_json(
+    capsys, notes, tmp_path, monkeypatch
+):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    root = notes.as_posix()
+    code, out, err = run(capsys, "scan", root, "--no-cache")
+    assert (code, out, err) == (
+        1,
+        f"{root}/b.md:3:19: error broken-link link target 'gone' does not exist\n"
+        "Found 1 error in 1 of 2 notes.\n",
+        "",
+    )
+    code, out, err = run(capsys, "scan", root, "--no-cache", "--format", "json")
+    (diagnostic,) = json.loads(out)["diagnostics"]
+    assert (diagnostic["path"], diagnostic["file"]) == ("b.md", f"{root}/b.md")
+
+
+# --- baselines ------------------------------------------------------------------------------
+
+
+def test_baselines_say_what_they_wrote_hid_and_what_is_stale(capsys, notes, tmp_path):
+    assert run(capsys, "scan", "notes", "--no-cache", "--write-baseline", "b.json") == (
+        0,
+        GONE + "Found 1 error in 1 of 2 notes.\n",
+        "vaultlint: wrote 1 finding of 1 note to b.json; `--baseline b.json` reports only new "
+        "ones\n",
+    )
+    assert run(capsys, "scan", "notes", "--no-cache", "--baseline", "b.json") == (
+        0,
+        "No problems found in 2 notes.\n",
+        "vaultlint: b.json: hid 1 known finding\n",
+    )
+    (notes / "b.md").write_text("# B\n\nBack to [[a]].\n", encoding="utf-8")  # fixed
+    assert run(capsys, "scan", "notes", "--no-cache", "--baseline", "b.json") == (
+        0,
+        "No problems found in 2 notes.\n",
+        "vaultlint: b.json: hid 0 known findings\n"
+        "vaultlint: b.json: 1 stale entry (findings fixed since); write the baseline again to "
+        "drop them\n",
+    )
+    # a run on other notes does not call the entries of notes it did not check stale
+    assert run(capsys, "scan", "notes/a.md", "--no-cache", "--baseline", "b.json") == (
+        0,
+        "No problems found in 1 note.\n",
+        "vaultlint: b.json: hid 0 known findings\n",
+    )
+
+
+# --- smaller ------------------------------------------------------------------------------
+
+
+def test_sarif_rule_help_is_not_indented(capsys, notes):
+    _, out, _ = run(capsys, "scan", "notes", "--no-cache", "--format", "sarif")
+    (run_,) = json.loads(out)["runs"]
+    rules = {r["id"]: r for r in run_["tool"]["driver"]["rules"]}
+    help_md = rules["broken-link"]["help"]["markdown"]
+    assert help_md.startswith("Every wiki-link, embed and internal Markdown link must resolve.\n")
+    assert "\n## What it does\n" in help_md or "\n## Why\n" in help_md
+    indented = [line for line in help_md.splitlines() if line.startswith("    ")]
+    assert indented == []
+
+
+@pytest.mark.parametrize(
+    ("data", "saved_as"),
+    [
+        ("a [[b]]\n".encode("utf-16"), "UTF-16 (it starts with a UTF-16 byte-order mark)"),
+        ("Café [[b]]\n".encode("utf-16-le"), "UTF-16 (every other byte is NUL)"),
+        ("a [[b]]\n".encode("utf-32"), "UTF-32"),
+    ],
+)
+def test_a_utf16_note_is_called_utf16(data, saved_as):
+    from vaultlint.parse import decode
+
+    _, problem = decode(data)
+    assert problem is not None
+    assert problem.message.endswith(f"it was probably saved as {saved_as}: save it as UTF-8")

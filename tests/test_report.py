@@ -135,7 +135,7 @@ def test_text_exact() -> None:
         "Schemes/Café plan.md:3:5: error broken-link "
         "link target 'Gaganyaan Mission' does not exist\n"
         "odd,name: 100%.md:2:4: warning mojibake 50% garbled: 'â€“'\\nsee line 2\n"
-        "Found 1 error, 2 warnings and 1 info in 4 notes.\n"
+        "Found 1 error, 2 warnings and 1 info in 3 of 4 notes.\n"
     )
 
 
@@ -146,8 +146,9 @@ def test_text_exact() -> None:
         ((), ("Clean.md",), "No problems found in 1 note."),
         ((), (), "No problems found in 0 notes."),
         ((BROKEN,), (CAFE,), "Found 1 error in 1 note."),
-        ((MISSING, GARBLED), NOTES, "Found 2 warnings in 4 notes."),
-        ((BROKEN, TAG), NOTES, "Found 1 error and 1 info in 4 notes."),
+        ((MISSING, GARBLED), NOTES, "Found 2 warnings in 2 of 4 notes."),
+        ((BROKEN, TAG), NOTES, "Found 1 error and 1 info in 2 of 4 notes."),
+        ((BROKEN, MISSING), (CAFE,), "Found 1 error and 1 warning in 1 note."),
     ],
 )
 def test_text_summary_wording(
@@ -211,6 +212,7 @@ def test_json_shape() -> None:
         "diagnostics": [
             {
                 "path": "Index.md",
+                "file": "Index.md",
                 "line": 7,
                 "column": 2,
                 "end_line": 7,
@@ -222,6 +224,7 @@ def test_json_shape() -> None:
             },
             {
                 "path": CAFE,
+                "file": CAFE,
                 "line": 1,
                 "column": 1,
                 "end_line": 1,
@@ -233,6 +236,7 @@ def test_json_shape() -> None:
             },
             {
                 "path": CAFE,
+                "file": CAFE,
                 "line": 3,
                 "column": 5,
                 "end_line": 3,
@@ -244,6 +248,7 @@ def test_json_shape() -> None:
             },
             {
                 "path": ODD,
+                "file": ODD,
                 "line": 2,
                 "column": 4,
                 "end_line": 2,

@@ -68,7 +68,15 @@ EXPECTED: dict[str, list[Expected]] = {
         _broken(2, 5, "Missing CP1252"),
     ],
     # UTF-16 decodes to NUL-separated letters: there is no link left to find
-    "utf16": [("mojibake", 1, 1, f"{NOT_UTF8} (byte 0xff at byte offset 0)")],
+    "utf16": [
+        (
+            "mojibake",
+            1,
+            1,
+            f"{NOT_UTF8} (byte 0xff at byte offset 0); it was probably saved as UTF-16 "
+            "(it starts with a UTF-16 byte-order mark): save it as UTF-8",
+        )
+    ],
     # the undecodable byte becomes one character (U+FFFD): the link's column counts it once
     "truncated_utf8": [
         ("mojibake", 2, 4, f"{NOT_UTF8} (byte 0xc3 at byte offset 24)"),

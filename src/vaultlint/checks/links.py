@@ -205,7 +205,10 @@ def _missing_target(
     names = index.names
     where = "embed" if link.is_embed else "link"
     message = f"{where} target '{link.target}' does not exist"
-    if link.target.startswith(("http:", "https:", "www.")):
+    if link.kind in ("md", "mdembed"):
+        if link.target.startswith("www."):
+            message += f" (a web address needs its scheme: https://{link.target})"
+    elif link.target.startswith(("http:", "https:", "www.")):
         message += " (a web address in [[…]] is a note link; use [text](url))"
     attachment = names.is_attachment_link(link.target)
     if not attachment:

@@ -116,6 +116,11 @@ def load_config(args: argparse.Namespace, root: Path, cwd: Path):
 
     if args.config:
         path = (cwd / args.config).resolve()
+        if path.is_dir():
+            raise UsageError(
+                f"--config {args.config}: is a folder; give the configuration file "
+                f"(e.g. {Path(args.config, '.vaultlint.yaml').as_posix()})"
+            )
         if not path.is_file():
             raise UsageError(f"--config {args.config}: no such file")
     else:

@@ -13,8 +13,10 @@ from vaultlint.cli.base import (
     Command,
     Outcome,
     UsageError,
+    info,
     load_config,
     resolve_root,
+    shown_path,
     use_color,
     warn,
     write,
@@ -99,6 +101,9 @@ def run(args: argparse.Namespace) -> Outcome:
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     root = resolve_root(args, cwd)
+    _check_paths(args.paths, root, cwd)
+    if args.output and (cwd / args.output).is_dir():
+        raise UsageError(f"--output {args.output}: is a folder; give the report's file name")
     config = load_config(args, root, cwd)
     try:
         get_reporter(args.format)
@@ -125,6 +130,11 @@ def run(args: argparse.Namespace) -> Outcome:
         )
     finally:
         progress.stop()
+    if not result.notes:
+        raise UsageError(
+            f"no notes in the vault {shown_path(str(root))}: nothing was checked "
+            "(a vault holds .md files; is the folder or --vault right?)"
+        )
     for warning in result.warnings:
         warn(warning)
 
@@ -144,10 +154,22 @@ def run(args: argparse.Namespace) -> Outcome:
         from vaultlint.lint.baseline import write_baseline
 
         write_baseline(cwd / args.write_baseline, diagnostics, result)
+        noted = len({d.path for d in diagnostics})
+        info(
+            f"wrote {_count(len(diagnostics), 'finding')} of {_count(noted, 'note')} to "
+            f"{args.write_baseline}; `--baseline {args.write_baseline}` reports only new ones"
+        )
     if args.baseline:
         from vaultlint.lint.baseline import filter_with_baseline
 
-        diagnostics = filter_with_baseline(cwd / args.baseline, diagnostics, result)
+        applied = filter_with_baseline(cwd / args.baseline, diagnostics, result)
+        diagnostics = applied.new
+        info(f"{args.baseline}: hid {_count(applied.hidden, 'known finding')}")
+        if applied.stale:
+            info(
+                f"{args.baseline}: {_count(applied.stale, 'stale entry', 'stale entries')} "
+                "(findings fixed since); write the baseline again to drop them"
+            )
 
     from vaultlint.checks import REGISTRY
 
@@ -170,13 +192,20 @@ def run(args: argparse.Namespace) -> Outcome:
     )
     prefix = _path_prefix(root, cwd)
     color = use_color(sys.stdout) and not args.output
-    reporter = get_reporter(args.format, color=color, path_prefix=prefix)
+    reporter = get_reporter(
+        args.format, color=color, path_prefix=prefix, file_prefix=_file_prefix(root, cwd)
+    )
     # the report is streamed: its memory does not grow with the number of findings
     if args.output:
         out = cwd / args.output
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with open(out, "w", encoding="utf-8") as fh:
-            reporter.write(scan_result, fh)
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            with open(out, "w", encoding="utf-8") as fh:
+                reporter.write(scan_result, fh)
+        except OSError as exc:
+            raise UsageError(
+                f"--output {args.output}: cannot write the report: {exc.strerror or exc}"
+            ) from None
         from vaultlint.report import summary_line
 
         write(sys.stdout, summary_line(scan_result) + "\n")
@@ -202,6 +231,37 @@ class _Stdout:
 
     def write(self, text: str) -> None:
         write(sys.stdout, text)
+
+
+def _count(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {plural or word + 's'}"
+
+
+def _check_paths(paths: list[str], root: Path, cwd: Path) -> None:
+    """Every PATH must exist (relative to the current directory, as for any command line
+    tool); one that exists only inside the vault gets that hint. Exit 2 otherwise."""
+    for raw in paths:
+        if os.path.lexists(cwd / raw):
+            continue
+        hint = ""
+        if not os.path.isabs(raw) and os.path.lexists(root / raw):
+            hint = (
+                f"; PATHs are relative to the current directory: did you mean "
+                f"{shown_path(str(root / raw))}?"
+            )
+        raise UsageError(f"{raw}: no such file or folder{hint}")
+
+
+def _file_prefix(root: Path, cwd: Path) -> str:
+    """The vault as seen from the current directory: ``notes/`` (or ``""``) below it, ``../``
+    from inside the vault, else the vault's absolute path (as ruff shows such files)."""
+    real_root, real_cwd = root.resolve(), cwd.resolve()
+    if real_cwd.is_relative_to(real_root):
+        rel = os.path.relpath(real_root, real_cwd).replace(os.sep, "/")
+        return "" if rel == "." else rel + "/"
+    if real_root.is_relative_to(real_cwd):
+        return real_root.relative_to(real_cwd).as_posix() + "/"
+    return root.as_posix().rstrip("/") + "/"
 
 
 def _path_prefix(root: Path, cwd: Path) -> str:

@@ -15,6 +15,7 @@ import json
 import posixpath
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -68,10 +69,22 @@ def _load(path: Path) -> list[dict]:
     return [f for f in findings if isinstance(f, dict)]
 
 
+@dataclass(frozen=True)
+class BaselineApplied:
+    """What a baseline did to a run: ``new`` findings (reported), how many known findings it
+    ``hidden``, and how many of its entries are ``stale`` (they match no finding any more: the
+    finding was fixed). Stale entries count only among the notes the run checked, plus, when
+    the run covered the whole vault, those of notes that no longer exist."""
+
+    new: list[Diagnostic]
+    hidden: int
+    stale: int
+
+
 def filter_with_baseline(
     path: Path, diagnostics: Sequence[Diagnostic], result: LintResult
-) -> list[Diagnostic]:
-    """The diagnostics that the baseline at ``path`` does not account for."""
+) -> BaselineApplied:
+    """The diagnostics that the baseline at ``path`` does not account for, and its counts."""
     recorded = _load(path)
     same_note: Counter[tuple[str, str, str]] = Counter(
         (str(f.get("path")), str(f.get("rule")), str(f.get("anchor"))) for f in recorded
@@ -107,4 +120,8 @@ def filter_with_baseline(
             olds.pop(0)
         else:
             still_new.append(diag)
-    return still_new
+    checked = set(result.targets)
+    stale = sum(n for (note, _, _), n in same_note.items() if note in checked)
+    if len(checked) == len(existing) - len(result.excluded):  # the whole vault was linted
+        stale += sum(len(olds) for olds in moved.values())
+    return BaselineApplied(still_new, len(diagnostics) - len(still_new), stale)

@@ -599,7 +599,7 @@ def lint(
     warnings: list[str] = []
     links_out: list[str] | None = None
     if paths:
-        chosen, warnings = select_targets(paths, root, cwd or Path.cwd(), files.notes)
+        chosen, warnings = select_targets(paths, root, cwd or Path.cwd(), files.notes, excluded)
         targets = [p for p in chosen if p not in excluded]
         links_out = select_targets(paths, root, cwd or Path.cwd(), files.outside)[0]
     else:

@@ -36,9 +36,21 @@ def decode(data: bytes) -> tuple[str, Problem | None]:
         return text, Problem(
             "encoding",
             f"note is not valid UTF-8 (byte 0x{byte:02x} at byte offset {exc.start + bom}); "
-            "it was probably saved as Latin-1 or Windows-1252",
+            f"it was probably saved as {_saved_as(data)}",
             Span(at, at + 1),
         )
+
+
+def _saved_as(data: bytes) -> str:
+    """The encoding a note that is not UTF-8 was most likely saved in, for its message."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32: save it as UTF-8"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16 (it starts with a UTF-16 byte-order mark): save it as UTF-8"
+    head = data[:400]
+    if len(head) >= 4 and max(head[0::2].count(0), head[1::2].count(0)) * 4 >= len(head):
+        return "UTF-16 (every other byte is NUL): save it as UTF-8"
+    return "Latin-1 or Windows-1252"
 
 
 def parse_note(path: str, data: bytes | str) -> Note:

@@ -13,7 +13,10 @@ the whole scan — totals, a rule table — before it can write anything)::
   raises ``ValueError`` listing ``FORMATS``. ``color`` is used by ``text`` only (the CLI decides
   it from isatty / ``NO_COLOR`` / ``FORCE_COLOR``; never colour a file). ``path_prefix`` (the
   vault's path relative to the repository root) is used by ``github`` and ``sarif`` only, whose
-  consumers resolve paths against the repository; the other formats stay vault-relative.
+  consumers resolve paths against the repository. ``file_prefix`` (the vault as seen from the
+  current directory: ``notes/``, or an absolute path outside it) makes the paths of ``text``,
+  ``junit`` and JSON's ``file`` open from the terminal, as ruff's do; JSON's ``path`` stays
+  vault-relative.
 - ``render`` returns ``str``; write it as UTF-8 (``junit`` declares ``encoding="UTF-8"``). Lone
   surrogates from undecodable notes are replaced by U+FFFD, so encoding never fails.
 - ``text``: the diagnostic lines and then the summary line, all in the same output.
@@ -39,13 +42,15 @@ REPORTERS: dict[str, type[Reporter]] = {
 FORMATS: tuple[str, ...] = tuple(REPORTERS)
 
 
-def get_reporter(name: str, *, color: bool = False, path_prefix: str = "") -> Reporter:
+def get_reporter(
+    name: str, *, color: bool = False, path_prefix: str = "", file_prefix: str = ""
+) -> Reporter:
     """The reporter of format ``name``, configured; ``ValueError`` names the valid formats."""
     try:
         reporter = REPORTERS[name]
     except KeyError:
         raise ValueError(f"unknown format {name!r}; choose one of: {', '.join(FORMATS)}") from None
-    return reporter(color=color, path_prefix=path_prefix)
+    return reporter(color=color, path_prefix=path_prefix, file_prefix=file_prefix)
 
 
 __all__ = [

@@ -61,17 +61,22 @@ class Reporter(ABC):
 
     A reporter is built with the output options (``color``: ANSI colour wanted, decided by the
     CLI; ``path_prefix``: the vault's path relative to the repository root, for formats that CI
-    systems resolve against the repository) and renders the whole result at once, since every
-    format needs totals or a rule table. Formats that have no use for an option ignore it.
+    systems resolve against the repository; ``file_prefix``: the vault's path as seen from the
+    current directory, for the paths people open: text, JUnit and JSON's ``file``) and renders
+    the whole result at once, since every format needs totals or a rule table. Formats that
+    have no use for an option ignore it.
     Output is produced in pieces (:meth:`chunks`) that :meth:`write` streams, so a report of a
     million findings takes no more memory than one of ten.
     """
 
     name: ClassVar[str]
 
-    def __init__(self, *, color: bool = False, path_prefix: str = "") -> None:
+    def __init__(
+        self, *, color: bool = False, path_prefix: str = "", file_prefix: str = ""
+    ) -> None:
         self.color = color
         self.path_prefix = normalize_prefix(path_prefix)
+        self.file_prefix = file_prefix_of(file_prefix)
 
     @abstractmethod
     def chunks(self, result: ScanResult) -> Iterator[str]:
@@ -94,6 +99,16 @@ class Reporter(ABC):
                 pending, size = [], 0
         if pending:
             out.write(encodable("".join(pending)))
+
+
+def file_prefix_of(prefix: str) -> str:
+    """What makes a vault path open from the current directory (text, JUnit, JSON ``file``):
+    ``""`` when the vault is the current directory, ``notes/`` below it, ``../`` from inside it,
+    else the vault's absolute path with a final ``/`` (as ruff shows files outside it)."""
+    prefix = prefix.replace("\\", "/")
+    if prefix.startswith(("/", "../")) or re.match(r"[A-Za-z]:/", prefix):
+        return prefix.rstrip("/") + "/"
+    return normalize_prefix(prefix)
 
 
 def normalize_prefix(prefix: str) -> str:

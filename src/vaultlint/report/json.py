@@ -8,13 +8,19 @@ from collections.abc import Iterator
 from vaultlint.report.base import Reporter, ScanResult
 
 
-def json_payload(result: ScanResult) -> dict[str, object]:
+def _with_file(diagnostic: dict[str, object], file_prefix: str) -> dict[str, object]:
+    """``path`` (vault-relative), then ``file`` (the same note from the current directory)."""
+    path = diagnostic.pop("path")
+    return {"path": path, "file": f"{file_prefix}{path}", **diagnostic}
+
+
+def json_payload(result: ScanResult, file_prefix: str = "") -> dict[str, object]:
     """The JSON document as a dict: ``version``, ``vault``, ``diagnostics``, ``summary``."""
     counts = result.severity_counts()
     return {
         "version": result.version,
         "vault": result.vault,
-        "diagnostics": [diagnostic.to_json() for diagnostic in result.diagnostics],
+        "diagnostics": [_with_file(d.to_json(), file_prefix) for d in result.diagnostics],
         "summary": {
             "notes": len(result.notes),
             "errors": counts["error"],
@@ -50,7 +56,8 @@ class JsonReporter(Reporter):
         else:
             sep = '  "diagnostics": [\n    '
             for diagnostic in result.diagnostics:
-                yield sep + dumps(diagnostic.to_json(), ensure_ascii=False)
+                shown = _with_file(diagnostic.to_json(), self.file_prefix)
+                yield sep + dumps(shown, ensure_ascii=False)
                 sep = ",\n    "
             yield "\n  ],\n"
         yield f'  "summary": {dumps(summary, ensure_ascii=False)}\n}}\n'

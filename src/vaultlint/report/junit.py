@@ -1,7 +1,8 @@
 """``--format junit``: JUnit XML, one test case per note.
 
 ``<testsuites>`` → one ``<testsuite name="vaultlint">`` → one ``<testcase classname="vaultlint"
-name="PATH">`` per note reported on (sorted; notes without findings pass). Each ``error`` or
+name="PATH">`` per note reported on (PATH as seen from the current directory; sorted; notes
+without findings pass). Each ``error`` or
 ``warning`` diagnostic is a ``<failure message="L:C: message" type="RULE">`` whose text is the
 ``PATH:LINE:COL: SEVERITY RULE message`` line; ``info`` diagnostics are such lines in the test
 case's ``<system-out>``. ``failures`` counts failing test cases (so ``tests - failures`` passed),
@@ -27,9 +28,9 @@ def _xml_safe(text: str) -> str:
     return _NOT_XML.sub(lambda match: repr(match.group())[1:-1], text)
 
 
-def _line(diagnostic: Diagnostic) -> str:
+def _line(diagnostic: Diagnostic, prefix: str) -> str:
     return _xml_safe(
-        f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}: "
+        f"{prefix}{diagnostic.path}:{diagnostic.line}:{diagnostic.column}: "
         f"{diagnostic.severity} {diagnostic.rule} {diagnostic.message}"
     )
 
@@ -71,17 +72,18 @@ class JunitReporter(Reporter):
         yield "</testsuite>\n</testsuites>\n"
 
     def _case(self, path: str, found: list[Diagnostic]) -> ET.Element:
-        case = ET.Element("testcase", classname="vaultlint", name=_xml_safe(path))
+        name = _xml_safe(self.file_prefix + path)
+        case = ET.Element("testcase", classname="vaultlint", name=name)
         infos = []
         for diagnostic in found:
             if diagnostic.severity == "info":
-                infos.append(_line(diagnostic))
+                infos.append(_line(diagnostic, self.file_prefix))
                 continue
             message = f"{diagnostic.line}:{diagnostic.column}: {diagnostic.message}"
             failure = ET.SubElement(
                 case, "failure", message=_xml_safe(message), type=diagnostic.rule
             )
-            failure.text = _line(diagnostic)
+            failure.text = _line(diagnostic, self.file_prefix)
         if infos:
             ET.SubElement(case, "system-out").text = "\n".join(infos)
         return case

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import re
 from collections.abc import Iterator
@@ -68,9 +69,11 @@ def _pascal_case(rule_id: str) -> str:
 def rule_descriptor(rule: RuleInfo) -> dict[str, object]:
     """SARIF ``reportingDescriptor`` of one rule."""
     summary = rule.summary or rule.id
-    help_text: dict[str, str] = {"text": rule.help or summary}
-    if rule.help:
-        help_text["markdown"] = rule.help
+    # a docstring's continuation lines are indented: GitHub would render them as a code block
+    help_doc = inspect.cleandoc(rule.help) if rule.help else ""
+    help_text: dict[str, str] = {"text": help_doc or summary}
+    if help_doc:
+        help_text["markdown"] = help_doc
     return {
         "id": rule.id,
         "name": _pascal_case(rule.id),

@@ -32,9 +32,10 @@ def _join(parts: list[str]) -> str:
 
 
 def summary_line(result: ScanResult) -> str:
-    """``Found 1 error and 2 warnings in 120 notes.`` (zero counts left out), or
-    ``No problems found in 120 notes.``"""
-    notes = _plural(len(result.notes), "note")
+    """``Found 1 error and 2 warnings in 2 of 120 notes.`` (zero counts left out; the notes
+    counted are those with findings, of the notes checked), or ``No problems found in 120
+    notes.``"""
+    checked = len(result.notes)
     counts = result.severity_counts()
     parts = [
         _plural(counts[severity], severity)
@@ -42,8 +43,11 @@ def summary_line(result: ScanResult) -> str:
         if counts[severity]
     ]
     if not parts:
-        return f"No problems found in {notes}."
-    return f"Found {_join(parts)} in {notes}."
+        return f"No problems found in {_plural(checked, 'note')}."
+    flagged = len({d.path for d in result.diagnostics})
+    if flagged < checked:
+        return f"Found {_join(parts)} in {flagged} of {_plural(checked, 'note')}."
+    return f"Found {_join(parts)} in {_plural(flagged, 'note')}."
 
 
 class TextReporter(Reporter):
@@ -52,7 +56,7 @@ class TextReporter(Reporter):
     name = "text"
 
     def format_diagnostic(self, diagnostic: Diagnostic) -> str:
-        path = _paint(_visible(diagnostic.path), _BOLD, self.color)
+        path = _paint(_visible(self.file_prefix + diagnostic.path), _BOLD, self.color)
         style = _SEVERITY_STYLE.get(diagnostic.severity, "")
         severity = _paint(diagnostic.severity, style, self.color)
         rule = _paint(_visible(diagnostic.rule), _RULE_STYLE, self.color)

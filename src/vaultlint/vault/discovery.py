@@ -19,7 +19,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -251,11 +251,26 @@ def excluded_reason(
     return None
 
 
+def _as_reason(why: str) -> str:
+    """``in the templates folder 'T'`` / ``excluded by …`` / ``matches …`` → after "skipped, "."""
+    return why if why.startswith(("in ", "excluded")) else f"it {why}"
+
+
 def select_targets(
-    paths: Iterable[str], root: Path, cwd: Path, notes: Sequence[str]
+    paths: Iterable[str],
+    root: Path,
+    cwd: Path,
+    notes: Sequence[str],
+    excluded: Mapping[str, str] | None = None,
 ) -> tuple[list[str], list[str]]:
-    """The notes named by command-line PATHs, and warnings for PATHs that are skipped."""
+    """The notes named by command-line PATHs, and warnings for PATHs that are skipped.
+
+    ``excluded`` maps the notes that are not linted to why (the config's ``exclude``, Obsidian's
+    templates folder and excluded files): a note named by a PATH that is excluded, or a folder
+    whose notes all are, is skipped with that reason; excluded notes inside a folder named by a
+    PATH are left out quietly, as in a whole-vault scan."""
     note_set = set(notes)
+    excluded = excluded or {}
     chosen: list[str] = []
     warnings: list[str] = []
     for raw in paths:
@@ -273,7 +288,14 @@ def select_targets(
             continue
         if full.is_dir():
             prefix = rel + "/"
-            chosen.extend(n for n in notes if n.startswith(prefix))
+            inside = [n for n in notes if n.startswith(prefix)]
+            kept = [n for n in inside if n not in excluded]
+            if inside and not kept:
+                why = excluded[inside[0]]
+                warnings.append(f"{raw}: skipped, all its notes are excluded ({why})")
+            chosen.extend(kept)
+        elif rel in excluded:
+            warnings.append(f"{raw}: skipped, {_as_reason(excluded[rel])}")
         elif rel in note_set:
             chosen.append(rel)
         elif not full.exists():

@@ -195,6 +195,8 @@ def _scan(root: Path, *extra: str) -> dict[str, Any]:
     assert "Traceback" not in run.stderr and "internal" not in run.stdout + run.stderr
     data = json.loads(run.stdout)
     del data["vault"]
+    for diagnostic in data["diagnostics"]:  # `file` holds the vault's path, like `vault`
+        del diagnostic["file"]
     return data
 
 

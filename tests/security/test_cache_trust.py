@@ -72,6 +72,7 @@ def test_a_copied_cache_is_not_trusted(tmp_path: Path) -> None:
     ours = tmp_path / "ours"
     assert _scan(vault, ours, "--no-cache").code == 1
     (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "Clean.md").write_text("# Clean\n", "utf-8")
     assert _scan(tmp_path / "empty", ours).code == 0  # makes our own key
     folder = vault_folder_name(vault)
     shutil.copytree(tmp_path / "theirs" / "vaults" / folder, ours / "vaults" / folder)

@@ -155,9 +155,7 @@ def size_of(vault: Path) -> int:
         for name in files:
             path = os.path.join(folder, name)
             if name.endswith(".md") and not os.path.islink(path):
-                total += (
-                    os.stat(path).st_blocks * 512 if name == "Big.md" else os.stat(path).st_size
-                )
+                total += os.stat(path).st_size  # a sparse note counts its full size
     return total
 
 

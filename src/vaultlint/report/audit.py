@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from vaultlint.diagnostic import Diagnostic
 from vaultlint.escape import printable
 from vaultlint.report import ScanResult
 
@@ -21,6 +24,51 @@ def missing_notes(result: LintResult) -> list[tuple[str, int, int]]:
     return [value for _, value in ranked]
 
 
+_QUOTED = re.compile(r"'((?:[^']|'(?! does not| is | resolves))*)'")
+_WHERE = re.compile(r" in (?:'[^']*'|this note)$")
+
+
+def message_group(message: str) -> str:
+    """What a finding says without where it is or what it suggests: ``heading 'Sponsor this
+    author' does not exist`` for every note that lacks that heading."""
+    head = message.split("; ", 1)[0]
+    head = head.split(" ('", 1)[0]
+    return _WHERE.sub("", head)
+
+
+def by_message(diags: Sequence[Diagnostic]) -> list[tuple[str, int]]:
+    """The commonest findings, grouped by :func:`message_group` (with the rule id)."""
+    counts: Counter[str] = Counter(f"{d.rule}: {message_group(d.message)}" for d in diags)
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP]
+
+
+def by_target(diags: Sequence[Diagnostic]) -> list[tuple[str, int, int]]:
+    """Broken links grouped by the target they name (as first written): (target, notes, links)."""
+    notes: dict[str, set[str]] = {}
+    links: Counter[str] = Counter()
+    spelling: dict[str, str] = {}
+    for d in diags:
+        m = _QUOTED.search(d.message)
+        if m is None or not d.message.startswith(("link target", "embed target", "file node")):
+            continue
+        key = m.group(1).lower()
+        spelling.setdefault(key, m.group(1))
+        links[key] += 1
+        notes.setdefault(key, set()).add(d.path)
+    ranked = sorted(links, key=lambda k: (-len(notes[k]), -links[k], k))
+    return [(spelling[k], len(notes[k]), links[k]) for k in ranked[:TOP]]
+
+
+def folders_any_depth(diags: Sequence[Diagnostic], top: int = 15) -> list[tuple[str, int]]:
+    """Findings per folder, each finding counted in every folder above it."""
+    counts: Counter[str] = Counter()
+    for d in diags:
+        parts = d.path.split("/")[:-1]
+        for i in range(1, len(parts) + 1):
+            counts["/".join(parts[:i])] += 1
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+
+
 def audit_tables(scan: ScanResult, result: LintResult) -> list[tuple[str, list[str], list[tuple]]]:
     """The summary as (title, column names, rows) tables."""
     diags = scan.diagnostics
@@ -30,6 +78,7 @@ def audit_tables(scan: ScanResult, result: LintResult) -> list[tuple[str, list[s
         d.path.split("/", 1)[0] if "/" in d.path else "(root)" for d in diags
     )
     by_note: Counter[str] = Counter(d.path for d in diags)
+    link_diags = [d for d in diags if d.check == "links"]
     tables: list[tuple[str, list[str], list[tuple]]] = [
         (
             "Findings by rule",
@@ -37,11 +86,13 @@ def audit_tables(scan: ScanResult, result: LintResult) -> list[tuple[str, list[s
             [(r, severity[r], n) for r, n in by_rule.most_common()],
         ),
         ("Findings by top-level folder", ["folder", "findings"], by_folder.most_common()),
+        ("Findings by folder, any depth", ["folder", "findings"], folders_any_depth(diags)),
         ("Notes with the most findings", ["note", "findings"], by_note.most_common(TOP)),
+        ("Findings by message", ["what", "findings"], by_message(diags)),
         (
-            "Most-linked missing notes",
-            ["missing note", "linked from notes", "links"],
-            missing_notes(result)[:TOP],
+            "Broken links by target",
+            ["target", "linked from notes", "links"],
+            by_target(link_diags),
         ),
     ]
     skipped = [("excluded: " + why, path) for path, why in result.excluded]

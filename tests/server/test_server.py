@@ -446,7 +446,7 @@ def test_server_is_a_command() -> None:
 
 
 def test_without_the_server_extra_it_says_what_to_install() -> None:
-    """pygls missing (a plain `pip install vaultlint`): exit 2 with the command to run."""
+    """pygls missing (a plain `pip install obsidian-vaultlint`): exit 2 with the command to run."""
     code = (
         "import sys; sys.modules['pygls'] = None; "
         "from vaultlint.cli import main; sys.exit(main(['server']))"
@@ -456,5 +456,5 @@ def test_without_the_server_extra_it_says_what_to_install() -> None:
     assert done.stdout == ""
     assert done.stderr == (
         "vaultlint: error: `vaultlint server` needs the 'server' extra (pygls is not "
-        "installed): pip install 'vaultlint[server]'\n"
+        "installed): pip install 'obsidian-vaultlint[server]'\n"
     )

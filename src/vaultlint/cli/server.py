@@ -23,7 +23,7 @@ def run(args: argparse.Namespace) -> Outcome:
     except ImportError as exc:
         raise UsageError(
             f"`vaultlint server` needs the 'server' extra ({exc.name} is "
-            "not installed): pip install 'vaultlint[server]'"
+            "not installed): pip install 'obsidian-vaultlint[server]'"
         ) from None
     from vaultlint.server.session import PRELOAD
 

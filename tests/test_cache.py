@@ -203,16 +203,18 @@ def test_serial_and_parallel_runs_agree(capsys, tmp_path, monkeypatch):
     assert scan(capsys, str(vault), "--jobs", "2") == serial
 
 
-def test_a_changed_word_list_outside_the_vault_is_picked_up(capsys, tmp_path):
+def test_a_changed_word_list_is_picked_up(capsys, tmp_path):
+    # (a word list outside the vault is refused: issue 10, tests/security/test_config_hostile)
     vault = write_vault(
         tmp_path / "v",
         {
-            ".vaultlint.yaml": "rules:\n  voc:\n    check: tags\n    allowed_file: ../tags.txt\n"
+            ".vaultlint.yaml": "rules:\n  voc:\n    check: tags\n    allowed_file: lists/tags.txt\n"
             "    case: any\n",
             "a.md": "#foo #bar\n",
         },
     )
-    (tmp_path / "tags.txt").write_text("foo\n", encoding="utf-8")
+    (vault / "lists").mkdir()
+    (vault / "lists" / "tags.txt").write_text("foo\n", encoding="utf-8")
     assert [f[3] for f in scan(capsys, str(vault))] == ["voc"]
-    (tmp_path / "tags.txt").write_text("foo\nbar\n", encoding="utf-8")
+    (vault / "lists" / "tags.txt").write_text("foo\nbar\n", encoding="utf-8")
     assert scan(capsys, str(vault)) == []  # not the stale result

@@ -821,7 +821,7 @@ ERRORS = [
         4,
         "message",
         "'message' of rule 's' is not a valid template: write {message} for the check's own "
-        "message, and {{ and }} for literal braces",
+        "message (no format spec, conversion or attribute), and {{ and }} for literal braces",
     ),
     (
         "rules:\n  s:\n    check: links\n    description: [a]\n",

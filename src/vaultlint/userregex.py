@@ -13,6 +13,9 @@ from typing import Any
 
 #: seconds one match of a user pattern may take
 TIMEOUT = 1.0
+#: the largest compiled size (repetitions expanded) a user pattern may have: ``a{1000}`` is
+#: 1,000; ``((a{1000}){1000}){1000}`` would be 10**9 (7.8 GB for ``regex`` to compile)
+MAX_COMPILED = 100_000
 
 
 class PatternError(ValueError):
@@ -23,6 +26,12 @@ def compile_pattern(text: str) -> Any:
     """Compile a user's regular expression (``re`` syntax); raises :class:`PatternError`."""
     import regex  # only configurations with patterns pay for importing it
 
+    size = compiled_size(text)
+    if size > MAX_COMPILED:
+        raise PatternError(
+            f"its repetitions expand to about {size} items (more than {MAX_COMPILED}); "
+            "use fewer or smaller {n} counts"
+        )
     try:
         return regex.compile(text, regex.VERSION0)
     except (regex.error, ValueError, OverflowError, RecursionError) as exc:
@@ -34,3 +43,42 @@ def too_slow(pattern: Any) -> str:
         f"the pattern '{pattern.pattern}' took more than {TIMEOUT:g} s here (it backtracks "
         "catastrophically); simplify the regular expression"
     )
+
+
+def compiled_size(text: str) -> int:
+    """An upper estimate of a pattern's compiled size: bounded repetitions multiply the size of
+    what they repeat (measured on Python's own parse of the pattern, which expands nothing);
+    a pattern ``re`` cannot parse (``regex``-only syntax) is estimated from its ``{n}`` counts."""
+    import re
+
+    try:
+        from re import _parser as parser  # type: ignore[attr-defined]
+
+        tree = parser.parse(text)
+    except Exception:
+        product = 1
+        for low, high in re.findall(r"\{(\d*),?(\d*)\}", text):
+            product *= max(int(low or 0), int(high or 0), 1)
+        return product * max(len(text), 1)
+    return _size(tree, parser)
+
+
+def _size(items, parser) -> int:  # type: ignore[no-untyped-def]
+    total = 0
+    for op, av in items:
+        name = str(op)
+        if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            low, high, sub = av
+            count = low if high == parser.MAXREPEAT else high
+            total += max(count, 1) * _size(sub, parser)
+        elif name in ("SUBPATTERN", "ATOMIC_GROUP"):
+            total += _size(av[-1], parser)
+        elif name == "BRANCH":
+            total += sum(_size(alt, parser) for alt in av[1])
+        elif name in ("ASSERT", "ASSERT_NOT"):
+            total += _size(av[1], parser)
+        else:
+            total += 1
+        if total > 10 * MAX_COMPILED:
+            return total
+    return total

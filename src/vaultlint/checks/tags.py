@@ -72,10 +72,16 @@ class TagsState:
     among: re.Pattern[str] | None = None  # None: every tag counts
 
 
-def read_allowed_file(path: Path) -> list[tuple[int, str]]:
-    """The tags of an allowed file as ``(line number, tag)``; raises OSError, UnicodeError."""
+def read_allowed_file(path: Path, vault: Path | None = None) -> list[tuple[int, str]]:
+    """The tags of an allowed file as ``(line number, tag)``; raises OSError, UnicodeError.
+
+    Only a regular file under the size cap, inside ``vault`` when given, is read
+    (:mod:`vaultlint.config.safefile`): the config naming it may come from a stranger."""
+    from vaultlint.config.safefile import read_bytes
+
+    text = read_bytes(path, None if vault is None else [vault]).decode("utf-8")
     entries = []
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for number, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
         if not line or _COMMENT_LINE.match(line):
             continue
@@ -226,7 +232,7 @@ class TagsCheck(Check):
         if options.allowed_file is not None:
             path = vault / options.allowed_file
             try:
-                entries = read_allowed_file(path)
+                entries = read_allowed_file(path, vault)
             except FileNotFoundError:
                 yield "allowed_file", f"file '{options.allowed_file}' does not exist in {vault}"
                 return
@@ -250,7 +256,7 @@ class TagsCheck(Check):
         if options.allowed_file is not None:
             if vault is None:
                 raise RuntimeError("the 'tags' check needs the vault root to read allowed_file")
-            entries += [e for _, e in read_allowed_file(vault / options.allowed_file)]
+            entries += [e for _, e in read_allowed_file(vault / options.allowed_file, vault)]
             listed = True
         allowed = None
         if listed:

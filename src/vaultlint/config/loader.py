@@ -48,6 +48,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import string
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,7 +59,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from vaultlint.checks import ENGINE_RULES, INTERNAL_ERROR, PARSE_FAILED, REGISTRY
 from vaultlint.checks.base import Check
-from vaultlint.config import yamlfile
+from vaultlint.config import safefile, yamlfile
 from vaultlint.config.packs import builtin_pack_path, list_packs
 from vaultlint.config.ruleset import EVERYWHERE, Rule, Where
 from vaultlint.config.schema import SchemaError, dotted, struct_schema, suggest
@@ -71,6 +72,8 @@ RESERVED_RULE_KEYS = ("check", "severity", "where", "message", "description")
 WHERE_KEYS = ("paths", "exclude", "tags", "frontmatter", "has", "missing")
 #: deeper YAML is refused before composing it (libyaml's composer recurses in C)
 MAX_NESTING = 64
+#: a document expanding (through aliases and merge keys) to more values is refused
+MAX_EXPANDED = 100_000
 
 _RULE_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./-]*\Z")
 _STR, _NULL, _BOOL, _MERGE = yamlfile.STR, yamlfile.NULL, yamlfile.BOOL, yamlfile.MERGE
@@ -183,9 +186,11 @@ def _check_nesting(text: str, shown: str) -> None:
 def _compose(path: Path, shown: str) -> Node | None:
     """The YAML node tree of a file, or None when it is empty."""
     try:
-        data = path.read_bytes()
+        data = safefile.read_bytes(path)  # a regular file under the size cap
     except FileNotFoundError:
         raise ConfigError(shown, None, "file not found") from None
+    except safefile.UnsafeFile as exc:
+        raise ConfigError(shown, None, f"not read: {exc.strerror}") from None
     except OSError as exc:
         raise ConfigError(shown, None, f"cannot read the file: {exc.strerror or exc}") from None
     try:
@@ -197,11 +202,44 @@ def _compose(path: Path, shown: str) -> Node | None:
         ) from None
     try:
         _check_nesting(text, shown)
-        return yamlfile.compose(text)
+        root = yamlfile.compose(text)
     except yaml.YAMLError as exc:
         raise _yaml_error(shown, text, exc) from None
     except (ValueError, RecursionError) as exc:  # defensive: nothing else may escape
         raise _yaml_error(shown, text, exc) from None
+    if root is not None:
+        _check_expansion(root, shown)
+    return root
+
+
+def _check_expansion(root: Node, shown: str) -> None:
+    """Refuse a document whose aliases and merge keys (``<<``) expand to more than
+    MAX_EXPANDED nodes (a "billion laughs" or merge-key bomb), counted in linear time: each
+    distinct node's expanded size once (a recursive alias counts once; it is refused later)."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if id(node) in sizes and not done:
+            continue
+        children: list[Node] = []
+        if isinstance(node, SequenceNode):
+            children = node.value
+        elif isinstance(node, MappingNode):
+            children = [n for pair in node.value for n in pair]
+        if not done:
+            sizes[id(node)] = 0  # in progress: a cycle back to it adds nothing
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if id(c) not in sizes)
+            continue
+        total = 1 + sum(sizes.get(id(c), 0) for c in children)
+        sizes[id(node)] = total
+        if total > MAX_EXPANDED:
+            raise ConfigError(
+                shown,
+                _line(node),
+                f"invalid YAML: aliases and merge keys expand to more than {MAX_EXPANDED} values",
+            )
 
 
 # --- the loader -------------------------------------------------------------------------------
@@ -301,6 +339,8 @@ class _Loader:
         self.exclude: list[str] = []
         self.obsidian_excludes = True
         self.stack: list[tuple[Path, str]] = []  # files being read, for cycles in `extends`
+        #: where pack files named by a config may be: the vault and the config's folder
+        self.roots: list[Path] = [vault]
 
     # files
 
@@ -367,8 +407,13 @@ class _Loader:
             if "/" in name or "\\" in name or name.endswith((".yaml", ".yml")):
                 path = src.path.parent / name
                 shown = _relative_shown(src.shown, name)
-                if not path.is_file():
+                if not path.exists():
                     src.fail(item, f"pack file '{name}' does not exist (looked for {path})", name)
+                try:
+                    safefile.read_bytes(path, self.roots)
+                except OSError as exc:  # quotes nothing of the file
+                    why = exc.strerror or type(exc).__name__
+                    src.fail(item, f"pack file '{name}' is not read: {why}", name)
             else:
                 found = builtin_pack_path(name)
                 if found is None:
@@ -535,13 +580,22 @@ class _Loader:
         self.drafts[rule_id] = draft
 
     def _check_template(self, src: _File, rule_id: str, node: Node, text: str) -> None:
+        """Only ``{message}``: no other field, attribute, index, conversion or format spec (a
+        spec such as ``{message:>300000000}`` would build a 300 MB string per finding)."""
         try:
-            text.format(message="")
-        except Exception:
+            fields = [
+                (name, spec, conversion)
+                for _literal, name, spec, conversion in string.Formatter().parse(text)
+                if name is not None
+            ]
+        except ValueError:
+            fields = None
+        if fields is None or any(f != ("message", "", None) for f in fields):
             src.fail(
                 node,
                 f"'message' of rule '{rule_id}' is not a valid template: write {{message}} for "
-                "the check's own message, and {{ and }} for literal braces",
+                "the check's own message (no format spec, conversion or attribute), and {{ and }} "
+                "for literal braces",
                 "message",
             )
 
@@ -667,6 +721,7 @@ def load_config(path: Path | None, vault: Path) -> Config:
     if path is None:
         loader.load_recommended()
         return loader.finish(None)
+    loader.roots.append(Path(path).absolute().parent)
     loader.load(Path(path), str(path))
     return loader.finish(str(path))
 

@@ -224,3 +224,102 @@ def test_markdown_outside_the_vault_is_skipped(hook, tmp_path):
     assert "vaultlint: warning: README.md: skipped" in output
     assert "No problems found in 1 note." in output
     assert "nowhere" not in output
+
+
+def run_staged(hook: Hook, repo: Path, verbose: bool = False):
+    """``pre-commit run`` as ``git commit`` runs it: on what is staged."""
+    argv = [hook.pre_commit, "run", "--color", "never", *(["--verbose"] if verbose else [])]
+    return _run(argv, repo, hook.env())
+
+
+def _commit(hook: Hook, repo: Path, files: dict[Path, str]) -> None:
+    for path, text in files.items():
+        path.write_text(text, encoding="utf-8")
+    _git(hook, repo, "add", "-A")
+    _git(hook, repo, "commit", "-q", "-m", "more")
+
+
+def test_staged_files_named_like_options_are_paths(hook, tmp_path):
+    """pre-commit appends the file names to the hook's args: they must not be read as options."""
+    repo, vault = make_repo(hook, tmp_path / "repo", "root")
+    _commit(hook, repo, {vault / "README.md": "# Read me\n\n[[a]]\n"})
+    (vault / "--output=README.md").write_text("# Out\n\n[[b]]\n", encoding="utf-8")
+    (vault / "-rf.md").write_text("# Rf\n\n[[c]]\n", encoding="utf-8")
+    _git(hook, repo, "add", "--", "--output=README.md", "-rf.md")
+
+    done = run_staged(hook, repo, verbose=True)
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    assert "No problems found in 2 notes." in output  # both were linted, as notes
+    assert (vault / "README.md").read_text(encoding="utf-8") == "# Read me\n\n[[a]]\n"
+
+
+def test_a_staged_option_like_note_with_a_broken_link_fails(hook, tmp_path):
+    repo, vault = make_repo(hook, tmp_path / "repo", "root")
+    (vault / "-rf.md").write_text("# Rf\n\n[[nowhere]]\n", encoding="utf-8")
+    _git(hook, repo, "add", "--", "-rf.md")
+
+    done = run_staged(hook, repo)
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    assert re.search(
+        r"^-rf\.md:3:1: error broken-link link target 'nowhere' does not exist$",
+        output,
+        re.MULTILINE,
+    ), output
+    assert "Found 1 error in 1 note." in output
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_git_rm_of_a_linked_note_fails_at_the_linking_lines(hook, tmp_path, layout):
+    repo, _ = make_repo(hook, tmp_path / "repo", layout)
+    _git(hook, repo, "rm", "-q", _note(layout, "b.md"))
+
+    done = run_staged(hook, repo)
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    prefix = "notes/" if layout == "subfolder" else ""
+    for where in ("a.md:3:5", "c.md:3:8"):
+        line = f"{prefix}{where}: error broken-link link target 'b' does not exist"
+        assert re.search(f"^{re.escape(line)}$", output, re.MULTILINE), output
+    # only the links the removal broke: a.md's old [[missing]], c.md's [[ghost]] are not new
+    assert "Found 2 errors in 2 notes." in output
+    assert "missing" not in output
+    assert "ghost" not in output
+
+
+def test_git_mv_of_a_linked_attachment_fails(hook, tmp_path):
+    repo, vault = make_repo(hook, tmp_path / "repo", "subfolder")
+    (vault / "img.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    _commit(hook, repo, {vault / "d.md": "# D\n\nA picture:\n![[img.png]]\n"})
+    _git(hook, repo, "mv", "notes/img.png", "notes/pic.png")
+
+    done = run_staged(hook, repo)
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    line = "notes/d.md:4:1: error broken-link embed target 'img.png' does not exist"
+    assert re.search(f"^{re.escape(line)}$", output, re.MULTILINE), output
+    assert "Found 1 error in 1 note." in output
+
+
+def test_git_rm_of_a_note_nobody_links_to_passes(hook, tmp_path):
+    repo, vault = make_repo(hook, tmp_path / "repo", "root")
+    _commit(hook, repo, {vault / "e.md": "# E\n\n[[a]]\n"})
+    _git(hook, repo, "rm", "-q", "e.md")
+
+    done = run_staged(hook, repo, verbose=True)
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    assert re.search(r"^vaultlint\.+Passed$", output, re.MULTILINE), output
+    assert "No notes to check: no note links to what the commit removes." in output
+
+
+def test_a_run_with_nothing_staged_passes_without_linting(hook, tmp_path):
+    repo, _ = make_repo(hook, tmp_path / "repo", "subfolder")
+
+    done = run_staged(hook, repo, verbose=True)
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    assert re.search(r"^vaultlint\.+Passed$", output, re.MULTILINE), output
+    assert "No notes to check: nothing staged in the vault." in output
+    assert "ghost" not in output

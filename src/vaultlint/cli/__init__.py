@@ -91,6 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"vaultlint: error: {printable(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
+    chosen = next((c for c in COMMANDS if args_list and c.name == args_list[0]), None)
+    if chosen is not None and chosen.prepare_argv is not None:
+        args_list = [args_list[0], *chosen.prepare_argv(args_list[1:])]
     parser = build_parser()
     try:
         args = parser.parse_args(args_list)

@@ -44,6 +44,8 @@ class Command:
     help: str
     add_arguments: Callable[[argparse.ArgumentParser], None]
     run: Callable[[argparse.Namespace], Outcome]
+    #: rewrites the command's arguments (after its name) before ``argparse`` reads them
+    prepare_argv: Callable[[list[str]], list[str]] | None = None
 
 
 def split_ids(values: list[str] | None) -> list[str]:

@@ -57,6 +57,13 @@ def add_arguments(scan: argparse.ArgumentParser) -> None:
         help="with --fix or --diff: also fixes that may not be what the author meant",
     )
     scan.add_argument(
+        "--pre-commit",
+        action="store_true",
+        help="run as the pre-commit hook: every later word that starts with '-' and names an "
+        "existing file is a PATH; also check the notes whose links the staged removals and "
+        "renames break (their links findings only)",
+    )
+    scan.add_argument(
         "--diff",
         action="store_true",
         help="print what --fix would change as a unified diff and write nothing "
@@ -102,9 +109,23 @@ def run(args: argparse.Namespace) -> Outcome:
         raise UsageError("--jobs must be at least 1")
     root = resolve_root(args, cwd)
     _check_paths(args.paths, root, cwd)
+    broken_by: list[str] = []  # --pre-commit: notes added because a removal broke their links
+    if args.pre_commit:
+        gone = _staged_removals(cwd, root)
+        if not args.paths and not gone:
+            write(sys.stdout, "No notes to check: nothing staged in the vault.\n")
+            return Outcome.CLEAN
     if args.output and (cwd / args.output).is_dir():
         raise UsageError(f"--output {args.output}: is a folder; give the report's file name")
     config = load_config(args, root, cwd)
+    if args.pre_commit:
+        names = _gone_names(gone)
+        broken_by = _linking_to(root, config, names, use_cache=not args.no_cache)
+        if not args.paths and not broken_by:
+            write(sys.stdout, "No notes to check: no note links to what the commit removes.\n")
+            return Outcome.CLEAN
+        args.paths = [*args.paths, *(str(root / p) for p in broken_by)]
+        args.no_statistics = True
     try:
         get_reporter(args.format)
     except ValueError as exc:
@@ -139,6 +160,8 @@ def run(args: argparse.Namespace) -> Outcome:
         warn(warning)
 
     diagnostics = result.diagnostics
+    if broken_by:
+        diagnostics = _links_only(diagnostics, broken_by, names, args.paths, root, cwd)
     if args.fix or args.diff:
         from vaultlint.fix import run_fixes
 
@@ -237,6 +260,110 @@ def _count(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {plural or word + 's'}"
 
 
+def pre_commit_argv(argv: list[str]) -> list[str]:
+    """``scan --pre-commit ...``: every word after ``--pre-commit`` that starts with ``-`` and
+    names an existing file or folder (relative to the current directory) becomes ``./WORD``,
+    a PATH; pre-commit appends the staged files' names to the hook's ``args``, and a staged
+    ``--output=README.md`` must not be read as an option."""
+    if "--pre-commit" not in argv:
+        return argv
+    at = argv.index("--pre-commit") + 1
+    rest = [f"./{w}" if w.startswith("-") and os.path.lexists(w) else w for w in argv[at:]]
+    return [*argv[:at], *rest]
+
+
+def _git(cwd: Path, *args: str) -> str | None:
+    import subprocess
+
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.decode("utf-8", "surrogateescape") if done.returncode == 0 else None
+
+
+def _staged_removals(cwd: Path, root: Path) -> list[str]:
+    """The vault paths the staged commit deletes, or renames away (``git diff --cached``)."""
+    top = _git(cwd, "rev-parse", "--show-toplevel")
+    out = _git(cwd, "diff", "--cached", "--name-status", "-M", "-z")
+    if top is None or out is None:
+        warn("--pre-commit: not in a git repository: removed notes are not checked")
+        return []
+    words = out.split("\0")
+    gone: list[str] = []
+    i = 0
+    while i < len(words) and words[i]:
+        status = words[i][:1]
+        width = 2 if status in ("R", "C") else 1
+        if status in ("D", "R"):
+            gone.append(words[i + 1])
+        i += 1 + width
+    real_root, real_top = root.resolve(), Path(top.strip()).resolve()
+    inside = []
+    for path in gone:
+        full = real_top / path
+        if full.is_relative_to(real_root):
+            inside.append(full.relative_to(real_root).as_posix())
+    return inside
+
+
+def _gone_names(gone: list[str]) -> set[str]:
+    """How a link can name a gone path, lower-cased: its vault path or any tail of it, with
+    or without ``.md`` for a note."""
+    names: set[str] = set()
+    for path in gone:
+        low = path.lower()
+        for form in [low, low[:-3]] if low.endswith(".md") else [low]:
+            parts = form.split("/")
+            names.update("/".join(parts[i:]) for i in range(len(parts)))
+    return names
+
+
+def _bare(target: str) -> str:
+    bare = target.split("#", 1)[0].split("|", 1)[0].strip().lstrip("/").lower()
+    return bare[2:] if bare.startswith("./") else bare
+
+
+def _linking_to(root: Path, config, names: set[str], *, use_cache: bool) -> list[str]:
+    """The notes of the vault with a link whose target, as written, is one of ``names``."""
+    if not names:
+        return []
+    from vaultlint.lint.batch import open_vault
+
+    view = open_vault(root, config, use_cache=use_cache)
+    out = []
+    for path, summary in view.index.summaries.items():
+        links = summary[5] if len(summary) > 5 else ()
+        if any(_bare(target) in names for target in links):
+            out.append(path)
+    return sorted(out)
+
+
+def _links_only(diagnostics, broken_by, names, paths, root, cwd):
+    """In the notes added only because a removal broke their links: only the links findings
+    at a link to a gone path (an old, unrelated broken link there does not fail the commit)."""
+    from vaultlint.lint.batch import read_and_parse
+    from vaultlint.vault.discovery import select_targets
+
+    added = {str(root / b) for b in broken_by}
+    staged = [p for p in paths if p not in added]
+    named = set(select_targets(staged, root, cwd, broken_by)[0]) if staged else set()
+    spans: dict[str, list] = {}
+    for path in set(broken_by) - named:
+        note = read_and_parse(str(root), path, fingerprint=False)[0]
+        spans[path] = [link.span for link in note.links if _bare(link.target) in names]
+
+    def keep(d) -> bool:
+        if d.path not in spans:
+            return True
+        at = d.span.start
+        return d.check == "links" and any(
+            s.start <= at < max(s.end, s.start + 1) for s in spans[d.path]
+        )
+
+    return [d for d in diagnostics if keep(d)]
+
+
 def _check_paths(paths: list[str], root: Path, cwd: Path) -> None:
     """Every PATH must exist (relative to the current directory, as for any command line
     tool); one that exists only inside the vault gets that hint. Exit 2 otherwise."""
@@ -278,4 +405,5 @@ COMMAND = Command(
     help="lint the notes of a vault (the default command)",
     add_arguments=add_arguments,
     run=run,
+    prepare_argv=pre_commit_argv,
 )

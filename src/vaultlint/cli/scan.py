@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from vaultlint import __version__
@@ -64,6 +65,12 @@ def add_arguments(scan: argparse.ArgumentParser) -> None:
         "renames break (their links findings only)",
     )
     scan.add_argument(
+        "--changed-since",
+        metavar="REF",
+        help="lint the notes changed since the git commit REF (`git diff REF`), and the notes "
+        "whose links its removals and renames break (their links findings only)",
+    )
+    scan.add_argument(
         "--diff",
         action="store_true",
         help="print what --fix would change as a unified diff and write nothing "
@@ -111,18 +118,33 @@ def run(args: argparse.Namespace) -> Outcome:
     _check_paths(args.paths, root, cwd)
     broken_by: list[str] = []  # --pre-commit: notes added because a removal broke their links
     if args.pre_commit:
-        gone = _staged_removals(cwd, root)
+        changes = _git_changes(root, ["--cached"])
+        if changes is None:
+            warn("--pre-commit: not in a git repository: removed notes are not checked")
+        gone = changes.gone if changes else []
         if not args.paths and not gone:
             write(sys.stdout, "No notes to check: nothing staged in the vault.\n")
+            return Outcome.CLEAN
+    elif args.changed_since is not None:
+        if args.changed_since.startswith("-") or not args.changed_since:
+            raise UsageError(f"--changed-since {args.changed_since!r}: not a git revision")
+        changes = _git_changes(root, [args.changed_since])
+        if changes is None:
+            raise UsageError("--changed-since: not in a git repository")
+        gone = changes.gone
+        args.paths = [*args.paths, *changes.kept]
+        if not args.paths and not gone:
+            write(sys.stdout, f"No notes to check: no note changed since {args.changed_since}.\n")
             return Outcome.CLEAN
     if args.output and (cwd / args.output).is_dir():
         raise UsageError(f"--output {args.output}: is a folder; give the report's file name")
     config = load_config(args, root, cwd)
-    if args.pre_commit:
+    if args.pre_commit or args.changed_since is not None:
         names = _gone_names(gone)
         broken_by = _linking_to(root, config, names, use_cache=not args.no_cache)
         if not args.paths and not broken_by:
-            write(sys.stdout, "No notes to check: no note links to what the commit removes.\n")
+            what = "the commit" if args.pre_commit else f"the change since {args.changed_since}"
+            write(sys.stdout, f"No notes to check: no note links to what {what} removes.\n")
             return Outcome.CLEAN
         args.paths = [*args.paths, *(str(root / p) for p in broken_by)]
         args.no_statistics = True
@@ -272,39 +294,64 @@ def pre_commit_argv(argv: list[str]) -> list[str]:
     return [*argv[:at], *rest]
 
 
-def _git(cwd: Path, *args: str) -> str | None:
+def _git(cwd: Path, *args: str) -> tuple[str | None, str]:
+    """git's output (``None`` when it fails) and its error message."""
     import subprocess
 
     try:
         done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False, timeout=60)
-    except (OSError, subprocess.SubprocessError):
+    except (OSError, subprocess.SubprocessError) as exc:
+        return None, str(exc)
+    err = done.stderr.decode("utf-8", "replace").strip()
+    return (done.stdout.decode("utf-8", "surrogateescape") if done.returncode == 0 else None), err
+
+
+@dataclass(frozen=True)
+class _Changes:
+    """What a git diff changes in the vault: ``kept`` the notes it adds or modifies (absolute
+    paths, existing ``.md`` files), ``gone`` the vault paths it deletes or renames away."""
+
+    kept: list[str]
+    gone: list[str]
+
+
+def _git_changes(root: Path, diff: list[str]) -> _Changes | None:
+    """``git diff --name-status -M -z`` + ``diff`` in the vault's repository, mapped to the
+    vault; ``None`` when the vault is not in a git repository."""
+    top, _ = _git(root, "rev-parse", "--show-toplevel")
+    if top is None:
         return None
-    return done.stdout.decode("utf-8", "surrogateescape") if done.returncode == 0 else None
-
-
-def _staged_removals(cwd: Path, root: Path) -> list[str]:
-    """The vault paths the staged commit deletes, or renames away (``git diff --cached``)."""
-    top = _git(cwd, "rev-parse", "--show-toplevel")
-    out = _git(cwd, "diff", "--cached", "--name-status", "-M", "-z")
-    if top is None or out is None:
-        warn("--pre-commit: not in a git repository: removed notes are not checked")
-        return []
+    out, err = _git(root, "diff", "--name-status", "-M", "-z", *diff, "--")
+    if out is None:
+        first = err.splitlines()[0] if err else "failed"
+        raise UsageError(f"git diff {' '.join(diff)}: {first}")
     words = out.split("\0")
+    kept: list[str] = []
     gone: list[str] = []
     i = 0
     while i < len(words) and words[i]:
         status = words[i][:1]
         width = 2 if status in ("R", "C") else 1
+        names = words[i + 1 : i + 1 + width]
         if status in ("D", "R"):
-            gone.append(words[i + 1])
+            gone.append(names[0])
+        if status != "D":
+            kept.append(names[-1])
         i += 1 + width
     real_root, real_top = root.resolve(), Path(top.strip()).resolve()
-    inside = []
-    for path in gone:
-        full = real_top / path
-        if full.is_relative_to(real_root):
-            inside.append(full.relative_to(real_root).as_posix())
-    return inside
+    inside = [
+        (real_top / p).relative_to(real_root).as_posix()
+        for p in gone
+        if (real_top / p).is_relative_to(real_root)
+    ]
+    notes = [
+        str(real_top / p)
+        for p in kept
+        if p.lower().endswith(".md")
+        and (real_top / p).is_relative_to(real_root)
+        and (real_top / p).is_file()
+    ]
+    return _Changes(kept=notes, gone=inside)
 
 
 def _gone_names(gone: list[str]) -> set[str]:

@@ -263,3 +263,24 @@ def test_diff_applies_with_git_apply_and_patch_and_gives_the_bytes_of_fix(
 
 
 AWKWARD_BYTES = {k: v for k, v in AWKWARD.items()}
+
+
+def test_fixes_on_files_that_are_not_notes_are_not_applied(tmp_path):
+    from vaultlint.fix import plan_fixes
+
+    vault = write_vault(tmp_path / "v", {"board.canvas": '{"nodes": [{"text": "#Space"}]}'})
+
+    def never(path: str, data: bytes) -> list[Diagnostic]:
+        raise AssertionError("a canvas is not re-read as a note")
+
+    note = parse_note("board.canvas", (vault / "board.canvas").read_bytes())
+    ctx = CheckContext(
+        index=None,  # type: ignore[arg-type]
+        rule_id="r",
+        check_name="r",
+        severity="warning",
+        options=None,
+    )
+    diag = ctx.diagnostic(note, Span(20, 26), "x", fix=Fix("f", (Edit(21, 22, "s"),)))
+    plan = plan_fixes(vault, [diag], never, unsafe=True)
+    assert (plan.changes, plan.skipped, plan.diagnostics) == ([], [], [diag])

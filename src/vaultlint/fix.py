@@ -224,7 +224,16 @@ def plan_fixes(
 ) -> FixPlan:
     """What ``--fix`` would change: see the module docstring. Writes nothing."""
     plan = FixPlan(unsafe=unsafe)
-    wanted = sorted({d.path for d in diagnostics if is_applicable(d.fix, unsafe)})
+    from vaultlint.vault.discovery import is_note_name
+
+    # notes only: the checker re-reads a file as a note (a canvas's fixes are not applied)
+    wanted = sorted(
+        {
+            d.path
+            for d in diagnostics
+            if is_applicable(d.fix, unsafe) and is_note_name(d.path.rsplit("/", 1)[-1])
+        }
+    )
     replaced: set[str] = set()
     for path in wanted:
         try:

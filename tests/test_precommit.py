@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -139,10 +140,12 @@ def hook(tmp_path_factory: pytest.TempPathFactory) -> Hook:
     """This repository's HEAD as a pre-commit hook, its environment installed once."""
     git = shutil.which("git")
     if git is None:
-        pytest.skip("git is not installed: the pre-commit test needs it")
-    pre_commit = shutil.which("pre-commit")
+        pytest.fail("git is not installed: the pre-commit test needs it")
+    # pre-commit is in the test extra: beside this Python first (a venv not on PATH), then PATH
+    beside = Path(sys.executable).parent / "pre-commit"
+    pre_commit = str(beside) if beside.is_file() else shutil.which("pre-commit")
     if pre_commit is None:
-        pytest.skip("pre-commit is not installed (it is in the test extra: pip install -e .[test])")
+        pytest.fail("pre-commit is not installed (it is in the test extra: pip install -e .[test])")
     repo = Path(os.environ.get("VAULTLINT_HOOK_REPO", REPO)).resolve()
     done = _run([git, "rev-parse", "HEAD"], repo)
     if done.returncode != 0:

@@ -4,11 +4,15 @@ A pattern such as ``(a+)+$`` backtracks exponentially on a hostile tag (``#aaaâ€
 ``re`` cannot be interrupted, so one note could hang every commit. User patterns are compiled
 with the ``regex`` module (compatible with ``re`` syntax) and every match gets a time limit:
 a match that runs out of time is reported as a finding, and the rule stops using the pattern
-on that note.
+on that note. A time limit per match is not enough on its own (``(a|a)*$`` against 60 tags
+is 60 s), so each compiled pattern also has a budget for the whole run: once its matches
+have taken :data:`RUN_BUDGET` seconds in a process, every further match fails at once, and
+the finding says the budget is spent.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 #: seconds one match of a user pattern may take
@@ -16,6 +20,8 @@ TIMEOUT = 1.0
 #: the largest compiled size (repetitions expanded) a user pattern may have: ``a{1000}`` is
 #: 1,000; ``((a{1000}){1000}){1000}`` would be 10**9 (7.8 GB for ``regex`` to compile)
 MAX_COMPILED = 100_000
+#: seconds all matches of one user pattern may take in one run (per process)
+RUN_BUDGET = 10.0
 
 
 class PatternError(ValueError):
@@ -33,12 +39,56 @@ def compile_pattern(text: str) -> Any:
             "use fewer or smaller {n} counts"
         )
     try:
-        return regex.compile(text, regex.VERSION0)
+        return UserPattern(regex.compile(text, regex.VERSION0))
     except (regex.error, ValueError, OverflowError, RecursionError) as exc:
         raise PatternError(str(exc)) from None
 
 
+class UserPattern:
+    """A compiled user pattern whose matches share one time budget for the run.
+
+    ``search``, ``fullmatch`` and ``finditer`` (which returns a list) take the per-match
+    ``timeout`` and raise :class:`TimeoutError` when it, or the run's budget, runs out."""
+
+    __slots__ = ("_compiled", "_spent", "groupindex", "pattern")
+
+    def __init__(self, compiled: Any):
+        self._compiled = compiled
+        self._spent = 0.0
+        self.pattern: str = compiled.pattern
+        self.groupindex: dict[str, int] = dict(compiled.groupindex)
+
+    @property
+    def exhausted(self) -> bool:
+        return self._spent >= RUN_BUDGET
+
+    def _run(self, method: str, text: str, timeout: float) -> Any:
+        left = RUN_BUDGET - self._spent
+        if left <= 0:
+            raise TimeoutError(self.pattern)
+        start = time.perf_counter()
+        try:
+            found = getattr(self._compiled, method)(text, timeout=min(timeout, left))
+            return list(found) if method == "finditer" else found
+        finally:
+            self._spent += time.perf_counter() - start
+
+    def search(self, text: str, timeout: float = TIMEOUT) -> Any:
+        return self._run("search", text, timeout)
+
+    def fullmatch(self, text: str, timeout: float = TIMEOUT) -> Any:
+        return self._run("fullmatch", text, timeout)
+
+    def finditer(self, text: str, timeout: float = TIMEOUT) -> list[Any]:
+        return self._run("finditer", text, timeout)
+
+
 def too_slow(pattern: Any) -> str:
+    if getattr(pattern, "exhausted", False):
+        return (
+            f"the pattern '{pattern.pattern}' used up its time budget for this run "
+            f"({RUN_BUDGET:g} s; it backtracks catastrophically); simplify the regular expression"
+        )
     return (
         f"the pattern '{pattern.pattern}' took more than {TIMEOUT:g} s here (it backtracks "
         "catastrophically); simplify the regular expression"

@@ -32,22 +32,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-GENERATOR = HERE / "make_vault.py"
-OUT = HERE / "out"
+from run_bench import make_vault  # the same generated vaults, kept in bench/out/
+
 TARGETS = {"edit_ms": 50.0, "start_s": 2.0, "rss_mb": 300.0}
-
-
-def make_vault(n: int) -> Path:
-    vault = OUT / f"vault-{n}"
-    if not (vault / ".done").exists():
-        subprocess.run(
-            [sys.executable, str(GENERATOR), str(vault), str(n), "1", "--force"],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        (vault / ".done").write_text("")
-    return vault
 
 
 class Client:

@@ -89,6 +89,19 @@ def test_an_internal_error_cannot_be_suppressed(capsys, tmp_path, crashing):
     assert "a.md:1:1: error internal-error rule 'bomb'" in capsys.readouterr().out
 
 
+def test_an_internal_error_hidden_by_a_baseline_still_fails_the_run(capsys, tmp_path, crashing):
+    vault = write_vault(
+        tmp_path / "v",
+        {".vaultlint.yaml": "rules:\n  bomb:\n    check: crashing\n", "a.md": "boom\n"},
+    )
+    baseline = str(tmp_path / "b.json")
+    assert main(["scan", str(vault), "--no-cache", "--write-baseline", baseline]) == 2
+    capsys.readouterr()
+    code = main(["scan", str(vault), "--no-cache", "--format", "json", "--baseline", baseline])
+    assert json.loads(capsys.readouterr().out)["diagnostics"] == []
+    assert code == 2  # the report is narrowed; vaultlint's own failure is not
+
+
 def test_a_note_the_parser_fails_on_is_reported_and_the_scan_goes_on(capsys, tmp_path, monkeypatch):
     from vaultlint.lint import batch as engine
 

@@ -177,9 +177,9 @@ def test_the_batch_runner_finds_what_linting_each_note_alone_finds(
     assert {"broken-link", "tag-case", "invalid-frontmatter"} <= rules, rules
     files = walk_vault(vault)
     notes = {p: read_and_parse(str(vault), p)[0] for p in files.notes}
-    linted = [p for p in files.notes if p not in dict(result.excluded)]
+    linted = [p for p in files.notes if p not in {n.path for n in result.excluded}]
     linter = Linter(config, VaultIndex(notes, files.others, tag_paths=linted), root=vault)
-    alone = sorted(d for p in result.targets for d in linter.check(notes[p]))
+    alone = sorted(d for p in result.notes for d in linter.check(notes[p]))
     assert [(d.path, d.line, d.column, d.rule, d.message) for d in alone] == [
         (d.path, d.line, d.column, d.rule, d.message) for d in result.diagnostics
     ]

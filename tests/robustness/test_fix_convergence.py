@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from vaultlint.cli import main
 from vaultlint.config import find_config, load_config
 from vaultlint.fix import FIX_FAILED, is_applicable
-from vaultlint.lint.engine import lint
+from vaultlint.lint.batch import lint
 
 from ..conftest import REPO, write_vault
 

@@ -9,7 +9,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from vaultlint import __version__
 from vaultlint.cli.base import (
     Command,
     Outcome,
@@ -108,8 +107,10 @@ class _Progress:
 
 
 def run(args: argparse.Namespace) -> Outcome:
+    from dataclasses import replace
+
     from vaultlint.lint.batch import lint
-    from vaultlint.report import RuleInfo, ScanResult, get_reporter
+    from vaultlint.report import get_reporter
 
     cwd = Path.cwd()
     if args.jobs is not None and args.jobs < 1:
@@ -169,46 +170,47 @@ def run(args: argparse.Namespace) -> Outcome:
             cache_dir=(cwd / Path(args.cache_dir).expanduser()) if args.cache_dir else None,
             jobs=jobs,
             progress=progress,
-            want_missing=show_stats,
         )
     finally:
         progress.stop()
-    if not result.notes:
+    if not result.vault_notes:
         raise UsageError(
             f"no notes in the vault {shown_path(str(root))}: nothing was checked "
             "(a vault holds .md files; is the folder or --vault right?)"
         )
     for warning in result.warnings:
         warn(warning)
+    crashed = result.internal_errors  # exit 2 even when a baseline or --pre-commit hides it
 
-    diagnostics = result.diagnostics
     if broken_by:
-        diagnostics = _links_only(diagnostics, broken_by, names, args.paths, root, cwd)
+        kept = _links_only(result.diagnostics, broken_by, names, args.paths, root, cwd)
+        result = replace(result, diagnostics=kept)
     if args.fix or args.diff:
         from vaultlint.fix import run_fixes
 
-        diagnostics, changed = run_fixes(
-            root, config, diagnostics, unsafe=args.unsafe_fixes, diff=args.diff, cwd=cwd,
+        left, changed = run_fixes(
+            root, config, result.diagnostics, unsafe=args.unsafe_fixes, diff=args.diff, cwd=cwd,
             use_cache=not args.no_cache,
         )  # fmt: skip
+        result = replace(result, diagnostics=left)
         if args.diff:  # like ruff: the diff is the output; 1 when there is one
-            if result.internal_errors:
+            if crashed:
                 return Outcome.FAILED
             return Outcome.FINDINGS if changed else Outcome.CLEAN
     if args.write_baseline:
         from vaultlint.lint.baseline import write_baseline
 
-        write_baseline(cwd / args.write_baseline, diagnostics, result)
-        noted = len({d.path for d in diagnostics})
+        write_baseline(cwd / args.write_baseline, result)
+        noted = len({d.path for d in result.diagnostics})
         info(
-            f"wrote {_count(len(diagnostics), 'finding')} of {_count(noted, 'note')} to "
+            f"wrote {_count(len(result.diagnostics), 'finding')} of {_count(noted, 'note')} to "
             f"{args.write_baseline}; `--baseline {args.write_baseline}` reports only new ones"
         )
     if args.baseline:
         from vaultlint.lint.baseline import filter_with_baseline
 
-        applied = filter_with_baseline(cwd / args.baseline, diagnostics, result)
-        diagnostics = applied.new
+        applied = filter_with_baseline(cwd / args.baseline, result)
+        result = replace(result, diagnostics=applied.new)
         info(f"{args.baseline}: hid {_count(applied.hidden, 'known finding')}")
         if applied.stale:
             info(
@@ -216,25 +218,6 @@ def run(args: argparse.Namespace) -> Outcome:
                 "(findings fixed since); write the baseline again to drop them"
             )
 
-    from vaultlint.checks import REGISTRY
-
-    rules = tuple(
-        RuleInfo(
-            id=r.id,
-            check=r.check,
-            severity=r.severity,
-            summary=r.description or REGISTRY[r.check].summary,
-            help=REGISTRY[r.check].__doc__ or "",
-        )
-        for r in config.active_rules()
-    )
-    scan_result = ScanResult(
-        vault=root.as_posix(),
-        diagnostics=tuple(diagnostics),
-        notes=tuple(result.targets),
-        rules=rules,
-        version=__version__,
-    )
     prefix = _path_prefix(root, cwd)
     color = use_color(sys.stdout) and not args.output
     reporter = get_reporter(
@@ -246,29 +229,30 @@ def run(args: argparse.Namespace) -> Outcome:
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
             with open(out, "w", encoding="utf-8") as fh:
-                reporter.write(scan_result, fh)
+                reporter.write(result, fh)
         except OSError as exc:
             raise UsageError(
                 f"--output {args.output}: cannot write the report: {exc.strerror or exc}"
             ) from None
         from vaultlint.report import summary_line
 
-        write(sys.stdout, summary_line(scan_result) + "\n")
+        write(sys.stdout, summary_line(result) + "\n")
     else:
-        reporter.write(scan_result, _Stdout())
+        reporter.write(result, _Stdout())
 
     if show_stats:
         from vaultlint.report.audit import render_audit
 
         stream = sys.stdout if args.format == "text" and not args.output else sys.stderr
-        write(stream, render_audit(scan_result, result, color=use_color(stream)))
+        write(stream, render_audit(result, color=use_color(stream)))
 
-    if result.internal_errors:
+    if crashed:
         return Outcome.FAILED
     if args.write_baseline:
         return Outcome.CLEAN  # recording a baseline accepts today's findings
     failing = {"error", "warning"} if args.strict else {"error"}
-    return Outcome.FINDINGS if any(d.severity in failing for d in diagnostics) else Outcome.CLEAN
+    found = any(d.severity in failing for d in result.diagnostics)
+    return Outcome.FINDINGS if found else Outcome.CLEAN
 
 
 class _Stdout:

@@ -14,16 +14,12 @@ from __future__ import annotations
 import json
 import posixpath
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from vaultlint import __version__
 from vaultlint.diagnostic import Diagnostic
-
-if TYPE_CHECKING:
-    from vaultlint.lint.result import LintResult
+from vaultlint.lint.result import ScanResult
 
 FORMAT = 1
 
@@ -36,7 +32,8 @@ def _anchor(diag: Diagnostic) -> str:
     return diag.snippet if diag.snippet else diag.message
 
 
-def write_baseline(path: Path, diagnostics: Sequence[Diagnostic], result: LintResult) -> None:
+def write_baseline(path: Path, result: ScanResult) -> None:
+    """Record the findings of ``result`` in the baseline file at ``path``."""
     findings = [
         {
             "path": d.path,
@@ -45,7 +42,7 @@ def write_baseline(path: Path, diagnostics: Sequence[Diagnostic], result: LintRe
             "line": d.line,
             "message": d.message,
         }
-        for d in diagnostics
+        for d in result.diagnostics
     ]
     data = {"vaultlint-baseline": FORMAT, "version": __version__, "findings": findings}
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -81,15 +78,15 @@ class BaselineApplied:
     stale: int
 
 
-def filter_with_baseline(
-    path: Path, diagnostics: Sequence[Diagnostic], result: LintResult
-) -> BaselineApplied:
-    """The diagnostics that the baseline at ``path`` does not account for, and its counts."""
+def filter_with_baseline(path: Path, result: ScanResult) -> BaselineApplied:
+    """The diagnostics of ``result`` that the baseline at ``path`` does not account for, and
+    its counts."""
+    diagnostics = result.diagnostics
     recorded = _load(path)
     same_note: Counter[tuple[str, str, str]] = Counter(
         (str(f.get("path")), str(f.get("rule")), str(f.get("anchor"))) for f in recorded
     )
-    existing = set(result.notes)
+    existing = set(result.vault_notes)
     # findings of notes that no longer exist (moved or renamed), by (rule, anchor): old names
     moved: dict[tuple[str, str], list[str]] = {}
     for f in recorded:
@@ -120,7 +117,7 @@ def filter_with_baseline(
             olds.pop(0)
         else:
             still_new.append(diag)
-    checked = set(result.targets)
+    checked = set(result.notes)
     stale = sum(n for (note, _, _), n in same_note.items() if note in checked)
     if len(checked) == len(existing) - len(result.excluded):  # the whole vault was linted
         stale += sum(len(olds) for olds in moved.values())

@@ -51,7 +51,7 @@ from vaultlint.lint.cache import (
     stat_key,
 )
 from vaultlint.lint.linter import OUTSIDE_VAULT, PARSE_FAILED, TOO_LARGE, UNREADABLE, Linter
-from vaultlint.lint.result import LintResult
+from vaultlint.lint.result import NotLinted, ScanResult, active_rules
 from vaultlint.lint.signals import parent_signals, stop_workers, worker_signals
 from vaultlint.model import Note, NoteSummary, NoteView, Problem, Span, pack_note
 from vaultlint.parse import parse_note, parse_text
@@ -590,7 +590,7 @@ def lint(
     progress: Callable[[int], None] | None = None,
     want_missing: bool = False,
     cache_dir: str | os.PathLike[str] | None = None,
-) -> LintResult:
+) -> ScanResult:
     """Lint the vault at ``root``: every note, or only the notes named by ``paths``. The
     caches live in ``cache_dir`` (default: see :func:`vaultlint.lint.cache.cache_root`)."""
     cache_folder = open_cache(root, cache_dir) if use_cache else None
@@ -635,16 +635,16 @@ def lint(
         )
     if config.engine_off:  # vaultlint's own rule ids turned off by --select/--ignore
         diagnostics = [d for d in diagnostics if d.rule not in config.engine_off]
-    return LintResult(
-        root=root,
+    return ScanResult(
+        vault=root.as_posix(),
         diagnostics=diagnostics,
-        targets=targets,
-        notes=files.notes,
-        excluded=sorted(excluded.items()),
-        skipped=files.skipped,
+        notes=targets,
+        rules=active_rules(config),
+        vault_notes=files.notes,
+        excluded=[NotLinted(path, why) for path, why in sorted(excluded.items())],
+        skipped=[NotLinted(path, why) for path, why in files.skipped],
         warnings=warnings,
         parsed=parsed,
         cached=0 if cached is not None else len(files.notes) - parsed,
         from_results_cache=cached is not None,
-        missing=aggregate_missing(per_note, targets) if want_missing else {},
     )

@@ -1,31 +1,119 @@
-"""What a whole-vault run produced: :class:`LintResult`, for the reporters and the summary."""
+"""What a run produced: :class:`ScanResult`, the one result type.
+
+The batch runner (:func:`vaultlint.lint.batch.lint`) makes it; the CLI narrows it
+(``dataclasses.replace`` after ``--fix``, ``--baseline`` or ``--pre-commit``); the reporters,
+the audit and the baseline read it. Frozen, with typed parts (:class:`RuleInfo`,
+:class:`NotLinted`, :class:`MissingTarget`) rather than positional tuples.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING
 
+from vaultlint import __version__
+from vaultlint.checks import INTERNAL_ERROR, REGISTRY
 from vaultlint.diagnostic import Diagnostic
-from vaultlint.lint.linter import INTERNAL_ERROR
+
+if TYPE_CHECKING:
+    from vaultlint.config import Config
 
 
-@dataclass
-class LintResult:
-    """The findings of a run and what the audit and the baseline need to know about it."""
+@dataclass(frozen=True)
+class RuleInfo:
+    """Metadata of an active rule: SARIF's ``tool.driver.rules`` and help texts are made of it.
 
-    root: Path
-    diagnostics: list[Diagnostic]
-    targets: list[str]
-    notes: list[str]  # every note of the vault
-    excluded: list[tuple[str, str]] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    ``severity`` is the rule's configured severity (``info``, ``warning``, ``error``); ``help``
+    is the rule's documentation in Markdown (the check's docstring), empty when there is none.
+    """
+
+    id: str
+    check: str
+    severity: str
+    summary: str
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class NotLinted:
+    """A note of the vault that was not linted, and why (``reason``: the exclusion or the
+    reason it was skipped, e.g. ``dangling symbolic link``)."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class MissingTarget:
+    """A link target that does not resolve: as first written, how many notes link to it and
+    with how many links."""
+
+    target: str
+    notes: int
+    links: int
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """Everything known about one scan: what the reporters show and what the audit and the
+    baseline need.
+
+    ``vault`` is the absolute vault root as a POSIX-style string. ``diagnostics`` are kept in
+    report order (path, line, column, rule): they are sorted here, so callers may pass any
+    iterable. ``notes`` are the vault-relative paths of the notes that were reported on,
+    including those without findings; ``vault_notes`` every note of the vault (the baseline
+    tells moved notes from it). ``rules`` are the rules that were active. ``excluded`` are the
+    notes left out by the configuration, ``skipped`` those that could not be read;
+    ``warnings`` what the CLI prints about PATHs. ``parsed`` and ``cached`` count the notes
+    parsed and taken from the cache (``from_results_cache``: the whole result was).
+    ``missing`` (only when asked for): lower-case link target → :class:`MissingTarget`.
+    """
+
+    vault: str
+    diagnostics: tuple[Diagnostic, ...]
+    notes: tuple[str, ...]
+    rules: tuple[RuleInfo, ...] = ()
+    version: str = __version__
+    vault_notes: tuple[str, ...] = ()
+    excluded: tuple[NotLinted, ...] = ()
+    skipped: tuple[NotLinted, ...] = ()
+    warnings: tuple[str, ...] = ()
     parsed: int = 0
     cached: int = 0
     from_results_cache: bool = False
-    #: link targets that do not resolve: lower-case target → (as written, notes, links)
-    missing: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    missing: Mapping[str, MissingTarget] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Frozen, so normalise through object.__setattr__: tuples, and the contract's order.
+        object.__setattr__(self, "diagnostics", tuple(sorted(self.diagnostics)))
+        for name in ("notes", "rules", "vault_notes", "excluded", "skipped", "warnings"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+        object.__setattr__(self, "missing", MappingProxyType(dict(self.missing)))
 
     @property
     def internal_errors(self) -> bool:
+        """Whether a check crashed on some note (the run then exits 2)."""
         return any(d.rule == INTERNAL_ERROR for d in self.diagnostics)
+
+    def severity_counts(self) -> dict[str, int]:
+        """Number of diagnostics per severity: ``{"error": n, "warning": n, "info": n}``."""
+        counts = {"error": 0, "warning": 0, "info": 0}
+        for diagnostic in self.diagnostics:
+            counts[diagnostic.severity] = counts.get(diagnostic.severity, 0) + 1
+        return counts
+
+
+def active_rules(config: Config) -> tuple[RuleInfo, ...]:
+    """The rules ``config`` turns on, with their summaries and help texts."""
+    return tuple(
+        RuleInfo(
+            id=r.id,
+            check=r.check,
+            severity=r.severity,
+            summary=r.description or REGISTRY[r.check].summary,
+            help=REGISTRY[r.check].__doc__ or "",
+        )
+        for r in config.active_rules()
+    )

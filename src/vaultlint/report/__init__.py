@@ -7,8 +7,9 @@ the whole scan — totals, a rule table — before it can write anything)::
     reporter = get_reporter("sarif", color=False, path_prefix="notes/")
     output = reporter.render(result)      # str, ends with "\\n" (github: "" when clean)
 
-- ``ScanResult``/``RuleInfo`` (``base.py``): what a scan produced. ``diagnostics`` are sorted
-  on construction; ``notes`` are the notes reported on (JUnit makes one test case of each).
+- ``ScanResult``/``RuleInfo`` (``vaultlint.lint.result``, the one result type, which the batch
+  runner makes): what a scan produced. ``diagnostics`` are sorted on construction; ``notes``
+  are the notes reported on (JUnit makes one test case of each).
 - ``get_reporter(name, *, color=False, path_prefix="")`` → a ``Reporter``; an unknown name
   raises ``ValueError`` listing ``FORMATS``. ``color`` is used by ``text`` only (the CLI decides
   it from isatty / ``NO_COLOR`` / ``FORCE_COLOR``; never colour a file). ``path_prefix`` (the
@@ -28,7 +29,8 @@ To add a format: a module with a ``Reporter`` subclass that sets ``name``, liste
 
 from __future__ import annotations
 
-from vaultlint.report.base import Reporter, RuleInfo, ScanResult
+from vaultlint.lint.result import RuleInfo, ScanResult
+from vaultlint.report.base import Reporter
 from vaultlint.report.github import GithubReporter
 from vaultlint.report.json import JsonReporter
 from vaultlint.report.junit import JunitReporter

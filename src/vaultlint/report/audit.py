@@ -5,23 +5,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from vaultlint.diagnostic import Diagnostic
 from vaultlint.escape import printable
-from vaultlint.report import ScanResult
-
-if TYPE_CHECKING:
-    from vaultlint.lint.result import LintResult
+from vaultlint.lint.result import ScanResult
 
 TOP = 10
-
-
-def missing_notes(result: LintResult) -> list[tuple[str, int, int]]:
-    """Link targets that do not exist: (target as written, notes linking to it, links), the
-    notes people evidently want to exist first."""
-    ranked = sorted(result.missing.items(), key=lambda kv: (-kv[1][1], -kv[1][2], kv[0]))
-    return [value for _, value in ranked]
 
 
 _QUOTED = re.compile(r"'((?:[^']|'(?! does not| is | resolves))*)'")
@@ -69,9 +58,9 @@ def folders_any_depth(diags: Sequence[Diagnostic], top: int = 15) -> list[tuple[
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
 
 
-def audit_tables(scan: ScanResult, result: LintResult) -> list[tuple[str, list[str], list[tuple]]]:
+def audit_tables(result: ScanResult) -> list[tuple[str, list[str], list[tuple]]]:
     """The summary as (title, column names, rows) tables."""
-    diags = scan.diagnostics
+    diags = result.diagnostics
     by_rule: Counter[str] = Counter(d.rule for d in diags)
     severity = {d.rule: d.severity for d in diags}
     by_folder: Counter[str] = Counter(
@@ -95,22 +84,21 @@ def audit_tables(scan: ScanResult, result: LintResult) -> list[tuple[str, list[s
             by_target(link_diags),
         ),
     ]
-    skipped = [("excluded: " + why, path) for path, why in result.excluded]
-    skipped += [("skipped: " + why, path) for path, why in result.skipped]
+    skipped = [("excluded: " + n.reason, n.path) for n in result.excluded]
+    skipped += [("skipped: " + n.reason, n.path) for n in result.skipped]
     if skipped:
         reasons = Counter(reason for reason, _ in skipped)
         tables.append(("Not linted", ["reason", "notes"], reasons.most_common()))
     return [t for t in tables if t[2]]
 
 
-def render_audit(scan: ScanResult, result: LintResult, *, color: bool = False) -> str:
-    tables = audit_tables(scan, result)
+def render_audit(result: ScanResult, *, color: bool = False) -> str:
+    tables = audit_tables(result)
     if result.from_results_cache:
-        head = f"Audit of {len(scan.notes)} notes (nothing changed since the last run)"
+        head = f"Audit of {len(result.notes)} notes (nothing changed since the last run)"
     else:
-        head = (
-            f"Audit of {len(scan.notes)} notes ({result.parsed} parsed, {result.cached} from cache)"
-        )
+        counts = f"{result.parsed} parsed, {result.cached} from cache"
+        head = f"Audit of {len(result.notes)} notes ({counts})"
     if color:
         return _render_rich(head, tables)
     out = ["", head]

@@ -1,59 +1,14 @@
-"""What every reporter receives (``ScanResult``, ``RuleInfo``) and the ``Reporter`` base class."""
+"""The ``Reporter`` base class; what every reporter receives is
+:class:`~vaultlint.lint.result.ScanResult`."""
 
 from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import ClassVar, TextIO
 
-from vaultlint.diagnostic import Diagnostic
-
-
-@dataclass(frozen=True)
-class RuleInfo:
-    """Metadata of an active rule: SARIF's ``tool.driver.rules`` and help texts are made of it.
-
-    ``severity`` is the rule's configured severity (``info``, ``warning``, ``error``); ``help``
-    is the rule's documentation in Markdown (the check's docstring), empty when there is none.
-    """
-
-    id: str
-    check: str
-    severity: str
-    summary: str
-    help: str = ""
-
-
-@dataclass(frozen=True)
-class ScanResult:
-    """Everything a reporter may show about one scan.
-
-    ``vault`` is the absolute vault root as a POSIX-style string. ``diagnostics`` are kept in
-    report order (path, line, column, rule): they are sorted here, so callers may pass any
-    iterable. ``notes`` are the vault-relative paths of the notes that were reported on,
-    including those without findings. ``rules`` are the rules that were active.
-    """
-
-    vault: str
-    diagnostics: tuple[Diagnostic, ...]
-    notes: tuple[str, ...]
-    rules: tuple[RuleInfo, ...]
-    version: str
-
-    def __post_init__(self) -> None:
-        # Frozen, so normalise through object.__setattr__: tuples, and the contract's order.
-        object.__setattr__(self, "diagnostics", tuple(sorted(self.diagnostics)))
-        object.__setattr__(self, "notes", tuple(self.notes))
-        object.__setattr__(self, "rules", tuple(self.rules))
-
-    def severity_counts(self) -> dict[str, int]:
-        """Number of diagnostics per severity: ``{"error": n, "warning": n, "info": n}``."""
-        counts = {"error": 0, "warning": 0, "info": 0}
-        for diagnostic in self.diagnostics:
-            counts[diagnostic.severity] = counts.get(diagnostic.severity, 0) + 1
-        return counts
+from vaultlint.lint.result import ScanResult
 
 
 class Reporter(ABC):

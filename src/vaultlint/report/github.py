@@ -19,7 +19,8 @@ from collections.abc import Iterator
 
 from vaultlint.diagnostic import Diagnostic
 from vaultlint.escape import printable
-from vaultlint.report.base import Reporter, ScanResult
+from vaultlint.lint.result import ScanResult
+from vaultlint.report.base import Reporter
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from vaultlint.report.base import Reporter, ScanResult
+from vaultlint.lint.result import ScanResult
+from vaultlint.report.base import Reporter
 
 
 def _with_file(diagnostic: dict[str, object], file_prefix: str) -> dict[str, object]:

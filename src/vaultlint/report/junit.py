@@ -16,7 +16,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
 from vaultlint.diagnostic import Diagnostic
-from vaultlint.report.base import Reporter, ScanResult
+from vaultlint.lint.result import ScanResult
+from vaultlint.report.base import Reporter
 
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 

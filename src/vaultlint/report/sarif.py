@@ -23,7 +23,8 @@ from collections.abc import Iterator
 from urllib.parse import quote
 
 from vaultlint.diagnostic import Diagnostic
-from vaultlint.report.base import Reporter, RuleInfo, ScanResult
+from vaultlint.lint.result import RuleInfo, ScanResult
+from vaultlint.report.base import Reporter
 
 SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 from vaultlint.diagnostic import Diagnostic
 from vaultlint.escape import printable
-from vaultlint.report.base import Reporter, ScanResult, encodable
+from vaultlint.lint.result import ScanResult
+from vaultlint.report.base import Reporter, encodable
 
 _RESET = "\x1b[0m"
 _BOLD = "1"

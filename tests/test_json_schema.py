@@ -89,7 +89,7 @@ def repository_configs() -> list[tuple[str, str]]:
 def test_the_shipped_file_is_the_generated_schema():
     assert SCHEMA_FILE.read_text(encoding="utf-8") == config_json_schema_text(), (
         "an option changed: regenerate the shipped schema with "
-        "`vaultlint schema > src/vaultlint/config/vaultlint.schema.json`"
+        "`python -m vaultlint.config.file_schema`"
     )
 
 
@@ -98,6 +98,18 @@ def test_vaultlint_schema_prints_it(capsys):
     out = capsys.readouterr().out
     assert out == config_json_schema_text()
     assert json.loads(out)["$schema"] == "http://json-schema.org/draft-07/schema#"
+
+
+def test_vaultlint_schema_builds_the_schema_when_the_shipped_file_is_empty(
+    capsys, monkeypatch, tmp_path
+):
+    from vaultlint.config import file_schema
+
+    empty = tmp_path / "vaultlint.schema.json"
+    empty.write_text("", encoding="utf-8")
+    monkeypatch.setattr(file_schema, "SCHEMA_FILE", empty)  # as `vaultlint schema > FILE` sees it
+    assert main(["schema"]) == 0
+    assert capsys.readouterr().out == config_json_schema_text()
 
 
 def test_vaultlint_schema_path_prints_the_installed_file(capsys):

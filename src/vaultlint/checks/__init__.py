@@ -1,50 +1,42 @@
 """The checks, and the explicit registry that names them (no directory scanning).
 
 The one registry of names: :data:`REGISTRY` (every check, by name) and :data:`ENGINE_RULES`
-(every rule id vaultlint reports itself, with no check behind it). Rule ids of configured
+(every rule id vaultlint reports itself, with no check behind it). To add a check: write its
+module and list its name, module and class in :data:`REGISTRY`. Rule ids of configured
 rules come from the config; ``--select``/``--ignore``, suppression comments and
 ``vaultlint rules`` accept and list both kinds.
 """
 
 from __future__ import annotations
 
-from vaultlint.checks.ambiguous_links import AmbiguousLinksCheck
-from vaultlint.checks.base import Check
-from vaultlint.checks.date_format import DateFormatCheck
-from vaultlint.checks.encoding import MojibakeCheck
-from vaultlint.checks.file_name import FileNameCheck
-from vaultlint.checks.frontmatter import FrontmatterCheck
-from vaultlint.checks.links import LinksCheck
-from vaultlint.checks.orphans import OrphansCheck
-from vaultlint.checks.properties import PropertiesCheck
-from vaultlint.checks.property_types import PropertyTypesCheck
-from vaultlint.checks.required_sections import RequiredSectionsCheck
-from vaultlint.checks.shared_names import SharedNamesCheck
-from vaultlint.checks.tag_syntax import TagSyntaxCheck
-from vaultlint.checks.tags import TagsCheck
-from vaultlint.checks.unused_attachments import UnusedAttachmentsCheck
-from vaultlint.checks.vault_files import VaultFilesCheck
+from typing import TYPE_CHECKING
 
-REGISTRY: dict[str, type[Check]] = {
-    cls.name: cls
-    for cls in (
-        LinksCheck,
-        FrontmatterCheck,
-        TagSyntaxCheck,
-        MojibakeCheck,
-        RequiredSectionsCheck,
-        TagsCheck,
-        DateFormatCheck,
-        FileNameCheck,
-        AmbiguousLinksCheck,
-        PropertyTypesCheck,
-        PropertiesCheck,
-        VaultFilesCheck,
-        OrphansCheck,
-        UnusedAttachmentsCheck,
-        SharedNamesCheck,
+from vaultlint.registry import LazyRegistry
+
+if TYPE_CHECKING:
+    from vaultlint.checks.base import Check
+
+#: every check by name, in the order ``vaultlint rules`` lists them; a check's module is
+#: imported the first time it is looked up (a run answered from the cache imports none)
+REGISTRY: LazyRegistry[type[Check]] = LazyRegistry(
+    (
+        ("links", "vaultlint.checks.links:LinksCheck"),
+        ("frontmatter", "vaultlint.checks.frontmatter:FrontmatterCheck"),
+        ("tag-syntax", "vaultlint.checks.tag_syntax:TagSyntaxCheck"),
+        ("encoding", "vaultlint.checks.encoding:MojibakeCheck"),
+        ("required-sections", "vaultlint.checks.required_sections:RequiredSectionsCheck"),
+        ("tags", "vaultlint.checks.tags:TagsCheck"),
+        ("date-format", "vaultlint.checks.date_format:DateFormatCheck"),
+        ("file-name", "vaultlint.checks.file_name:FileNameCheck"),
+        ("ambiguous-links", "vaultlint.checks.ambiguous_links:AmbiguousLinksCheck"),
+        ("property-types", "vaultlint.checks.property_types:PropertyTypesCheck"),
+        ("properties", "vaultlint.checks.properties:PropertiesCheck"),
+        ("vault-files", "vaultlint.checks.vault_files:VaultFilesCheck"),
+        ("orphans", "vaultlint.checks.orphans:OrphansCheck"),
+        ("unused-attachments", "vaultlint.checks.unused_attachments:UnusedAttachmentsCheck"),
+        ("shared-names", "vaultlint.checks.shared_names:SharedNamesCheck"),
     )
-}
+)
 
 # Rule ids the linter and the batch runner report themselves (no check behind them).
 INTERNAL_ERROR = "internal-error"

@@ -9,19 +9,23 @@
   own failures. Commands return an ``Outcome`` or raise.
 
 Report formats live in ``vaultlint.report``; nothing here formats a result.
+
+Start-up is part of every run's time: this package and the command modules import only the
+standard library's ``argparse``-level modules at the top; each command imports what it needs
+in its ``run``. Only the chosen command's arguments are added to the parser, and
+``vaultlint --version`` is answered before any parser is built.
 """
 
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import sys
 from collections.abc import Sequence
 
 from vaultlint import __version__
 from vaultlint.cli import init, inspect, rule, rules, scan, schema, server
-from vaultlint.cli.base import Command, Outcome, UsageError, shown_path
+from vaultlint.cli.base import Command, Outcome, UsageError, shown_path, write
 from vaultlint.escape import printable
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -49,8 +53,9 @@ _EXIT = {
 __all__ = ["COMMANDS", "Command", "Outcome", "UsageError", "build_parser", "main"]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of every command in :data:`COMMANDS`."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser of every command in :data:`COMMANDS` (with ``only``: every
+    command is listed, but only that one's arguments are added; the others are never read)."""
     parser = argparse.ArgumentParser(
         prog="vaultlint",
         description="Lint an Obsidian vault: links, tags, sections, dates and encoding.",
@@ -58,7 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"vaultlint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in COMMANDS:
-        command.add_arguments(sub.add_parser(command.name, help=command.help))
+        sub_parser = sub.add_parser(command.name, help=command.help)
+        if only is None or command.name == only:
+            command.add_arguments(sub_parser)
     return parser
 
 
@@ -73,6 +80,8 @@ def _with_command(argv: list[str]) -> list[str]:
         return argv if first.startswith("--version") else [DEFAULT_COMMAND, *argv]
     if os.path.lexists(first):
         return [DEFAULT_COMMAND, *argv]
+    import difflib
+
     swapped = [n for n in names if sorted(n) == sorted(first)]  # letters swapped: `rulse`
     close = swapped or difflib.get_close_matches(first, names, n=1)
     hint = f"; did you mean '{close[0]}'?" if close else ""
@@ -83,9 +92,12 @@ def _with_command(argv: list[str]) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run vaultlint; returns the exit status."""
-    from vaultlint.config import ConfigError
+    from vaultlint.config.errors import ConfigError
 
     args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list == ["--version"]:  # what argparse's version action prints, without a parser
+        write(sys.stdout, f"vaultlint {__version__}\n")
+        return EXIT_OK
     try:
         args_list = _with_command(args_list)
     except UsageError as exc:
@@ -94,7 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     chosen = next((c for c in COMMANDS if args_list and c.name == args_list[0]), None)
     if chosen is not None and chosen.prepare_argv is not None:
         args_list = [args_list[0], *chosen.prepare_argv(args_list[1:])]
-    parser = build_parser()
+    parser = build_parser(chosen.name if chosen is not None else None)
     try:
         args = parser.parse_args(args_list)
     except SystemExit as exc:  # argparse already printed the message

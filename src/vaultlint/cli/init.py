@@ -13,13 +13,16 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vaultlint.cli.base import Command, Outcome, UsageError, resolve_root
-from vaultlint.vault.conventions import Conventions, infer, read_notes
+
+if TYPE_CHECKING:  # imported by `run`: other commands do not pay for the inference
+    from vaultlint.vault.conventions import Conventions
 
 CONFIG_NAME = ".vaultlint.yaml"
 TAGS_NAME = "vaultlint-tags.txt"
-_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
+_PLAIN = r"[A-Za-z][A-Za-z0-9_-]*\Z"  # compiled on use (re's cache), not at import
 _YAML_WORDS = frozenset(
     {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"}
 )  # would not read back as the string
@@ -32,7 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _q(text: str) -> str:
     """A YAML scalar that reads back as the string ``text``."""
-    if _PLAIN.match(text) and text.lower() not in _YAML_WORDS:
+    if re.match(_PLAIN, text) and text.lower() not in _YAML_WORDS:
         return text
     return json.dumps(text, ensure_ascii=False)
 
@@ -170,6 +173,7 @@ def render_tags(conv: Conventions) -> str:
 
 
 def run(args: argparse.Namespace) -> Outcome:
+    from vaultlint.vault.conventions import infer, read_notes
     from vaultlint.vault.property_types import TypesFileError, read_property_types
 
     cwd = Path.cwd()

@@ -17,12 +17,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> Outcome:
-    from vaultlint.config.file_schema import SCHEMA_FILE, config_json_schema_text
+    from vaultlint.config.file_schema import SCHEMA_FILE, shipped_schema_text
 
     if args.path:
         sys.stdout.write(f"{SCHEMA_FILE}\n")
     else:
-        sys.stdout.write(config_json_schema_text())
+        sys.stdout.write(shipped_schema_text())
     return Outcome.CLEAN
 
 

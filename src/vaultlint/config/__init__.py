@@ -3,16 +3,39 @@
 ``loader`` reads and merges files into rules; ``schema`` is the typed option schema that
 validates option values (and emits JSON Schema, see ``file_schema``); ``yamlfile`` reads YAML
 1.2 nodes; ``packs`` finds configs and built-in packs; ``where`` is a rule's scope;
-``ruleset`` holds the resolved rules.
+``ruleset`` holds the resolved rules; ``errors`` holds :class:`ConfigError`.
+
+The names below are imported from their modules on first use (PEP 562): finding the config
+file (``find_config``) or catching ``ConfigError`` imports neither YAML nor the checks, so a
+run answered from the cache never does.
 """
 
-from vaultlint.config.loader import (
-    Config,
-    ConfigError,
-    load_config,
-    select_rules,
-)
-from vaultlint.config.packs import CONFIG_FILENAMES, builtin_pack_path, find_config, list_packs
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from vaultlint.config.errors import ConfigError
+    from vaultlint.config.loader import Config, load_config, select_rules
+    from vaultlint.config.packs import (
+        CONFIG_FILENAMES,
+        builtin_pack_path,
+        find_config,
+        list_packs,
+    )
+
+#: each public name → the module that defines it
+_WHERE = {
+    "CONFIG_FILENAMES": "packs",
+    "Config": "loader",
+    "ConfigError": "errors",
+    "builtin_pack_path": "packs",
+    "find_config": "packs",
+    "list_packs": "packs",
+    "load_config": "loader",
+    "select_rules": "loader",
+}
 
 __all__ = [
     "CONFIG_FILENAMES",
@@ -24,3 +47,18 @@ __all__ = [
     "load_config",
     "select_rules",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    full = f"{__name__}.{module}"
+    __import__(full)  # not importlib.import_module: `-X importtime` shows this one
+    value = getattr(sys.modules[full], name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_WHERE})

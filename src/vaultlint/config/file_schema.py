@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from vaultlint.checks import REGISTRY
-from vaultlint.config.schema import struct_schema
 
 SCHEMA_FILE = Path(__file__).with_name("vaultlint.schema.json")
 SEVERITIES = ("off", "info", "warning", "error")
@@ -44,6 +43,7 @@ def _strings(description: str) -> dict[str, Any]:
 
 
 def _where_json() -> dict[str, Any]:
+    from vaultlint.config.schema import struct_schema
     from vaultlint.config.where import WhereOptions
 
     where = struct_schema(WhereOptions).json()
@@ -51,6 +51,8 @@ def _where_json() -> dict[str, Any]:
 
 
 def _check_rule(name: str, reserved: dict[str, Any], *, definition: bool) -> dict[str, Any]:
+    from vaultlint.config.schema import struct_schema
+
     schema = struct_schema(REGISTRY[name].Options)
     properties = {**reserved, "check": {"const": name}, **schema.json_properties()}
     rule: dict[str, Any] = {
@@ -175,5 +177,22 @@ def config_json_schema() -> dict[str, Any]:
 
 def config_json_schema_text() -> str:
     """The schema as the shipped file holds it (sorted keys are not used: order is meaningful
-    to readers; two-space indent, a final newline)."""
+    to readers; two-space indent, a final newline). ``vaultlint schema`` prints the shipped
+    file (:func:`shipped_schema_text`), which a test keeps equal to this."""
     return json.dumps(config_json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def shipped_schema_text() -> str:
+    """The shipped schema file's text: what ``vaultlint schema`` prints (building the schema
+    imports every check). Built afresh when the file is missing or empty, so that
+    ``vaultlint schema > src/vaultlint/config/vaultlint.schema.json`` (the shell empties the
+    file first) still regenerates it; ``python -m vaultlint.config.file_schema`` does too."""
+    try:
+        text = SCHEMA_FILE.read_text(encoding="utf-8")
+    except OSError:
+        text = ""
+    return text or config_json_schema_text()
+
+
+if __name__ == "__main__":  # regenerate the shipped file
+    SCHEMA_FILE.write_text(config_json_schema_text(), encoding="utf-8")

@@ -60,6 +60,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from vaultlint.checks import ENGINE_RULES, INTERNAL_ERROR, PARSE_FAILED, REGISTRY
 from vaultlint.checks.base import Check
 from vaultlint.config import safefile, yamlfile
+from vaultlint.config.errors import ConfigError
 from vaultlint.config.packs import builtin_pack_path, list_packs
 from vaultlint.config.ruleset import EVERYWHERE, Rule, Where
 from vaultlint.config.schema import SchemaError, dotted, struct_schema, suggest
@@ -77,25 +78,6 @@ MAX_EXPANDED = 100_000
 
 _RULE_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./-]*\Z")
 _STR, _NULL, _BOOL, _MERGE = yamlfile.STR, yamlfile.NULL, yamlfile.BOOL, yamlfile.MERGE
-
-
-class ConfigError(Exception):
-    """A configuration problem: ``str(exc)`` is ``'FILE:LINE: message'`` (the key named in it).
-
-    ``line`` is 1-based, or None when the problem is not at a line (a missing file, a command
-    line option); then ``str(exc)`` is ``'FILE: message'``. ``key`` is the offending key.
-    """
-
-    def __init__(self, path: str, line: int | None, message: str, key: str | None = None):
-        super().__init__(path, line, message, key)
-        self.path = str(path)
-        self.line = line
-        self.message = message
-        self.key = key
-
-    def __str__(self) -> str:
-        place = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{place}: {self.message}"
 
 
 @dataclass(frozen=True)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.resources
 import re
 from pathlib import Path
 
 CONFIG_FILENAMES = (".vaultlint.yaml", ".vaultlint.yml")
-_PACK_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*\Z")
+_PACK_NAME = r"[A-Za-z0-9_][A-Za-z0-9_-]*\Z"  # compiled on use (re's cache), not at import
 
 
 def _pack_dirs() -> list[Path]:
     """Where built-in packs live: package data of the wheel, then the source checkout."""
+    import importlib.resources
+
     dirs: list[Path] = []
     try:
         packaged = importlib.resources.files("vaultlint") / "rules"
@@ -32,7 +33,7 @@ def _pack_dirs() -> list[Path]:
 
 def builtin_pack_path(name: str) -> Path | None:
     """The file of the built-in pack ``name``, or None when there is no such pack."""
-    if not _PACK_NAME.match(name):
+    if not re.match(_PACK_NAME, name):
         return None
     for folder in _pack_dirs():
         candidate = folder / f"{name}.yaml"
@@ -44,7 +45,7 @@ def builtin_pack_path(name: str) -> Path | None:
 def list_packs() -> list[str]:
     """The names of the built-in packs, sorted."""
     names = {p.stem for folder in _pack_dirs() for p in folder.glob("*.yaml") if p.is_file()}
-    return sorted(n for n in names if _PACK_NAME.match(n))
+    return sorted(n for n in names if re.match(_PACK_NAME, n))
 
 
 def find_config(vault: Path) -> Path | None:

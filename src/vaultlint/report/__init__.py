@@ -24,23 +24,27 @@ the whole scan — totals, a rule table — before it can write anything)::
   ``render_statistics(result, color=...)`` gives a per-rule table (the CLI's ``--statistics``
   audit, with folders and missing notes, is ``vaultlint.report.audit.render_audit``).
 
-To add a format: a module with a ``Reporter`` subclass that sets ``name``, listed below.
+To add a format: a module with a ``Reporter`` subclass that sets ``name``, listed below (by
+module and class name: a format's module is imported only when it is used).
 """
 
 from __future__ import annotations
 
 from vaultlint.lint.result import RuleInfo, ScanResult
+from vaultlint.registry import LazyRegistry
 from vaultlint.report.base import Reporter
-from vaultlint.report.github import GithubReporter
-from vaultlint.report.json import JsonReporter
-from vaultlint.report.junit import JunitReporter
-from vaultlint.report.sarif import SarifReporter
-from vaultlint.report.text import TextReporter, render_statistics, summary_line
+from vaultlint.report.text import render_statistics, summary_line
 
-REPORTERS: dict[str, type[Reporter]] = {
-    reporter.name: reporter
-    for reporter in (TextReporter, JsonReporter, SarifReporter, GithubReporter, JunitReporter)
-}
+#: every format by name; a format's module is imported when it is chosen
+REPORTERS: LazyRegistry[type[Reporter]] = LazyRegistry(
+    (
+        ("text", "vaultlint.report.text:TextReporter"),
+        ("json", "vaultlint.report.json:JsonReporter"),
+        ("sarif", "vaultlint.report.sarif:SarifReporter"),
+        ("github", "vaultlint.report.github:GithubReporter"),
+        ("junit", "vaultlint.report.junit:JunitReporter"),
+    )
+)
 FORMATS: tuple[str, ...] = tuple(REPORTERS)
 
 

@@ -1,0 +1,22 @@
+""":class:`ConfigError`, apart from the loader: the CLI catches it without importing YAML."""
+
+from __future__ import annotations
+
+
+class ConfigError(Exception):
+    """A configuration problem: ``str(exc)`` is ``'FILE:LINE: message'`` (the key named in it).
+
+    ``line`` is 1-based, or None when the problem is not at a line (a missing file, a command
+    line option); then ``str(exc)`` is ``'FILE: message'``. ``key`` is the offending key.
+    """
+
+    def __init__(self, path: str, line: int | None, message: str, key: str | None = None):
+        super().__init__(path, line, message, key)
+        self.path = str(path)
+        self.line = line
+        self.message = message
+        self.key = key
+
+    def __str__(self) -> str:
+        place = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{place}: {self.message}"

@@ -1,0 +1,161 @@
+"""Start-up: what a command imports, and the lazy registries that keep it small.
+
+Each import test runs a fresh interpreter (``sys.modules`` of the test process holds everything
+already) that calls ``main([...])`` and prints which of the heavy modules it imported; the
+expected lists are exact. Speed itself is measured by ``python -X importtime`` and
+``bench/run_bench.py``, never here.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+import vaultlint.config
+from vaultlint.checks import REGISTRY
+from vaultlint.registry import LazyRegistry
+from vaultlint.report import FORMATS, REPORTERS
+
+#: modules a run answered from the cache has no use for
+HEAVY = [
+    "jsonschema",
+    "mistune",
+    "multiprocessing",
+    "pygls",
+    "rapidfuzz",
+    "regex",
+    "rich",
+    "vaultlint.checks.base",
+    "vaultlint.checks.links",
+    "vaultlint.config.loader",
+    "vaultlint.config.schema",
+    "vaultlint.lint.batch",
+    "vaultlint.lint.linter",
+    "vaultlint.parse",
+    "vaultlint.parse.frontmatter",
+    "vaultlint.vault.conventions",
+    "vaultlint.vault.index",
+    "yaml",
+]
+
+_CHILD = """
+import contextlib, io, json, sys
+from vaultlint.cli import main
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    code = main(json.loads(sys.argv[1]))
+heavy = json.loads(sys.argv[2])
+print(json.dumps([code, out.getvalue(), sorted(m for m in heavy if m in sys.modules)]))
+"""
+
+
+def _imports(argv: list[str], cwd=None, env=None) -> tuple[int, str, list[str]]:
+    """(exit status, stdout, the HEAVY modules imported) of ``main(argv)`` in a fresh Python."""
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, json.dumps(argv), json.dumps(HEAVY)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=cwd,
+        env=env,
+    )
+    code, out, heavy = json.loads(done.stdout)
+    return code, out, heavy
+
+
+def test_version_imports_nothing_heavy():
+    code, out, heavy = _imports(["--version"])
+    assert (code, out, heavy) == (0, f"vaultlint {vaultlint.__version__}\n", [])
+
+
+def test_help_imports_nothing_heavy():
+    code, out, heavy = _imports(["--help"])
+    assert (code, heavy) == (0, [])
+    assert "    scan      lint the notes of a vault (the default command)\n" in out
+    assert "    schema    print the JSON Schema of .vaultlint.yaml\n" in out
+
+
+def test_schema_path_imports_nothing_heavy():
+    code, out, heavy = _imports(["schema", "--path"])
+    assert (code, heavy) == (0, [])
+    assert out.endswith("vaultlint.schema.json\n")
+
+
+# --- the lazy registries ----------------------------------------------------------------------
+
+
+def test_every_check_is_registered_under_its_own_name():
+    assert [REGISTRY[name].name for name in REGISTRY] == list(REGISTRY)
+    assert len(REGISTRY) == 15
+
+
+def test_every_format_is_registered_under_its_own_name():
+    assert [REPORTERS[name].name for name in REPORTERS] == list(FORMATS)
+
+
+def test_a_check_module_is_imported_when_it_is_looked_up():
+    child = (
+        "import sys\n"
+        "from vaultlint.checks import REGISTRY\n"
+        "before = sorted(m for m in sys.modules if m.startswith('vaultlint.checks.'))\n"
+        "names = list(REGISTRY)\n"
+        "REGISTRY['tag-syntax']\n"
+        "after = sorted(m for m in sys.modules if m.startswith('vaultlint.checks.'))\n"
+        "print(before, names[:3], after)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", child], capture_output=True, text=True, check=True
+    ).stdout
+    assert out == (
+        "[] ['links', 'frontmatter', 'tag-syntax'] "
+        "['vaultlint.checks.base', 'vaultlint.checks.tag_syntax']\n"
+    )
+
+
+class _Named:
+    name = "other"
+
+
+def test_a_registry_entry_that_names_another_class_is_a_bug():
+    registry = LazyRegistry((("thing", "tests.test_startup:_Named"),))
+    with pytest.raises(RuntimeError) as exc:
+        registry["thing"]
+    assert str(exc.value) == (
+        "registry entry 'thing' is tests.test_startup:_Named, whose name is 'other'"
+    )
+
+
+def test_a_registry_takes_set_and_deleted_entries():
+    registry = LazyRegistry((("a", "tests.test_startup:_Named"),))
+    registry["other"] = _Named
+    assert list(registry) == ["a", "other"]
+    assert registry["other"] is _Named
+    del registry["a"]
+    assert (list(registry), "a" in registry, len(registry)) == (["other"], False, 1)
+    with pytest.raises(KeyError):
+        registry["a"]
+
+
+def test_config_names_are_the_modules_objects():
+    from vaultlint.config import errors, loader, packs
+
+    expected = {
+        "CONFIG_FILENAMES": packs.CONFIG_FILENAMES,
+        "Config": loader.Config,
+        "ConfigError": errors.ConfigError,
+        "builtin_pack_path": packs.builtin_pack_path,
+        "find_config": packs.find_config,
+        "list_packs": packs.list_packs,
+        "load_config": loader.load_config,
+        "select_rules": loader.select_rules,
+    }
+    assert sorted(vaultlint.config.__all__) == sorted(expected)
+    for name, value in expected.items():
+        assert getattr(vaultlint.config, name) is value
+    assert loader.ConfigError is errors.ConfigError
+    with pytest.raises(AttributeError) as exc:
+        vaultlint.config.nothing  # noqa: B018
+    assert str(exc.value) == "module 'vaultlint.config' has no attribute 'nothing'"

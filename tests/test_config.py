@@ -834,8 +834,8 @@ ERRORS = [
         "rules:\n  s:\n    check: links\n    where: Schemes/**\n",
         4,
         "where",
-        "'where' of rule 's' must be a mapping (keys: paths, exclude, tags, frontmatter, has, "
-        "missing), "
+        "'where' of rule 's' must be a mapping (keys: paths, exclude, tags, exclude_tags, "
+        "frontmatter, has, missing), "
         "not 'Schemes/**'",
     ),
     (
@@ -849,7 +849,7 @@ ERRORS = [
         5,
         "folder",
         "unknown key 'folder' in 'where' of rule 's' (its keys: paths, exclude, tags, "
-        "frontmatter, has, missing)",
+        "exclude_tags, frontmatter, has, missing)",
     ),
     (
         "rules:\n  s:\n    check: links\n    where:\n      tags: {scheme: 1}\n",

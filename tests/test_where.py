@@ -58,6 +58,21 @@ CASES = [
     ("tags: the whole nested tag", "      tags: ['#review/weekly']\n", ["Schemes/Old/Beta.md"]),
     ("tags: a child does not match its parent", "      tags: [review/daily]\n", []),
     (
+        "exclude_tags: frontmatter and body, any case",
+        "      exclude_tags: [SCHEME]\n",
+        ["Missions/Delta.md", "Root.md", "Schemes/Index.md", "Schemes/Old/Beta.md"],
+    ),
+    (
+        "exclude_tags: a nested tag counts for its parent",
+        "      paths: ['Schemes/**']\n      exclude_tags: [review]\n",
+        ["Schemes/Alpha.md", "Schemes/Index.md"],
+    ),
+    (
+        "exclude_tags: a child does not leave out its parent",
+        "      paths: ['Schemes/**']\n      exclude_tags: ['#review/daily']\n",
+        ["Schemes/Alpha.md", "Schemes/Index.md", "Schemes/Old/Beta.md"],
+    ),
+    (
         "frontmatter: one value",
         "      frontmatter: {type: scheme}\n",
         ["Missions/Gamma.md", "Schemes/Alpha.md"],

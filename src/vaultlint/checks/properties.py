@@ -423,17 +423,37 @@ class PropertiesCheck(Check):
 
     @staticmethod
     def _link_problem(note: Note, text: str, c: _Compiled, ctx: CheckContext) -> str | None:
+        folder = (c.spec.folder or "").strip("/")
         link = wikilink(text)
         if link is None:
-            return f"'{shown(text)}' is not a link; write \"[[{shown(text)}]]\""
+            return PropertiesCheck._not_a_link(note, text, folder, ctx)
         path, _subpath = link
         target = ctx.index.resolve(path, note.path)
         if target is None:
             return f"'{shown(text)}' links to '{path}', which does not exist"
-        folder = (c.spec.folder or "").strip("/")
         if folder and not target.startswith(folder + "/"):
             return f"'{shown(text)}' links to '{target}', not into '{folder}/'"
         return None
+
+    @staticmethod
+    def _not_a_link(note: Note, text: str, folder: str, ctx: CheckContext) -> str:
+        """Plain text where a link is wanted: the link to write when the text names one note
+        (into ``folder`` if given) by its file name or one of its aliases."""
+
+        def inside(path: str) -> bool:
+            return not folder or path.startswith(folder + "/")
+
+        target = ctx.index.resolve(text, note.path) if "[" not in text else None
+        if target is not None and inside(target):
+            return f"'{shown(text)}' is not a link; write \"[[{shown(text)}]]\""
+        owners = [p for p in ctx.index.names.alias_owners(text) if inside(p)]
+        if len(owners) == 1:
+            name = ctx.index.names.linktext(owners[0], note.path)
+            return f"'{shown(text)}' is not a link; write \"[[{shown(name)}|{shown(text)}]]\""
+        where = f"in '{folder}/' " if folder else ""
+        if owners:
+            return f"'{shown(text)}' is not a link ({len(owners)} notes {where}have it as an alias)"
+        return f"'{shown(text)}' is not a link, and no note {where}has that name or alias"
 
     @staticmethod
     def _range_problem(fld: Field, spec: PropertySpec, is_list: bool, count: int) -> str | None:

@@ -70,7 +70,7 @@ SEVERITY_NAMES = ("off", "info", "warning", "error")
 DEFAULT_SEVERITY = "warning"
 CONFIG_KEYS = ("extends", "exclude", "rules", "obsidian_excludes")
 RESERVED_RULE_KEYS = ("check", "severity", "where", "message", "description")
-WHERE_KEYS = ("paths", "exclude", "tags", "frontmatter", "has", "missing")
+WHERE_KEYS = ("paths", "exclude", "tags", "exclude_tags", "frontmatter", "has", "missing")
 #: deeper YAML is refused before composing it (libyaml's composer recurses in C)
 MAX_NESTING = 64
 #: a document expanding (through aliases and merge keys) to more values is refused
@@ -596,7 +596,7 @@ class _Loader:
             what = f"'where: {key}' of rule '{rule_id}'"
             if key in ("paths", "exclude"):
                 values[key] = src.globs(v_node, what, key)
-            elif key in ("tags", "has", "missing"):
+            elif key in ("tags", "exclude_tags", "has", "missing"):
                 values[key] = tuple(t for t, _ in src.strings(v_node, what, key))
             elif key == "frontmatter":
                 values[key] = self._where_frontmatter(src, what, v_node)

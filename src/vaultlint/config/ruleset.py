@@ -35,7 +35,8 @@ class Where:
     """Which notes a rule applies to; every given condition must hold.
 
     ``paths``/``exclude``: gitignore-style globs on the vault-relative path. ``tags``: the note
-    has one of these tags, case-insensitively, a nested tag counting for its parents.
+    has one of these tags, case-insensitively, a nested tag counting for its parents;
+    ``exclude_tags``: it has none of these (matched the same way).
     ``frontmatter``: each key is present with this value (or one of these values), compared as
     the note's YAML 1.2 reads it (:func:`same_value`; a list value matches when one of its items
     does). ``has``: each of these keys is present (any value, empty included). ``missing``: none
@@ -45,6 +46,7 @@ class Where:
     paths: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    exclude_tags: tuple[str, ...] = ()
     frontmatter: tuple[tuple[str, tuple[Any, ...]], ...] = ()
     has: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
@@ -54,13 +56,11 @@ class Where:
             return False
         if self.exclude and glob_match(self.exclude, note.path):
             return False
-        if self.tags:
-            wanted = {t.lower().lstrip("#") for t in self.tags}
-            have = set()
-            for key in note.tag_keys:
-                parts = key.split("/")
-                have.update("/".join(parts[: i + 1]) for i in range(len(parts)))
-            if not wanted & have:
+        if self.tags or self.exclude_tags:
+            have = _tags_and_parents(note)
+            if self.tags and not {t.lower().lstrip("#") for t in self.tags} & have:
+                return False
+            if {t.lower().lstrip("#") for t in self.exclude_tags} & have:
                 return False
         data = note.frontmatter if isinstance(note.frontmatter, dict) else {}
         if any(key not in data for key in self.has):
@@ -75,6 +75,15 @@ class Where:
             if not any(same_value(v, a) for v in values for a in actual_items):
                 return False
         return True
+
+
+def _tags_and_parents(note: Note) -> set[str]:
+    """The note's tag keys, each with its parents (``a/b`` gives ``a`` and ``a/b``)."""
+    have: set[str] = set()
+    for key in note.tag_keys:
+        parts = key.split("/")
+        have.update("/".join(parts[: i + 1]) for i in range(len(parts)))
+    return have
 
 
 EVERYWHERE = Where()

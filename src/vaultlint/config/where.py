@@ -24,6 +24,10 @@ class WhereOptions:
         doc="The note has one of these tags (case-insensitive; a nested tag counts for its "
         "parents: `project/a` counts as `project`).",
     )
+    exclude_tags: tuple[str, ...] = option(
+        (),
+        doc="…and none of these tags (matched as `tags` are: `MOC` also leaves out `moc/people`).",
+    )
     frontmatter: dict[str, Scalar | tuple[Scalar, ...]] = field(
         default_factory=dict,
         metadata={

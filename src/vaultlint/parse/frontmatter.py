@@ -28,7 +28,6 @@ characters when it is given a ``str``; only its reader errors count bytes, and a
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -46,7 +45,9 @@ from yaml.events import (
 )
 
 from vaultlint.model import Field, FieldItem, Link, Problem, Span, Tag
+from vaultlint.parse.flat_yaml import read_flat
 from vaultlint.parse.linktext import is_valid_tag_name, split_linktext
+from vaultlint.parse.yaml_scalars import RESOLVED_START, key_text, plain_value, tagged_value
 
 try:  # libyaml: ~20x faster than the pure-Python parser
     from yaml._yaml import CParser as _Parser
@@ -97,8 +98,12 @@ _OPEN = re.compile(r"---(?:\r\n|\r|\n)")
 _CLOSE = re.compile(r"(?<=[\n\r])---(?:\r\n|\r|\n|\Z)")
 
 
-def parse_frontmatter(text: str) -> FrontmatterResult:
-    """Split off and read the frontmatter of a note's text (a BOM already removed). Never raises."""
+def parse_frontmatter(text: str, *, fast: bool = True) -> FrontmatterResult:
+    """Split off and read the frontmatter of a note's text (a BOM already removed). Never raises.
+
+    Flat frontmatter (see :mod:`vaultlint.parse.flat_yaml`) is read by regex, with the same
+    result; ``fast=False`` reads every block with libyaml (the reference the tests compare with).
+    """
     opening = _OPEN.match(text)
     if opening is None:
         return _NO_FRONTMATTER
@@ -112,6 +117,13 @@ def parse_frontmatter(text: str) -> FrontmatterResult:
     source = text[base:to]
     if not source or source.isspace():
         return FrontmatterResult(span, body_start, {})
+    if fast:
+        flat = read_flat(source)
+        if flat is not None:
+            built = _Builder(source)
+            root_start, data, built.fields, built.duplicates = flat
+            built.root = (data, root_start)
+            return built.result(text, base, span, body_start)
     try:
         built = _Builder(source).run()
     except _Invalid as exc:
@@ -129,104 +141,6 @@ def parse_frontmatter(text: str) -> FrontmatterResult:
         problem = Problem(INVALID, message, _point(text, base + index, to + 3))
         return FrontmatterResult(span, body_start, None, problems=(problem,))
     return built.result(text, base, span, body_start)
-
-
-# ---------------------------------------------------------------------------------------------
-# Scalars: YAML 1.2 core schema
-
-
-_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
-_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-_SPECIAL_FLOATS = {
-    f"{sign}.{word}": value
-    for word in ("inf", "Inf", "INF")
-    for sign, value in (("", math.inf), ("+", math.inf), ("-", -math.inf))
-} | {".nan": math.nan, ".NaN": math.nan, ".NAN": math.nan}
-_INT = re.compile(r"[-+]?[0-9]+")
-_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
-_OCT = re.compile(r"0o[0-7]+")
-_HEX = re.compile(r"0x[0-9a-fA-F]+")
-_NUMERIC_START = frozenset("0123456789+-.")
-_WORD_START = frozenset("~nNtTfF")
-_RESOLVED_START = _NUMERIC_START | _WORD_START
-
-_TAG_PREFIX = "tag:yaml.org,2002:"
-
-
-def _plain(value: str) -> Any:
-    """The value of an untagged plain scalar (YAML 1.2 core schema)."""
-    if not value:
-        return None
-    first = value[0]
-    if first in _NUMERIC_START:
-        return _number(value, value)
-    if first in _WORD_START:
-        if value in _NULLS:
-            return None
-        return _BOOLS.get(value, value)
-    return value
-
-
-def _number(value: str, default: Any) -> Any:
-    if _INT.fullmatch(value):
-        try:
-            return int(value)
-        except ValueError:  # more digits than int() accepts: JavaScript makes it a float
-            return float(value)
-    if _FLOAT.fullmatch(value):
-        return float(value)
-    if value in _SPECIAL_FLOATS:
-        return _SPECIAL_FLOATS[value]
-    if _HEX.fullmatch(value):
-        return int(value[2:], 16)
-    if _OCT.fullmatch(value):
-        return int(value[2:], 8)
-    return default
-
-
-def _tagged(tag: str, value: str, plain: bool) -> Any:
-    """A scalar with an explicit tag; a value that does not fit its tag stays a string."""
-    kind = tag[len(_TAG_PREFIX) :] if tag.startswith(_TAG_PREFIX) else None
-    if kind == "str" or tag == "!":
-        return value
-    if kind == "int":
-        return _number(value, value)
-    if kind == "float":
-        number = _number(value, value)
-        if type(number) is int:
-            try:
-                return float(number)
-            except OverflowError:
-                return math.inf if number > 0 else -math.inf
-        return number
-    if kind == "bool":
-        return _BOOLS.get(value, value)
-    if kind == "null":
-        return None if value in _NULLS else value
-    # unknown tag (!!timestamp, !!binary, !!python/..., !custom): read as if untagged
-    return _plain(value) if plain else value
-
-
-def _key_text(value: Any, source: str) -> str:
-    """A mapping key as JavaScript makes it a property name."""
-    kind = type(value)
-    if kind is str:
-        return value
-    if value is None:
-        return ""
-    if kind is bool:
-        return "true" if value else "false"
-    if kind is int:
-        return str(value)
-    if kind is float:
-        if math.isnan(value):
-            return "NaN"
-        if math.isinf(value):
-            return "Infinity" if value > 0 else "-Infinity"
-        if value.is_integer() and abs(value) < 1e21:
-            return str(int(value))
-        return repr(value)
-    return source  # a list or mapping used as a key: its text as written
 
 
 # ---------------------------------------------------------------------------------------------
@@ -288,9 +202,9 @@ class _Builder:
                     plain = style is None or style == ""
                     value = event.value
                     if tag is not None:
-                        value = _tagged(tag, value, plain)
-                    elif plain and (not value or value[0] in _RESOLVED_START):
-                        value = _plain(value)
+                        value = tagged_value(tag, value, plain)
+                    elif plain and (not value or value[0] in RESOLVED_START):
+                        value = plain_value(value)
                     if style == "|" or style == ">":  # the end mark lies past trailing breaks
                         end = start + len(source[start:end].rstrip())
                     if event.anchor is not None:
@@ -394,7 +308,7 @@ class _Builder:
             return
         key = frame[_KEY]
         if key is _NO_KEY:
-            frame[_KEY] = value if type(value) is str else _key_text(value, self.source[start:end])
+            frame[_KEY] = value if type(value) is str else key_text(value, self.source[start:end])
             frame[_KEY_START] = start
             frame[_KEY_END] = end
             return
@@ -437,21 +351,34 @@ class _Builder:
         source = self.source
         fields = []
         last_of_key: dict[str, int] = {}
+        new = tuple.__new__  # a NamedTuple built without its Python-level __new__ (hot path)
         for index, (key, value, k_start, k_end, v_start, v_end, items) in enumerate(self.fields):
             last_of_key[key] = index
             fields.append(
-                Field(
-                    key,
-                    value,
-                    source[v_start:v_end],
-                    Span(base + k_start, base + k_end),
-                    Span(base + v_start, base + v_end),
-                    tuple(
-                        FieldItem(item, source[i_start:i_end], Span(base + i_start, base + i_end))
-                        for item, i_start, i_end in items
-                    )
-                    if items
-                    else (),
+                new(
+                    Field,
+                    (
+                        key,
+                        value,
+                        source[v_start:v_end],
+                        new(Span, (base + k_start, base + k_end)),
+                        new(Span, (base + v_start, base + v_end)),
+                        tuple(
+                            [
+                                new(
+                                    FieldItem,
+                                    (
+                                        item,
+                                        source[i_start:i_end],
+                                        new(Span, (base + i_start, base + i_end)),
+                                    ),
+                                )
+                                for item, i_start, i_end in items
+                            ]
+                        )
+                        if items
+                        else (),
+                    ),
                 )
             )
         live = set(last_of_key.values()) if self.duplicates else range(len(fields))

@@ -1,0 +1,231 @@
+"""The parser's fast paths give exactly what the general paths give.
+
+Each fast path is compared with the path it short-cuts, on generated text: text inside the
+subset the fast path takes (it must take it, and agree) and text around it (whichever path is
+taken, the result is the same).
+"""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from vaultlint.parse.flat_yaml import read_flat
+from vaultlint.parse.frontmatter import parse_frontmatter
+
+# ---------------------------------------------------------------------------------------------
+# Flat frontmatter (parse/flat_yaml.py) against libyaml's events (parse/frontmatter.py)
+
+_KEYS = st.one_of(
+    st.sampled_from(
+        ["title", "tags", "Tags", "aliases", "a b", "créé", "x.y", "k-1", "date created", "日本"]
+    ),
+    st.sampled_from(["true", "1", "0x1f", "1.5", "1e3", "null", "_u", "2024", "nan", "Inf"]),
+    st.from_regex(r"\w[\w.-]{0,6}( [\w.-]{1,3})?", fullmatch=True),
+)
+_PLAIN = st.one_of(
+    st.sampled_from(
+        [
+            "x",
+            "2021-01-31",
+            "12:30",
+            "a:b",
+            "c#",
+            "yes",
+            "~",
+            "null",
+            "true",
+            "False",
+            "0o17",
+            "0x1F",
+            ".inf",
+            "-.inf",
+            ".5",
+            "1e3",
+            "+1",
+            "007",
+            "1_000",
+            "a, b",
+            "x]",
+            "y{z}",
+            "see also",
+            "a  b",
+            "café ☕",
+            "http://example.com/a?b=c#d",
+            "99999999999999999999999",
+        ]
+    ),
+    st.from_regex(r"[A-Za-z0-9.(/~é][\w .:/#()+-]{0,10}[\w.)]", fullmatch=True),
+)
+
+
+def _inside(quote: str, size: int) -> st.SearchStrategy[str]:
+    """Text inside a quoted scalar without escapes: printable characters, no quote or ``\\``."""
+    chars = st.characters(
+        blacklist_categories=("Cc", "Cs", "Zl", "Zp"),
+        blacklist_characters=quote + "\\\ufeff\ufffe\uffff",
+    )
+    return st.text(chars, max_size=size).map(lambda inner: quote + inner + quote)
+
+
+_QUOTED = st.one_of(_inside('"', 8), _inside("'", 8))
+_FLOW_PLAIN = st.sampled_from(["a", "b c", "status/active", "2024", "true", "~", "c#", "é"])
+_FLOW_ITEM = st.one_of(_FLOW_PLAIN, _inside('"', 5))
+_SPACES = st.sampled_from([" ", "  ", "   "])
+_TRAIL = st.sampled_from(["", "", " ", "  "])
+
+
+@st.composite
+def _flow(draw) -> str:
+    items = draw(st.lists(_FLOW_ITEM, max_size=4))
+    seps = [draw(st.sampled_from([",", ", ", " , ", ",  "])) for _ in items[1:]]
+    inner = items[0] if items else ""
+    for sep, item in zip(seps, items[1:], strict=True):
+        inner += sep + item
+    return "[" + draw(st.sampled_from(["", " "])) + inner + draw(st.sampled_from(["", " "])) + "]"
+
+
+@st.composite
+def _entry(draw) -> str:
+    key = draw(_KEYS)
+    kind = draw(st.sampled_from(["plain", "quoted", "flow", "list", "null"]))
+    if kind == "null":
+        return f"{key}:{draw(_TRAIL)}\n"
+    if kind == "list":
+        indent = draw(st.sampled_from(["", "  ", "    "]))
+        lines = [f"{key}:\n"]
+        for _ in range(draw(st.integers(0, 4))):
+            if draw(st.integers(0, 5)) == 0:
+                lines.append("\n")
+            item = draw(st.one_of(_PLAIN, _QUOTED))
+            lines.append(f"{indent}-{draw(_SPACES)}{item}{draw(_TRAIL)}\n")
+        return "".join(lines)
+    value = draw({"plain": _PLAIN, "quoted": _QUOTED, "flow": _flow()}[kind])
+    return f"{key}:{draw(_SPACES)}{value}{draw(_TRAIL)}\n"
+
+
+@st.composite
+def _flat_source(draw) -> str:
+    lines = draw(st.lists(st.one_of(_entry(), st.just("\n")), min_size=1, max_size=8))
+    source = "".join(lines)
+    return source if source.strip() else "a: 1\n"
+
+
+def _fast_and_full(source: str):
+    text = f"---\n{source}---\nbody\n"
+    return parse_frontmatter(text), parse_frontmatter(text, fast=False)
+
+
+@settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_flat_source())
+def test_flat_frontmatter_is_read_fast_and_alike(source: str) -> None:
+    assert read_flat(source) is not None, source
+    fast, full = _fast_and_full(source)
+    assert fast == full
+
+
+# pieces of YAML around the subset: indicators, comments, escapes, odd whitespace and breaks
+_PIECES = st.sampled_from(
+    [
+        "a",
+        "key",
+        "x y",
+        ":",
+        ": ",
+        " ",
+        "  ",
+        "- ",
+        "-",
+        "#",
+        " #c",
+        "'",
+        '"',
+        "''",
+        '\\"',
+        "[",
+        "]",
+        "[[",
+        "]]",
+        ",",
+        "{",
+        "}",
+        "&a ",
+        "*a",
+        "!",
+        "!!str ",
+        "|",
+        ">",
+        "%",
+        "@",
+        "`",
+        "?",
+        "\t",
+        "\r",
+        "\r\n",
+        "\n",
+        "\n  ",
+        "\n- ",
+        "1",
+        "0x1f",
+        "true",
+        "~",
+        "é",
+        "\u2028",
+        "\x85",
+        "\ufeff",
+        "\x00",
+        "...",
+        "---",
+        "\\",
+        "<<",
+    ]
+)
+
+
+@st.composite
+def _near_flat_source(draw) -> str:
+    lines = draw(st.lists(st.one_of(_entry(), st.just("\n")), min_size=1, max_size=5))
+    for _ in range(draw(st.integers(1, 3))):  # spoil it somewhere
+        at = draw(st.integers(0, len(lines)))
+        lines.insert(at, "".join(draw(st.lists(_PIECES, min_size=1, max_size=4))))
+    source = "".join(lines)
+    return source if source.endswith("\n") else source + "\n"
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_near_flat_source())
+def test_near_flat_frontmatter_reads_as_the_full_reader_reads_it(source: str) -> None:
+    fast, full = _fast_and_full(source)
+    assert fast == full
+
+
+def test_flat_reader_keeps_every_position() -> None:
+    source = 'title: Café\ntags:\n  - a\n  - "b"\nrefs: [x, "y"]\nnone:\n'
+    root, data, fields, duplicates = read_flat(source)
+    assert (root, duplicates) == (0, [])
+    assert data == {"title": "Café", "tags": ["a", "b"], "refs": ["x", "y"], "none": None}
+    assert fields == [
+        ("title", "Café", 0, 5, 7, 11, []),
+        ("tags", ["a", "b"], 12, 16, 20, 31, [("a", 22, 23), ("b", 28, 31)]),
+        ("refs", ["x", "y"], 32, 36, 38, 46, [("x", 39, 40), ("y", 42, 45)]),
+        ("none", None, 47, 51, 52, 52, []),
+    ]
+
+
+def test_flat_reader_declines_what_it_does_not_read() -> None:
+    for source in [
+        "a: b # comment\n",
+        "a: [[link]]\n",
+        'up: "[[Note]]"\n',
+        "a:\n  b: 1\n",
+        "a: 'it''s'\n",
+        'a: "x\\ty"\n',
+        "a: |\n  text\n",
+        "a: x\r\n",
+        "a:\tx\n",
+        "a: x\n  continued\n",
+        "- item\n",
+        "a:\n  - x\n    - y\n",
+        "# comment\na: 1\n",
+    ]:
+        assert read_flat(source) is None, source

@@ -58,6 +58,7 @@ def test_warm_equals_cold_and_the_cache_is_marked(capsys, vault):
     assert {p.name.split("-", 1)[0] for p in cache_of(vault).iterdir()} == {
         "notes",
         "results",
+        "run",  # the facts the warm path needs (lint/warm.py)
         "summaries",
     }
     cache = cache_of(vault).parents[1]

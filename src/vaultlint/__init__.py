@@ -1,3 +1,8 @@
 """vaultlint: a linter and consistency checker for Obsidian vaults."""
 
 __version__ = "0.1.0"
+
+#: bump when parsing changes what a note yields: cached parses of older versions are dropped
+#: (kept here, not in ``vaultlint.parse``, so that the caches can name it without importing
+#: the parser; ``vaultlint.parse.PARSER_VERSION`` is the same number)
+PARSER_VERSION = 6  # 5: cached diagnostics keep their span; 6: canvases and bases

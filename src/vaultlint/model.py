@@ -373,9 +373,16 @@ def _codec() -> tuple[Any, Any]:
     return env["pack_note"], env["unpack_note"]
 
 
-#: ``pack_note(note) -> tuple``: the note as nested tuples of plain values;
-#: ``unpack_note(packed) -> Note``: the inverse (both generated from the type hints)
-pack_note, unpack_note = _codec()
+def __getattr__(name: str) -> Any:
+    """``pack_note(note) -> tuple``: the note as nested tuples of plain values;
+    ``unpack_note(packed) -> Note``: the inverse. Both are generated from the type hints the
+    first time either is imported (PEP 562), not when this module is: a run answered from the
+    cache never packs a note."""
+    if name not in ("pack_note", "unpack_note"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    codec = dict(zip(("pack_note", "unpack_note"), _codec(), strict=True))
+    globals().update(codec)
+    return codec[name]
 
 
 def line_starts_of(text: str) -> tuple[int, ...]:

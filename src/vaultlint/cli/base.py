@@ -111,27 +111,38 @@ def resolve_root(args: argparse.Namespace, cwd: Path) -> Path:
     return root
 
 
-def load_config(args: argparse.Namespace, root: Path, cwd: Path):
-    """The configuration of ``--config`` or of the vault, with ``--select`` / ``--ignore``."""
-    from vaultlint.config import find_config, select_rules
-    from vaultlint.config import load_config as load
+def config_file(args: argparse.Namespace, root: Path, cwd: Path) -> Path | None:
+    """The configuration file of ``--config`` (checked) or of the vault; None: there is none."""
+    if not getattr(args, "config", None):
+        from vaultlint.config.packs import find_config
 
-    if args.config:
-        path = (cwd / args.config).resolve()
-        if path.is_dir():
-            raise UsageError(
-                f"--config {args.config}: is a folder; give the configuration file "
-                f"(e.g. {Path(args.config, '.vaultlint.yaml').as_posix()})"
-            )
-        if not path.is_file():
-            raise UsageError(f"--config {args.config}: no such file")
-    else:
-        path = find_config(root)
+        return find_config(root)
+    path = (cwd / args.config).resolve()
+    if path.is_dir():
+        raise UsageError(
+            f"--config {args.config}: is a folder; give the configuration file "
+            f"(e.g. {Path(args.config, '.vaultlint.yaml').as_posix()})"
+        )
+    if not path.is_file():
+        raise UsageError(f"--config {args.config}: no such file")
+    return path
+
+
+def selection(args: argparse.Namespace) -> tuple[list[str], list[str]]:
+    """The rule ids of ``--select`` and of ``--ignore``."""
+    return split_ids(getattr(args, "select", None)), split_ids(getattr(args, "ignore", None))
+
+
+def load_config(args: argparse.Namespace, root: Path, cwd: Path, path: Path | None = None):
+    """The configuration of ``--config`` or of the vault (``path``: that file, already found
+    by :func:`config_file`), with ``--select`` / ``--ignore``."""
+    from vaultlint.config.loader import load_config as load
+    from vaultlint.config.loader import select_rules
+
+    if path is None:
+        path = config_file(args, root, cwd)
     config = load(path, root)
-    select, ignore = (
-        split_ids(getattr(args, "select", None)),
-        split_ids(getattr(args, "ignore", None)),
-    )
+    select, ignore = selection(args)
     if select or ignore:
         config = select_rules(config, select, ignore)
     return config

@@ -6,21 +6,29 @@ import argparse
 import os
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vaultlint.cli.base import (
     Command,
     Outcome,
     UsageError,
+    config_file,
     info,
     load_config,
     resolve_root,
+    selection,
     shown_path,
     use_color,
     warn,
     write,
 )
+
+if TYPE_CHECKING:
+    from vaultlint.config import Config
+    from vaultlint.lint.result import ScanResult
 
 
 def add_arguments(scan: argparse.ArgumentParser) -> None:
@@ -107,11 +115,6 @@ class _Progress:
 
 
 def run(args: argparse.Namespace) -> Outcome:
-    from dataclasses import replace
-
-    from vaultlint.lint.batch import lint
-    from vaultlint.report import get_reporter
-
     cwd = Path.cwd()
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
@@ -139,7 +142,22 @@ def run(args: argparse.Namespace) -> Outcome:
             return Outcome.CLEAN
     if args.output and (cwd / args.output).is_dir():
         raise UsageError(f"--output {args.output}: is a folder; give the report's file name")
-    config = load_config(args, root, cwd)
+    cache_dir = (cwd / Path(args.cache_dir).expanduser()) if args.cache_dir else None
+    config_path = config_file(args, root, cwd)
+    key = None
+    if not args.no_cache:
+        from vaultlint.lint.fingerprint import run_key
+
+        key = run_key(None if config_path is None else str(config_path), *selection(args))
+    warm = not (args.fix or args.diff or args.pre_commit or args.changed_since is not None)
+    if key is not None and warm:
+        # nothing changed since the last run: answered without reading the configuration
+        from vaultlint.lint.warm import cached_scan
+
+        result = cached_scan(root, key, args.paths, cwd=cwd, cache_dir=cache_dir)
+        if result is not None:
+            return _report(args, root, cwd, result)
+    config = load_config(args, root, cwd, config_path)
     if args.pre_commit or args.changed_since is not None:
         names = _gone_names(gone)
         broken_by = _linking_to(root, config, names, use_cache=not args.no_cache)
@@ -149,17 +167,11 @@ def run(args: argparse.Namespace) -> Outcome:
             return Outcome.CLEAN
         args.paths = [*args.paths, *(str(root / p) for p in broken_by)]
         args.no_statistics = True
-    try:
-        get_reporter(args.format)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
+    _check_format(args.format)
+    from vaultlint.lint.batch import lint
+
     jobs = args.jobs or os.cpu_count() or 1
     progress = _Progress(enabled=True)
-    whole_vault = not args.paths or [(cwd / p).resolve() for p in args.paths] == [root]
-    show_stats = not args.no_statistics and (
-        args.statistics
-        or (whole_vault and args.format == "text" and not args.output and sys.stdout.isatty())
-    )
     try:
         result = lint(
             root,
@@ -167,12 +179,46 @@ def run(args: argparse.Namespace) -> Outcome:
             args.paths,
             cwd=cwd,
             use_cache=not args.no_cache,
-            cache_dir=(cwd / Path(args.cache_dir).expanduser()) if args.cache_dir else None,
+            cache_dir=cache_dir,
             jobs=jobs,
             progress=progress,
+            run_key=key,
         )
     finally:
         progress.stop()
+    return _report(args, root, cwd, result, config, broken_by, names if broken_by else set())
+
+
+def _check_format(name: str) -> None:
+    from vaultlint.report import get_reporter
+
+    try:
+        get_reporter(name)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _report(
+    args: argparse.Namespace,
+    root: Path,
+    cwd: Path,
+    result: ScanResult,
+    config: Config | None = None,
+    broken_by: Sequence[str] = (),
+    names: set[str] | frozenset[str] = frozenset(),
+) -> Outcome:
+    """Report a scan's result (narrowed by ``--pre-commit``, fixed with ``--fix``, which need
+    the ``config``; filtered by a baseline) and decide the outcome."""
+    from dataclasses import replace
+
+    from vaultlint.report import get_reporter
+
+    _check_format(args.format)
+    whole_vault = not args.paths or [(cwd / p).resolve() for p in args.paths] == [root]
+    show_stats = not args.no_statistics and (
+        args.statistics
+        or (whole_vault and args.format == "text" and not args.output and sys.stdout.isatty())
+    )
     if not result.vault_notes:
         raise UsageError(
             f"no notes in the vault {shown_path(str(root))}: nothing was checked "
@@ -187,6 +233,8 @@ def run(args: argparse.Namespace) -> Outcome:
         result = replace(result, diagnostics=kept)
     if args.fix or args.diff:
         from vaultlint.fix import run_fixes
+
+        assert config is not None  # a scan that fixes is never answered by the warm path
 
         left, changed = run_fixes(
             root, config, result.diagnostics, unsafe=args.unsafe_fixes, diff=args.diff, cwd=cwd,

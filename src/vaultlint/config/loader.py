@@ -98,6 +98,9 @@ class Config:
     #: rule ids vaultlint reports itself (``checks.ENGINE_RULES``) that ``--select``/``--ignore``
     #: turned off: their findings are dropped
     engine_off: frozenset[str] = frozenset()
+    #: every configuration file read (the config, its pack files, built-in packs), absolute:
+    #: a cached result is valid while their bytes are the same (``lint/fingerprint.py``)
+    files: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
     def active_rules(self) -> tuple[Rule, ...]:
         return tuple(rule for rule in self.rules if rule.severity != "off")
@@ -321,6 +324,7 @@ class _Loader:
         self.exclude: list[str] = []
         self.obsidian_excludes = True
         self.stack: list[tuple[Path, str]] = []  # files being read, for cycles in `extends`
+        self.files: dict[str, None] = {}  # every file read, in order (Config.files)
         #: where pack files named by a config may be: the vault and the config's folder
         self.roots: list[Path] = [vault]
 
@@ -333,6 +337,7 @@ class _Loader:
         except (OSError, RuntimeError):
             real = path.absolute()
         self.stack.append((real, shown))
+        self.files[str(path.absolute())] = None  # as read (through any link)
         try:
             self._load(_File(path, shown), pack)
         finally:
@@ -643,6 +648,7 @@ class _Loader:
             exclude=tuple(self.exclude),
             obsidian_excludes=self.obsidian_excludes,
             source=source,
+            files=tuple(self.files),
             enabled_severities=tuple(
                 (d.id, d.enabled_severity) for d in self.drafts.values() if d.severity == "off"
             ),

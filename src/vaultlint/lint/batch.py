@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from vaultlint.config import Config
-from vaultlint.diagnostic import Diagnostic, file_diagnostic
+from vaultlint.diagnostic import Diagnostic
 from vaultlint.lint.cache import (
     CacheFolder,
     NoteShard,
@@ -47,12 +47,13 @@ from vaultlint.lint.cache import (
     SummaryCache,
     digest,
     open_cache,
-    run_fingerprint,
     stat_key,
 )
-from vaultlint.lint.linter import OUTSIDE_VAULT, PARSE_FAILED, TOO_LARGE, UNREADABLE, Linter
-from vaultlint.lint.result import NotLinted, ScanResult, active_rules
+from vaultlint.lint.fingerprint import config_key, facts_of, results_fingerprint
+from vaultlint.lint.linter import PARSE_FAILED, TOO_LARGE, UNREADABLE, Linter
+from vaultlint.lint.result import ScanResult, active_rules
 from vaultlint.lint.signals import parent_signals, stop_workers, worker_signals
+from vaultlint.lint.warm import finish, save_facts, select_notes
 from vaultlint.model import Note, NoteSummary, NoteView, Problem, Span, pack_note
 from vaultlint.parse import parse_note, parse_text
 from vaultlint.vault.discovery import (
@@ -62,7 +63,6 @@ from vaultlint.vault.discovery import (
     obsidian_excludes,
     open_in_vault,
     read_in_vault,
-    select_targets,
     walk_vault,
 )
 from vaultlint.vault.index import VaultIndex, summarize
@@ -150,20 +150,6 @@ def aggregate_missing(
             links[key] += 1
         notes_linking.update({key for key, _ in found})
     return {k: (spelling[k], notes_linking[k], links[k]) for k in links}
-
-
-def outside_vault_findings(
-    outside: Sequence[str], chosen: Sequence[str] | None, exclude: tuple[str, ...]
-) -> list[Diagnostic]:
-    """One ``info`` finding for each symbolic link that leaves the vault (never followed):
-    every such link when the whole vault is linted, else those ``chosen`` by the PATHs."""
-    picked = outside if chosen is None else [p for p in outside if p in set(chosen)]
-    message = "a symbolic link that leads outside the vault: not followed, not read"
-    return [
-        file_diagnostic(path, OUTSIDE_VAULT, "vault", "info", message)
-        for path in picked
-        if excluded_reason(path, exclude, None) is None
-    ]
 
 
 # --- shard workers -------------------------------------------------------------------------
@@ -590,24 +576,29 @@ def lint(
     progress: Callable[[int], None] | None = None,
     want_missing: bool = False,
     cache_dir: str | os.PathLike[str] | None = None,
+    run_key: bytes | None = None,
 ) -> ScanResult:
     """Lint the vault at ``root``: every note, or only the notes named by ``paths``. The
-    caches live in ``cache_dir`` (default: see :func:`vaultlint.lint.cache.cache_root`)."""
+    caches live in ``cache_dir`` (default: see :func:`vaultlint.lint.cache.cache_root`).
+
+    ``run_key`` (:func:`vaultlint.lint.fingerprint.run_key` of the configuration file and the
+    ``--select``/``--ignore`` that made ``config``): the results are recorded so that the next
+    run with that key is answered by :func:`vaultlint.lint.warm.cached_scan` without reading
+    the configuration. Without it, the configuration itself (its ``repr``) keys the results."""
     cache_folder = open_cache(root, cache_dir) if use_cache else None
     use_cache = cache_folder is not None
-    files, excluded = _scan_files(root, config)
-    warnings: list[str] = []
-    links_out: list[str] | None = None
-    if paths:
-        chosen, warnings = select_targets(paths, root, cwd or Path.cwd(), files.notes, excluded)
-        targets = [p for p in chosen if p not in excluded]
-        links_out = select_targets(paths, root, cwd or Path.cwd(), files.outside)[0]
-    else:
-        targets = [p for p in files.notes if p not in excluded]
+    files = walk_vault(root)
+    excluded, targets, links_out, warnings = select_notes(
+        root, files, config.exclude, config.obsidian_excludes, paths, cwd or Path.cwd()
+    )
     linted = [p for p in files.notes if p not in excluded]
 
     results = ResultCache(cache_folder, enabled=use_cache)
-    fingerprint = run_fingerprint(root, files, config) if use_cache else ""
+    facts = None
+    fingerprint = ""
+    if use_cache:
+        facts = facts_of(run_key if run_key is not None else config_key(config), root, config)
+        fingerprint = results_fingerprint(facts.context, files)
     cached = results.get(fingerprint, targets, want_missing) if use_cache else None
     if cached is not None:
         diagnostics, per_note = cached
@@ -629,21 +620,19 @@ def lint(
         )
         if use_cache:
             results.put(fingerprint, targets, diagnostics, per_note if want_missing else None)
-    if files.outside:
-        diagnostics = sorted(
-            [*diagnostics, *outside_vault_findings(files.outside, links_out, config.exclude)]
-        )
-    if config.engine_off:  # vaultlint's own rule ids turned off by --select/--ignore
-        diagnostics = [d for d in diagnostics if d.rule not in config.engine_off]
-    return ScanResult(
-        vault=root.as_posix(),
-        diagnostics=diagnostics,
-        notes=targets,
-        rules=active_rules(config),
-        vault_notes=files.notes,
-        excluded=[NotLinted(path, why) for path, why in sorted(excluded.items())],
-        skipped=[NotLinted(path, why) for path, why in files.skipped],
+    if cache_folder is not None and facts is not None and run_key is not None:
+        save_facts(cache_folder, facts)  # after the results: a reader of both sees a match
+    return finish(
+        root,
+        files,
+        diagnostics,
+        excluded=excluded,
+        targets=targets,
+        links_out=links_out,
         warnings=warnings,
+        exclude=config.exclude,
+        engine_off=config.engine_off,
+        rules=active_rules(config),
         parsed=parsed,
         cached=0 if cached is not None else len(files.notes) - parsed,
         from_results_cache=cached is not None,

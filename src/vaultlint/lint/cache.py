@@ -4,6 +4,9 @@
 - ``notes-*-N``: the parsed notes of shard N, packed, keyed by path and content digest.
 - ``results-*``: the findings of the last run, with the fingerprint of the vault and the
   configuration they are valid for; a run that finds the same fingerprint reuses them.
+- ``run-facts``: the run key and dependency digests those results are valid for, and what the
+  configuration says a warm run needs (``lint/fingerprint.py``, ``lint/warm.py``): a run with
+  nothing changed is answered without reading the configuration.
 
 Where: ``--cache-dir DIR``, else ``$VAULTLINT_CACHE_DIR``, else the user's cache folder
 (``platformdirs``: ``~/.cache/vaultlint`` on Linux, ``~/Library/Caches/vaultlint`` on macOS,
@@ -49,10 +52,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vaultlint import __version__
+from vaultlint import PARSER_VERSION, __version__
 from vaultlint.diagnostic import Diagnostic
-from vaultlint.model import Note, NoteSummary, unpack_note
-from vaultlint.parse import PARSER_VERSION
+from vaultlint.model import Note, NoteSummary
 
 #: the environment variable that moves the cache (as ``--cache-dir`` does)
 CACHE_ENV = "VAULTLINT_CACHE_DIR"
@@ -402,6 +404,8 @@ class NoteShard:
 
     def get(self, path: str, content: bytes) -> Note | None:
         """The parsed note, when cached for this content; a wrong-shaped entry is a miss."""
+        from vaultlint.model import unpack_note  # built on first use
+
         entry = self._entries.get(path)
         try:
             if entry is None or entry[0] != content:

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import re
 
+from vaultlint import PARSER_VERSION as PARSER_VERSION  # bumped in vaultlint/__init__.py
 from vaultlint.model import Note, Problem, Span, Suppression, line_starts_of
 from vaultlint.parse.frontmatter import parse_frontmatter
 from vaultlint.parse.markdown import BlockScan, scan_blocks
 from vaultlint.parse.obsidian import scan_inline
-
-#: bump when parsing changes what a note yields: cached parses of older versions are dropped
-PARSER_VERSION = 6  # 5: cached diagnostics keep their span; 6: canvases and bases
 
 _SUPPRESS = re.compile(
     r"(?:%%|<!--)[ \t]*vaultlint-(disable-next-line|disable|enable)\b([^\n\r%>]*?)[ \t]*(?:%%|-->)"

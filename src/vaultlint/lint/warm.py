@@ -1,0 +1,184 @@
+"""The warm path: a scan answered from the cache without reading the configuration.
+
+A run that reads the configuration (:func:`vaultlint.lint.batch.lint` given a run key) writes,
+beside its results, the :class:`~vaultlint.lint.fingerprint.RunFacts` they are valid for
+(:func:`save_facts`). The next ``vaultlint scan`` with the same run key (same version, same
+configuration file bytes, same ``--select``/``--ignore``) calls :func:`cached_scan` first: it
+checks the recorded dependencies' bytes, walks the vault, and when the results cache holds
+the findings for that fingerprint it builds the :class:`~vaultlint.lint.result.ScanResult`
+from them — the same one ``lint`` would have made — having imported neither YAML nor the
+configuration loader, the checks or the parser. Anything else is a miss (None), and the scan
+goes the usual way.
+
+What the result is made of is shared with ``lint`` (:func:`select_notes`,
+:func:`outside_vault_findings`, :func:`finish`), so the two cannot drift apart; the golden
+tests run every mode warm and cold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from vaultlint.lint.fingerprint import RunFacts, is_facts, results_fingerprint, unchanged
+
+if TYPE_CHECKING:
+    from vaultlint.diagnostic import Diagnostic
+    from vaultlint.lint.cache import CacheFolder
+    from vaultlint.lint.result import RuleInfo, ScanResult
+    from vaultlint.vault.discovery import VaultFiles
+
+_FACTS_NAME = "run-facts.pickle"
+
+
+def load_facts(cache: CacheFolder) -> RunFacts | None:
+    """The facts recorded by the last run that read the configuration, or None."""
+    from vaultlint.lint.cache import _read_pickle
+
+    data = _read_pickle(cache, _FACTS_NAME)
+    return RunFacts._make(data) if is_facts(data) else None
+
+
+def save_facts(cache: CacheFolder, facts: RunFacts) -> None:
+    """Record the facts of this run (as a plain tuple: the cache unpickles no class of ours
+    for it)."""
+    from vaultlint.lint.cache import _write_pickle
+
+    _write_pickle(cache, _FACTS_NAME, tuple(facts))
+
+
+def select_notes(
+    root: Path,
+    files: VaultFiles,
+    exclude: tuple[str, ...],
+    obsidian_excludes: bool,
+    paths: Sequence[str],
+    cwd: Path,
+) -> tuple[dict[str, str], list[str], list[str] | None, list[str]]:
+    """(excluded notes → why, the notes to check, the links out of the vault named by
+    ``paths`` (None: every one), warnings about ``paths``)."""
+    from vaultlint.vault.discovery import excluded_reason, select_targets
+    from vaultlint.vault.discovery import obsidian_excludes as read_obsidian
+
+    obsidian = read_obsidian(root) if obsidian_excludes else None
+    excluded: dict[str, str] = {}
+    if exclude or obsidian is not None:
+        for path in files.notes:
+            why = excluded_reason(path, exclude, obsidian)
+            if why is not None:
+                excluded[path] = why
+    warnings: list[str] = []
+    links_out: list[str] | None = None
+    if paths:
+        chosen, warnings = select_targets(paths, root, cwd, files.notes, excluded)
+        targets = [p for p in chosen if p not in excluded]
+        links_out = select_targets(paths, root, cwd, files.outside)[0]
+    else:
+        targets = [p for p in files.notes if p not in excluded]
+    return excluded, targets, links_out, warnings
+
+
+def outside_vault_findings(
+    outside: Sequence[str], chosen: Sequence[str] | None, exclude: tuple[str, ...]
+) -> list[Diagnostic]:
+    """One ``info`` finding for each symbolic link that leaves the vault (never followed):
+    every such link when the whole vault is linted, else those ``chosen`` by the PATHs."""
+    from vaultlint.checks import OUTSIDE_VAULT
+    from vaultlint.diagnostic import file_diagnostic
+    from vaultlint.vault.discovery import excluded_reason
+
+    picked = outside if chosen is None else [p for p in outside if p in set(chosen)]
+    message = "a symbolic link that leads outside the vault: not followed, not read"
+    return [
+        file_diagnostic(path, OUTSIDE_VAULT, "vault", "info", message)
+        for path in picked
+        if excluded_reason(path, exclude, None) is None
+    ]
+
+
+def finish(
+    root: Path,
+    files: VaultFiles,
+    diagnostics: list[Diagnostic],
+    *,
+    excluded: dict[str, str],
+    targets: list[str],
+    links_out: list[str] | None,
+    warnings: list[str],
+    exclude: tuple[str, ...],
+    engine_off: Any,
+    rules: tuple[RuleInfo, ...],
+    parsed: int,
+    cached: int,
+    from_results_cache: bool,
+    missing: Any = None,
+) -> ScanResult:
+    """The run's result: the findings of the links out of the vault added, the engine's rule
+    ids that ``--select``/``--ignore`` turned off dropped."""
+    from vaultlint.lint.result import NotLinted, ScanResult
+
+    if files.outside:
+        diagnostics = [*diagnostics, *outside_vault_findings(files.outside, links_out, exclude)]
+    if engine_off:  # vaultlint's own rule ids turned off by --select/--ignore
+        diagnostics = [d for d in diagnostics if d.rule not in engine_off]
+    return ScanResult(
+        vault=root.as_posix(),
+        diagnostics=diagnostics,
+        notes=targets,
+        rules=rules,
+        vault_notes=files.notes,
+        excluded=[NotLinted(path, why) for path, why in sorted(excluded.items())],
+        skipped=[NotLinted(path, why) for path, why in files.skipped],
+        warnings=warnings,
+        parsed=parsed,
+        cached=cached,
+        from_results_cache=from_results_cache,
+        missing=missing or {},
+    )
+
+
+def cached_scan(
+    root: Path,
+    key: bytes | None,
+    paths: Sequence[str] = (),
+    *,
+    cwd: Path,
+    cache_dir: Any = None,
+) -> ScanResult | None:
+    """The result of linting ``paths`` (or the whole vault) when the cache holds it for this
+    run key, unchanged dependencies and the vault as it is now; else None."""
+    if key is None:
+        return None
+    from vaultlint.lint.cache import ResultCache, open_cache
+    from vaultlint.vault.discovery import walk_vault
+
+    cache = open_cache(root, cache_dir)
+    if cache is None:
+        return None
+    facts = load_facts(cache)
+    if facts is None or facts.key != key or not unchanged(facts.digests):
+        return None
+    files = walk_vault(root)
+    excluded, targets, links_out, warnings = select_notes(
+        root, files, facts.exclude, facts.obsidian_excludes, paths, cwd
+    )
+    fingerprint = results_fingerprint(facts.context, files)
+    cached = ResultCache(cache).get(fingerprint, targets, False)
+    if cached is None:
+        return None
+    return finish(
+        root,
+        files,
+        cached[0],
+        excluded=excluded,
+        targets=targets,
+        links_out=links_out,
+        warnings=warnings,
+        exclude=facts.exclude,
+        engine_off=frozenset(facts.engine_off),
+        rules=facts.rule_infos(),
+        parsed=0,
+        cached=0,
+        from_results_cache=True,
+    )

@@ -100,3 +100,100 @@ def test_init_on_the_example_vault_writes_the_readme_config(tmp_path):
     written = (vault / ".vaultlint.yaml").read_text(encoding="utf-8")
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert written in readme, "README's `vaultlint init` example is stale"
+
+
+LOG = "# Log {n}\n\n- {first}: started\n- {second}: done\n"
+
+
+def test_init_writes_the_date_format_of_note_bodies_and_the_scan_reports_the_others(
+    tmp_path, capsys
+):
+    files = {
+        f"Log/L{n}.md": LOG.format(n=n, first=f"0{n}.03.2025", second=f"1{n}.03.2025")
+        for n in range(1, 6)
+    }
+    files["Log/L5.md"] = LOG.format(n=5, first="05.03.2025", second="2025-03-15")
+    files["Notes/Plain.md"] = "# Plain\nno dates here, version 1.15.11\n"
+    vault = write_vault(tmp_path / "v", files)
+    assert main(["init", "--vault", str(vault)]) == 0
+    text = (vault / ".vaultlint.yaml").read_text(encoding="utf-8")
+    assert (
+        "  # Dates in note bodies:\n"
+        "  #   days written %d.%m.%Y: 4 notes follow this, 1 do not: L5\n"
+        "  body-dates:\n"
+        "    check: date-format\n"
+    ) in text
+    assert '    formats: ["%d.%m.%Y"]\n' in text
+    load_config(vault / ".vaultlint.yaml", vault)  # valid: the pattern reads back as written
+    capsys.readouterr()
+    assert main(["scan", str(vault), "--no-cache", "--select", "body-dates"]) == 0
+    out = [line.removeprefix(f"{vault.name}/") for line in capsys.readouterr().out.splitlines()]
+    assert out[:-1] == [
+        "Log/L5.md:4:3: warning body-dates '2025-03-15' does not match '%d.%m.%Y'",
+    ]
+
+
+def test_init_writes_no_body_date_rule_when_notes_disagree(tmp_path):
+    files = {f"A{n}.md": f"# A{n}\nOn 2025-03-0{n}.\n" for n in range(1, 4)}
+    files |= {f"B{n}.md": f"# B{n}\nOn 0{n}/03/2025.\n" for n in range(1, 4)}
+    vault = write_vault(tmp_path / "v", files)
+    assert main(["init", "--vault", str(vault)]) == 0
+    assert "date-format" not in (vault / ".vaultlint.yaml").read_text(encoding="utf-8")
+
+
+def test_body_dates_are_those_the_date_format_check_would_search():
+    from vaultlint.parse import parse_note
+    from vaultlint.vault.date_conventions import body_dates
+
+    text = (
+        "---\ncreated: 2020-01-01\n---\n"  # a property, not the body
+        "Met on 2025-03-14, again 14.03.2025 and March 14, 2025; also 14 Mar 2025.\n"
+        "In March 2025 (or 2025-03, Feb 2024), for 2023-24 to 2030-31.\n"
+        "See https://example.com/2025/03/14/post and v1.2.2025x, 2025-03-14T10:30, 1.15.11\n"
+        '`2025-01-01` and date("2025-02-02") are code; [[2023-01-01#^quote]] is a daily note\n'
+        "```\n2024-01-01\n```\n"
+        "$$\n2024-01-02\n$$\n"
+    )
+    assert list(body_dates(parse_note("Note.md", text))) == [
+        ("day", "2025-03-14"),
+        ("day", "14.03.2025"),
+        ("day", "March 14, 2025"),
+        ("day", "14 Mar 2025"),
+        ("month", "March 2025"),
+        ("month", "2025-03"),
+        ("month", "Feb 2024"),
+        ("day", "2023-01-01"),
+    ]
+
+
+def test_init_writes_days_and_months_and_leaves_out_a_kind_that_disagrees(tmp_path, capsys):
+    files = {f"N{n}.md": f"# N{n}\n- **March 202{n}**: on 0{n}/03/2025\n" for n in range(1, 5)}
+    files["N5.md"] = "# N5\n- **2025-05**: on 05/03/2025\n"
+    vault = write_vault(tmp_path / "v", files)
+    assert main(["init", "--vault", str(vault)]) == 0
+    text = (vault / ".vaultlint.yaml").read_text(encoding="utf-8")
+    # days: %d/%m/%Y and %m/%d/%Y fit all five; the tie goes to the one listed first
+    assert (
+        "  #   days written %d/%m/%Y: 5 notes follow this, 0 do not\n"
+        "  #   months written %B %Y: 4 notes follow this, 1 do not: N5\n"
+    ) in text
+    assert '    formats: ["%d/%m/%Y", "%B %Y"]\n' in text
+    capsys.readouterr()
+    assert main(["scan", str(vault), "--no-cache", "--select", "body-dates"]) == 0
+    out = [line.removeprefix(f"{vault.name}/") for line in capsys.readouterr().out.splitlines()]
+    assert out[:-1] == [
+        "N5.md:2:5: warning body-dates '2025-05' does not match any of '%d/%m/%Y', '%B %Y'"
+    ]
+
+    # months that disagree: the rule finds days only (no month is reported)
+    files = {f"M{n}.md": f"# M{n}\n- **2025-0{n}**: on 2025-03-0{n}\n" for n in range(1, 4)}
+    files |= {f"O{n}.md": f"# O{n}\n- **March 202{n}**: on 2025-04-0{n}\n" for n in range(1, 4)}
+    vault = write_vault(tmp_path / "w", files)
+    assert main(["init", "--vault", str(vault)]) == 0
+    text = (vault / ".vaultlint.yaml").read_text(encoding="utf-8")
+    assert "  #   days written %Y-%m-%d: 6 notes follow this, 0 do not\n" in text
+    assert "months written" not in text
+    assert '    formats: ["%Y-%m-%d"]\n' in text
+    capsys.readouterr()
+    assert main(["scan", str(vault), "--no-cache", "--select", "body-dates"]) == 0
+    assert capsys.readouterr().out.startswith("No problems found")

@@ -74,6 +74,8 @@ def _rule_id(base: str, used: set[str]) -> str:
 
 def render_config(conv: Conventions, tags_file: str | None) -> str:
     """The ``.vaultlint.yaml`` text for the conventions found."""
+    from vaultlint.vault.date_conventions import date_pattern
+
     out: list[str | None] = [
         "# vaultlint configuration written by `vaultlint init` from this vault's conventions.",
         f"# {conv.notes} notes read (templates and Obsidian's excluded files left out). A",
@@ -138,6 +140,20 @@ def render_config(conv: Conventions, tags_file: str | None) -> str:
         if fs.order:
             out.append("    order: true")
         out.append("")
+    if conv.body_dates:
+        rules += 1
+        kinds = {bd.kind for bd in conv.body_dates}
+        pattern = date_pattern("day" in kinds, "month" in kinds)
+        out.append("  # Dates in note bodies:")
+        for bd in conv.body_dates:
+            out.append(f"  #   {bd.kind}s written {bd.format}: {bd.count.comment()}")
+        out += [
+            f"  {_rule_id('body-dates', used)}:",
+            "    check: date-format",
+            "    pattern: '" + pattern.replace("'", "''") + "'",
+            f"    formats: [{', '.join(_q(bd.format) for bd in conv.body_dates)}]",
+            "",
+        ]
     if tags_file is not None and conv.tags is not None:
         rules += 1
         out.append(

@@ -15,6 +15,8 @@ Conventions found, each with the count of notes that follow it and that do not:
   a parent folder already requires is not repeated).
 * **sections** per folder: headings nearly every note below a folder has, at one level, in the
   order most notes give them (``order`` when nearly every note has them in that order).
+* **dates in note bodies**: the one format nearly every note that writes dates in its body
+  writes them in (:mod:`vaultlint.vault.date_conventions`).
 * **tag vocabulary**: every tag in use, in its most used spelling, except a tag used once that
   is a near miss of a tag used by three notes or more (a probable typo).
 """
@@ -38,6 +40,7 @@ from vaultlint.parse.property_values import (
     value_problems,
     written_text,
 )
+from vaultlint.vault.date_conventions import best_formats
 
 #: the fewest notes a folder convention is drawn from
 MIN_NOTES = 3
@@ -120,6 +123,13 @@ class TagVocabulary:
     left_out: tuple[tuple[str, str], ...]  # (tag used once, the tag it is probably a typo of)
 
 
+@dataclass(frozen=True)
+class BodyDates:
+    kind: str  # "day" or "month"
+    format: str  # strftime
+    count: Count  # notes writing every date of that kind in their body in it, and the others
+
+
 @dataclass
 class Conventions:
     notes: int
@@ -129,6 +139,7 @@ class Conventions:
     keys: list[FolderKeys] = field(default_factory=list)
     sections: list[FolderSections] = field(default_factory=list)
     tags: TagVocabulary | None = None
+    body_dates: tuple[BodyDates, ...] = ()  # the day format first
 
 
 def _examples(paths: Iterable[str], limit: int = 3) -> tuple[str, ...]:
@@ -523,7 +534,22 @@ def infer(notes: Sequence[Note], declared: dict[str, str]) -> Conventions:
         keys=infer_keys(readable),
         sections=infer_sections(notes),
         tags=infer_tags(notes),
+        body_dates=infer_body_dates(notes),
     )
+
+
+def infer_body_dates(notes: Sequence[Note]) -> tuple[BodyDates, ...]:
+    """The formats days and months are written in in note bodies: each when nearly every note
+    with such dates in its body writes all of them in it."""
+    found = []
+    for kind, fit in best_formats(notes).items():
+        if holds(len(fit.follow), len(fit.miss)):
+            found.append(
+                BodyDates(
+                    kind, fit.format, Count(len(fit.follow), len(fit.miss), _examples(fit.miss))
+                )
+            )
+    return tuple(found)
 
 
 def read_notes(root: Path) -> list[Note]:

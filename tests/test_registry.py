@@ -23,6 +23,7 @@ def test_engine_rule_ids_are_registered():
         "note-too-large",
         "outside-vault",
         "unknown-rule-in-suppression",
+        "fix-failed",
     ]
 
 
@@ -38,12 +39,15 @@ def test_ignore_and_select_accept_engine_rule_ids(tmp_path):
         "note-too-large",
         "outside-vault",
         "unknown-rule-in-suppression",
+        "fix-failed",
     }
     assert select_rules(config, ["outside-vault"], []).engine_off == {
         "unreadable-note",
         "note-too-large",
         "unknown-rule-in-suppression",
+        "fix-failed",
     }
+    assert select_rules(config, [], ["fix-failed"]).engine_off == {"fix-failed"}
     with pytest.raises(ConfigError) as info:
         select_rules(config, [], ["internal-eror"])
     assert (
@@ -100,3 +104,60 @@ def test_vaultlint_rules_lists_every_rule_engine_rule_and_check(capsys, tmp_path
     assert checks == list(REGISTRY)  # `tags` and `links` are used by rules, and still listed
     for rule_id in ids:  # every id listed is one --select accepts
         select_rules(config, [rule_id], [])
+
+
+# a.md's tag is the minority spelling: --fix respells it (tag-case's safe fix)
+TAGS = {"a.md": "# A\n#Space here\n", "b.md": "#space\n", "c.md": "#space\n"}
+SAVED = (
+    "not fixed: the note changed since it was scanned (saved by an editor?); run vaultlint again"
+)
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ([], [("a.md", "fix-failed"), ("a.md", "tag-case")]),
+        (["--ignore", "fix-failed"], [("a.md", "tag-case")]),
+        (["--select", "tag-case"], [("a.md", "tag-case")]),
+        (["--select", "tag-case,fix-failed"], [("a.md", "fix-failed"), ("a.md", "tag-case")]),
+    ],
+)
+def test_select_and_ignore_apply_to_fix_failed(
+    capsys, tmp_path, plain_environment, monkeypatch, options, expected
+):
+    import vaultlint.fix as fix_module
+
+    vault = write_vault(tmp_path / "v", TAGS)
+    real_plan = fix_module.plan_fixes
+
+    def plan_then_autosave(*args, **kwargs):
+        plan = real_plan(*args, **kwargs)
+        (vault / "a.md").write_bytes(b"# A\n#Space here, and typed since\n")  # an editor saves
+        return plan
+
+    monkeypatch.setattr(fix_module, "plan_fixes", plan_then_autosave)
+    code = main(["scan", str(vault), "--fix", *options, "--format", "json", "--no-cache"])
+    found = json.loads(capsys.readouterr().out)["diagnostics"]
+    assert (code, [(d["path"], d["rule"]) for d in found]) == (0, expected)
+    assert [d["message"] for d in found if d["rule"] == "fix-failed"] == (
+        [SAVED] if ("a.md", "fix-failed") in expected else []
+    )
+    assert (vault / "a.md").read_bytes() == b"# A\n#Space here, and typed since\n"
+
+
+def test_ignore_applies_to_what_a_fixed_note_is_checked_again_for(
+    capsys, tmp_path, plain_environment
+):
+    vault = write_vault(
+        tmp_path / "v", {**TAGS, "a.md": "%% vaultlint-disable-next-line nosuch %%\n#Space\n"}
+    )
+    assert _json(capsys, str(vault)) == (
+        0,
+        [("a.md", "unknown-rule-in-suppression"), ("a.md", "tag-case")],
+    )
+    ignore = ["--ignore", "unknown-rule-in-suppression"]
+    assert _json(capsys, str(vault), "--fix", *ignore) == (0, [])
+    assert (vault / "a.md").read_text(encoding="utf-8") == (
+        "%% vaultlint-disable-next-line nosuch %%\n#space\n"
+    )
+    assert _json(capsys, str(vault), "--fix") == (0, [("a.md", "unknown-rule-in-suppression")])

@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from vaultlint.checks import FIX_FAILED
 from vaultlint.diagnostic import Diagnostic, Edit, Fix
 from vaultlint.escape import printable
 
@@ -57,7 +58,6 @@ if TYPE_CHECKING:
 #: at most this many rounds of fix → parse → check per note (ruff uses 100; vaultlint's fixes
 #: settle in one or two)
 MAX_PASSES = 10
-FIX_FAILED = "fix-failed"
 BOM = b"\xef\xbb\xbf"
 
 Checker = Callable[[str, bytes], list[Diagnostic]]
@@ -606,4 +606,7 @@ def run_fixes(
     if diff:  # no report follows: say here which notes were left alone
         summary += [f"{shown(s.path)}: {s.reason}" for s in plan.skipped]
     print_stderr(summary)
-    return plan.diagnostics, bool(plan.changes)
+    # as the batch runner does: vaultlint's own rule ids turned off by --select/--ignore
+    # (fix-failed, and what the re-check of a fixed note reports)
+    left = [d for d in plan.diagnostics if d.rule not in config.engine_off]
+    return left, bool(plan.changes)

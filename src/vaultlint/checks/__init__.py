@@ -38,20 +38,23 @@ REGISTRY: LazyRegistry[type[Check]] = LazyRegistry(
     )
 )
 
-# Rule ids the linter and the batch runner report themselves (no check behind them).
+# Rule ids the linter, the batch runner and the fixer report themselves (no check behind them).
 INTERNAL_ERROR = "internal-error"
 UNREADABLE = "unreadable-note"
 TOO_LARGE = "note-too-large"
 OUTSIDE_VAULT = "outside-vault"
 UNKNOWN_RULE_IN_SUPPRESSION = "unknown-rule-in-suppression"
+#: ``--fix`` could not fix a note (reported by ``vaultlint.fix``, check ``fix``)
+FIX_FAILED = "fix-failed"
 #: a problem code of the reader (a parser bug), reported as ``internal-error``
 PARSE_FAILED = "parse-failed"
 
-#: every rule id the linter and the batch runner report themselves, with what it means
+#: every rule id the linter, the batch runner and the fixer report themselves, with what it means
 ENGINE_RULES: dict[str, str] = {
     INTERNAL_ERROR: "vaultlint failed on this note (a rule or the parser raised): a bug",
     UNREADABLE: "the note cannot be read",
     TOO_LARGE: "the note is too large to be read",
     OUTSIDE_VAULT: "a symbolic link that leads outside the vault (not followed)",
     UNKNOWN_RULE_IN_SUPPRESSION: "a suppression comment names a rule that does not exist",
+    FIX_FAILED: "--fix left the note as it was (a write failed, or it changed since the scan)",
 }

@@ -140,7 +140,7 @@ def test_a_registry_takes_set_and_deleted_entries():
 
 
 def test_config_names_are_the_modules_objects():
-    from vaultlint.config import errors, loader, packs
+    from vaultlint.config import errors, loader, packs, select
 
     expected = {
         "CONFIG_FILENAMES": packs.CONFIG_FILENAMES,
@@ -150,7 +150,7 @@ def test_config_names_are_the_modules_objects():
         "find_config": packs.find_config,
         "list_packs": packs.list_packs,
         "load_config": loader.load_config,
-        "select_rules": loader.select_rules,
+        "select_rules": select.select_rules,
     }
     assert sorted(vaultlint.config.__all__) == sorted(expected)
     for name, value in expected.items():

@@ -137,7 +137,7 @@ def load_config(args: argparse.Namespace, root: Path, cwd: Path, path: Path | No
     """The configuration of ``--config`` or of the vault (``path``: that file, already found
     by :func:`config_file`), with ``--select`` / ``--ignore``."""
     from vaultlint.config.loader import load_config as load
-    from vaultlint.config.loader import select_rules
+    from vaultlint.config.select import select_rules
 
     if path is None:
         path = config_file(args, root, cwd)

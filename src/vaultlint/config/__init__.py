@@ -1,6 +1,8 @@
 """The configuration: ``.vaultlint.yaml`` and rule packs, turned into validated rules.
 
-``loader`` reads and merges files into rules; ``schema`` is the typed option schema that
+``loader`` reads the files in order (``reading``: one file into YAML nodes, safely;
+``rule_defs``: their ``rules`` merged into validated rules; ``select``: ``--select`` and
+``--ignore``); ``schema`` is the typed option schema that
 validates option values (and emits JSON Schema, see ``file_schema``); ``yamlfile`` reads YAML
 1.2 nodes; ``packs`` finds configs and built-in packs; ``where`` is a rule's scope;
 ``ruleset`` holds the resolved rules; ``errors`` holds :class:`ConfigError`.
@@ -17,13 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from vaultlint.config.errors import ConfigError
-    from vaultlint.config.loader import Config, load_config, select_rules
+    from vaultlint.config.loader import Config, load_config
     from vaultlint.config.packs import (
         CONFIG_FILENAMES,
         builtin_pack_path,
         find_config,
         list_packs,
     )
+    from vaultlint.config.select import select_rules
 
 #: each public name → the module that defines it
 _WHERE = {
@@ -34,7 +37,7 @@ _WHERE = {
     "find_config": "packs",
     "list_packs": "packs",
     "load_config": "loader",
-    "select_rules": "loader",
+    "select_rules": "select",
 }
 
 __all__ = [

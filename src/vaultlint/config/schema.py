@@ -49,13 +49,15 @@ from vaultlint.config.yamlfile import (
     BOOL,
     FLOAT,
     INT,
-    MERGE,
     NULL,
     STR,
+    KeyValue,
+    MappingProblem,
     is_null,
     scalar_value,
     shown,
 )
+from vaultlint.config.yamlfile import pairs as yamlfile_pairs
 
 #: mappings and lists nested deeper than this inside one value are refused (recursive aliases)
 MAX_DEPTH = 64
@@ -101,51 +103,23 @@ class SchemaError(Exception):
 # --- mappings: merge keys applied, duplicates refused --------------------------------------
 
 
-def pairs(
-    node: MappingNode, path: KeyPath = (), _seen: frozenset[int] = frozenset()
-) -> list[tuple[str, Node, Node]]:
-    """``(key, key node, value node)`` of a mapping, merge keys applied (explicit keys win),
-    duplicate keys refused; raises :class:`SchemaError`. Keys are their text."""
-    explicit: list[tuple[str, Node, Node]] = []
-    merged: list[tuple[str, Node, Node]] = []
-    first_line: dict[str, int] = {}
-    inner = _seen | {id(node)}
-    for key_node, value_node in node.value:
-        if key_node.tag == MERGE:
-            sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
-            for source in sources:
-                if not isinstance(source, MappingNode) or id(source) in inner:
-                    raise SchemaError(
-                        source,
-                        path,
-                        "has a merge key ('<<') that is not a mapping or a list of them",
-                    )
-                if len(inner) > MAX_DEPTH:
-                    raise SchemaError(
-                        source, path, f"has merge keys ('<<') nested over {MAX_DEPTH} deep"
-                    )
-                merged.extend(pairs(source, path, inner))
-            continue
-        if not isinstance(key_node, ScalarNode):
-            raise SchemaError(
-                key_node, path, f"has a key that is not a string but {shown(key_node)}"
-            )
-        key = key_node.value
-        if key in first_line:
-            raise SchemaError(
-                key_node,
-                (*path, key),
-                f"is given twice (first at line {first_line[key]})",
-            )
-        first_line[key] = key_node.start_mark.line + 1
-        explicit.append((key, key_node, value_node))
-    seen = set(first_line)
-    result: list[tuple[str, Node, Node]] = []
-    for item in merged:  # merged keys come first, as in PyYAML; explicit keys win
-        if item[0] not in seen:
-            seen.add(item[0])
-            result.append(item)
-    return result + explicit
+def pairs(node: MappingNode, path: KeyPath = ()) -> list[KeyValue]:
+    """The entries of a mapping (:func:`vaultlint.config.yamlfile.pairs`: merge keys applied,
+    explicit keys win, duplicate keys refused); raises :class:`SchemaError`."""
+    try:
+        return yamlfile_pairs(node, MAX_DEPTH)
+    except MappingProblem as problem:
+        at = problem.node
+        if problem.kind == "merge-source":
+            why = "has a merge key ('<<') that is not a mapping or a list of them"
+        elif problem.kind == "merge-depth":
+            why = f"has merge keys ('<<') nested over {MAX_DEPTH} deep"
+        elif problem.kind == "key-type":
+            why = f"has a key that is not a string but {shown(at)}"
+        else:
+            why = f"is given twice (first at line {problem.first_line})"
+            raise SchemaError(at, (*path, problem.key), why) from None
+        raise SchemaError(at, path, why) from None
 
 
 # --- the schema tree -------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
+from typing import Any, Literal, NamedTuple
 
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -129,3 +129,72 @@ def shown(node: Node) -> str:
     if node.tag == STR or getattr(node, "style", None):
         return f"'{node.value}'"
     return str(node.value)
+
+
+# --- mappings: merge keys applied, duplicates refused --------------------------------------
+
+
+class KeyValue(NamedTuple):
+    """One entry of a mapping: the key's text, the key's node and the value's node."""
+
+    key: str
+    key_node: Node
+    value_node: Node
+
+
+class MappingProblem(Exception):
+    """Why the entries of a mapping cannot be read, at ``node``; the caller words the message
+    (the loader and the option schema say it each in their own sentence).
+
+    ``kind``: ``merge-source`` (a merge key whose value is not a mapping or a list of them, or
+    merges a mapping into itself), ``merge-depth`` (merge keys nested deeper than allowed),
+    ``key-type`` (a key that is not a scalar), ``duplicate`` (``key`` given twice, first at
+    line ``first_line``).
+    """
+
+    def __init__(
+        self,
+        node: Node,
+        kind: Literal["merge-source", "merge-depth", "key-type", "duplicate"],
+        key: str = "",
+        first_line: int = 0,
+    ) -> None:
+        super().__init__(node, kind, key, first_line)
+        self.node = node
+        self.kind = kind
+        self.key = key
+        self.first_line = first_line
+
+
+def pairs(node: MappingNode, max_depth: int, _seen: frozenset[int] = frozenset()) -> list[KeyValue]:
+    """The entries of a mapping, merge keys (``<<``) applied — merged keys first, as in
+    PyYAML, and explicit keys win — and duplicate keys refused; raises
+    :class:`MappingProblem`. Keys are their text."""
+    explicit: list[KeyValue] = []
+    merged: list[KeyValue] = []
+    first_line: dict[str, int] = {}
+    inner = _seen | {id(node)}
+    for key_node, value_node in node.value:
+        if key_node.tag == MERGE:
+            sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+            for source in sources:
+                if not isinstance(source, MappingNode) or id(source) in inner:
+                    raise MappingProblem(source, "merge-source")
+                if len(inner) > max_depth:
+                    raise MappingProblem(source, "merge-depth")
+                merged.extend(pairs(source, max_depth, inner))
+            continue
+        if not isinstance(key_node, ScalarNode):
+            raise MappingProblem(key_node, "key-type")
+        key = key_node.value
+        if key in first_line:
+            raise MappingProblem(key_node, "duplicate", key, first_line[key])
+        first_line[key] = line(key_node)
+        explicit.append(KeyValue(key, key_node, value_node))
+    seen = set(first_line)
+    result: list[KeyValue] = []
+    for item in merged:
+        if item.key not in seen:
+            seen.add(item.key)
+            result.append(item)
+    return result + explicit

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 import vaultlint.fix as fix_module
+import vaultlint.fix.inplace as inplace_module
 from vaultlint.cli import main
 from vaultlint.fix import NotFixable, plan_fixes, read_note, write_note, write_plan
 
@@ -301,7 +302,7 @@ def test_a_write_failing_halfway_puts_the_old_bytes_back_and_is_an_error(
 ):
     vault = write_vault(tmp_path / "v", TAGS)
     before = hashes(vault)
-    real = fix_module._pwrite_all
+    real = inplace_module._pwrite_all
     calls = []
 
     def disk_full_halfway(fd: int, data: bytes, offset: int) -> None:
@@ -311,7 +312,7 @@ def test_a_write_failing_halfway_puts_the_old_bytes_back_and_is_an_error(
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         real(fd, data, offset)  # putting the old bytes back
 
-    monkeypatch.setattr(fix_module, "_pwrite_all", disk_full_halfway)
+    monkeypatch.setattr(inplace_module, "_pwrite_all", disk_full_halfway)
     code, rows = scan_json(capsys, "v", "--fix")
     assert code == 1
     assert rows == [
@@ -335,7 +336,7 @@ def test_sigint_while_a_note_is_written_leaves_it_whole_and_no_temporary_file(
     # the respelled tag and the repaired dash change the length: a torn write would show
     garbled = "# A\n#Space, planned for 2028â€“2029, and a long tail of text after it\n"
     vault = write_vault(tmp_path / "v", {**TAGS, "a.md": garbled, "z.md": "#Space too\n"})
-    real = fix_module._pwrite_all
+    real = inplace_module._pwrite_all
 
     def interrupted_halfway(fd: int, data: bytes, offset: int) -> None:
         half = len(data) // 2
@@ -343,7 +344,7 @@ def test_sigint_while_a_note_is_written_leaves_it_whole_and_no_temporary_file(
         os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C between the two halves of the write
         real(fd, data[half:], offset + half)
 
-    monkeypatch.setattr(fix_module, "_pwrite_all", interrupted_halfway)
+    monkeypatch.setattr(inplace_module, "_pwrite_all", interrupted_halfway)
     code = main(["scan", "v", "--no-cache", "--fix", "--unsafe-fixes"])
     _, err = capsys.readouterr()
     assert (code, err) == (2, "vaultlint: interrupted\n")

@@ -32,6 +32,9 @@ How a run fixes a vault:
 A note that cannot be fixed becomes a finding of rule ``fix-failed`` (check ``fix``): a write
 that failed is an ``error``; a note skipped (a symbolic link, changed since it was scanned, not
 a regular file, not UTF-8, fixes that do not converge) is a ``warning``.
+
+Modules: this one (the plan and the fix loop), ``inplace`` (reading and writing a note in
+place inside the vault), ``diff`` (the unified diff of ``--diff``).
 """
 
 from __future__ import annotations
@@ -39,11 +42,8 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
-import signal
-import stat
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -51,6 +51,8 @@ from typing import TYPE_CHECKING, Literal
 from vaultlint.checks import FIX_FAILED
 from vaultlint.diagnostic import Diagnostic, Edit, Fix
 from vaultlint.escape import printable
+from vaultlint.fix.diff import unified_diff
+from vaultlint.fix.inplace import NotFixable, read_note, write_note
 
 if TYPE_CHECKING:
     from vaultlint.config import Config
@@ -61,6 +63,22 @@ MAX_PASSES = 10
 BOM = b"\xef\xbb\xbf"
 
 Checker = Callable[[str, bytes], list[Diagnostic]]
+
+__all__ = [
+    "FIX_FAILED",
+    "NotFixable",
+    "apply_edits",
+    "choose_fixes",
+    "default_checker",
+    "fix_text",
+    "is_applicable",
+    "plan_fixes",
+    "read_note",
+    "run_fixes",
+    "unified_diff",
+    "write_note",
+    "write_plan",
+]
 
 
 def is_applicable(fix: Fix | None, unsafe: bool) -> bool:
@@ -211,10 +229,6 @@ def fix_text(path: str, data: bytes, check: Checker, unsafe: bool) -> Fixed:
     )
 
 
-class NotFixable(Exception):
-    """A note that fixes are not applied to; the message says why."""
-
-
 def plan_fixes(
     root: Path,
     diagnostics: Sequence[Diagnostic],
@@ -308,234 +322,6 @@ def _skip_diagnostic(skip: NoteSkip) -> Diagnostic:
         options=None,
     )
     return ctx.diagnostic(parse_text(skip.path, ""), Span(0, 0), skip.reason)
-
-
-# --- reading and writing notes inside the vault --------------------------------------------
-
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
-_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
-_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
-_BINARY = getattr(os, "O_BINARY", 0)
-
-
-@contextmanager
-def _open_note(root: Path, path: str, flags: int) -> Iterator[int]:
-    """An fd on the vault file ``path`` (vault-relative, ``/``-separated), reached from the
-    vault root without following a symbolic link on any part of the path; it must be a
-    regular file. Raises :class:`NotFixable` (a link, not a regular file) or ``OSError``."""
-    parts = path.split("/")
-    if any(p in ("", ".", "..") for p in parts):
-        raise NotFixable(f"not fixed: {path!r} is not a path inside the vault")
-    if os.open not in os.supports_dir_fd or not _NOFOLLOW:  # pragma: no cover - Windows
-        fd = _open_by_checks(root, parts, flags)
-    else:
-        fd = _open_by_dir_fds(root, parts, flags)
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise NotFixable("not fixed: not a regular file")
-        yield fd
-    finally:
-        os.close(fd)
-
-
-def _open_by_dir_fds(root: Path, parts: list[str], flags: int) -> int:
-    fd = os.open(root, os.O_RDONLY | _DIRECTORY | _CLOEXEC)
-    try:
-        for i, part in enumerate(parts):
-            last = i == len(parts) - 1
-            mode = (flags | _NONBLOCK) if last else (os.O_RDONLY | _DIRECTORY)
-            try:
-                nfd = os.open(part, mode | _NOFOLLOW | _CLOEXEC, dir_fd=fd)
-            except OSError as exc:
-                if exc.errno in (errno.ELOOP, errno.EMLINK) or (
-                    exc.errno == errno.ENOTDIR and _is_link(fd, part)
-                ):
-                    raise _link_skip(parts, i) from None
-                raise
-            os.close(fd)
-            fd = nfd
-        return fd
-    except BaseException:
-        os.close(fd)
-        raise
-
-
-def _is_link(dir_fd: int, name: str) -> bool:
-    try:
-        return stat.S_ISLNK(os.stat(name, dir_fd=dir_fd, follow_symlinks=False).st_mode)
-    except OSError:
-        return False
-
-
-def _link_skip(parts: list[str], i: int) -> NotFixable:
-    if i == len(parts) - 1:
-        return NotFixable("not fixed: the note is a symbolic link (only regular files are fixed)")
-    folder = "/".join(parts[: i + 1])
-    return NotFixable(f"not fixed: its folder {folder!r} is a symbolic link")
-
-
-def _open_by_checks(root: Path, parts: list[str], flags: int) -> int:  # pragma: no cover
-    """Where ``dir_fd`` is not available (Windows): check each part, then open."""
-    current = root
-    for i, part in enumerate(parts):
-        current = current / part
-        if current.is_symlink():
-            raise _link_skip(parts, i)
-    return os.open(current, flags | _BINARY)
-
-
-def read_note(root: Path, path: str) -> bytes:
-    """The bytes of a vault note, read without following symbolic links (see :func:`_open_note`)."""
-    with _open_note(root, path, os.O_RDONLY) as fd:
-        return _read_all(fd)
-
-
-def _read_all(fd: int) -> bytes:
-    chunks = []
-    while True:
-        chunk = os.read(fd, 1 << 20)
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
-
-
-def write_note(root: Path, path: str, before: bytes, after: bytes) -> None:
-    """Replace the note's bytes ``before`` by ``after``, in place (see the module docstring).
-
-    Raises :class:`NotFixable` when the note is a link, not a regular file or no longer holds
-    ``before``; ``OSError`` when it cannot be written (its bytes are then put back).
-    """
-    with _open_note(root, path, os.O_RDWR) as fd:
-        if _read_all(fd) != before:
-            raise NotFixable(
-                "not fixed: the note changed since it was scanned (saved by an editor?); "
-                "run vaultlint again"
-            )
-        with _signals_held():
-            _overwrite(fd, before, after)
-
-
-def _overwrite(fd: int, before: bytes, after: bytes) -> None:
-    start = _common_prefix(before, after)
-    try:
-        if len(after) > len(before) and hasattr(os, "posix_fallocate"):
-            try:
-                os.posix_fallocate(fd, 0, len(after))  # a full disk fails here, before any change
-            except OSError as exc:
-                if exc.errno not in (errno.EOPNOTSUPP, errno.EINVAL, errno.ENOSYS):
-                    raise
-        _pwrite_all(fd, after[start:], start)
-        os.ftruncate(fd, len(after))
-    except OSError:
-        try:  # put the old bytes back (they fit: the file held them a moment ago)
-            _pwrite_all(fd, before[start:], start)
-            os.ftruncate(fd, len(before))
-        except OSError:
-            pass
-        raise
-
-
-def _pwrite_all(fd: int, data: bytes, offset: int) -> None:
-    os.lseek(fd, offset, os.SEEK_SET)
-    view = memoryview(data)
-    while view:
-        n = os.write(fd, view)
-        if n <= 0:  # pragma: no cover - a write that makes no progress
-            raise OSError(errno.EIO, "short write")
-        view = view[n:]
-
-
-def _common_prefix(a: bytes, b: bytes) -> int:
-    limit = min(len(a), len(b))
-    lo, hi = 0, limit
-    while lo < hi:  # binary search on equal prefixes: fast in C
-        mid = (lo + hi + 1) // 2
-        if a[:mid] == b[:mid]:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
-
-
-_HELD = tuple(
-    s for s in (getattr(signal, n, None) for n in ("SIGINT", "SIGTERM", "SIGHUP")) if s is not None
-)
-
-
-@contextmanager
-def _signals_held() -> Iterator[None]:
-    """Hold SIGINT/SIGTERM/SIGHUP while one note is written (delivered right after)."""
-    import threading
-
-    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not (
-        threading.main_thread()
-    ):  # pragma: no cover - Windows, or a caller's thread
-        yield
-        return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
-
-
-# --- the diff ------------------------------------------------------------------------------
-
-
-def _lines(data: bytes) -> list[bytes]:
-    """Lines ending in ``\\n`` (a ``\\r`` stays part of its line, as git and patch see it)."""
-    lines = data.split(b"\n")
-    out = [line + b"\n" for line in lines[:-1]]
-    if lines[-1]:
-        out.append(lines[-1])
-    return out
-
-
-def unified_diff(changes: Sequence[NoteFix], shown: Callable[[str], str]) -> bytes:
-    """The changes as a unified diff (bytes: the notes' own bytes, CRLF and BOM included).
-
-    ``shown`` maps a vault path to the path the diff names (relative to the current folder).
-    """
-    import difflib
-
-    out: list[bytes] = []
-    for change in changes:
-        name = shown(change.path)
-        old, new = _quoted("a/" + name), _quoted("b/" + name)
-        tab = b"\t" if " " in name else b""  # as git writes it, so that GNU patch reads the name
-        out.append(b"diff --git %s %s\n" % (old, new))
-        a, b = _lines(change.before), _lines(change.after)
-        for line in difflib.diff_bytes(difflib.unified_diff, a, b, old, new, n=3, lineterm=b""):
-            if line.startswith(b"--- " + old) or line.startswith(b"+++ " + new):
-                out.append(line[:4] + (old if line[0:1] == b"-" else new) + tab + b"\n")
-            elif line.startswith(b"@@ "):
-                out.append(line.rstrip(b"\n") + b"\n")
-            else:
-                out.append(line)
-                if not line.endswith(b"\n"):
-                    out.append(b"\n\\ No newline at end of file\n")
-    return b"".join(out)
-
-
-_ESCAPES = {7: b"a", 8: b"b", 9: b"t", 10: b"n", 11: b"v", 12: b"f", 13: b"r", 34: b'"', 92: b"\\"}
-
-
-def _quoted(name: str) -> bytes:
-    """A path as git writes it in a diff header: C-quoted when it holds a control character,
-    a double quote or a backslash (non-ASCII stays UTF-8, as with ``core.quotePath=false``)."""
-    raw = name.encode("utf-8", "surrogateescape")
-    if not any(b < 0x20 or b in (0x22, 0x5C, 0x7F) for b in raw):
-        return raw
-    out = bytearray(b'"')
-    for b in raw:
-        if b in _ESCAPES:
-            out += b"\\" + _ESCAPES[b]
-        elif b < 0x20 or b == 0x7F:
-            out += b"\\%03o" % b
-        else:
-            out.append(b)
-    return bytes(out + b'"')
 
 
 def report_lines(plan: FixPlan, shown: Callable[[str], str], *, diff: bool) -> list[str]:

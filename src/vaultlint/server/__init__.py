@@ -4,7 +4,9 @@
   unsaved text of open notes) and the one way into the lint core;
 - :mod:`~vaultlint.server.convert`: findings, positions (UTF-16) and fixes in LSP terms;
 - :mod:`~vaultlint.server.navigation`: go to definition, completion inside ``[[``;
-- :mod:`~vaultlint.server.lsp`: the pygls server that ties them to the protocol.
+- :mod:`~vaultlint.server.answers`: code actions, definition, completion, hover;
+- :mod:`~vaultlint.server.lsp`: the pygls server that ties them to the protocol (documents,
+  debounced checks, publishing, config reloads, file events).
 
 pygls and lsprotocol are imported only here, so ``vaultlint scan`` never loads them.
 """

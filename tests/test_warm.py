@@ -221,3 +221,24 @@ def test_a_warm_scan_imports_no_heavy_module(capsys, vault):
     code, out, heavy = _child(vault)
     assert (code, out, heavy) == (first[0], first[1], [])
     assert (code, out) == cold(capsys, str(vault))
+
+
+def test_findings_keep_every_field_through_the_cache():
+    """Diagnostics, line tables and fixes pickle by a call of their class (fast to unpickle):
+    every field must be in it, a field added later too."""
+    import dataclasses
+    import pickle
+
+    from vaultlint.diagnostic import Diagnostic, Edit, Fix, LineTable
+    from vaultlint.model import Span
+
+    lines = LineTable((0, 5, 9), (7,))
+    fix = Fix("do it", (Edit(1, 2, "x"), Edit(3, 3, "")), "unsafe")
+    found = Diagnostic("a.md", Span(1, 3), "r", "c", "error", "m", lines, "snip", fix)
+    for value in (lines, fix.edits[0], fix, found):
+        fields = [f.name for f in dataclasses.fields(value)]
+        copy = pickle.loads(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        assert type(copy) is type(value)
+        assert [getattr(copy, n) for n in fields] == [getattr(value, n) for n in fields]
+        defaults = [f.name for f in dataclasses.fields(value) if f.default is dataclasses.MISSING]
+        assert len(value.__reduce__()[1]) == len(fields) >= len(defaults)

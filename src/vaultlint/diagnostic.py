@@ -42,6 +42,11 @@ class LineTable:
         astral = () if text.isascii() else tuple(m.start() for m in _ASTRAL.finditer(text))
         return cls(tuple(starts), astral)
 
+    def __reduce__(self) -> tuple:
+        # unpickled by a call of the class: much cheaper than the slots dataclass's
+        # ``__setstate__`` (the results cache holds one table per note with findings)
+        return (LineTable, (self.starts, self.astral))
+
     def position(self, offset: int) -> tuple[int, int]:
         """0-based (line, column in code points) of a character offset."""
         line = bisect.bisect_right(self.starts, offset) - 1
@@ -79,6 +84,9 @@ class Edit:
     end: int
     replacement: str
 
+    def __reduce__(self) -> tuple:
+        return (Edit, (self.start, self.end, self.replacement))
+
 
 @dataclass(frozen=True, slots=True)
 class Fix:
@@ -87,6 +95,9 @@ class Fix:
     message: str
     edits: tuple[Edit, ...]
     applicability: Literal["safe", "unsafe"] = "safe"
+
+    def __reduce__(self) -> tuple:
+        return (Fix, (self.message, self.edits, self.applicability))
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -109,6 +120,24 @@ class Diagnostic:
     lines: LineTable
     snippet: str = ""
     fix: Fix | None = None
+
+    def __reduce__(self) -> tuple:
+        # unpickled by a call of the class (the results cache holds every finding): about
+        # twice as fast as the slots dataclass's ``__setstate__``
+        return (
+            Diagnostic,
+            (
+                self.path,
+                self.span,
+                self.rule,
+                self.check,
+                self.severity,
+                self.message,
+                self.lines,
+                self.snippet,
+                self.fix,
+            ),
+        )
 
     # -- positions, derived -----------------------------------------------------------------
     @property

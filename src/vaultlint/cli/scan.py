@@ -7,7 +7,6 @@ import os
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -338,13 +337,15 @@ def _git(cwd: Path, *args: str) -> tuple[str | None, str]:
     return (done.stdout.decode("utf-8", "surrogateescape") if done.returncode == 0 else None), err
 
 
-@dataclass(frozen=True)
 class _Changes:
     """What a git diff changes in the vault: ``kept`` the notes it adds or modifies (absolute
     paths, existing ``.md`` files), ``gone`` the vault paths it deletes or renames away."""
 
-    kept: list[str]
-    gone: list[str]
+    __slots__ = ("gone", "kept")  # a plain class: no dataclass built when the scan starts
+
+    def __init__(self, *, kept: list[str], gone: list[str]) -> None:
+        self.kept = kept
+        self.gone = gone
 
 
 def _git_changes(root: Path, diff: list[str]) -> _Changes | None:

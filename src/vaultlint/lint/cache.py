@@ -44,9 +44,7 @@ import hmac
 import os
 import pickle
 import re
-import secrets
 import stat
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -146,6 +144,8 @@ def _load_key(root: Path, *, create: bool = True) -> bytes | None:
         except FileNotFoundError:
             if not create:
                 return None
+            import secrets  # only when a key is made
+
             tmp = root / f".key-{secrets.token_hex(8)}"
             try:
                 _create_exclusive(tmp, secrets.token_bytes(_KEY_SIZE), 0o600)
@@ -251,6 +251,8 @@ class _MacWriter:
 def _write_pickle(cache: CacheFolder, name: str, data: Any, header: bytes = b"") -> None:
     """Write atomically: a temporary file in the same folder, then ``os.replace``."""
     try:
+        import tempfile  # only when writing (a warm run writes nothing)
+
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pickle", dir=cache.path)
         try:
             with os.fdopen(fd, "wb") as fh:

@@ -32,6 +32,7 @@ import os
 import stat
 from array import array
 from collections.abc import Iterable, Sequence
+from itertools import chain
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from vaultlint import PARSER_VERSION, __version__
@@ -150,9 +151,7 @@ def vault_digest(files: VaultFiles) -> bytes:
     """The paths and stats of the vault's notes and the paths of its other files."""
     stats = files.stats
     none = (-1, -1, -1)
-    numbers = array("q")
-    for path in files.notes:
-        numbers.extend(stats.get(path, none))
+    numbers = array("q", chain.from_iterable([stats.get(path, none) for path in files.notes]))
     return _digest(
         "\0".join(files.notes).encode("utf-8", "surrogateescape"),
         numbers.tobytes(),

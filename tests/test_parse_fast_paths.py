@@ -7,11 +7,18 @@ taken, the result is the same).
 
 from __future__ import annotations
 
+import json
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import DATA
+from vaultlint.model import line_starts_of
+from vaultlint.parse import decode, parse_text
 from vaultlint.parse.flat_yaml import read_flat
 from vaultlint.parse.frontmatter import parse_frontmatter
+from vaultlint.parse.markdown import scan_blocks
+from vaultlint.parse.obsidian import scan_inline
 
 # ---------------------------------------------------------------------------------------------
 # Flat frontmatter (parse/flat_yaml.py) against libyaml's events (parse/frontmatter.py)
@@ -229,3 +236,98 @@ def test_flat_reader_declines_what_it_does_not_read() -> None:
         "# comment\na: 1\n",
     ]:
         assert read_flat(source) is None, source
+
+
+# ---------------------------------------------------------------------------------------------
+# The block scanner's and the inline scanner's fast paths against their general paths
+
+_MARKDOWN_PIECES = st.sampled_from(
+    [
+        "word ",
+        "x",
+        "é",
+        " ",
+        "\t",
+        "\n",
+        "\n\n",
+        "\r\n",
+        "\n# ",
+        "\n## h #",
+        "\n#",
+        "#tag ",
+        "#\t#",
+        "\n|",
+        "|a|b|",
+        "\n|-|-|",
+        "\n| --- |",
+        "\n:-:|",
+        "\n- ",
+        "\n* ",
+        "\n+ ",
+        "\n  - ",
+        "\n    - ",
+        "\n\t- ",
+        "\n1. ",
+        "\n2) ",
+        "\n> ",
+        "\n> [!note] ",
+        "\n===",
+        "\n---",
+        "\n- - -",
+        "\n```\n",
+        "\n~~~",
+        "\n    code",
+        "\n<div>\n",
+        "\n<!-- c -->",
+        "\n%%\n",
+        "%%",
+        "\n$$\n",
+        "$x$",
+        "`",
+        "``",
+        "\\",
+        "[[a]]",
+        "![[b|c]]",
+        "[[a#h]]",
+        "[[",
+        "]]",
+        "[",
+        "]",
+        "[x](y.md)",
+        "](z)",
+        "^id",
+        "_",
+    ]
+)
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_MARKDOWN_PIECES, max_size=40).map("".join))
+def test_scanners_fast_paths_find_what_their_general_paths_find(text: str) -> None:
+    starts = line_starts_of(text)
+    fast = scan_blocks(text, 0, starts)
+    general = scan_blocks(text, 0, starts, fast=False)
+    assert fast == general
+    assert scan_inline(text, fast.ranges) == scan_inline(text, fast.ranges, fast=False)
+    whole = [(0, len(text))]  # the inline scan over the whole text too, brackets and all
+    assert scan_inline(text, whole) == scan_inline(text, whole, fast=False)
+    # parse_text builds the line table from the lines it hands the block scan
+    assert parse_text("note.md", text).line_starts == starts
+
+
+def _real_notes() -> list[str]:
+    texts = [decode(path.read_bytes())[0] for path in sorted(DATA.glob("vaults/**/*.md"))]
+    for path in sorted((DATA / "obsidian" / "fixtures").glob("*.json")):
+        texts.append(json.loads(path.read_text(encoding="utf-8"))["fileContents"])
+    return texts
+
+
+def test_fast_paths_agree_on_real_notes() -> None:
+    texts = _real_notes()
+    assert len(texts) > 300
+    for text in texts:
+        starts = line_starts_of(text)
+        body = parse_frontmatter(text).body_start
+        fast = scan_blocks(text, body, starts)
+        assert fast == scan_blocks(text, body, starts, fast=False)
+        assert scan_inline(text, fast.ranges) == scan_inline(text, fast.ranges, fast=False)

@@ -8,6 +8,7 @@ never looks at another note, so results can be cached by content and computed in
 from __future__ import annotations
 
 import re
+from itertools import accumulate, islice
 
 from vaultlint import PARSER_VERSION as PARSER_VERSION  # bumped in vaultlint/__init__.py
 from vaultlint.model import Note, Problem, Span, Suppression, line_starts_of
@@ -15,6 +16,7 @@ from vaultlint.parse.frontmatter import parse_frontmatter
 from vaultlint.parse.markdown import BlockScan, scan_blocks
 from vaultlint.parse.obsidian import scan_inline
 
+_PLUS_ONE = (1).__add__  # a line's start is the sum of (length + 1) of the lines before it
 _SUPPRESS = re.compile(
     r"(?:%%|<!--)[ \t]*vaultlint-(disable-next-line|disable|enable)\b([^\n\r%>]*?)[ \t]*(?:%%|-->)"
 )
@@ -100,10 +102,15 @@ def parse_text(
     problems = list(problems or ())
     if text.startswith("\ufeff"):
         text = text[1:]
-    line_starts = line_starts_of(text)
+    if "\r" in text:
+        lines = None
+        line_starts = line_starts_of(text)
+    else:  # one split serves the line table and the block scan
+        lines = text.split("\n")
+        line_starts = (0, *accumulate(map(_PLUS_ONE, map(len, islice(lines, len(lines) - 1)))))
     fm = parse_frontmatter(text)
     problems.extend(fm.problems)
-    scan = scan_blocks(text, fm.body_start, line_starts)
+    scan = scan_blocks(text, fm.body_start, line_starts, lines=lines)
     if force_mistune or (scan.hard and use_mistune):
         scan = _rescan_with_mistune(text, fm.body_start, line_starts, scan)
     links, tags = scan_inline(text, scan.ranges)

@@ -112,6 +112,8 @@ def _html_block_kind(s: str, in_para: bool) -> int:
 
 
 # First characters that may start something other than paragraph text (or indent it)
+#: builds a NamedTuple from a tuple without its Python-level ``__new__`` (hot paths only)
+_new = tuple.__new__
 _MAY_START_BLOCK = frozenset(" \t>#`~$%<=-*_+:|0123456789")
 _MERGEABLE = frozenset({"list", "blockquote", "callout"})
 _HTML_END = {1: None, 2: "-->", 3: "?>", 4: ">", 5: "]]>"}
@@ -122,11 +124,16 @@ def scan_blocks(
     body_start: int,
     line_starts: tuple[int, ...],
     opaque: frozenset[int] | None = None,
+    *,
+    fast: bool = True,
+    lines: list[str] | None = None,
 ) -> BlockScan:
     """Scan the body (from ``body_start``) of ``text``.
 
     With ``opaque`` (0-based line numbers of the whole note, as mistune decided them), code and
-    HTML blocks are taken from that set instead of being decided here.
+    HTML blocks are taken from that set instead of being decided here. ``fast=False`` sends
+    every line through the general path (the reference the fast paths are tested against).
+    ``lines`` may give ``text.split("\\n")`` when the caller has it (text without ``\\r``).
     """
     out = BlockScan()
     headings = out.headings
@@ -174,7 +181,7 @@ def scan_blocks(
             sec_end = end
             return
         if sec_start != -1:
-            sections.append(Section(sec_type, Span(sec_start, sec_end)))
+            sections.append(_new(Section, (sec_type, _new(Span, (sec_start, sec_end)))))
         sec_type, sec_start, sec_end = kind, start, end
 
     prev_depth = 0
@@ -189,6 +196,8 @@ def scan_blocks(
             if le > ls and text[le - 1] == "\r":
                 le -= 1
             lines.append(text[ls:le])
+    elif lines is not None:
+        lines = lines[first:]
     else:
         lines = text[line_starts[first] :].split("\n")  # one piece per line, in C
     li = first - 1
@@ -268,7 +277,9 @@ def scan_blocks(
 
         # --- a fresh line ------------------------------------------------------------------
         c0 = line[:1]
-        if c0 and c0 not in _MAY_START_BLOCK:
+        if not fast:
+            pass
+        elif c0 and c0 not in _MAY_START_BLOCK:
             # fast paths for plain text at the start of a line, most lines of most notes
             if in_para and not prev_blank:  # a (lazy) continuation line of the paragraph
                 range_end = sec_end = le
@@ -286,7 +297,9 @@ def scan_blocks(
                 range_end = le
                 para_depth = 0
                 para_in_list = False
-                section("paragraph", ls, le, "new")
+                if sec_start != -1:  # section("paragraph", ls, le, "new"), inlined
+                    sections.append(_new(Section, (sec_type, _new(Span, (sec_start, sec_end)))))
+                sec_type, sec_start, sec_end = "paragraph", ls, le
                 if "^" in line:
                     _block_id(line, ls, le, ls, blocks)
                 continue
@@ -296,7 +309,8 @@ def scan_blocks(
             and line.strip(c0 + " \t")  # not a thematic break (`- - -`)
         ):
             # fast path for a bullet at the start of the line: a new top-level list item
-            close_range()
+            if range_start != -1:
+                ranges.append((range_start, range_end))
             j = 1
             n = len(line)
             while j < n and line[j] == " ":
@@ -316,7 +330,64 @@ def scan_blocks(
             prev_depth = 0
             if "^" in line:
                 _block_id(line, ls, le, ls, blocks)
-            section("list", ls, le, "new" if new_list else "merge")
+            if not new_list and sec_type == "list" and sec_start != -1:
+                sec_end = le  # section("list", ls, le, "merge"), inlined
+            else:
+                if sec_start != -1:
+                    sections.append(_new(Section, (sec_type, _new(Span, (sec_start, sec_end)))))
+                sec_type, sec_start, sec_end = "list", ls, le
+            continue
+        elif c0 == "#" and (m := _ATX.match(line)) is not None:
+            # fast path for an ATX heading at the start of the line (what the general path
+            # below does for it: no quote, no indent, every open list item ends)
+            if range_start != -1:
+                ranges.append((range_start, range_end))
+                range_start = -1
+            if not (in_para and not prev_blank):
+                list_depth = 0
+            list_stack.clear()
+            in_para = False
+            prev_blank = False
+            prev_depth = 0
+            marks = m.group(1)
+            raw = "" if _ATX_BARE.match(line) else (m.group(2) or "").strip()
+            headings.append(_new(Heading, (len(marks), raw, _new(Span, (ls, le)))))
+            if len(marks) < len(line):
+                ranges.append((ls + len(marks), le))
+            if sec_start != -1:  # section("heading", ls, le, "new"), inlined
+                sections.append(_new(Section, (sec_type, _new(Span, (sec_start, sec_end)))))
+            sec_type, sec_start, sec_end = "heading", ls, le
+            continue
+        elif c0 == "|":
+            # fast path for a table row at the start of the line: paragraph text, as in the
+            # general path below (a delimiter row under a paragraph's first line makes a table)
+            if in_para and not prev_blank:  # lazy: the paragraph or table goes on
+                if (
+                    sec_type == "paragraph"
+                    and sec_start == para_start
+                    and "-" in line
+                    and _TABLE_DELIM.match(line)
+                ):
+                    sec_type = "table"
+                sec_end = le
+            else:
+                list_stack.clear()
+                list_depth = 0
+                if range_start != -1:
+                    ranges.append((range_start, range_end))
+                in_para = True
+                para_start = range_start = ls
+                para_depth = 0
+                para_in_list = False
+                prev_blank = False
+                if sec_start != -1:  # section("paragraph", ls, le, "new"), inlined
+                    sections.append(_new(Section, (sec_type, _new(Span, (sec_start, sec_end)))))
+                sec_type, sec_start, sec_end = "paragraph", ls, le
+            if range_start == -1:
+                range_start = ls
+            range_end = le
+            prev_depth = 0
+            _block_id(line, ls, le, para_start, blocks)
             continue
         if line and line[0] not in " \t>":
             depth = ind = fi = 0  # the common case: text at the start of the line

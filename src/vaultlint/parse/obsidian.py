@@ -43,6 +43,7 @@ class _Range:
         "_ticks",
         "end",
         "fails",
+        "fast",
         "start",
         "text",
     )
@@ -57,6 +58,7 @@ class _Range:
         self.fails: dict[tuple[str, int], int] = {}
         self._line = -1
         self._line_end = -1
+        self.fast = True
 
     def line_end(self, i: int) -> int:
         """End of the line holding ``i`` (cached: many calls on one long line stay linear)."""
@@ -139,6 +141,11 @@ class _Range:
 
 
 _BRACKET_CHARS = re.compile(r"[\\\[\]\n\r]")
+# ``[[`` up to the first ``]]`` on the line when no ``[[`` comes between: the common wiki-link,
+# matched in one step (anything else takes the general path in :func:`_wikilink`)
+_WIKI = re.compile(r"\[\[(?:[^\[\]\n\r]++|\[(?!\[)|\](?!\]))*+\]\]")
+#: builds a NamedTuple from a tuple without its Python-level ``__new__`` (hot paths only)
+_new = tuple.__new__
 
 
 def _line_end(text: str, i: int, end: int) -> int:
@@ -149,8 +156,11 @@ def _line_end(text: str, i: int, end: int) -> int:
     return j if k == -1 else k
 
 
-def scan_inline(text: str, ranges: list[tuple[int, int]]) -> tuple[list[Link], list[Tag]]:
-    """Links and tags in ``ranges`` of ``text``, in document order."""
+def scan_inline(
+    text: str, ranges: list[tuple[int, int]], *, fast: bool = True
+) -> tuple[list[Link], list[Tag]]:
+    """Links and tags in ``ranges`` of ``text``, in document order (``fast=False``: without
+    the one-step match of common wiki-links, the reference that fast path is tested against)."""
     links: list[Link] = []
     tags: list[Tag] = []
     search = _SPECIAL.search
@@ -159,6 +169,7 @@ def scan_inline(text: str, ranges: list[tuple[int, int]]) -> tuple[list[Link], l
         if search(text, start, end) is not None:  # most list items and lines have nothing
             if r is None:
                 r = _Range(text, start, end)
+                r.fast = fast
             else:
                 r.start, r.end = start, end
             _scan_range(r, links, tags)
@@ -202,6 +213,43 @@ def _scan_range(r: _Range, links: list[Link], tags: list[Tag]) -> None:
             continue
         i = m.start()
         c = text[i]
+        if c == "[":
+            if i + 1 < end and text[i + 1] == "[":
+                j = _wikilink(r, i, links, wiki_inner, wiki_close, in_comment)
+                if isinstance(j, tuple):
+                    wiki_inner, wiki_close = j
+                    i += 2
+                else:
+                    i = j
+                continue
+            j = _markdown_link(r, i, links, in_comment)
+            if j is None:
+                i += 1
+                continue
+            skip_at, skip_to = j
+            i += 1
+            continue
+        if c == "#":
+            if _tag_boundary(text, i, r.start, escape_end, tag_end):
+                bm = TAG_BODY.match(text, i + 1, end)
+                if bm is not None:
+                    body_end = bm.end()
+                    if text[i - 1] == "_" and i > r.start:
+                        # ``_#tag_`` is emphasis around a tag: the closing ``_`` is not the tag's
+                        opened = 0
+                        while i - opened > r.start and text[i - opened - 1] == "_":
+                            opened += 1
+                        while opened and body_end > i + 2 and text[body_end - 1] == "_":
+                            body_end -= 1
+                            opened -= 1
+                    name = text[i + 1 : body_end]
+                    if not _ALL_DIGITS.match(name):
+                        tags.append(_new(Tag, (name, _new(Span, (i, body_end)), "body")))
+                        tag_end = body_end
+                        i = body_end
+                        continue
+            i += 1
+            continue
         if c == "\\":
             if i + 1 < end and text[i + 1] in _ASCII_PUNCT:
                 escape_end = i + 2
@@ -244,42 +292,6 @@ def _scan_range(r: _Range, links: list[Link], tags: list[Tag]) -> None:
             else:
                 i += 1
             continue
-        if c == "#":
-            if _tag_boundary(text, i, r.start, escape_end, tag_end):
-                bm = TAG_BODY.match(text, i + 1, end)
-                if bm is not None:
-                    body_end = bm.end()
-                    if text[i - 1] == "_" and i > r.start:
-                        # ``_#tag_`` is emphasis around a tag: the closing ``_`` is not the tag's
-                        opened = 0
-                        while i - opened > r.start and text[i - opened - 1] == "_":
-                            opened += 1
-                        while opened and body_end > i + 2 and text[body_end - 1] == "_":
-                            body_end -= 1
-                            opened -= 1
-                    name = text[i + 1 : body_end]
-                    if not _ALL_DIGITS.match(name):
-                        tags.append(Tag(name, Span(i, body_end)))
-                        tag_end = body_end
-                        i = body_end
-                        continue
-            i += 1
-            continue
-        # c == "["
-        if i + 1 < end and text[i + 1] == "[":
-            j = _wikilink(r, i, links, wiki_inner, wiki_close, in_comment)
-            if isinstance(j, tuple):
-                wiki_inner, wiki_close = j
-                i += 2
-            else:
-                i = j
-            continue
-        j = _markdown_link(r, i, links, in_comment)
-        if j is None:
-            i += 1
-            continue
-        skip_at, skip_to = j
-        i += 1
 
 
 def _wikilink(
@@ -291,6 +303,8 @@ def _wikilink(
         if i != inner:
             return i + 2  # an outer ``[[`` whose ``]]`` belongs to an inner link
         close = inner_close
+    elif r.fast and (m := _WIKI.match(text, i, r.end)) is not None:
+        close = m.end() - 2  # the first ``]]`` on the line, no ``[[`` before it
     else:
         close = r.find("]]", i + 2, r.line_end(i))
         if close == -1:
@@ -305,15 +319,18 @@ def _wikilink(
     start = i - 1 if embed else i
     target, subpath, display = split_linktext(body)
     links.append(
-        Link(
-            "embed" if embed else "wiki",
-            target,
-            subpath,
-            display,
-            text[start : close + 2],
-            Span(start, close + 2),
-            None,
-            comment,
+        _new(
+            Link,
+            (
+                "embed" if embed else "wiki",
+                target,
+                subpath,
+                display,
+                text[start : close + 2],
+                _new(Span, (start, close + 2)),
+                None,
+                comment,
+            ),
         )
     )
     return close + 2

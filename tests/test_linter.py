@@ -183,3 +183,25 @@ def test_the_batch_runner_finds_what_linting_each_note_alone_finds(
     assert [(d.path, d.line, d.column, d.rule, d.message) for d in alone] == [
         (d.path, d.line, d.column, d.rule, d.message) for d in result.diagnostics
     ]
+
+
+def test_a_rule_reads_the_index_only_when_its_options_need_it() -> None:
+    from vaultlint.checks.properties import PropertiesOptions, PropertySpec
+
+    typed = PropertiesOptions(properties={"rating": PropertySpec(type="number")})
+    linked = PropertiesOptions(properties={"boss": PropertySpec(type="link")})
+    rules = [
+        Rule("typed", "properties", "warning", typed),
+        Rule("linked", "properties", "warning", linked),
+    ]
+    note = parse_note("a.md", "---\nrating: high\nboss: Nobody\n---\n")
+    linter = Linter(rules, None, root=Path("."))
+    # no index needed: the first stage (as soon as the note is parsed) finds it
+    assert _rows(linter.check_local(note)) == [
+        (2, 9, "typed", "'rating': 'high' is not a number (the rule wants number)")
+    ]
+    assert linter.indexed_rules_for(note) == (0,)  # `linked` waits for the index
+    assert _rows(linter.bind(VaultIndex({"a.md": note})).check(note)) == [
+        (2, 9, "typed", "'rating': 'high' is not a number (the rule wants number)"),
+        (3, 7, "linked", "'boss': 'Nobody' is not a link, and no note has that name or alias"),
+    ]

@@ -84,6 +84,12 @@ class Check:
         cached results."""
         return ()
 
+    def uses_index(self, options: Any) -> bool:
+        """Whether a rule of this check, with these options, reads ``ctx.index`` (default:
+        ``needs_index``). A check that reads it for some options only says so here, so that
+        its other rules run as soon as a note is parsed."""
+        return self.needs_index
+
     def prepare(self, options: Any, vault: Path) -> Any:
         """Work done once per rule before any note is checked (compiled patterns, word lists);
         the result is ``ctx.state``. It must not change while notes are checked."""

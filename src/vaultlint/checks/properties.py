@@ -205,7 +205,7 @@ class PropertiesCheck(Check):
     """
 
     name = "properties"
-    needs_index = True  # `link` values resolve through the index
+    needs_index = True  # `link` values resolve through the index (see uses_index)
     reads = frozenset({"fields", "problems"})
     summary = "Notes must have the required properties, no forbidden ones, and values that fit."
     Options = PropertiesOptions
@@ -284,6 +284,15 @@ class PropertiesCheck(Check):
             ):
                 yield "properties", f"'{key}': min and max do not apply to type {kind}"
 
+    def uses_index(self, options: PropertiesOptions) -> bool:
+        """Only `link` and `links` values read the index: a rule without them runs as soon as
+        a note is parsed (the batch runner's first stage), not after the index is built."""
+        try:
+            specs = [_as_spec(v) for v in options.properties.values()]
+        except ValueError:
+            return True
+        return any(spec.type in ("link", "links") for spec in specs)
+
     def prepare(self, options: PropertiesOptions, vault: Path | None) -> PropertiesState:
         specs = {}
         for key, raw in options.properties.items():
@@ -347,6 +356,8 @@ class PropertiesCheck(Check):
             why = self._range_problem(fld, spec, is_list, len(items))
             if why is not None:
                 yield ctx.diagnostic(note, fld.value_span, f"'{key}': {why}")
+        if not (c.enum or c.pattern is not None or spec.equals is not None):
+            return
         slow = False
         for item in items:
             if is_empty(item.value, item.source):

@@ -62,6 +62,8 @@ class Where:
                 return False
             if {t.lower().lstrip("#") for t in self.exclude_tags} & have:
                 return False
+        if not (self.has or self.missing or self.frontmatter):
+            return True  # most rules: no generator made per note
         data = note.frontmatter if isinstance(note.frontmatter, dict) else {}
         if any(key not in data for key in self.has):
             return False

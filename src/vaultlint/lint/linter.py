@@ -57,6 +57,7 @@ class _Prepared:
     check: Check
     ctx: CheckContext
     reads: frozenset[str] | None
+    indexed: bool  # it reads the index (``Check.uses_index``): run once every note is parsed
 
 
 class Linter:
@@ -86,8 +87,8 @@ class Linter:
         #: rule names a suppression comment may give without being reported
         self.known_rules = frozenset(defined | set(REGISTRY) | set(ENGINE_RULES) | {"all"})
         prepared = [self._prepare(rule, index) for rule in rules]
-        self._local = tuple(p for p in prepared if not REGISTRY[p.rule.check].needs_index)
-        self._indexed = tuple(p for p in prepared if REGISTRY[p.rule.check].needs_index)
+        self._local = tuple(p for p in prepared if not p.indexed)
+        self._indexed = tuple(p for p in prepared if p.indexed)
 
     def _prepare(self, rule: Rule, index: VaultIndex | None) -> _Prepared:
         cls = REGISTRY[rule.check]
@@ -105,7 +106,8 @@ class Linter:
             message_override=rule.message,
             state=state,
         )
-        return _Prepared(rule, check, ctx, cls.reads if cls.needs_index else None)
+        indexed = check.uses_index(rule.options)
+        return _Prepared(rule, check, ctx, cls.reads if indexed else None, indexed)
 
     def bind(self, index: VaultIndex) -> Linter:
         """The same prepared rules, reading ``index`` (nothing is prepared again)."""

@@ -87,9 +87,9 @@ def is_empty(value: Any, source: str) -> bool:
     """Empty values fit every type, as in Obsidian: ``key:``, ``key: ""``, ``key: []``."""
     if value is None:
         return True
-    if isinstance(value, str | list | dict) and not value:
+    if not value and isinstance(value, str | list | dict):
         return True
-    return not source.strip()
+    return not source or source.isspace()
 
 
 def unquoted_link(value: Any, source: str) -> bool:
@@ -191,11 +191,39 @@ def calendar_problem(text: str, with_time: bool) -> str | None:
     return None
 
 
+_TEXT_KINDS = frozenset({"text", "multitext", "aliases", "tags"})
+_SCALARS = frozenset({str, int, float, bool})
+#: scalar_problem's answers for numbers, checkboxes and dates, by (kind, source, value): the
+#: same few values recur in every note of a vault (bounded: cleared when full)
+_MEMO: dict[tuple[str, str, type, Any], str | None] = {}
+_MEMO_SIZE = 20_000
+
+
 def scalar_problem(kind: str, value: Any, source: str) -> str | None:
     """Why one scalar (a value, or a list's item) does not fit ``kind``, or None.
 
     ``kind`` is one of :data:`OBSIDIAN_TYPES` (for list types: the type of each item).
     """
+    cls = value.__class__
+    if cls not in _SCALARS:
+        return _scalar_problem(kind, value, source)
+    if kind in _TEXT_KINDS:  # one line of text is all a text kind asks of a scalar
+        if "\n" not in source and (cls is not str or "\n" not in value):
+            return None
+        return _scalar_problem(kind, value, source)
+    key = (kind, source, cls, value)
+    try:
+        return _MEMO[key]
+    except KeyError:
+        pass
+    why = _scalar_problem(kind, value, source)
+    if len(_MEMO) >= _MEMO_SIZE:
+        _MEMO.clear()
+    _MEMO[key] = why
+    return why
+
+
+def _scalar_problem(kind: str, value: Any, source: str) -> str | None:
     if is_empty(value, source):
         return None
     if unquoted_link(value, source):
@@ -205,7 +233,7 @@ def scalar_problem(kind: str, value: Any, source: str) -> str | None:
     if isinstance(value, dict):
         return "a mapping"
     text = written_text(value, source)
-    if kind in ("text", "multitext", "aliases", "tags"):
+    if kind in _TEXT_KINDS:
         if "\n" in text:
             return "several lines of text; a property holds one line"
         return None

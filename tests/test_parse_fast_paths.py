@@ -56,6 +56,8 @@ _PLAIN = st.one_of(
             "x]",
             "y{z}",
             "see also",
+            "see [[x]]",
+            "x]]",
             "a  b",
             "café ☕",
             "http://example.com/a?b=c#d",
@@ -75,9 +77,12 @@ def _inside(quote: str, size: int) -> st.SearchStrategy[str]:
     return st.text(chars, max_size=size).map(lambda inner: quote + inner + quote)
 
 
-_QUOTED = st.one_of(_inside('"', 8), _inside("'", 8))
+_LINKS = st.sampled_from(
+    ['"[[Note]]"', "'[[a/b#h|d]]'", '" [[x]] "', '"[[]]"', '"[[a]]b"', '"[[a]] [[b]]"', "'[[ ]]'"]
+)
+_QUOTED = st.one_of(_inside('"', 8), _inside("'", 8), _LINKS)
 _FLOW_PLAIN = st.sampled_from(["a", "b c", "status/active", "2024", "true", "~", "c#", "é"])
-_FLOW_ITEM = st.one_of(_FLOW_PLAIN, _inside('"', 5))
+_FLOW_ITEM = st.one_of(_FLOW_PLAIN, _inside('"', 5), st.sampled_from(['"[[F]]"', '"[[G|g]]"']))
 _SPACES = st.sampled_from([" ", "  ", "   "])
 _TRAIL = st.sampled_from(["", "", " ", "  "])
 
@@ -123,7 +128,7 @@ def _fast_and_full(source: str):
     return parse_frontmatter(text), parse_frontmatter(text, fast=False)
 
 
-@settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_flat_source())
 def test_flat_frontmatter_is_read_fast_and_alike(source: str) -> None:
     assert read_flat(source) is not None, source
@@ -199,7 +204,7 @@ def _near_flat_source(draw) -> str:
     return source if source.endswith("\n") else source + "\n"
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_near_flat_source())
 def test_near_flat_frontmatter_reads_as_the_full_reader_reads_it(source: str) -> None:
     fast, full = _fast_and_full(source)
@@ -208,8 +213,8 @@ def test_near_flat_frontmatter_reads_as_the_full_reader_reads_it(source: str) ->
 
 def test_flat_reader_keeps_every_position() -> None:
     source = 'title: Café\ntags:\n  - a\n  - "b"\nrefs: [x, "y"]\nnone:\n'
-    root, data, fields, duplicates = read_flat(source)
-    assert (root, duplicates) == (0, [])
+    root, data, fields, duplicates, links = read_flat(source)
+    assert (root, duplicates, links) == (0, [], [])
     assert data == {"title": "Café", "tags": ["a", "b"], "refs": ["x", "y"], "none": None}
     assert fields == [
         ("title", "Café", 0, 5, 7, 11, []),
@@ -219,11 +224,29 @@ def test_flat_reader_keeps_every_position() -> None:
     ]
 
 
+def test_flat_reader_finds_property_links() -> None:
+    source = 'up: "[[Note]]"\nrel:\n  - "[[A|a]]"\n  - x\n  - "[[B#h]]"\nsee: [x, "[[C]]"]\n'
+    *_, links = read_flat(source)
+    assert links == [
+        (0, "up", "[[Note]]", 4, 14),
+        (1, "rel.0", "[[A|a]]", 24, 33),
+        (1, "rel.2", "[[B#h]]", 44, 53),
+        (2, "see.1", "[[C]]", 63, 70),
+    ]
+    fast, full = _fast_and_full(source)
+    assert fast == full
+    assert [(link.key, link.target) for link in fast.links] == [
+        ("up", "Note"),
+        ("rel.0", "A"),
+        ("rel.2", "B"),
+        ("see.1", "C"),
+    ]
+
+
 def test_flat_reader_declines_what_it_does_not_read() -> None:
     for source in [
         "a: b # comment\n",
         "a: [[link]]\n",
-        'up: "[[Note]]"\n',
         "a:\n  b: 1\n",
         "a: 'it''s'\n",
         'a: "x\\ty"\n',
@@ -301,7 +324,7 @@ _MARKDOWN_PIECES = st.sampled_from(
 )
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_MARKDOWN_PIECES, max_size=40).map("".join))
 def test_scanners_fast_paths_find_what_their_general_paths_find(text: str) -> None:
     starts = line_starts_of(text)

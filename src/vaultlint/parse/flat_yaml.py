@@ -19,7 +19,7 @@ reads the text with the full reader. The subset, line by line (``\\n`` line endi
   items are plain or quoted scalars as above.
 
 The whole block must consist of characters libyaml reads as they are: no tab, ``\\r``, control
-character, BOM, NEL or Unicode line separator; no ``[[`` (frontmatter links take the full path).
+character, BOM, NEL or Unicode line separator.
 The equivalence with the full reader is tested on generated text (``tests/test_frontmatter.py``).
 """
 
@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from vaultlint.parse.linktext import property_link
 from vaultlint.parse.yaml_scalars import RESOLVED_START, key_text, plain_value
 
 #: a field as the event reader records it: (key, value, key_start, key_end, value_start,
@@ -57,16 +58,18 @@ _FLOW_ITEMS = re.compile(rf"(?P<plain>{_FLOW_PLAIN})|\"(?P<quoted>[^\"\\\n]*)\""
 _MAX_KEY = 1000
 
 
-def read_flat(source: str) -> tuple[int, dict[str, Any], list[RawField], list] | None:
-    """``(root start, data, fields, duplicates)`` of flat YAML, or None (not in the subset).
-
-    ``duplicates`` are ``(key, key_start, key_end)`` of every key that repeats an earlier one.
-    """
-    if "[[" in source or _UNSAFE.search(source) is not None:
+def read_flat(source: str) -> tuple[int, dict[str, Any], list[RawField], list, list] | None:
+    """``(root start, data, fields, duplicates, links)`` of flat YAML, or None (not in the
+    subset). ``duplicates`` are ``(key, key_start, key_end)`` of every key that repeats an
+    earlier one; ``links`` ``(field index, dotted key, link text, start, end)`` of every value
+    that is one wiki-link (``up: "[[Note]]"``), as the event reader records them."""
+    if _UNSAFE.search(source) is not None:
         return None
     data: dict[str, Any] = {}
     fields: list[RawField] = []
     duplicates: list[tuple[str, int, int]] = []
+    links: list[tuple[int, str, str, int, int]] = []
+    has_links = "[[" in source
     root_start = -1
     pos = 0
     n = len(source)
@@ -110,16 +113,37 @@ def read_flat(source: str) -> tuple[int, dict[str, Any], list[RawField], list] |
             value, v_start, v_end, pos = _block_list(source, pos, items, k_end + 1)
             if value is _NOT_FLAT:
                 return None
+        if has_links and source.find("[[", m.start(), pos) != -1:
+            _links(links, len(fields), key, value, v_start, v_end, items)
         if key in data:
             duplicates.append((key, m.start("key"), k_end))
         data[key] = value
         fields.append((key, value, m.start("key"), k_end, v_start, v_end, items))
     if root_start == -1:
         return None  # only blank lines: the caller has handled this already
-    return root_start, data, fields, duplicates
+    return root_start, data, fields, duplicates, links
 
 
 _NOT_FLAT = object()
+
+
+def _links(
+    links: list[tuple[int, str, str, int, int]],
+    index: int,
+    key: str,
+    value: Any,
+    start: int,
+    end: int,
+    items: list[tuple[Any, int, int]],
+) -> None:
+    """The values of field ``index`` that are one wiki-link, with Obsidian's dotted key."""
+    if type(value) is str:
+        if (text := property_link(value)) is not None:
+            links.append((index, key, text, start, end))
+        return
+    for position, (item, i_start, i_end) in enumerate(items):
+        if type(item) is str and (text := property_link(item)) is not None:
+            links.append((index, f"{key}.{position}", text, i_start, i_end))
 
 
 def _block_list(

@@ -46,7 +46,7 @@ from yaml.events import (
 
 from vaultlint.model import Field, FieldItem, Link, Problem, Span, Tag
 from vaultlint.parse.flat_yaml import read_flat
-from vaultlint.parse.linktext import is_valid_tag_name, split_linktext
+from vaultlint.parse.linktext import is_valid_tag_name, property_link, split_linktext
 from vaultlint.parse.yaml_scalars import RESOLVED_START, key_text, plain_value, tagged_value
 
 try:  # libyaml: ~20x faster than the pure-Python parser
@@ -121,7 +121,7 @@ def parse_frontmatter(text: str, *, fast: bool = True) -> FrontmatterResult:
         flat = read_flat(source)
         if flat is not None:
             built = _Builder(source)
-            root_start, data, built.fields, built.duplicates = flat
+            root_start, data, built.fields, built.duplicates, built.links = flat
             built.root = (data, root_start)
             return built.result(text, base, span, body_start)
     try:
@@ -328,11 +328,8 @@ class _Builder:
         stack = self.stack
         if not stack[0][_IS_MAP]:
             return
-        text = value.strip()
-        if not (text.startswith("[[") and text.endswith("]]")):
-            return
-        inner = text[2:-2]
-        if not inner.strip() or "[[" in inner or "]]" in inner or "\n" in inner or "\r" in inner:
+        text = property_link(value)
+        if text is None:
             return
         parts = [frame[_KEY] if frame[_IS_MAP] else str(len(frame[_CONTAINER])) for frame in stack]
         self.links.append((len(self.fields), ".".join(parts), text, start, end))

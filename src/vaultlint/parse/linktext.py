@@ -34,6 +34,17 @@ def split_linktext(inner: str) -> tuple[str, str, str | None]:
     return path.strip(), subpath.strip(), display
 
 
+def property_link(value: str) -> str | None:
+    """A property value that is one wiki-link (R-P6): its text, trimmed; else None."""
+    text = value.strip()
+    if not (text.startswith("[[") and text.endswith("]]")):
+        return None
+    inner = text[2:-2]
+    if not inner.strip() or "[[" in inner or "]]" in inner or "\n" in inner or "\r" in inner:
+        return None
+    return text
+
+
 def is_valid_tag_name(name: str) -> bool:
     """Whether Obsidian accepts ``name`` (no ``#``) as a tag: tag characters, not all digits."""
     return (

@@ -64,7 +64,9 @@ _PLAIN = st.one_of(
             "99999999999999999999999",
         ]
     ),
-    st.from_regex(r"[A-Za-z0-9.(/~é][\w .:/#()+-]{0,10}[\w.)]", fullmatch=True),
+    st.from_regex(r"[A-Za-z0-9.(/~é][\w .:/#()+-]{0,10}[\w.)]", fullmatch=True).filter(
+        lambda value: " #" not in value and ": " not in value  # a comment; a mapping
+    ),
 )
 
 

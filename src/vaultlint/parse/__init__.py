@@ -3,21 +3,27 @@
 :func:`parse_note` turns a note's bytes into a frozen :class:`~vaultlint.model.Note`. It never
 raises on content: undecodable bytes, broken YAML and the like become ``Note.problems``. Parsing
 never looks at another note, so results can be cached by content and computed in parallel.
+
+The scanners are imported when the first note is parsed, not with this package: the checks
+import parts of it (constants, the link-text reader) and ``vaultlint rules`` imports the checks
+without parsing anything.
 """
 
 from __future__ import annotations
 
 import re
 from itertools import accumulate, islice
+from typing import TYPE_CHECKING, Any
 
 from vaultlint import PARSER_VERSION as PARSER_VERSION  # bumped in vaultlint/__init__.py
 from vaultlint.model import Note, Problem, Span, Suppression, line_starts_of
-from vaultlint.parse.frontmatter import parse_frontmatter
-from vaultlint.parse.markdown import BlockScan, scan_blocks
-from vaultlint.parse.obsidian import scan_inline
+
+if TYPE_CHECKING:
+    from vaultlint.parse.markdown import BlockScan
 
 _PLUS_ONE = (1).__add__  # a line's start is the sum of (length + 1) of the lines before it
-_SUPPRESS = re.compile(
+#: compiled on use (``re``'s cache): only notes that hold ``vaultlint-`` are searched
+_SUPPRESS = (
     r"(?:%%|<!--)[ \t]*vaultlint-(disable-next-line|disable|enable)\b([^\n\r%>]*?)[ \t]*(?:%%|-->)"
 )
 
@@ -51,6 +57,20 @@ def _saved_as(data: bytes) -> str:
     if len(head) >= 4 and max(head[0::2].count(0), head[1::2].count(0)) * 4 >= len(head):
         return "UTF-16 (every other byte is NUL): save it as UTF-8"
     return "Latin-1 or Windows-1252"
+
+
+#: (parse_frontmatter, scan_blocks, scan_inline), imported when the first note is parsed
+_SCANNERS: tuple[Any, Any, Any] | None = None
+
+
+def _load_scanners() -> tuple[Any, Any, Any]:
+    global _SCANNERS
+    from vaultlint.parse.frontmatter import parse_frontmatter
+    from vaultlint.parse.markdown import scan_blocks
+    from vaultlint.parse.obsidian import scan_inline
+
+    _SCANNERS = (parse_frontmatter, scan_blocks, scan_inline)
+    return _SCANNERS
 
 
 def parse_note(path: str, data: bytes | str) -> Note:
@@ -99,6 +119,7 @@ def parse_text(
     (``use_mistune``), or for every note (``force_mistune``: the reference the tests compare
     the scanner with).
     """
+    parse_frontmatter, scan_blocks, scan_inline = _SCANNERS or _load_scanners()
     problems = list(problems or ())
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -143,6 +164,8 @@ def _rescan_with_mistune(
     """Let mistune decide which lines are code or HTML, for notes the line scanner cannot."""
     from vaultlint.parse import mistune_blocks
 
+    scan_blocks = (_SCANNERS or _load_scanners())[1]
+
     first_line = 0
     while first_line < len(line_starts) and line_starts[first_line] < body_start:
         first_line += 1
@@ -175,7 +198,7 @@ def _suppressions(text: str, line_starts: tuple[int, ...], scan: BlockScan) -> l
 
     code = [s.span for s in scan.sections if s.type == "code"]
     found = []
-    for m in _SUPPRESS.finditer(text):
+    for m in re.finditer(_SUPPRESS, text):
         if any(span.start <= m.start() < span.end for span in code):
             continue
         rules = tuple(r.strip() for r in m.group(2).replace(",", " ").split() if r.strip())

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 Severity = Literal["error", "warning", "info"]
 
 # characters outside the Basic Multilingual Plane: two UTF-16 code units each
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_ASTRAL = "[\U00010000-\U0010ffff]"  # compiled on use (a run from the cache makes no table)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +39,7 @@ class LineTable:
 
     @classmethod
     def of(cls, text: str, starts: tuple[int, ...]) -> LineTable:
-        astral = () if text.isascii() else tuple(m.start() for m in _ASTRAL.finditer(text))
+        astral = () if text.isascii() else tuple(m.start() for m in re.finditer(_ASTRAL, text))
         return cls(tuple(starts), astral)
 
     def __reduce__(self) -> tuple:

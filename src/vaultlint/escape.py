@@ -19,7 +19,8 @@ import re
 
 #: C0 controls but tab, DEL and the C1 controls; the bidi marks, embeddings, overrides and
 #: isolates; the Unicode line and paragraph separators; the zero-width no-break space (BOM)
-UNSAFE = re.compile(
+#: (patterns, compiled on use by ``re``'s cache: most text is printable and never needs them)
+UNSAFE = (
     "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
 )
 _NAMED = {"\n": "\\n", "\r": "\\r"}
@@ -34,7 +35,7 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-_UNSAFE_BUT_NEWLINES = re.compile(UNSAFE.pattern.replace("\x0a-\x1f", "\x0b\x0c\x0e-\x1f"))
+_UNSAFE_BUT_NEWLINES = UNSAFE.replace("\x0a-\x1f", "\x0b\x0c\x0e-\x1f")
 
 
 def printable(text: str, *, markup: bool = False, newlines: bool = False) -> str:
@@ -42,7 +43,7 @@ def printable(text: str, *, markup: bool = False, newlines: bool = False) -> str
     bidirectional reordering; with ``markup``, also safe inside Rich markup. ``newlines``
     keeps LF and CR, for a format that encodes them itself (GitHub's ``%0A``)."""
     if not text.isprintable():
-        text = (_UNSAFE_BUT_NEWLINES if newlines else UNSAFE).sub(_escape, text)
+        text = re.sub(_UNSAFE_BUT_NEWLINES if newlines else UNSAFE, _escape, text)
     if markup and "[" in text:
         from rich.markup import escape
 

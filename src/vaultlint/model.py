@@ -391,8 +391,8 @@ def line_starts_of(text: str) -> tuple[int, ...]:
         # the start of each line is the running sum of (length + 1) of the lines before it:
         # computed by C loops only (this runs on every note)
         return (0, *accumulate(map(_PLUS_ONE, map(len, text.split("\n")[:-1]))))
-    return (0, *(m.end() for m in _EOL.finditer(text)))
+    return (0, *(m.end() for m in re.finditer(_EOL, text)))
 
 
 _PLUS_ONE = (1).__add__
-_EOL = re.compile(r"\r\n?|\n")
+_EOL = r"\r\n?|\n"  # compiled on use (re's cache): only notes with a CR need it

@@ -147,7 +147,9 @@ def scan_blocks(
     if body_start >= len(text):
         return out
 
-    fence: tuple[str, int, int, int] | None = None  # char, length, quote depth, container indent
+    # an open fence: char, length, quote depth, container indent, first characters that may
+    # close it or change its container
+    fence: tuple[str, int, int, int, str] | None = None
     html_end: int = 0  # open HTML block kind
     math_open = False
     comment_open = False
@@ -226,6 +228,11 @@ def scan_blocks(
 
         # --- inside a multi-line construct -------------------------------------------------
         if fence is not None:
+            if fast and not fence[2] and not fence[3] and (not line or line[0] not in fence[4]):
+                # fast path: a fence outside any quote or list, and a line that can neither
+                # close it (no indent, no fence character first) nor start a quote
+                sec_end = le
+                continue
             depth, cstart = _quote_prefix(line)
             ind, fi = _indent_of(line, cstart)
             if depth < fence[2] or (fi < len(line) and ind < fence[3]):
@@ -447,7 +454,7 @@ def scan_blocks(
                 in_para = False
                 _inside_list(list_stack, ind, depth)  # a fence ends deeper list items
                 base = list_stack[-1] if list_stack else 0
-                fence = (c0, len(m.group(1)), depth, base)
+                fence = (c0, len(m.group(1)), depth, base, " \t>" + c0)
                 if depth:
                     section(qkind, ls, le, qmode)
                 else:

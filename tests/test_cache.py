@@ -7,13 +7,16 @@ import json
 import multiprocessing
 import os
 import pickle
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from vaultlint.cli import main
+from vaultlint.config import load_config
 from vaultlint.lint import batch as engine
 from vaultlint.lint.cache import CACHE_ENV, vault_folder_name
+from vaultlint.lint.store import DB_NAME
 
 from .conftest import write_vault
 
@@ -53,14 +56,12 @@ def test_warm_equals_cold_and_the_cache_is_marked(capsys, vault):
     assert not cache_of(vault).exists()  # --no-cache writes nothing
     assert scan(capsys, str(vault)) == expected  # writes the cache
     assert scan(capsys, str(vault)) == expected  # reads it
-    # nothing in the vault; in the cache folder, the files of the three caches
+    # nothing in the vault; in the cache folder, the state database (and its WAL files)
     assert sorted(p.name for p in vault.iterdir()) == [".obsidian", "a.md", "b.md", "sub"]
-    assert {p.name.split("-", 1)[0] for p in cache_of(vault).iterdir()} == {
-        "notes",
-        "results",
-        "run",  # the facts the warm path needs (lint/warm.py)
-        "summaries",
-    }
+    # (the facts the warm path needs are a row of the same database: lint/warm.py)
+    names = {p.name for p in cache_of(vault).iterdir()}
+    assert DB_NAME in names <= {DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm"}
+    assert (cache_of(vault) / DB_NAME).stat().st_mode & 0o777 == 0o600
     cache = cache_of(vault).parents[1]
     key = cache / "key"
     assert (key.stat().st_mode & 0o777, key.stat().st_size) == (0o600, 32)
@@ -108,8 +109,6 @@ def test_every_change_is_picked_up(capsys, vault, change):
 
 
 def test_a_renamed_note_is_not_parsed_again(vault):
-    from vaultlint.config import load_config
-
     config = load_config(None, vault)
     engine.lint(vault, config)
     (vault / "b.md").rename(vault / "sub" / "moved.md")
@@ -123,27 +122,41 @@ def test_a_renamed_note_is_not_parsed_again(vault):
     ]
 
 
-@pytest.mark.parametrize("damage", ["truncate", "garbage", "foreign-pickle", "empty"])
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "foreign-pickle", "empty", "rows"])
 def test_a_damaged_cache_is_ignored_and_rebuilt(capsys, vault, damage, tmp_path):
     expected = cold(capsys, vault)
     scan(capsys, str(vault))
     marker = tmp_path / "pwned"
-    for path in cache_of(vault).glob("*.pickle"):
-        data = path.read_bytes()
-        if damage == "truncate":
-            path.write_bytes(data[: len(data) // 2])
-        elif damage == "garbage":
-            path.write_bytes(os.urandom(len(data)))
-        elif damage == "empty":
-            path.write_bytes(b"")
-        else:  # a pickle that would run code if it were trusted
+    path = cache_of(vault) / DB_NAME
+    data = path.read_bytes()
+    if damage == "truncate":
+        path.write_bytes(data[: len(data) // 2])
+    elif damage == "garbage":
+        path.write_bytes(os.urandom(len(data)))
+    elif damage == "empty":
+        path.write_bytes(b"")
+    else:
+        db = sqlite3.connect(path)
+        if damage == "rows":  # every column of every row changed: no MAC matches
+            db.execute("UPDATE notes SET ctx = x'00', mtime = mtime + 1, result = NULL")
+        else:  # a pickle that would run code if it were trusted, in place of every blob
             payload = pickle.dumps(_Evil(str(marker)))
-            path.write_bytes(b"vaultlint-cache-2\n" + bytes(32) + payload)
+            db.execute("UPDATE notes SET summary = ?, result = ?", (payload, payload))
+            db.execute("UPDATE meta SET value = ?", (payload,))
+        db.commit()
+        db.close()
     (vault / "a.md").write_text(VAULT["a.md"] + "[[new broken]]\n", encoding="utf-8")
     expected = cold(capsys, vault)
     assert scan(capsys, str(vault)) == expected
     assert not marker.exists()
     assert scan(capsys, str(vault)) == expected
+    # made again: every note has its row, with a valid result
+    from vaultlint.lint.cache import open_cache
+    from vaultlint.lint.store import Store
+
+    rows = Store(open_cache(vault)).load()
+    assert sorted(rows) == ["a.md", "b.md", "sub/d.md"]
+    assert all(r.ctx == rows["a.md"].ctx != b"" for r in rows.values())
 
 
 class _Evil:

@@ -22,6 +22,7 @@ from tests.test_startup import HEAVY
 from vaultlint.cli import main
 from vaultlint.lint import fingerprint, warm
 from vaultlint.lint.cache import CACHE_ENV, open_cache
+from vaultlint.lint.store import Store
 
 from .conftest import write_vault
 
@@ -148,19 +149,19 @@ def test_damaged_facts_are_a_miss(capsys, vault):
     expected = scan(capsys, str(vault))
     cache = open_cache(vault)
     assert cache is not None
-    facts = warm.load_facts(cache)
+    facts = warm.load_facts(Store(cache))
     assert facts is not None
     assert facts.rules[0][:3] == ("broken-link", "links", "error")
     assert dict(facts.digests)[str(vault / "lists" / "tags.txt")] != fingerprint.MISSING
     assert dict(facts.digests)[str(vault / ".obsidian" / "templates.json")] == fingerprint.MISSING
     assert str(vault / "packs" / "extra.yaml") in dict(facts.digests)
-    from vaultlint.lint.cache import _write_pickle
-
-    _write_pickle(cache, "run-facts.pickle", (*facts[:5], (("too", "short"),)))
-    assert warm.load_facts(cache) is None
+    store = Store(cache)  # authentic facts of the wrong shape
+    store.load()
+    assert store.save({}, [], [], {"facts": (*facts[:5], (("too", "short"),))})
+    assert warm.load_facts(store) is None
     assert warm.cached_scan(vault, facts.key, cwd=vault) is None
     assert scan(capsys, str(vault)) == expected  # read again, and recorded again
-    assert warm.load_facts(cache) == facts
+    assert warm.load_facts(Store(cache)) == facts
 
 
 def test_run_keys(tmp_path):

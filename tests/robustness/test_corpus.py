@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -320,7 +321,7 @@ def test_corpus_changes_nothing_but_the_cache(corpus_vault: dict[str, Any]) -> N
     vault = corpus_vault["vault"]
     assert_unchanged(corpus_vault["before"], corpus_vault["after_cold"], vault)
     assert_unchanged(corpus_vault["before"], corpus_vault["after_warm"], vault)
-    assert list(C.cache_folder(vault).glob("*.pickle"))  # the cache, outside the vault
+    assert list(C.cache_folder(vault).glob("state-*.sqlite"))  # the cache, outside the vault
     assert not corpus_vault["marker"].exists()
 
 
@@ -534,7 +535,7 @@ def _cached_vault(tmp_path: Path) -> tuple[Path, C.Run]:
     C.write_note_vault(vault, [C.CASES_BY_NAME["latin1"]], tmp_path / "marker")
     first = run_inprocess(["scan", str(vault), "--format", "json"], seconds=CASE_DEADLINE)
     assert first.code == 1
-    assert list(C.cache_folder(vault).glob("*.pickle"))
+    assert list(C.cache_folder(vault).glob("state-*.sqlite"))
     return vault, first
 
 
@@ -543,10 +544,12 @@ def test_planted_pickles_run_no_code(tmp_path: Path) -> None:
     vault, first = _cached_vault(tmp_path)
     marker = tmp_path / "PICKLE-RAN"
     payload = pickle.dumps(_Payload(str(marker)), protocol=pickle.HIGHEST_PROTOCOL)
-    for path in C.cache_folder(vault).glob("*.pickle"):
-        data = path.read_bytes()
-        start = data.find(b"\x80\x05")  # keep any header, replace the pickle itself
-        path.write_bytes((data[:start] if start > 0 else b"") + payload)
+    for path in C.cache_folder(vault).glob("state-*.sqlite"):
+        db = sqlite3.connect(path)  # every stored blob replaced by the payload
+        db.execute("UPDATE notes SET summary = ?, result = ?", (payload, payload))
+        db.execute("UPDATE meta SET value = ? WHERE name != 'generation'", (payload,))
+        db.commit()
+        db.close()
     run = run_inprocess(["scan", str(vault), "--format", "json"], seconds=CASE_DEADLINE)
     assert_clean_output(run)
     assert not marker.exists(), "a pickle planted in the cache ran code"
@@ -555,7 +558,7 @@ def test_planted_pickles_run_no_code(tmp_path: Path) -> None:
 
 def test_garbage_cache_files_are_rebuilt(tmp_path: Path) -> None:
     vault, first = _cached_vault(tmp_path)
-    for path in C.cache_folder(vault).glob("*.pickle"):
+    for path in C.cache_folder(vault).glob("state-*.sqlite"):
         path.write_bytes(os.urandom(64) + path.read_bytes()[::-1])
     run = run_inprocess(["scan", str(vault), "--format", "json"], seconds=CASE_DEADLINE)
     assert_clean_output(run)
@@ -573,7 +576,7 @@ class _Payload:
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
 def test_fifo_in_the_cache_does_not_hang(tmp_path: Path) -> None:
     vault, first = _cached_vault(tmp_path)
-    for path in C.cache_folder(vault).glob("*.pickle"):
+    for path in C.cache_folder(vault).glob("state-*.sqlite"):
         path.unlink()
         os.mkfifo(path)
     run = run_subprocess(["scan", str(vault), "--format", "json"], timeout=3)

@@ -1,7 +1,7 @@
 """Issue 10, rows 3, 7 and 17 (wrong-shaped pickle): a cache cannot be planted.
 
 The cache lives outside the vault (``$VAULTLINT_CACHE_DIR`` here, see conftest.py), every file
-is authenticated with a key made on first use, and a wrong-shaped entry is a miss.
+is authenticated with a key made on first use (a MAC per row), and a wrong-shaped entry is a miss.
 """
 
 from __future__ import annotations
@@ -10,9 +10,11 @@ import json
 import os
 import pickle
 import shutil
+import sqlite3
 from pathlib import Path
 
-from vaultlint.lint.cache import _MAC_SIZE, _MAGIC, _write_pickle, open_cache, vault_folder_name
+from vaultlint.lint.cache import open_cache, vault_folder_name
+from vaultlint.lint.store import DB_NAME, Row, Store, encode
 
 from .harness import run_limited, tree_state
 
@@ -99,10 +101,10 @@ def test_cache_dir_option_and_environment(tmp_path: Path) -> None:
     vault = _vault(tmp_path / "vault", broken=True)
     run = _scan(vault, tmp_path / "env", "--cache-dir", str(tmp_path / "opt"))
     assert (run.code, _findings(run.stdout)) == (1, [BROKEN])
-    assert list((tmp_path / "opt" / "vaults" / vault_folder_name(vault)).glob("results-*"))
+    assert (tmp_path / "opt" / "vaults" / vault_folder_name(vault) / DB_NAME).is_file()
     assert not (tmp_path / "env").exists()
     run = _scan(vault, tmp_path / "env")
-    assert list((tmp_path / "env" / "vaults" / vault_folder_name(vault)).glob("results-*"))
+    assert (tmp_path / "env" / "vaults" / vault_folder_name(vault) / DB_NAME).is_file()
 
 
 def test_a_dangling_gitignore_link_in_the_old_cache_folder_creates_nothing(tmp_path: Path) -> None:
@@ -124,37 +126,59 @@ def test_a_dangling_gitignore_link_in_the_old_cache_folder_creates_nothing(tmp_p
     assert os.listdir(outside) == []
 
 
-def _authentic(root: Path, vault: Path, name: str, data: object) -> None:
-    """Write ``data`` as the cache file ``name`` with this cache's key (as vaultlint would),
-    keeping the file's header (the results' fingerprint)."""
+def _authentic(root: Path, vault: Path, summary: object, result: object) -> None:
+    """Put ``summary`` and ``result`` (pickled as given) in every row of the vault's state,
+    with this cache's key (as vaultlint would write them), marked valid."""
     cache = open_cache(vault, root)
     assert cache is not None
-    raw = (cache.path / name).read_bytes()
-    body = raw[len(_MAGIC) + _MAC_SIZE :]
-    header = body[: body.index(b"\n") + 1] if name.startswith("results") else b""
-    _write_pickle(cache, name, data, header=header)
+    store = Store(cache)
+    rows = store.load()
+    assert rows
+    for path, row in rows.items():
+        rows[path] = Row(row.stat, row.digest, encode(summary), row.ctx or b"x", encode(result))
+        assert rows[path].sdig != row.sdig
+    assert store.save(rows, [], [], {"others": result})
+    store.close()
 
 
 WRONG_SHAPES = [
-    {"Note 7.md": 1},
-    [1, 2, 3],
-    {"Note 7.md": ((1, 2, 3), b"x", ("Note 7.md", 5, (), ()))},
-    {"Note 7.md": (b"", ("Note 7.md", 42))},
-    {"Note 7.md": (("not a diagnostic",), None)},
+    (1, 1),
+    ([1, 2, 3], [1, 2, 3]),
+    ((("Note 7.md", 5, (), ()), ()), ((), ((1, 2),))),
+    ((("Note 7.md", ((1, "x"),), (), (), (), ()), (1,)), (("not a diagnostic",), ())),
+    ((("Note 7.md", ((1, 2),), (), (), (), ()), ()), None),
 ]
 
 
 def test_wrong_shaped_entries_are_misses(tmp_path: Path) -> None:
-    """Row 17: authentic cache files holding data of the wrong shape: a miss, no error."""
+    """Row 17: authentic rows holding data of the wrong shape: a miss, no error."""
     vault = _vault(tmp_path / "vault", broken=True)
     root = tmp_path / "cache"
-    for shape in WRONG_SHAPES:
-        assert _scan(vault, root).code == 1  # (re)writes good files
-        folder = root / "vaults" / vault_folder_name(vault)
-        for path in sorted(folder.glob("*.pickle")):
-            _authentic(root, vault, path.name, shape)
+    for summary, result in WRONG_SHAPES:
+        assert _scan(vault, root).code == 1  # (re)writes good rows
+        _authentic(root, vault, summary, result)
         run = _scan(vault, root)
-        assert (run.code, run.stderr, _findings(run.stdout)) == (1, "", [BROKEN]), shape
+        assert (run.code, run.stderr, _findings(run.stdout)) == (1, "", [BROKEN]), summary
+
+
+def test_a_row_copied_to_another_path_is_not_trusted(tmp_path: Path) -> None:
+    """A row is bound to its path: the clean row of a note, copied over the row of the note
+    with the broken link (same stat restored), is not used."""
+    vault = _vault(tmp_path / "vault", broken=True)
+    root = tmp_path / "cache"
+    assert _scan(vault, root).code == 1
+    db = sqlite3.connect(root / "vaults" / vault_folder_name(vault) / DB_NAME)
+    clean = db.execute("SELECT * FROM notes WHERE path = 'Note 8.md'").fetchone()
+    broken = db.execute("SELECT * FROM notes WHERE path = 'Note 7.md'").fetchone()
+    db.execute("DELETE FROM notes WHERE path = 'Note 7.md'")
+    db.execute(
+        "INSERT INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ("Note 7.md", *broken[1:4], *clean[4:]),
+    )
+    db.commit()
+    db.close()
+    run = _scan(vault, root)
+    assert (run.code, run.stderr, _findings(run.stdout)) == (1, "", [BROKEN])
 
 
 class _Payload:
@@ -171,9 +195,8 @@ def test_an_authentic_pickle_still_runs_no_code(tmp_path: Path) -> None:
     root = tmp_path / "cache"
     assert _scan(vault, root).code == 1
     marker = tmp_path / "PICKLE-RAN"
-    for path in (root / "vaults" / vault_folder_name(vault)).glob("*.pickle"):
-        _authentic(root, vault, path.name, {"Note 7.md": _Payload(str(marker))})
+    _authentic(root, vault, _Payload(str(marker)), _Payload(str(marker)))
     run = _scan(vault, root)
     assert (run.code, run.stderr, _findings(run.stdout)) == (1, "", [BROKEN])
     assert not marker.exists()
-    assert b"system" in pickle.dumps(_Payload(str(marker)))  # what the files held
+    assert b"system" in pickle.dumps(_Payload(str(marker)))  # what the rows held

@@ -32,29 +32,21 @@ import multiprocessing
 import os
 import traceback
 import zlib
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from vaultlint.config import Config
 from vaultlint.diagnostic import Diagnostic
-from vaultlint.lint.cache import (
-    CacheFolder,
-    NoteShard,
-    ResultCache,
-    SummaryCache,
-    digest,
-    open_cache,
-    stat_key,
-)
+from vaultlint.lint.cache import CacheFolder, digest, open_cache, stat_key
 from vaultlint.lint.fingerprint import config_key, facts_of, results_fingerprint
+from vaultlint.lint.incremental import Outcome, Plan, plan
 from vaultlint.lint.linter import PARSE_FAILED, TOO_LARGE, UNREADABLE, Linter
 from vaultlint.lint.result import ScanResult, active_rules
 from vaultlint.lint.signals import parent_signals, stop_workers, worker_signals
-from vaultlint.lint.warm import finish, save_facts, select_notes
-from vaultlint.model import Note, NoteSummary, NoteView, Problem, Span, pack_note
+from vaultlint.lint.warm import finish, select_notes
+from vaultlint.model import Note, NoteSummary, NoteView, Problem, Span
 from vaultlint.parse import parse_note, parse_text
 from vaultlint.vault.discovery import (
     ObsidianExcludes,
@@ -62,7 +54,6 @@ from vaultlint.vault.discovery import (
     excluded_reason,
     obsidian_excludes,
     open_in_vault,
-    read_in_vault,
     walk_vault,
 )
 from vaultlint.vault.index import VaultIndex, summarize
@@ -71,7 +62,7 @@ from vaultlint.vault.index import VaultIndex, summarize
 MAX_NOTE_BYTES = 32 << 20
 #: below this many notes to parse or check, extra processes cost more than they save
 PARALLEL_THRESHOLD = 400
-#: the parse cache is split in this many shards (by a hash of the note's path)
+#: the notes are split in this many shards (by a hash of the note's path) between workers
 SHARDS = 8
 
 StatKey = tuple[int, int, int]
@@ -127,29 +118,13 @@ def read_and_parse(root: str, path: str, fingerprint: bool = True) -> tuple[Note
 # --- checking ------------------------------------------------------------------------------
 
 
-def missing_links(note: Note, index: VaultIndex) -> list[tuple[str, str]]:
-    """(lower-case target, target as written) of the note's links that do not resolve."""
-    out = []
-    for link in note.links:
-        if link.target and not link.is_embed and index.resolve(link.target, note.path) is None:
-            out.append((link.target.lower(), link.target))
-    return out
-
-
-def aggregate_missing(
-    per_note: dict[str, list[tuple[str, str]]], targets: Iterable[str]
-) -> dict[str, tuple[str, int, int]]:
-    """Missing link targets over some notes: lower-case target → (as written, notes, links)."""
-    notes_linking: Counter[str] = Counter()
-    links: Counter[str] = Counter()
-    spelling: dict[str, str] = {}
-    for path in targets:
-        found = per_note.get(path, ())
-        for key, written in found:
-            spelling.setdefault(key, written)
-            links[key] += 1
-        notes_linking.update({key for key, _ in found})
-    return {k: (spelling[k], notes_linking[k], links[k]) for k in links}
+def unresolved_links(note: Note | NoteView, index: VaultIndex) -> list[tuple[str, bool]]:
+    """(target as written, is an embed) of each of the note's links that do not resolve."""
+    return [
+        (link.target, link.is_embed)
+        for link in note.links
+        if link.target and index.resolve(link.target, note.path) is None
+    ]
 
 
 # --- shard workers -------------------------------------------------------------------------
@@ -160,10 +135,8 @@ class _Unit:
     """The work of one worker: its shards, the notes to parse and the notes to check."""
 
     shards: list[int]
-    parse: list[str]  # notes whose summary is unknown or stale
-    targets: list[str]  # notes to check
-    digests: dict[str, bytes]  # content digest of targets whose summary was cached
-    load_cache: bool  # read the shard files for the targets' parsed notes
+    parse: list[str]  # notes whose summary is unknown or stale (not checked)
+    targets: list[str]  # notes to check (parsed too)
 
 
 @dataclass
@@ -176,8 +149,10 @@ class _Run:
     tag_paths: list[str]
     summaries: dict[str, NoteSummary]
     use_cache: bool
-    want_missing: bool
-    cache: CacheFolder | None = None
+    #: find each target's unresolved links (stored with its findings: depends.py)
+    want_unresolved: bool
+    #: notes parsed already (few changed notes, parsed to see what their change affects)
+    early: dict[str, tuple[Note, bytes, StatKey]]
 
 
 class _Worker:
@@ -198,8 +173,8 @@ class _Worker:
         self.parsed: list[Parsed] = []
         self.index: VaultIndex | None = None
         parts = run.linter.index_parts
-        if parts is not None and run.want_missing:
-            parts = parts | {"links"}  # the audit's missing notes
+        if parts is not None and run.want_unresolved:
+            parts = parts | {"links"}  # the unresolved links
         #: the parts kept for stage 2 (None: the whole note)
         self.parts = parts
         # per target: (the note or its kept parts, positions of the index-reading rules that
@@ -210,48 +185,21 @@ class _Worker:
         run, unit = self.run, self.unit
         root = str(run.root)
         targets = set(unit.targets)
-        by_shard: dict[int, tuple[list[str], list[str]]] = {s: ([], []) for s in unit.shards}
-        parse_set = set(unit.parse)
-        for path in unit.parse:
-            by_shard[shard_of(path)][0].append(path)
-        for path in unit.targets:
-            if path not in parse_set:
-                by_shard[shard_of(path)][1].append(path)
-        for s, (to_parse, cached) in by_shard.items():
-            shard = None
-            if run.use_cache and run.cache is not None:
-                shard = NoteShard(run.cache, s, load=unit.load_cache)
-            for path in to_parse:
-                note, content, key = read_and_parse(root, path, run.use_cache)
-                self._parsed(note, content, key, shard, path in targets)
-            for path in cached:
-                cached_note = shard.get(path, unit.digests.get(path, b"")) if shard else None
-                if cached_note is not None:
-                    self._keep(cached_note)
-                    self._tick()
-                else:
-                    note, content, key = read_and_parse(root, path, run.use_cache)
-                    self._parsed(note, content, key, shard, True)
-            if shard is not None:
-                shard.save()
+        for path in [*[p for p in unit.parse if p not in targets], *unit.targets]:
+            found = run.early.get(path)
+            note, content, key = found or read_and_parse(root, path, run.use_cache)
+            self.parsed.append((note.path, content, key, summarize(note)))
+            if path in targets:
+                self._keep(note)
+            self._tick()
         return self.parsed
-
-    def _parsed(
-        self, note: Note, content: bytes, key: StatKey, shard: NoteShard | None, target: bool
-    ) -> None:
-        self.parsed.append((note.path, content, key, summarize(note)))
-        if shard is not None and content:
-            shard.put(note.path, content, pack_note(note))
-        if target:
-            self._keep(note)
-        self._tick()
 
     def _keep(self, note: Note) -> None:
         linter = self.run.linter
         early = linter.check_local(note)
         late = linter.indexed_rules_for(note)
         kept: Note | _Kept | None = None
-        if late or self.run.want_missing:
+        if late or self.run.want_unresolved:
             kept = note if self.parts is None else _Kept.of(note, self.parts)
         self.kept[note.path] = (kept, late, early)
 
@@ -259,26 +207,26 @@ class _Worker:
         if self.progress is not None:
             self.progress(1)
 
-    def stage2(
-        self, new_summaries: dict[str, NoteSummary]
-    ) -> tuple[list[Diagnostic], dict[str, list[tuple[str, str]]]]:
+    def stage2(self, new_summaries: dict[str, NoteSummary]) -> dict[str, Outcome]:
+        """Each target's findings and unresolved links (when ``want_unresolved``)."""
         run = self.run
         summaries = {**run.summaries, **new_summaries}
         self.index = index = VaultIndex(summaries, run.others, tag_paths=run.tag_paths)
         linter = run.linter.bind(index)
-        diagnostics: list[Diagnostic] = []
-        missing: dict[str, list[tuple[str, str]]] = {}
+        outcomes: dict[str, Outcome] = {}
         for path in self.unit.targets:
             kept, applicable, early = self.kept.pop(path)
-            diagnostics.extend(early)
+            diagnostics = early
+            unresolved: list[tuple[str, bool]] = []
+            outcomes[path] = (diagnostics, unresolved)
             if kept is None:
                 continue
             note = kept.view() if isinstance(kept, _Kept) else kept
             if applicable:
                 diagnostics.extend(linter.check_indexed(note, applicable))
-            if run.want_missing:
-                missing[path] = missing_links(note, index)
-        return diagnostics, missing
+            if run.want_unresolved:
+                unresolved.extend(unresolved_links(note, index))
+        return outcomes
 
 
 class _Kept:
@@ -345,7 +293,7 @@ def _worker_main(conn: Any, run: _Run, unit: _Unit, parent_pid: int = 0) -> None
 
 def _run_parallel(
     run: _Run, units: list[_Unit], progress: Callable[[int], None] | None
-) -> tuple[list[Parsed], list[Diagnostic], dict[str, list[tuple[str, str]]]] | None:
+) -> tuple[list[Parsed], dict[str, Outcome]] | None:
     """Run the units in forked workers; None when that is impossible (run serially then)."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
@@ -361,7 +309,7 @@ def _run_workers(
     units: list[_Unit],
     progress: Callable[[int], None] | None,
     workers: list,
-) -> tuple[list[Parsed], list[Diagnostic], dict[str, list[tuple[str, str]]]]:
+) -> tuple[list[Parsed], dict[str, Outcome]]:
     me = os.getpid()
     try:
         for unit in units:
@@ -374,13 +322,10 @@ def _run_workers(
         for i, (_, conn) in enumerate(workers):  # each worker gets the others' summaries
             conn.send([p[3] for j, batch in enumerate(batches) if j != i for p in batch])
         parsed: list[Parsed] = [(p, c, k, s) for batch in batches for p, c, k, s in batch]
-        diagnostics: list[Diagnostic] = []
-        missing: dict[str, list[tuple[str, str]]] = {}
+        outcomes: dict[str, Outcome] = {}
         for _, conn in workers:
-            diags, miss = _receive(conn, "checked", progress)
-            diagnostics.extend(diags)
-            missing.update(miss)
-        return parsed, diagnostics, missing
+            outcomes.update(_receive(conn, "checked", progress))
+        return parsed, outcomes
     except BaseException:
         # the others may wait on a pipe forever (SIGINT, SIGTERM, a failed worker): stop them
         stop_workers([proc for proc, _ in workers])
@@ -410,52 +355,19 @@ def _receive(conn: Any, kind: str, progress: Callable[[int], None] | None) -> An
         return payload
 
 
-def _plan(
-    root: Path,
-    notes: Sequence[str],
-    targets: Sequence[str],
-    cache: SummaryCache,
-    jobs: int,
-    stats: dict[str, StatKey] | None = None,
-) -> tuple[dict[str, NoteSummary], list[_Unit]]:
-    """Which notes have a cached summary, and the units of work (one per worker)."""
-    known: dict[str, NoteSummary] = {}
-    digests: dict[str, bytes] = {}
-    parse: list[str] = []
-    root_s = str(root)
-    stats = stats or {}
-    for path in notes:
-        hit = None
-        if cache.enabled:
-            try:
-                key = stats.get(path) or stat_key(os.stat(os.path.join(root_s, path)))
-                hit = cache.get(path, key)
-                if hit is None:
-                    data = read_in_vault(root_s, path, MAX_NOTE_BYTES, walked=True)
-                    hit = cache.get_by_content(path, key, digest(data))
-            except OSError:
-                hit = None
-        if hit is None:
-            parse.append(path)
-        else:
-            digests[path], known[path] = hit
-    cached_targets = [t for t in targets if t in known]
-    # reading every cached note of a shard pays off only when many notes are checked
-    load_cache = len(cached_targets) >= PARALLEL_THRESHOLD
+def _units(parse: Sequence[str], targets: Sequence[str], jobs: int) -> list[_Unit]:
+    """The units of work (one per worker)."""
     work = len(parse) + len(targets)
     # never more workers than shards: the work comes in SHARDS pieces
     count = min(jobs, SHARDS) if jobs > 1 and work >= PARALLEL_THRESHOLD else 1
-    units = [_Unit([], [], [], {}, load_cache) for _ in range(count)]
+    units = [_Unit([], [], []) for _ in range(count)]
     for s in range(SHARDS):
         units[s % count].shards.append(s)
     for path in parse:
         units[shard_of(path) % count].parse.append(path)
     for path in targets:
-        unit = units[shard_of(path) % count]
-        unit.targets.append(path)
-        if path in digests:
-            unit.digests[path] = digests[path]
-    return known, units
+        units[shard_of(path) % count].targets.append(path)
+    return units
 
 
 def check_vault(
@@ -464,40 +376,67 @@ def check_vault(
     others: list[str],
     targets: Sequence[str],
     tag_paths: list[str],
-    linter: Linter,
+    linter: Linter | Callable[[], Linter],
     *,
     use_cache: bool = True,
     jobs: int = 1,
-    want_missing: bool = False,
     progress: Callable[[int], None] | None = None,
     stats: dict[str, StatKey] | None = None,
     cache_folder: CacheFolder | None = None,
-) -> tuple[list[Diagnostic], dict[str, list[tuple[str, str]]], int]:
-    """Parse what must be parsed, build the index, check the targets.
+    context: bytes = b"",
+    facts: Any = None,
+    fingerprint: str = "",
+) -> tuple[dict[str, Outcome], int]:
+    """Check the targets: from the stored state (``cache_folder``, for check ``context``)
+    what is still valid there, else parse what must be parsed, build the index, check.
 
-    Returns (sorted diagnostics, per-note missing link targets, how many notes were parsed).
+    Returns (each target's findings and unresolved links, how many notes were parsed).
     """
-    use_cache = use_cache and cache_folder is not None
-    cache = SummaryCache(cache_folder, enabled=use_cache)
-    known, units = _plan(root, notes, targets, cache, jobs, stats)
-    if progress is not None and hasattr(progress, "total"):
-        progress.total = sum(len(set(u.parse) | set(u.targets)) for u in units)
-    run = _Run(root, linter, others, tag_paths, known, use_cache, want_missing, cache_folder)
-    with _no_gc():  # forked workers inherit it
-        outcome = _run_parallel(run, units, progress) if len(units) > 1 else None
-        if outcome is None:
-            worker = _Worker(run, _merge(units), progress)
-            parsed = worker.stage1()
-            diagnostics, missing = worker.stage2({p[0]: p[3] for p in parsed})
-    if outcome is not None:
-        parsed, diagnostics, missing = outcome
-    for path, content, key, summary in parsed:
-        if content:
-            cache.put(path, key, content, summary)
-    cache.keep(notes)
-    cache.save()
-    diagnostics.sort()
-    return diagnostics, missing, len(parsed)
+    store = None
+    if use_cache and cache_folder is not None:
+        from vaultlint.lint.store import Store
+
+        store = Store(cache_folder)
+    root_s = str(root)
+
+    early: dict[str, tuple[Note, bytes, StatKey]] = {}  # parsed before the run, kept
+
+    def parse_now(paths: list[str]) -> list[Parsed]:
+        out = []
+        for path in paths:
+            early[path] = read_and_parse(root_s, path)
+            note, content, key = early[path]
+            out.append((path, content, key, summarize(note)))
+        return out
+
+    try:
+        work: Plan = plan(
+            store, root_s, notes, others, targets, stats or {}, context, parse_now, MAX_NOTE_BYTES
+        )
+        parsed: list[Parsed] = []
+        outcomes: dict[str, Outcome] = {}
+        if work.check or work.parse:
+            known, unread = work.known()
+            units = _units([*work.parse, *unread], work.check, jobs)
+            if progress is not None and hasattr(progress, "total"):
+                progress.total = sum(len(set(u.parse) | set(u.targets)) for u in units)
+            if not isinstance(linter, Linter):
+                linter = linter()
+            stored = store is not None
+            run = _Run(root, linter, others, tag_paths, known, stored, stored, early)
+            with _no_gc():  # forked workers inherit it
+                outcome = _run_parallel(run, units, progress) if len(units) > 1 else None
+                if outcome is None:
+                    worker = _Worker(run, _merge(units), progress)
+                    parsed = worker.stage1()
+                    outcomes = worker.stage2({p[0]: p[3] for p in parsed})
+            if outcome is not None:
+                parsed, outcomes = outcome
+        result = work.finish(parsed, outcomes, tag_paths, facts, fingerprint)
+    finally:
+        if store is not None:
+            store.close()
+    return result, len({p[0] for p in parsed} | {p[0] for p in work.pre_parsed})
 
 
 @contextlib.contextmanager
@@ -516,12 +455,11 @@ def _no_gc() -> Iterator[None]:
 def _merge(units: list[_Unit]) -> _Unit:
     if len(units) == 1:
         return units[0]
-    merged = _Unit([], [], [], {}, units[0].load_cache)
+    merged = _Unit([], [], [])
     for unit in units:
         merged.shards += unit.shards
         merged.parse += unit.parse
         merged.targets += unit.targets
-        merged.digests.update(unit.digests)
     return merged
 
 
@@ -554,15 +492,42 @@ class VaultView:
 
 
 def open_vault(root: Path, config: Config, *, use_cache: bool = True) -> VaultView:
-    """The vault's index (from the summaries cache where possible); notes parsed on demand."""
+    """The vault's index (stored summaries where the note's stat is unchanged); notes parsed on
+    demand. Nothing is written."""
     files, excluded = _scan_files(root, config)
-    cache = SummaryCache(open_cache(root) if use_cache else None, enabled=use_cache)
-    known, units = _plan(root, files.notes, [], cache, 1)
-    summaries = dict(known)
-    for path in units[0].parse:
-        summaries[path] = summarize(read_and_parse(str(root), path)[0])
+    cache = open_cache(root, create=False) if use_cache else None
+    summaries = stored_summaries(cache, files.notes, files.stats)
+    for path in files.notes:
+        if path not in summaries:
+            summaries[path] = summarize(read_and_parse(str(root), path)[0])
     linted = [p for p in files.notes if p not in excluded]
     return VaultView(root, files.notes, VaultIndex(summaries, files.others, tag_paths=linted))
+
+
+def stored_summaries(
+    cache: CacheFolder | None, notes: Sequence[str], stats: dict[str, StatKey]
+) -> dict[str, Any]:
+    """The stored summaries of the notes whose stat is unchanged (read only), in ``notes``'
+    order; the others are missing."""
+    if cache is None:
+        return {}
+    from vaultlint.lint.incremental import decode_summary
+    from vaultlint.lint.store import Store
+
+    store = Store(cache, readonly=True)
+    try:
+        rows = store.load()
+        blobs = store.summaries()
+    finally:
+        store.close()
+    out: dict[str, Any] = {}
+    for path in notes:
+        row = rows.get(path)
+        if row is not None and row.stat == stats.get(path):
+            got = decode_summary(blobs.get(path), row.sdig)
+            if got is not None:
+                out[path] = got[0]
+    return out
 
 
 def lint(
@@ -574,7 +539,6 @@ def lint(
     use_cache: bool = True,
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
-    want_missing: bool = False,
     cache_dir: str | os.PathLike[str] | None = None,
     run_key: bytes | None = None,
 ) -> ScanResult:
@@ -593,35 +557,27 @@ def lint(
     )
     linted = [p for p in files.notes if p not in excluded]
 
-    results = ResultCache(cache_folder, enabled=use_cache)
     facts = None
-    fingerprint = ""
     if use_cache:
         facts = facts_of(run_key if run_key is not None else config_key(config), root, config)
-        fingerprint = results_fingerprint(facts.context, files)
-    cached = results.get(fingerprint, targets, want_missing) if use_cache else None
-    if cached is not None:
-        diagnostics, per_note = cached
-        parsed = 0
-    else:
-        diagnostics, per_note, parsed = check_vault(
-            root,
-            files.notes,
-            files.others,
-            targets,
-            linted,
-            Linter(config, root=root),
-            use_cache=use_cache,
-            jobs=jobs,
-            want_missing=want_missing,
-            progress=progress,
-            stats=files.stats,
-            cache_folder=cache_folder,
-        )
-        if use_cache:
-            results.put(fingerprint, targets, diagnostics, per_note if want_missing else None)
-    if cache_folder is not None and facts is not None and run_key is not None:
-        save_facts(cache_folder, facts)  # after the results: a reader of both sees a match
+    outcomes, parsed = check_vault(
+        root,
+        files.notes,
+        files.others,
+        targets,
+        linted,
+        lambda: Linter(config, root=root),
+        use_cache=use_cache,
+        jobs=jobs,
+        progress=progress,
+        stats=files.stats,
+        cache_folder=cache_folder,
+        context=facts.context if facts is not None else b"",
+        # a run that read a configuration file records what the warm path needs
+        facts=facts if run_key is not None else None,
+        fingerprint=results_fingerprint(facts.context, files) if facts is not None else "",
+    )
+    diagnostics = sorted(d for path in targets for d in outcomes[path][0])
     return finish(
         root,
         files,
@@ -634,6 +590,6 @@ def lint(
         engine_off=config.engine_off,
         rules=active_rules(config),
         parsed=parsed,
-        cached=0 if cached is not None else len(files.notes) - parsed,
-        from_results_cache=cached is not None,
+        cached=len(files.notes) - parsed,
+        from_results_cache=use_cache and parsed == 0,
     )

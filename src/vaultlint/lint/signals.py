@@ -5,10 +5,10 @@
   and the CLI reports ``vaultlint: interrupted`` (exit 2) instead of dying on the spot with
   workers still blocked on their pipes.
 - :func:`worker_signals`, first thing in a forked worker: SIGINT is ignored (a Ctrl-C reaches
-  the whole process group; the parent decides), SIGTERM raises ``SystemExit`` so that a cache
-  file being written is removed (``_write_pickle`` unlinks its temporary file on any exception),
-  and on Linux the kernel sends the worker SIGTERM when the parent dies, even by SIGKILL
-  (``PR_SET_PDEATHSIG``), so no worker outlives it holding stdout open.
+  the whole process group; the parent decides), SIGTERM raises ``SystemExit`` so that the
+  worker ends at once (workers never write the cache: the parent writes it in one SQLite
+  transaction), and on Linux the kernel sends the worker SIGTERM when the parent dies, even
+  by SIGKILL (``PR_SET_PDEATHSIG``), so no worker outlives it holding stdout open.
 - :func:`stop_workers`: SIGTERM to the workers that are still alive, a short wait, then
   SIGKILL.
 """

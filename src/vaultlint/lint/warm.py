@@ -25,27 +25,16 @@ from vaultlint.lint.fingerprint import RunFacts, is_facts, results_fingerprint, 
 
 if TYPE_CHECKING:
     from vaultlint.diagnostic import Diagnostic
-    from vaultlint.lint.cache import CacheFolder
     from vaultlint.lint.result import RuleInfo, ScanResult
+    from vaultlint.lint.store import Store
     from vaultlint.vault.discovery import VaultFiles
 
-_FACTS_NAME = "run-facts.pickle"
 
-
-def load_facts(cache: CacheFolder) -> RunFacts | None:
-    """The facts recorded by the last run that read the configuration, or None."""
-    from vaultlint.lint.cache import _read_pickle
-
-    data = _read_pickle(cache, _FACTS_NAME)
+def load_facts(store: Store) -> RunFacts | None:
+    """The facts recorded by the last run that read the configuration, or None. (They are
+    written as a plain tuple, with that run's rows, in its transaction: :mod:`.incremental`.)"""
+    data = store.meta("facts")
     return RunFacts._make(data) if is_facts(data) else None
-
-
-def save_facts(cache: CacheFolder, facts: RunFacts) -> None:
-    """Record the facts of this run (as a plain tuple: the cache unpickles no class of ours
-    for it)."""
-    from vaultlint.lint.cache import _write_pickle
-
-    _write_pickle(cache, _FACTS_NAME, tuple(facts))
 
 
 def select_notes(
@@ -150,27 +139,42 @@ def cached_scan(
     run key, unchanged dependencies and the vault as it is now; else None."""
     if key is None:
         return None
-    from vaultlint.lint.cache import ResultCache, open_cache
+    from vaultlint.lint.cache import open_cache
+    from vaultlint.lint.store import Store
     from vaultlint.vault.discovery import walk_vault
 
     cache = open_cache(root, cache_dir)
     if cache is None:
         return None
-    facts = load_facts(cache)
-    if facts is None or facts.key != key or not unchanged(facts.digests):
+    store = Store(cache, readonly=True)
+    try:
+        facts = load_facts(store)
+        if facts is None or facts.key != key or not unchanged(facts.digests):
+            return None
+        files = walk_vault(root)
+        excluded, targets, links_out, warnings = select_notes(
+            root, files, facts.exclude, facts.obsidian_excludes, paths, cwd
+        )
+        rows = store.complete_results(results_fingerprint(facts.context, files))
+    finally:
+        store.close()
+    if rows is None:
         return None
-    files = walk_vault(root)
-    excluded, targets, links_out, warnings = select_notes(
-        root, files, facts.exclude, facts.obsidian_excludes, paths, cwd
-    )
-    fingerprint = results_fingerprint(facts.context, files)
-    cached = ResultCache(cache).get(fingerprint, targets, False)
-    if cached is None:
-        return None
+    from vaultlint.lint.store import outcome_of
+
+    diagnostics: list[Diagnostic] = []
+    for path in targets:
+        row = rows.get(path)
+        if row is not None:
+            outcome = outcome_of(row)
+            if outcome is None:
+                return None
+            diagnostics.extend(outcome[0])
+    diagnostics.sort()
     return finish(
         root,
         files,
-        cached[0],
+        diagnostics,
         excluded=excluded,
         targets=targets,
         links_out=links_out,

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from vaultlint.config import Config, ConfigError, find_config, load_config
 from vaultlint.diagnostic import Diagnostic
-from vaultlint.lint.batch import read_and_parse
-from vaultlint.lint.cache import SummaryCache, open_cache
+from vaultlint.lint.batch import read_and_parse, stored_summaries
+from vaultlint.lint.cache import open_cache
 from vaultlint.lint.linter import Linter
 from vaultlint.model import Note, NoteSummary
 from vaultlint.parse import parse_note
@@ -125,15 +125,12 @@ class VaultSession:
         """Every note's summary: from the cache when the file's stat is unchanged, else parsed.
         The cache is only read (the server never writes a file)."""
         files = walk_vault(self.root)
-        cache = SummaryCache(open_cache(self.root, create=False))
+        stored = stored_summaries(open_cache(self.root, create=False), files.notes, files.stats)
         root = str(self.root)
         for path in files.notes:
-            hit = None
-            key = files.stats.get(path)
-            if cache.enabled and key is not None:
-                hit = cache.get(path, key)
+            hit = stored.get(path)
             if hit is not None:
-                self._disk[path] = hit[1]  # a plain tuple: the index reads it by position
+                self._disk[path] = hit  # a plain tuple: the index reads it by position
             else:
                 self._disk[path] = summarize(read_and_parse(root, path, False)[0])
         self._others = set(files.others)

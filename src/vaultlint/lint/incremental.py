@@ -1,0 +1,354 @@
+"""One run's view of the stored state (:mod:`vaultlint.lint.store`): what changed since the
+last run, which notes must be checked again, and what to write back.
+
+The batch runner asks :func:`plan` which targets have a valid stored result and which must be
+checked (new, changed, stored under another check context, or affected by a change:
+:mod:`vaultlint.lint.depends`), runs the checks, and hands the outcome to
+:meth:`Plan.finish`, which writes the changed rows, empties the context of the rows a change
+affects that this run did not check, and returns every target's findings.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from vaultlint.lint.cache import digest
+from vaultlint.lint.depends import broken_affected, changed_keys, name_keys, note_keys
+from vaultlint.lint.store import Outcome, Row, Store, encode, load_blob, outcome_of, summary_digest
+from vaultlint.model import NoteSummary
+from vaultlint.vault.discovery import read_in_vault
+from vaultlint.vault.filetypes import extension, is_note_path
+from vaultlint.vault.index import fold
+
+StatKey = tuple[int, int, int]
+#: with more changed notes than this, every target is checked (as a run without cache)
+MANY_CHANGES = 200
+
+
+_STR = frozenset({str})
+
+
+def is_summary(value: Any) -> bool:
+    """Whether a stored summary has the shape of a :class:`NoteSummary` (plain tuple)."""
+    if type(value) not in (tuple, NoteSummary) or len(value) != 6 or type(value[0]) is not str:
+        return False
+    _, headings, blocks, tags, aliases, links = value
+    if not (type(headings) is type(blocks) is type(tags) is type(aliases) is type(links) is tuple):
+        return False
+    if not _STR.issuperset(map(type, blocks + tags + aliases + links)):
+        return False
+    for h in headings:
+        if type(h) is not tuple or len(h) != 2 or type(h[0]) is not int or type(h[1]) is not str:
+            return False
+    return True
+
+
+def decode_summary(blob: bytes | None, sdig: bytes) -> tuple[tuple, tuple[str, ...]] | None:
+    """(summary, dependency keys) from a row's summary blob; None when it is not the blob
+    the row was written with (``sdig``) or has the wrong shape."""
+    if blob is None or summary_digest(blob) != sdig:
+        return None
+    value = load_blob(blob)
+    ok = type(value) is tuple and len(value) == 2 and is_summary(value[0])
+    if ok and type(value[1]) is tuple and _STR.issuperset(map(type, value[1])):
+        return value
+    return None
+
+
+def summary_blob(summary: Sequence) -> bytes:
+    plain = tuple(summary)
+    return encode((plain, note_keys(plain)))
+
+
+def outcome_blob(outcome: Outcome) -> bytes | None:
+    diags, unresolved = outcome
+    if not diags and not unresolved:
+        return None
+    return encode((tuple(diags), tuple(unresolved)))
+
+
+def _first_note(paths: Any) -> str | None:
+    return min((p for p in paths if is_note_path(p)), default=None)
+
+
+def _extensions(others: Any, notes: Any) -> frozenset[str]:
+    found = {extension(posixpath.basename(p)) for p in others}
+    found |= {extension(posixpath.basename(p)) for p in notes if not is_note_path(p)}
+    return frozenset(found)
+
+
+Parsed = tuple[str, bytes, StatKey, Any]  # path, content digest, stat, summary
+
+
+class Plan:
+    """What a run does with the stored state: made by :func:`plan`, finished by
+    :meth:`finish`."""
+
+    def __init__(self, store: Store | None, context: bytes, notes: Sequence[str]) -> None:
+        self.store = store
+        self.context = context
+        self.notes = notes
+        self.rows: dict[str, Row] = store.load() if store is not None else {}
+        self.stats: dict[str, StatKey] = {}
+        #: notes the workers must parse for their summary (many changes)
+        self.parse: list[str] = []
+        #: targets to check
+        self.check: list[str] = []
+        #: targets whose stored outcome is valid
+        self.stored: dict[str, Outcome] = {}
+        #: notes whose summary may have changed (new, edited, moved): their old summary
+        self.changed: dict[str, Any] = {}
+        #: notes parsed before the run (few changes) or moved (their summary re-pathed)
+        self.fresh: dict[str, Any] = {}
+        self.pre_parsed: list[Parsed] = []
+        #: rows to write whatever the run finds (a new stat, a moved note's summary)
+        self.writes: dict[str, Row] = {}
+        note_set = set(notes)
+        self.deleted = [p for p in self.rows if p not in note_set]
+        self.old_others: tuple[str, ...] = ()
+        self.new_others: tuple[str, ...] | None = None
+        #: the stored rows cannot be trusted as a whole (no list of other files)
+        self.all_stale = False
+        self._decoded: dict[str, tuple[tuple, tuple[str, ...]]] | None = None
+        #: what the changes found before the run affect (None: found after it)
+        self.needed: set[str] | None = None
+
+    def decoded(self) -> dict[str, tuple[tuple, tuple[str, ...]]]:
+        """(summary, dependency keys) of every stored row of the right shape (read and
+        decoded once)."""
+        if self._decoded is None:
+            blobs = self.store.summaries() if self.store is not None else {}
+            self._decoded = {}
+            for path, row in self.rows.items():
+                got = decode_summary(blobs.get(path), row.sdig)
+                if got is not None:
+                    self._decoded[path] = got
+        return self._decoded
+
+    def summary(self, path: str) -> tuple[tuple, tuple[str, ...]] | None:
+        """One stored row's (summary, keys), read alone unless all are read already."""
+        if self._decoded is not None or self.store is None:
+            return self.decoded().get(path)
+        row = self.rows.get(path)
+        if row is None:
+            return None
+        return decode_summary(self.store.summaries([path]).get(path), row.sdig)
+
+    def known(self) -> tuple[dict[str, Any], list[str]]:
+        """The summaries the workers do not compute (fresh ones, else stored ones), and the
+        unchanged notes whose stored summary cannot be read (to parse)."""
+        decoded = self.decoded()
+        out: dict[str, Any] = {}
+        unread: list[str] = []
+        parse = set(self.parse)
+        for path in self.notes:
+            if path in self.fresh:
+                out[path] = self.fresh[path]
+            elif path not in self.changed:
+                if path in decoded:
+                    out[path] = decoded[path][0]
+                elif path not in parse:
+                    unread.append(path)
+        return out, unread
+
+    def finish(
+        self,
+        parsed: Sequence[Parsed],
+        outcomes: dict[str, Outcome],
+        linted: Sequence[str] = (),
+        facts: Any = None,
+        fingerprint: str = "",
+    ) -> dict[str, Outcome]:
+        """Store what the run learnt; every target's outcome (stored or new). When every note
+        of ``linted`` then has a valid row, the state is marked complete for ``fingerprint``
+        (what the warm path checks); ``facts`` are what the warm path needs (lint/warm.py)."""
+        result = dict(self.stored)
+        result.update(outcomes)
+        if self.store is None:
+            return result
+        rows: dict[str, Row] = dict(self.writes)
+        new_summary: dict[str, Any] = dict(self.fresh)
+        for path, content, key, summary in (*self.pre_parsed, *parsed):
+            new_summary[path] = summary
+            if content:
+                rows[path] = Row(key, content, summary_blob(summary), b"", None)
+        for path, outcome in outcomes.items():
+            row = rows.get(path)
+            if row is None and path not in self.changed:
+                row = self.rows.get(path)
+            if row is not None:
+                blob = outcome_blob(outcome)
+                rows[path] = row.but(ctx=self.context, result=blob)
+        needed = self.needed if self.needed is not None else self.affected(new_summary)
+        stale = needed - set(outcomes)
+        for path in stale & set(rows):
+            row = rows[path]
+            rows[path] = row.but(ctx=b"")
+        stale -= set(rows)
+        stale &= set(self.rows)
+        meta: dict[str, Any] = {"others": self.new_others} if self.new_others is not None else {}
+        if facts is not None:
+            meta["facts"] = tuple(facts)
+        meta["complete"] = self._complete(rows, stale, linted, fingerprint)
+        self.store.save(rows, sorted(stale), self.deleted, meta)
+        return result
+
+    def _complete(
+        self, rows: dict[str, Row], stale: set[str], linted: Sequence[str], fingerprint: str
+    ) -> tuple[str, bytes] | None:
+        """(fingerprint, digest of the rows with findings) when, after this run, every note
+        has its row as the walk found it and every note of ``linted`` a valid result."""
+        if not fingerprint or self.store is None:
+            return None
+        after = {**self.rows, **rows}
+        for path in self.deleted:
+            after.pop(path, None)
+        if len(after) != len(self.notes):
+            return None
+        for path in self.notes:
+            row = after.get(path)
+            if row is None or row.stat != self.stats.get(path):
+                return None
+        for path in linted:
+            if after[path].ctx != self.context or path in stale:
+                return None
+        return fingerprint, self.store.results_digest(after)
+
+    def affected(self, new_summary: dict[str, Any]) -> set[str]:
+        """The notes whose findings a change of this run can affect (see depends.py)."""
+        if self.all_stale:
+            return set(self.rows)
+        keys: set[str] = set()
+        names: set[str] = set()
+        for path, old in self.changed.items():
+            new = new_summary.get(path)
+            if old is None or new is None:
+                names.update(name_keys(path))
+            if old is not None or new is not None:
+                keys |= changed_keys(old, new)
+        for path in self.deleted:
+            names.update(name_keys(path))
+            got = self.summary(path)
+            if got is not None:
+                keys |= set(got[1])
+        if self.new_others is not None:
+            for path in set(self.old_others) ^ set(self.new_others):
+                names.update(name_keys(path))
+        keys |= names
+        if not keys:
+            return set()
+        decoded = self.decoded()
+        out = {p for p, (_, k) in decoded.items() if not keys.isdisjoint(k)}
+        out |= {p for p in self.rows if p not in decoded}  # wrong shape: check it again
+        out |= {p for p, s in new_summary.items() if not keys.isdisjoint(note_keys(s))}
+        for first in (_first_note(self.rows), _first_note(self.notes)):
+            if first is not None:
+                out.add(first)
+        if names:
+            out |= self._broken_affected(names, new_summary)
+        return out
+
+    def _broken_affected(self, names: set[str], new_summary: dict[str, Any]) -> set[str]:
+        decoded = self.decoded()
+        summaries = {p: d[0] for p, d in decoded.items()}
+        summaries.update(new_summary)
+        renamed_aliases = {
+            fold(alias.strip())
+            for path, summary in summaries.items()
+            if name_keys(path)[0] in names
+            for alias in summary[4]
+        }
+        others = self.new_others if self.new_others is not None else self.old_others
+        old_ext = _extensions(self.old_others, self.rows)
+        new_ext = _extensions(others, self.notes)
+        out: set[str] = set()
+        broken: dict[str, list[str]] = {}
+        for path, row in self.rows.items():
+            if row.result is None:
+                continue
+            outcome = outcome_of(row)
+            if outcome is None:
+                out.add(path)
+            elif outcome[1]:
+                broken[path] = [t for t, _ in outcome[1]]
+        return out | broken_affected(broken, names, renamed_aliases, old_ext != new_ext)
+
+
+def plan(
+    store: Store | None,
+    root: str,
+    notes: Sequence[str],
+    others: Sequence[str],
+    targets: Sequence[str],
+    stats: dict[str, StatKey],
+    context: bytes,
+    parse_now: Callable[[list[str]], list[Parsed]],
+    max_bytes: int,
+) -> Plan:
+    """What must be parsed and checked (see the module docstring). ``parse_now`` parses a few
+    changed notes in this process (their summaries decide what else is affected)."""
+    out = Plan(store, context, notes)
+    out.stats = stats
+    rows = out.rows
+    stored_others = store.meta("others") if store is not None and rows else None
+    valid = type(stored_others) is tuple and all(type(p) is str for p in stored_others)
+    out.old_others = stored_others if valid else ()  # type: ignore[assignment]
+    others_now = tuple(sorted(others))
+    if not valid or stored_others != others_now:
+        out.new_others = others_now
+    out.all_stale = bool(rows) and not valid
+    moved_from = {rows[p].digest: p for p in out.deleted}
+    unknown: list[str] = []
+    for path in notes:
+        row = rows.get(path)
+        st = stats.get(path)
+        if row is not None and row.stat == st:
+            continue
+        if row is None and not moved_from:
+            unknown.append(path)  # a new note, and no note is gone: nothing to compare with
+            continue
+        try:
+            data = read_in_vault(root, path, max_bytes, walked=True)
+        except OSError:
+            unknown.append(path)
+            continue
+        content = digest(data)
+        if row is not None and row.digest == content and st is not None:
+            out.writes[path] = rows[path] = row.but(stat=st)
+            continue
+        source = moved_from.get(content)
+        got = out.summary(source) if source is not None else None
+        if got is not None and st is not None:
+            summary = (path, *got[0][1:])
+            out.writes[path] = Row(st, content, summary_blob(summary), b"", None)
+            out.fresh[path] = summary
+            out.changed[path] = _old(out, path)
+            continue
+        unknown.append(path)
+    for path in unknown:
+        out.changed[path] = _old(out, path)
+    if len(unknown) > MANY_CHANGES or out.all_stale or not rows:
+        out.parse = unknown
+        out.check = list(targets)  # many changes: everything, as without cache
+        return out
+    out.pre_parsed = parse_now(unknown)
+    out.fresh.update({p[0]: p[3] for p in out.pre_parsed})
+    needed = out.needed = out.affected(out.fresh)
+    for path in targets:
+        row = rows.get(path)
+        outcome = None
+        valid = row is not None and path not in out.changed and row.ctx == context
+        if valid and path not in needed:
+            outcome = outcome_of(row)  # type: ignore[arg-type]
+        if outcome is None:
+            out.check.append(path)
+        else:
+            out.stored[path] = outcome
+    return out
+
+
+def _old(plan_: Plan, path: str) -> Any:
+    got = plan_.summary(path) if path in plan_.rows else None
+    return got[0] if got is not None else None

@@ -1,0 +1,407 @@
+"""The incremental state of a vault: one SQLite database in the vault's cache folder.
+
+One row per note, keyed by its vault path::
+
+    notes(path, size, mtime, ino,   -- the stat it was read with
+          digest,                   -- BLAKE2b of its bytes
+          sdig,                     -- BLAKE2b of the summary blob
+          summary,                  -- its NoteSummary and its dependency keys (depends.py)
+          ctx,                      -- the check context its result is valid for; empty: stale
+          result,                   -- its findings and unresolved links; NULL when it has none
+          mac)                      -- keyed BLAKE2b: the vault's folder, the path, all but summary
+    meta(name, value, mac)          -- 'others': the vault's files that are not notes
+
+A row's ``result`` is valid when its ``ctx`` is the run's check context (version, rules,
+settings, word lists: :func:`~vaultlint.lint.fingerprint.context`) *and* nothing it
+depends on changed since: every write that changes a summary or the list of other files also
+empties the ``ctx`` of the rows that change can affect (or checks them again), in the same
+transaction. So the rows are always consistent with each other, and a run re-checks only what
+changed and what that can affect.
+
+Trust: a row is used only when its MAC matches (made with the cache root's key, bound to the
+vault's cache folder name and to the row's path: a row copied from another vault, another key
+or another path is a miss). The MAC covers the summary through its digest, so that a run that
+needs no summary (nothing changed) reads none, and a summary is used only when its digest is
+the row's. Blobs are unpickled with the allow-list of
+:mod:`vaultlint.lint.cache`; any wrong shape is a miss, never an error (the caller checks the
+shapes it reads).
+
+Concurrency: SQLite in WAL mode; a run reads one snapshot and writes all its changes in one
+``BEGIN IMMEDIATE`` transaction, after checking that the generation counter it read is still
+the current one. When another run wrote in between (two pre-commit hooks at once), this run's
+writes are dropped (its own report is still right: it was computed from the files it read),
+so no row is ever made valid against a state it was not computed from.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import hmac
+import io
+import os
+import pickle
+import sqlite3
+import stat
+import struct
+from dataclasses import dataclass
+from typing import Any
+
+from vaultlint import PARSER_VERSION, __version__
+from vaultlint.lint.cache import CacheFolder, SafeUnpickler
+
+_MAC_SIZE = 16
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS notes(path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER,"
+    " ino INTEGER, digest BLOB, sdig BLOB, summary BLOB, ctx BLOB, result BLOB, mac BLOB)",
+    "CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value BLOB, mac BLOB)",
+)
+_ROW_HEAD = struct.Struct("<8q")
+#: (a note's findings, its link targets that do not resolve: (target as written, is an embed))
+Outcome = tuple[list[Any], list[tuple[str, bool]]]
+#: the database's file name: another version's state is simply another file
+DB_NAME = f"state-{__version__}-p{PARSER_VERSION}.sqlite"
+
+
+@dataclass
+class Row:
+    """One note's row, authenticated (blobs still encoded). A row read from the database has
+    no ``summary`` (None) until :meth:`Store.summaries` reads it; ``sdig`` is its digest."""
+
+    stat: tuple[int, int, int]
+    digest: bytes
+    summary: bytes | None
+    ctx: bytes
+    result: bytes | None
+    sdig: bytes = b""
+
+    def __post_init__(self) -> None:
+        if self.summary is not None and not self.sdig:
+            self.sdig = summary_digest(self.summary)
+
+    def but(self, **changes: Any) -> Row:
+        """A copy with some columns changed (the summary and its digest kept)."""
+        return dataclasses.replace(self, **changes)
+
+
+def summary_digest(blob: bytes) -> bytes:
+    return hashlib.blake2b(blob, digest_size=16).digest()
+
+
+def _blob(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def load_blob(data: bytes | None) -> Any:
+    """A blob's value through the allow-listed unpickler; None when it cannot be read."""
+    if data is None:
+        return None
+    try:
+        return SafeUnpickler(io.BytesIO(data)).load()
+    except Exception:
+        return None
+
+
+def encode(value: Any) -> bytes:
+    return _blob(value)
+
+
+def outcome_of(row: Row) -> Outcome | None:
+    """A row's stored outcome (no findings when the blob is NULL); None on a wrong shape."""
+    if row.result is None:
+        return [], []
+    from vaultlint.diagnostic import Diagnostic
+
+    value = load_blob(row.result)
+    try:
+        diags, unresolved = value  # type: ignore[misc]
+        if not (type(diags) is tuple and all(type(d) is Diagnostic for d in diags)):
+            return None
+        if not all(
+            type(u) is tuple and len(u) == 2 and type(u[0]) is str and type(u[1]) is bool
+            for u in unresolved
+        ):
+            return None
+        return list(diags), list(unresolved)
+    except Exception:
+        return None
+
+
+class Store:
+    """One vault's state database (see the module docstring). Every method swallows SQLite
+    errors: a cache that cannot be read or written is a cache that is not there."""
+
+    def __init__(self, cache: CacheFolder, *, readonly: bool = False) -> None:
+        self.cache = cache
+        self.readonly = readonly
+        self._base = hashlib.blake2b(key=cache.key, digest_size=_MAC_SIZE)
+        self._base.update(f"{cache.path.name}\0".encode("utf-8", "surrogateescape"))
+        self.db: sqlite3.Connection | None = None
+        self.generation = 0
+        self.path = cache.path / DB_NAME
+        try:
+            self._open()
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            self._reset(exc)
+        except OSError:
+            self.close()
+
+    def _open(self) -> None:
+        path = self.path
+        for suffix in ("", "-wal", "-shm"):
+            # a FIFO, a device or a symbolic link planted in the cache folder is removed
+            # before SQLite could block on it or write through it
+            try:
+                st = os.lstat(f"{path}{suffix}")
+            except FileNotFoundError:
+                continue
+            if not stat.S_ISREG(st.st_mode):
+                if self.readonly:
+                    return
+                os.unlink(f"{path}{suffix}")
+        if self.readonly:
+            if path.is_file():
+                uri = f"file:{path}?mode=ro"
+                self.db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=5)
+            return
+        self.db = sqlite3.connect(str(path), isolation_level=None, timeout=10)
+        with contextlib.suppress(OSError):
+            os.chmod(path, 0o600)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        for statement in _SCHEMA:
+            self.db.execute(statement)
+
+    def _reset(self, exc: sqlite3.Error) -> None:
+        """After an error: a database that is not one (garbage, truncated) is removed and made
+        again, empty; any other error (locked, read-only) leaves the run without a cache."""
+        self.close()
+        if self.readonly or type(exc) is not sqlite3.DatabaseError:
+            return
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                os.unlink(f"{self.path}{suffix}")
+        try:
+            self._open()
+        except (sqlite3.Error, OSError):
+            self.close()
+
+    def close(self) -> None:
+        if self.db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.close()
+            self.db = None
+
+    # -- MACs -------------------------------------------------------------------------------
+    def _mac(self, ints: tuple[int, ...], *parts: str | bytes | None) -> bytes:
+        """The MAC of some integers and strings (lengths framed: no two inputs collide)."""
+        blobs = [
+            b"" if p is None else p.encode("utf-8", "surrogateescape") if isinstance(p, str) else p
+            for p in parts
+        ]
+        lengths = [-1 if p is None else len(b) for p, b in zip(parts, blobs, strict=True)]
+        head = struct.pack(f"<{len(ints) + len(lengths)}q", *ints, *lengths)
+        mac = self._base.copy()
+        mac.update(head + b"".join(blobs))
+        return mac.digest()
+
+    def _row_mac(self, path: str, row: Row) -> bytes:
+        # (the hot path of a run: one call per note, so _mac spelled out)
+        name = path.encode("utf-8", "surrogateescape")
+        result = row.result
+        head = _ROW_HEAD.pack(
+            *row.stat,
+            len(name),
+            len(row.digest),
+            len(row.sdig),
+            len(row.ctx),
+            -1 if result is None else len(result),
+        )
+        mac = self._base.copy()
+        mac.update(b"note\0" + head + name + row.digest + row.sdig + row.ctx + (result or b""))
+        return mac.digest()
+
+    # -- reading ----------------------------------------------------------------------------
+    def load(self) -> dict[str, Row]:
+        """Every authenticated row, by path (one snapshot, with its generation)."""
+        if self.db is None:
+            return {}
+        rows: dict[str, Row] = {}
+        try:
+            self.db.execute("BEGIN")
+            try:
+                self.generation = self._generation()
+                cursor = self.db.execute(
+                    "SELECT path, size, mtime, ino, digest, sdig, ctx, result, mac FROM notes"
+                )
+                compare = hmac.compare_digest
+                for path, size, mtime, ino, dig, sdig, ctx, result, mac in cursor:
+                    if not (
+                        type(path) is str
+                        and type(size) is type(mtime) is type(ino) is int
+                        and type(dig) is type(sdig) is type(ctx) is type(mac) is bytes
+                        and (result is None or type(result) is bytes)
+                    ):
+                        continue
+                    row = Row((size, mtime, ino), dig, None, ctx, result, sdig)
+                    if compare(self._row_mac(path, row), mac):
+                        rows[path] = row
+            finally:
+                self.db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._reset(exc)
+            return {}
+        return rows
+
+    def results_digest(self, rows: dict[str, Row]) -> bytes:
+        """A digest of the MACs of the rows that hold findings (what the warm path reads):
+        a row with findings removed, added or changed changes it."""
+        h = hashlib.blake2b(digest_size=16)
+        for path in sorted(p for p, r in rows.items() if r.result is not None):
+            h.update(self._row_mac(path, rows[path]))
+        return h.digest()
+
+    def complete_results(self, fingerprint: str) -> dict[str, Row] | None:
+        """The rows with findings, when the state is complete for ``fingerprint`` (every note
+        as the walk found it, every linted note's result valid: :meth:`Plan.finish`) and they
+        are exactly the rows it was marked with; else None. Reads no summary."""
+        marker = self.meta("complete")
+        if self.db is None or type(marker) is not tuple or len(marker) != 2:
+            return None
+        if marker[0] != fingerprint or type(marker[1]) is not bytes:
+            return None
+        rows: dict[str, Row] = {}
+        try:
+            found = self.db.execute(
+                "SELECT path, size, mtime, ino, digest, sdig, ctx, result, mac FROM notes"
+                " WHERE result IS NOT NULL"
+            ).fetchall()
+        except sqlite3.Error:
+            return None
+        for path, size, mtime, ino, dig, sdig, ctx, result, mac in found:
+            try:
+                row = Row((size, mtime, ino), dig, None, ctx, result, sdig)
+                if not hmac.compare_digest(self._row_mac(path, row), mac):
+                    return None
+            except Exception:  # a wrong-shaped row
+                return None
+            rows[path] = row
+        if not hmac.compare_digest(self.results_digest(rows), marker[1]):
+            return None
+        return rows
+
+    def summaries(self, paths: list[str] | None = None) -> dict[str, bytes]:
+        """The summary blobs of some rows (``None``: all), unverified: the caller compares
+        each one's digest with its authenticated row's ``sdig``."""
+        if self.db is None:
+            return {}
+        try:
+            if paths is None:
+                found = self.db.execute("SELECT path, summary FROM notes").fetchall()
+            else:
+                query = "SELECT path, summary FROM notes WHERE path = ?"
+                found = [r for p in paths for r in self.db.execute(query, (p,)).fetchall()]
+        except sqlite3.Error:
+            return {}
+        return {p: b for p, b in found if type(p) is str and type(b) is bytes}
+
+    def _generation(self) -> int:
+        assert self.db is not None
+        found = self.db.execute("SELECT value FROM meta WHERE name = 'generation'").fetchone()
+        return found[0] if found is not None and type(found[0]) is int else 0
+
+    def meta(self, name: str) -> Any:
+        """An authenticated meta value (unpickled), or None."""
+        if self.db is None:
+            return None
+        try:
+            found = self.db.execute(
+                "SELECT value, mac FROM meta WHERE name = ?", (name,)
+            ).fetchone()
+        except sqlite3.Error:
+            return None
+        if found is None or type(found[0]) is not bytes or type(found[1]) is not bytes:
+            return None
+        if not hmac.compare_digest(self._mac((), "meta", name, found[0]), found[1]):
+            return None
+        return load_blob(found[0])
+
+    # -- writing ----------------------------------------------------------------------------
+    def save(
+        self,
+        rows: dict[str, Row],
+        stale: list[str],
+        deleted: list[str],
+        meta: dict[str, Any],
+    ) -> bool:
+        """Write ``rows`` (whole), empty the ``ctx`` of the rows of ``stale``, delete the rows
+        of ``deleted`` and set ``meta``, in one transaction — only if nobody wrote since
+        :meth:`load`. Returns whether it was written."""
+        if self.db is None or self.readonly:
+            return False
+        if not (rows or stale or deleted or meta):
+            return True
+        db = self.db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                if self._generation() != self.generation:
+                    db.execute("ROLLBACK")
+                    return False
+                if deleted:
+                    db.executemany("DELETE FROM notes WHERE path = ?", [(p,) for p in deleted])
+                for path in stale:
+                    found = db.execute(
+                        "SELECT size, mtime, ino, digest, sdig, result FROM notes WHERE path = ?",
+                        (path,),
+                    ).fetchone()
+                    if found is None or path in rows:
+                        continue
+                    try:
+                        row = Row(found[:3], found[3], None, b"", found[5], found[4])
+                        mac = self._row_mac(path, row)
+                    except Exception:  # a wrong-shaped row: drop it
+                        db.execute("DELETE FROM notes WHERE path = ?", (path,))
+                        continue
+                    db.execute("UPDATE notes SET ctx = ?, mac = ? WHERE path = ?", (b"", mac, path))
+                whole = [(p, r) for p, r in rows.items() if r.summary is not None]
+                mac = self._row_mac
+                db.executemany(
+                    "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (p, *r.stat, r.digest, r.sdig, r.summary, r.ctx, r.result, mac(p, r))
+                        for p, r in whole
+                    ],
+                )
+                db.executemany(
+                    "UPDATE notes SET size = ?, mtime = ?, ino = ?, digest = ?, sdig = ?, ctx = ?,"
+                    " result = ?, mac = ? WHERE path = ?",
+                    [
+                        (*r.stat, r.digest, r.sdig, r.ctx, r.result, self._row_mac(p, r), p)
+                        for p, r in rows.items()
+                        if r.summary is None
+                    ],
+                )
+                for name, value in meta.items():
+                    blob = encode(value)
+                    db.execute(
+                        "INSERT OR REPLACE INTO meta VALUES (?, ?, ?)",
+                        (name, blob, self._mac((), "meta", name, blob)),
+                    )
+                db.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('generation', ?, NULL)",
+                    (self.generation + 1,),
+                )
+                db.execute("COMMIT")
+                self.generation += 1
+                return True
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    db.execute("ROLLBACK")
+                raise
+        except (sqlite3.Error, OverflowError, struct.error) as exc:
+            if isinstance(exc, sqlite3.Error):
+                self._reset(exc)
+            return False

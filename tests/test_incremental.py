@@ -1,0 +1,188 @@
+"""The incremental state is invisible: after every edit, a cached scan (which re-checks only
+what changed and what that can affect) prints exactly the bytes of a ``--no-cache`` scan.
+
+The vault enables every rule that reads the vault index (graph checks, shared names,
+ambiguous links, link properties, tag case), so each edit reaches other notes' findings.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import random
+from pathlib import Path
+
+import pytest
+
+from vaultlint.cli import main
+from vaultlint.config import load_config
+from vaultlint.lint import batch
+
+from .conftest import write_vault
+
+CONFIG = """\
+extends: [recommended]
+rules:
+  orphans:
+    check: orphans
+  unused:
+    check: unused-attachments
+  shared:
+    check: shared-names
+  ambiguous:
+    check: ambiguous-links
+  props:
+    check: properties
+    properties:
+      project:
+        type: link
+"""
+
+VAULT = {
+    ".obsidian/app.json": "{}",
+    ".obsidian/types.json": '{"types": {"rating": "number"}}',
+    ".vaultlint.yaml": CONFIG,
+    "Home.md": "# Home\n\nSee [[Projects/Alpha#Goals]], [[Beta#Plan]] and [[Gamma]].\n"
+    "![[diagram.png]] #Project\n",
+    "Projects/Alpha.md": '---\nproject: "[[Beta]]"\nrating: 3\n---\n# Alpha\n\n## Goals\n\n'
+    "Text ^g1\n#project\n",
+    "Projects/Beta.md": "---\naliases: [B]\n---\n# Beta\n\n## Plan\n\n[[Alpha#Goals]] "
+    "[[Home#^nope]] #project\n",
+    "Notes/Links.md": "[[Alpha#Gone]] [[Betaa]] [[B]] [[Alpha]] #Project #misc\n",
+    "Notes/Tags.md": "#misc #Misc #project\n",
+    "Other/Alpha.md": "# Other alpha\n",
+    "diagram.png": "",
+    "unused.png": "",
+}
+
+
+def _run(vault: Path, *extra: str) -> tuple[int, str]:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["scan", "--vault", str(vault), *extra])
+    return code, out.getvalue()
+
+
+def _same(vault: Path, *extra: str) -> str:
+    """The cached scan's output, checked against a scan without cache."""
+    cached = _run(vault, *extra)
+    fresh = _run(vault, *extra, "--no-cache")
+    assert cached == fresh
+    return cached[1]
+
+
+def _edit(vault: Path, rel: str, old: str, new: str) -> None:
+    path = vault / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (rel, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+EDITS = [
+    ("a heading removed that another note links to", "Projects/Alpha.md", "## Goals\n", ""),
+    ("a heading added that fixes a link", "Projects/Alpha.md", "# Alpha\n", "# Alpha\n\n## Gone\n"),
+    ("a heading added back", "Projects/Alpha.md", "\nText ^g1", "\n## Goals\n\nText ^g1"),
+    ("a tag's case changed", "Notes/Tags.md", "#project", "#Project"),
+    ("a tag's case changed again", "Home.md", "#Project", "#PROJECT"),
+    ("an alias added", "Notes/Tags.md", "#misc", "---\naliases: [Betaa]\n---\n#misc"),
+    ("a link to the orphan", "Notes/Tags.md", "#Misc", "[[Links]] #Misc"),
+    ("the attachment linked", "Notes/Tags.md", "#Misc", "![[unused.png]] #Misc"),
+    ("a property link broken", "Projects/Alpha.md", '"[[Beta]]"', '"[[Nowhere]]"'),
+]
+
+
+def test_every_edit_gives_the_bytes_of_a_scan_without_cache(tmp_path: Path) -> None:
+    vault = write_vault(tmp_path / "v", VAULT)
+    first = _same(vault)
+    assert "heading 'Gone' does not exist" in first  # the vault reaches across notes
+    assert _same(vault) == first  # warm
+    outputs = {first}
+    for _what, rel, old, new in EDITS:
+        _edit(vault, rel, old, new)
+        outputs.add(_same(vault))
+    # files renamed, deleted, created
+    (vault / "Projects" / "Beta.md").rename(vault / "Projects" / "Betaa.md")
+    outputs.add(_same(vault))
+    (vault / "Other" / "Alpha.md").unlink()
+    outputs.add(_same(vault))
+    (vault / "Gamma.md").write_text("# Gamma\n[[Home]]\n", encoding="utf-8")
+    outputs.add(_same(vault))
+    (vault / "unused.png").rename(vault / "Other" / "unused.png")
+    outputs.add(_same(vault))
+    (vault / "Notes" / "Links.md").rename(vault / "Notes" / "Linked.md")  # moved, unchanged
+    outputs.add(_same(vault))
+    # the configuration and Obsidian's types
+    (vault / ".vaultlint.yaml").write_text(CONFIG.replace("  orphans:\n    check: orphans\n", ""))
+    outputs.add(_same(vault))
+    (vault / ".obsidian" / "types.json").write_text('{"types": {"rating": "text"}}')
+    outputs.add(_same(vault))
+    (vault / "Projects" / "Alpha.md").write_text("---\nrating: x\n---\n# Alpha\n")
+    outputs.add(_same(vault))
+    (vault / ".obsidian" / "types.json").write_text('{"types": {"rating": "number"}}')
+    outputs.add(_same(vault))
+    assert len(outputs) >= 12  # the edits changed findings
+
+
+def test_a_one_note_run_keeps_the_others_right(tmp_path: Path) -> None:
+    """A pre-commit run checks one edited note; notes its edit affects are checked by the
+    next whole-vault run, not served from the state."""
+    vault = write_vault(tmp_path / "v", VAULT)
+    _same(vault)
+    _edit(vault, "Projects/Alpha.md", "## Goals\n", "")
+    code, out = _run(vault, str(vault / "Projects" / "Alpha.md"))
+    assert (code, out) == _run(vault, str(vault / "Projects" / "Alpha.md"), "--no-cache")
+    assert "Home.md" not in out
+    assert "heading 'Goals' does not exist" in _same(vault)
+
+
+def test_only_what_a_change_can_affect_is_checked(tmp_path: Path) -> None:
+    files = dict(VAULT)
+    for i in range(40):
+        files[f"Many/n{i}.md"] = f"# N{i}\n[[Many/n{(i + 1) % 40}]] #many\n"
+    vault = write_vault(tmp_path / "v", files)
+    config = load_config(None, vault)
+    batch.lint(vault, config)
+    assert batch.lint(vault, config).parsed == 0  # warm: nothing parsed
+    _edit(vault, "Projects/Alpha.md", "Text ^g1", "Other text ^g1")  # same summary
+    assert batch.lint(vault, config).parsed == 1
+    _edit(vault, "Projects/Alpha.md", "## Goals\n", "")  # Home, Beta, Links link to it
+    result = batch.lint(vault, config)
+    # Alpha, the notes linking to "Alpha", and the first note (unused-attachments)
+    assert result.parsed == 5
+
+
+def _random_edit(rng: random.Random, vault: Path) -> None:
+    notes = sorted(p for p in vault.rglob("*.md"))
+    names = [p.stem for p in notes] + ["Nowhere", "diagram.png", "Alpha#Goals", "B"]
+    kind = rng.choice(["link", "heading", "tag", "alias", "rename", "delete", "new", "unlink"])
+    note = rng.choice(notes)
+    text = note.read_text(encoding="utf-8")
+    if kind == "link":
+        note.write_text(text + f"\n[[{rng.choice(names)}]]\n", encoding="utf-8")
+    elif kind == "heading":
+        note.write_text(text + f"\n## {rng.choice(['Goals', 'Plan', 'New'])}\n", "utf-8")
+    elif kind == "tag":
+        note.write_text(text + f"\n#{rng.choice(['project', 'Project', 'misc', 'MISC'])}\n")
+    elif kind == "alias" and not text.startswith("---"):
+        note.write_text(f"---\naliases: [{rng.choice(names)}]\n---\n" + text, encoding="utf-8")
+    elif kind == "rename":
+        note.rename(note.with_name(rng.choice(["Alpha", "Beta", "Zed", "Gamma"]) + ".md"))
+    elif kind == "delete" and len(notes) > 3:
+        note.unlink()
+    elif kind == "new":
+        name = f"{rng.choice(['Alpha', 'Beta', 'Fresh'])}{rng.randint(0, 3)}.md"
+        (vault / rng.choice(["", "Projects", "Notes"]) / name).write_text(
+            f"# {name}\n[[{rng.choice(names)}]]\n", encoding="utf-8"
+        )
+    elif kind == "unlink":
+        note.write_text(text.replace("[[", "[", 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_edits(tmp_path: Path, seed: int) -> None:
+    vault = write_vault(tmp_path / "v", VAULT)
+    rng = random.Random(seed)
+    _same(vault)
+    for _ in range(12):
+        _random_edit(rng, vault)
+        _same(vault, "--format", "json")

@@ -1,16 +1,24 @@
 #!/usr/bin/env python3
-"""Time the property checks alone over every note of a vault (issue 12's speed bullet).
+"""Time the property checks (issue 12's speed bullet): alone, and as a whole scan A/B.
 
     python bench/make_vault.py /tmp/v10k 10000 1
     python bench/properties_bench.py /tmp/v10k            # best of 3 runs of each check
     python bench/properties_bench.py /tmp/v10k --profile  # cProfile of both checks, top 25
+    python bench/properties_bench.py /tmp/v10k --ab 5     # whole scans, 5 rounds (see below)
 
-Every note is parsed first (parsing is not checking). Then each check runs over all of them,
-under the vault's own `.obsidian/types.json` (``property-types``) and a ``properties`` rule on
-every note (:data:`RULE`, the keys of ``bench/make_vault.py``'s notes). Figures are CPU
+Alone: every note is parsed first (parsing is not checking). Then each check runs over all of
+them, under the vault's own `.obsidian/types.json` (``property-types``) and a ``properties``
+rule on every note (:data:`RULE`, the keys of ``bench/make_vault.py``'s notes). Figures are CPU
 seconds (``time.process_time``, the cyclic collector off as the batch runner has it), the best
-of ``--runs``, beside the time to parse the notes for scale: compare runs made back to back,
-and say the load average (printed) with any figure.
+of ``--runs``, beside the time to parse the notes for scale.
+
+``--ab N``: the vault is copied to ``VAULT-props``, which gets :data:`TYPES_JSON` and a
+``.vaultlint.yaml`` with the recommended pack and :data:`RULE`; then N rounds, each running
+``vaultlint scan --no-cache --format json`` on both, with ``--jobs 1`` and with the default
+jobs, back to back. Printed: CPU (user + sys of the scan) and wall seconds of each run, the
+medians with their ratio, and the median of each round's ratio (a round's two runs are made
+back to back, under nearly the same load). Compare CPU when the machine is shared, and say
+the load average (printed before each run) with any figure.
 """
 
 from __future__ import annotations
@@ -18,8 +26,12 @@ from __future__ import annotations
 import argparse
 import cProfile
 import gc
+import json
 import os
 import pstats
+import shutil
+import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -47,6 +59,72 @@ RULE = PropertiesOptions(
 )
 
 
+TYPES_JSON = {
+    "types": {
+        "title": "text",
+        "created": "date",
+        "updated": "date",
+        "status": "text",
+        "rating": "number",
+    }
+}
+CONFIG = """extends: [recommended]
+rules:
+  note-properties:
+    check: properties
+    required: [title, created, tags]
+    properties:
+      title: {type: text, min: 1, max: 200}
+      created: {type: date}
+      updated: {type: date}
+      tags: {type: tags, min: 1}
+      aliases: {type: aliases}
+      status: {type: text, enum: [active, done, draft, someday, waiting]}
+      rating: {type: number, min: 1, max: 5}
+"""
+
+
+def ab(vault: Path, rounds: int) -> int:
+    """Whole scans of the vault without and with types.json and the properties rule."""
+    props = vault.with_name(vault.name + "-props")
+    if not props.exists():
+        shutil.copytree(vault, props)
+        (props / ".obsidian").mkdir(exist_ok=True)
+        (props / ".obsidian" / "types.json").write_text(json.dumps(TYPES_JSON), "utf-8")
+        (props / ".vaultlint.yaml").write_text(CONFIG, encoding="utf-8")
+    for stale in (vault / ".vaultlint.yaml", vault / ".obsidian" / "types.json"):
+        if stale.exists():
+            raise SystemExit(f"{stale} exists: the plain vault must have neither")
+    env = {**os.environ, "VAULTLINT_CACHE_DIR": str(vault.with_name(vault.name + "-cache"))}
+    figures: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for n in range(rounds):
+        for jobs in (["--jobs", "1"], []):
+            for name, root in (("plain", vault), ("props", props)):
+                cmd = [sys.executable, "-m", "vaultlint", "scan", str(root), "--no-cache"]
+                load = os.getloadavg()[0]
+                start = time.perf_counter()
+                child = subprocess.Popen(
+                    [*cmd, *jobs, "--format", "json"], stdout=subprocess.DEVNULL, env=env
+                )
+                _, status, usage = os.wait4(child.pid, 0)
+                wall = time.perf_counter() - start
+                cpu = usage.ru_utime + usage.ru_stime
+                label = "jobs 1" if jobs else "default jobs"
+                print(f"round {n + 1} {label:12} {name:5} cpu {cpu:6.2f} s  wall {wall:6.2f} s"
+                      f"  load {load:.2f}  exit {os.waitstatus_to_exitcode(status)}")  # fmt: skip
+                figures.setdefault((label, name), []).append((cpu, wall))
+    for label in ("jobs 1", "default jobs"):
+        plain, props_ = figures[(label, "plain")], figures[(label, "props")]
+        for i, what in ((0, "cpu"), (1, "wall")):
+            a = statistics.median(f[i] for f in plain)
+            b = statistics.median(f[i] for f in props_)
+            paired = statistics.median(q[i] / p[i] for p, q in zip(plain, props_, strict=True))
+            print(f"median {label:12} {what:4} plain {a:6.2f} s  props {b:6.2f} s  "
+                  f"{(b / a - 1) * 100:+.1f} %  (median of the rounds' ratios "
+                  f"{(paired - 1) * 100:+.1f} %)")  # fmt: skip
+    return 0
+
+
 def parse_all(root: Path) -> tuple[list, float]:
     notes = []
     start = time.process_time()
@@ -72,7 +150,10 @@ def main() -> int:
     ap.add_argument("vault", type=Path)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--ab", type=int, metavar="ROUNDS", help="whole scans A/B, ROUNDS rounds")
     args = ap.parse_args()
+    if args.ab:
+        return ab(args.vault.resolve(), args.ab)
     gc.disable()
     notes, parse_s = parse_all(args.vault)
     index = VaultIndex({note.path: note for note in notes})

@@ -196,7 +196,9 @@ class PropertiesCheck(Check):
         born:    {type: date, format: "%d.%m.%Y"}
     ```
     `company: "[[Acme]]"` (with `Companies/Acme.md`) and `rating: 4` pass; a person note
-    without `role`, with `rating: 7` or with `company: Acme` is reported.
+    without `role`, with `rating: 7` or with `company: Acme` is reported. Plain text where a
+    link is wanted is reported with the link to write when the text is the name, or an alias,
+    of one note (in `folder`): `author: Eleanor Konik` → `"[[eleanorkonik|Eleanor Konik]]"`.
 
     ## Options
     Every key of a property's schema is optional; `folder` needs `type: link` or `links`,

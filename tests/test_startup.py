@@ -34,6 +34,7 @@ HEAVY = [
     "vaultlint.config.schema",
     "vaultlint.lint.batch",
     "vaultlint.lint.linter",
+    "vaultlint.model",
     "vaultlint.parse",
     "vaultlint.parse.frontmatter",
     "vaultlint.vault.conventions",

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from vaultlint.model import Span
+from vaultlint.span import Span
 
 if TYPE_CHECKING:
     from vaultlint.model import Note

@@ -16,15 +16,10 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any, Literal, NamedTuple
 
+from vaultlint.span import Span as Span  # kept apart: findings hold one (see span.py)
+
 LinkKind = Literal["wiki", "embed", "md", "mdembed", "fm", "canvas"]  # canvas: a file node
 TagOrigin = Literal["body", "frontmatter"]
-
-
-class Span(NamedTuple):
-    """Half-open range ``[start, end)`` of character offsets into a note's text."""
-
-    start: int
-    end: int
 
 
 class Heading(NamedTuple):

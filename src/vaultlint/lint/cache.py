@@ -58,7 +58,7 @@ _TAG = (
     "# This file is a cache directory tag created by vaultlint.\n"
     "# For information about cache directory tags, see https://bford.info/cachedir/\n"
 )
-_ALLOWED = {("vaultlint.model", "NoteSummary"), ("vaultlint.model", "Span")} | {
+_ALLOWED = {("vaultlint.model", "NoteSummary"), ("vaultlint.span", "Span")} | {
     ("vaultlint.diagnostic", name) for name in ("Diagnostic", "Fix", "Edit", "LineTable")
 }
 

@@ -47,7 +47,7 @@ from vaultlint.lint.result import ScanResult, active_rules
 from vaultlint.lint.signals import parent_signals, stop_workers, worker_signals
 from vaultlint.lint.warm import finish, select_notes
 from vaultlint.model import Note, NoteSummary, NoteView, Problem, Span
-from vaultlint.parse import parse_note, parse_text
+from vaultlint.parse import load_scanners, parse_note, parse_text
 from vaultlint.vault.discovery import (
     ObsidianExcludes,
     OutsideVault,
@@ -298,6 +298,7 @@ def _run_parallel(
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
     ctx = multiprocessing.get_context("fork")
+    load_scanners()  # imported once, here, rather than in every worker
     workers = []
     with parent_signals():
         return _run_workers(ctx, run, units, progress, workers)

@@ -63,7 +63,9 @@ def _saved_as(data: bytes) -> str:
 _SCANNERS: tuple[Any, Any, Any] | None = None
 
 
-def _load_scanners() -> tuple[Any, Any, Any]:
+def load_scanners() -> tuple[Any, Any, Any]:
+    """Import the scanners now (the batch runner does before it forks its workers, so that they
+    share them rather than import them each)."""
     global _SCANNERS
     from vaultlint.parse.frontmatter import parse_frontmatter
     from vaultlint.parse.markdown import scan_blocks
@@ -119,7 +121,7 @@ def parse_text(
     (``use_mistune``), or for every note (``force_mistune``: the reference the tests compare
     the scanner with).
     """
-    parse_frontmatter, scan_blocks, scan_inline = _SCANNERS or _load_scanners()
+    parse_frontmatter, scan_blocks, scan_inline = _SCANNERS or load_scanners()
     problems = list(problems or ())
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -164,7 +166,7 @@ def _rescan_with_mistune(
     """Let mistune decide which lines are code or HTML, for notes the line scanner cannot."""
     from vaultlint.parse import mistune_blocks
 
-    scan_blocks = (_SCANNERS or _load_scanners())[1]
+    scan_blocks = (_SCANNERS or load_scanners())[1]
 
     first_line = 0
     while first_line < len(line_starts) and line_starts[first_line] < body_start:

@@ -51,6 +51,8 @@ def select_notes(
     from vaultlint.vault.discovery import obsidian_excludes as read_obsidian
 
     obsidian = read_obsidian(root) if obsidian_excludes else None
+    if obsidian is not None and not (obsidian.templates or obsidian.filters):
+        obsidian = None  # Obsidian's settings exclude nothing: no note needs asking
     excluded: dict[str, str] = {}
     if exclude or obsidian is not None:
         for path in files.notes:

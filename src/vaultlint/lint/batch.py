@@ -32,6 +32,7 @@ import multiprocessing
 import os
 import traceback
 import zlib
+from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -118,13 +119,10 @@ def read_and_parse(root: str, path: str, fingerprint: bool = True) -> tuple[Note
 # --- checking ------------------------------------------------------------------------------
 
 
-def unresolved_links(note: Note | NoteView, index: VaultIndex) -> list[tuple[str, bool]]:
-    """(target as written, is an embed) of each of the note's links that do not resolve."""
-    return [
-        (link.target, link.is_embed)
-        for link in note.links
-        if link.target and index.resolve(link.target, note.path) is None
-    ]
+def unresolved_links(summary: NoteSummary, index: VaultIndex) -> list[str]:
+    """The link targets of a note (distinct, as written) that do not resolve."""
+    path = summary[0]
+    return [t for t in summary[5] if t and index.resolve(t, path) is None]
 
 
 # --- shard workers -------------------------------------------------------------------------
@@ -173,8 +171,6 @@ class _Worker:
         self.parsed: list[Parsed] = []
         self.index: VaultIndex | None = None
         parts = run.linter.index_parts
-        if parts is not None and run.want_unresolved:
-            parts = parts | {"links"}  # the unresolved links
         #: the parts kept for stage 2 (None: the whole note)
         self.parts = parts
         # per target: (the note or its kept parts, positions of the index-reading rules that
@@ -199,7 +195,7 @@ class _Worker:
         early = linter.check_local(note)
         late = linter.indexed_rules_for(note)
         kept: Note | _Kept | None = None
-        if late or self.run.want_unresolved:
+        if late:
             kept = note if self.parts is None else _Kept.of(note, self.parts)
         self.kept[note.path] = (kept, late, early)
 
@@ -217,26 +213,28 @@ class _Worker:
         for path in self.unit.targets:
             kept, applicable, early = self.kept.pop(path)
             diagnostics = early
-            unresolved: list[tuple[str, bool]] = []
+            unresolved: list[str] = []
             outcomes[path] = (diagnostics, unresolved)
+            if run.want_unresolved and path in summaries:
+                unresolved.extend(unresolved_links(summaries[path], index))
             if kept is None:
                 continue
             note = kept.view() if isinstance(kept, _Kept) else kept
             if applicable:
                 diagnostics.extend(linter.check_indexed(note, applicable))
-            if run.want_unresolved:
-                unresolved.extend(unresolved_links(note, index))
         return outcomes
 
 
 class _Kept:
     """What a worker keeps of a note between the stages: the parts the index-reading rules
     read. The text is kept as UTF-8 (a note with one emoji is 4 bytes a character as a
-    ``str``) and decoded again only when the note is checked."""
+    ``str``), the line starts as an array of machine integers (a tuple of ints costs 36 bytes a
+    line); both are made again only when the note is checked. (Compressing the text, or
+    pickling the parts, would keep half as much, for a fifth more CPU.)"""
 
     __slots__ = ("data", "line_starts", "parts", "path", "suppressions")
 
-    def __init__(self, path: str, data: bytes, starts: tuple[int, ...], sups: tuple, parts: dict):
+    def __init__(self, path: str, data: bytes, starts: array, sups: tuple, parts: dict):
         self.path = path
         self.data = data
         self.line_starts = starts
@@ -248,14 +246,15 @@ class _Kept:
         return cls(
             note.path,
             note.text.encode("utf-8", "surrogatepass"),
-            note.line_starts,
+            array("q", note.line_starts),
             note.suppressions,
             {name: getattr(note, name) for name in parts},
         )
 
     def view(self) -> NoteView:
         text = self.data.decode("utf-8", "surrogatepass")
-        return NoteView(self.path, text, self.line_starts, self.suppressions, self.parts)
+        starts = tuple(self.line_starts)
+        return NoteView(self.path, text, starts, self.suppressions, self.parts)
 
 
 def _worker_main(conn: Any, run: _Run, unit: _Unit, parent_pid: int = 0) -> None:

@@ -272,7 +272,7 @@ class Plan:
             if outcome is None:
                 out.add(path)
             elif outcome[1]:
-                broken[path] = [t for t, _ in outcome[1]]
+                broken[path] = outcome[1]
         return out | broken_affected(broken, names, renamed_aliases, old_ext != new_ext)
 
 

@@ -58,8 +58,8 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value BLOB, mac BLOB)",
 )
 _ROW_HEAD = struct.Struct("<8q")
-#: (a note's findings, its link targets that do not resolve: (target as written, is an embed))
-Outcome = tuple[list[Any], list[tuple[str, bool]]]
+#: (a note's findings, its link targets that do not resolve, distinct, as written)
+Outcome = tuple[list[Any], list[str]]
 #: the database's file name: another version's state is simply another file
 DB_NAME = f"state-{__version__}-p{PARSER_VERSION}.sqlite"
 
@@ -118,10 +118,7 @@ def outcome_of(row: Row) -> Outcome | None:
         diags, unresolved = value  # type: ignore[misc]
         if not (type(diags) is tuple and all(type(d) is Diagnostic for d in diags)):
             return None
-        if not all(
-            type(u) is tuple and len(u) == 2 and type(u[0]) is str and type(u[1]) is bool
-            for u in unresolved
-        ):
+        if type(unresolved) is not tuple or not all(type(u) is str for u in unresolved):
             return None
         return list(diags), list(unresolved)
     except Exception:

@@ -78,9 +78,17 @@ class SafeUnpickler(pickle.Unpickler):
     """Unpickles vaultlint's own data classes and plain values, nothing else."""
 
     def find_class(self, module: str, name: str) -> Any:
+        found = _FOUND.get((module, name))
+        if found is not None:
+            return found
         if (module, name) in _ALLOWED:
-            return super().find_class(module, name)
+            found = _FOUND[module, name] = super().find_class(module, name)
+            return found
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a vaultlint cache")
+
+
+#: the allowed classes found already (a run unpickles thousands of findings)
+_FOUND: dict[tuple[str, str], Any] = {}
 
 
 # --- where ---------------------------------------------------------------------------------

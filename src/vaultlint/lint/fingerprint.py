@@ -21,8 +21,9 @@ Three parts, each a BLAKE2b digest:
 vault's files; :func:`results_fingerprint` (context + vault) is what the whole run's findings
 depend on. Equal fingerprints, equal findings.
 
-This module imports only the standard library's ``hashlib`` and ``os``; the caches that use it
-are :mod:`vaultlint.lint.cache` and the warm path :mod:`vaultlint.lint.warm`.
+This module imports only the standard library; its users are the batch runner and the warm
+path (:mod:`vaultlint.lint.warm`), and the vault's state (:mod:`vaultlint.lint.store`) keeps
+what they compute.
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
 """The warm path: a scan answered from the cache without reading the configuration.
 
 A run that reads the configuration (:func:`vaultlint.lint.batch.lint` given a run key) writes,
-beside its results, the :class:`~vaultlint.lint.fingerprint.RunFacts` they are valid for
-(:func:`save_facts`). The next ``vaultlint scan`` with the same run key (same version, same
-configuration file bytes, same ``--select``/``--ignore``) calls :func:`cached_scan` first: it
-checks the recorded dependencies' bytes, walks the vault, and when the results cache holds
-the findings for that fingerprint it builds the :class:`~vaultlint.lint.result.ScanResult`
+with its rows of the vault's state (:mod:`vaultlint.lint.store`), the
+:class:`~vaultlint.lint.fingerprint.RunFacts` they are valid for. The next ``vaultlint scan``
+with the same run key (same version, same configuration file bytes, same
+``--select``/``--ignore``) calls :func:`cached_scan` first: it checks the recorded
+dependencies' bytes, walks the vault, and when the state holds every note's findings for that
+fingerprint it builds the :class:`~vaultlint.lint.result.ScanResult`
 from them — the same one ``lint`` would have made — having imported neither YAML nor the
 configuration loader, the checks or the parser. Anything else is a miss (None), and the scan
 goes the usual way.

@@ -85,6 +85,29 @@ def test_schema_path_imports_nothing_heavy():
     assert out.endswith("vaultlint.schema.json\n")
 
 
+def test_rules_reads_the_config_without_the_parser(tmp_path):
+    code, out, heavy = _imports(["rules"], cwd=tmp_path)
+    assert code == 0
+    assert out.split()[:6] == ["ID", "CHECK", "SEVERITY", "SUMMARY", "broken-link", "links"]
+    assert heavy == [
+        "vaultlint.checks.base",
+        "vaultlint.checks.links",
+        "vaultlint.config.loader",
+        "vaultlint.config.schema",
+        "vaultlint.model",
+        "vaultlint.parse",  # the link-text reader and constants of the checks: not the parser
+        "vaultlint.vault.index",
+        "yaml",
+    ]
+
+
+def test_the_properties_check_names_the_parsers_problem_code():
+    from vaultlint.checks import properties
+    from vaultlint.parse import frontmatter
+
+    assert properties.INVALID_FRONTMATTER == frontmatter.INVALID
+
+
 # --- the lazy registries ----------------------------------------------------------------------
 
 

@@ -8,7 +8,8 @@ regular expression instead and yields exactly what the event reader
 value offsets, the same list items with their offsets, the same duplicate keys.
 
 It accepts only a strict subset of YAML and answers None for anything else, and the caller then
-reads the text with the full reader. The subset, line by line (``\\n`` line endings only):
+reads the text with the full reader. The subset, line by line (``\\n`` or ``\\r\\n`` line
+endings):
 
 * a blank (empty) line;
 * ``key: value`` where the key is word characters (``.``, ``-`` and single spaces inside) and
@@ -18,7 +19,7 @@ reads the text with the full reader. The subset, line by line (``\\n`` line endi
 * ``key:`` alone, then either nothing (null) or ``- item`` lines, all at one indent, whose
   items are plain or quoted scalars as above.
 
-The whole block must consist of characters libyaml reads as they are: no tab, ``\\r``, control
+The whole block must consist of characters libyaml reads as they are: no tab, lone ``\\r``, control
 character, BOM, NEL or Unicode line separator.
 The equivalence with the full reader is tested on generated text (``tests/test_frontmatter.py``).
 """
@@ -37,23 +38,23 @@ RawField = tuple[str, Any, int, int, int, int, list[tuple[Any, int, int]]]
 
 # characters libyaml takes as they are (printable, not a line break of its own, not a BOM)
 _UNSAFE = re.compile(
-    "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+    "\r(?!\n)|[^\r\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
 )
 _KEY = r"(?P<key>\w[\w.-]*(?: [\w.-]+)*)"
 # the first character of a plain scalar: no indicator (``-`` only before a digit or ``.``)
 _FIRST = r"(?:[^\s\-?:,\[\]{}#&*!|>'\"%@`]|-(?=[0-9.]))"
 # a plain scalar in block context: no ``: `` and no `` #`` inside (possessive: never backtracks)
 _PLAIN = rf"{_FIRST}(?:[^\s:]++|:(?=\S)| ++(?=[^\s#]))*+"
-_QUOTED = r"\"[^\"\\\n]*\"|'[^'\n]*'"
+_QUOTED = r"\"[^\"\\\r\n]*\"|'[^'\r\n]*'"
 # a plain scalar in a flow list: no flow indicator and no ``:`` anywhere
 _FLOW_PLAIN = _FIRST + r"(?:[^\s:,\[\]{}]++| ++(?=[^\s#:,\[\]{}]))*+"
-_FLOW_ITEM = rf"(?:{_FLOW_PLAIN}|\"[^\"\\\n]*\")"
+_FLOW_ITEM = rf"(?:{_FLOW_PLAIN}|\"[^\"\\\r\n]*\")"
 _FLOW = rf"\[ *(?:{_FLOW_ITEM}(?: *, *{_FLOW_ITEM})*)? *\]"
 _ENTRY = re.compile(
-    rf"{_KEY}:(?: +(?:(?P<plain>{_PLAIN})|(?P<quoted>{_QUOTED})|(?P<flow>{_FLOW})))? *\n"
+    rf"{_KEY}:(?: +(?:(?P<plain>{_PLAIN})|(?P<quoted>{_QUOTED})|(?P<flow>{_FLOW})))? *\r?\n"
 )
-_ITEM = re.compile(rf"(?P<indent> *)- +(?:(?P<plain>{_PLAIN})|(?P<quoted>{_QUOTED})) *\n")
-_FLOW_ITEMS = re.compile(rf"(?P<plain>{_FLOW_PLAIN})|\"(?P<quoted>[^\"\\\n]*)\"")
+_ITEM = re.compile(rf"(?P<indent> *)- +(?:(?P<plain>{_PLAIN})|(?P<quoted>{_QUOTED})) *\r?\n")
+_FLOW_ITEMS = re.compile(rf"(?P<plain>{_FLOW_PLAIN})|\"(?P<quoted>[^\"\\\r\n]*)\"")
 #: libyaml does not look further than this for the ``:`` of a simple key
 _MAX_KEY = 1000
 
@@ -75,8 +76,12 @@ def read_flat(source: str) -> tuple[int, dict[str, Any], list[RawField], list, l
     n = len(source)
     entry = _ENTRY.match
     while pos < n:
-        if source[pos] == "\n":
+        c = source[pos]
+        if c == "\n":
             pos += 1
+            continue
+        if c == "\r":  # always of a \r\n (a lone \r is refused above)
+            pos += 2
             continue
         m = entry(source, pos)
         if m is None:
@@ -160,7 +165,7 @@ def _block_list(
     item_match = _ITEM.match
     after = pos  # where the value ends: after the last item line
     while True:
-        while pos < n and source[pos] == "\n":
+        while pos < n and source[pos] in "\r\n":  # blank lines (\r only in \r\n)
             pos += 1
         m = item_match(source, pos) if pos < n else None
         if m is None:

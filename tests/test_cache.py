@@ -232,3 +232,25 @@ def test_a_changed_word_list_is_picked_up(capsys, tmp_path):
     assert [f[3] for f in scan(capsys, str(vault))] == ["voc"]
     (vault / "lists" / "tags.txt").write_text("foo\nbar\n", encoding="utf-8")
     assert scan(capsys, str(vault)) == []  # not the stale result
+
+
+def test_a_run_whose_snapshot_is_stale_writes_nothing(capsys, vault):
+    """Two runs at once: both read the state; the first to write wins, the other's writes
+    (made from what it read before) are dropped, so no row is made valid against a state it
+    was not computed from."""
+    from vaultlint.lint.cache import open_cache
+    from vaultlint.lint.store import Store
+
+    scan(capsys, str(vault))
+    first, second = Store(open_cache(vault)), Store(open_cache(vault))
+    rows, _ = first.load(), second.load()
+    row = rows["a.md"]
+    assert first.save({"a.md": row.but(ctx=b"first")}, [], [], {})
+    assert not second.save({"a.md": row.but(ctx=b"second")}, [], [], {})
+    assert not second.save({}, ["b.md"], [], {})
+    assert second.load()["a.md"].ctx == b"first"
+    assert second.load()["b.md"].ctx == rows["b.md"].ctx != b""
+    assert second.save({"a.md": row.but(ctx=b"second")}, [], [], {})  # read again: written
+    assert first.load()["a.md"].ctx == b"second"
+    first.close()
+    second.close()

@@ -149,11 +149,12 @@ def run(args: argparse.Namespace) -> Outcome:
 
         key = run_key(None if config_path is None else str(config_path), *selection(args))
     warm = not (args.fix or args.diff or args.pre_commit or args.changed_since is not None)
+    walked: list = []  # the walk of a warm attempt that missed, for the run that follows
     if key is not None and warm:
         # nothing changed since the last run: answered without reading the configuration
         from vaultlint.lint.warm import cached_scan
 
-        result = cached_scan(root, key, args.paths, cwd=cwd, cache_dir=cache_dir)
+        result = cached_scan(root, key, args.paths, cwd=cwd, cache_dir=cache_dir, walked=walked)
         if result is not None:
             return _report(args, root, cwd, result)
     config = load_config(args, root, cwd, config_path)
@@ -182,6 +183,7 @@ def run(args: argparse.Namespace) -> Outcome:
             jobs=jobs,
             progress=progress,
             run_key=key,
+            files=walked[0] if walked else None,
         )
     finally:
         progress.stop()

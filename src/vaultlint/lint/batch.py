@@ -52,6 +52,7 @@ from vaultlint.parse import load_scanners, parse_note, parse_text
 from vaultlint.vault.discovery import (
     ObsidianExcludes,
     OutsideVault,
+    VaultFiles,
     excluded_reason,
     obsidian_excludes,
     open_in_vault,
@@ -541,6 +542,7 @@ def lint(
     progress: Callable[[int], None] | None = None,
     cache_dir: str | os.PathLike[str] | None = None,
     run_key: bytes | None = None,
+    files: VaultFiles | None = None,
 ) -> ScanResult:
     """Lint the vault at ``root``: every note, or only the notes named by ``paths``. The
     caches live in ``cache_dir`` (default: see :func:`vaultlint.lint.cache.cache_root`).
@@ -548,10 +550,13 @@ def lint(
     ``run_key`` (:func:`vaultlint.lint.fingerprint.run_key` of the configuration file and the
     ``--select``/``--ignore`` that made ``config``): the results are recorded so that the next
     run with that key is answered by :func:`vaultlint.lint.warm.cached_scan` without reading
-    the configuration. Without it, the configuration itself (its ``repr``) keys the results."""
+    the configuration. Without it, the configuration itself (its ``repr``) keys the results.
+    ``files``: the vault's walk, when the caller has just made it (a warm attempt that
+    missed)."""
     cache_folder = open_cache(root, cache_dir) if use_cache else None
     use_cache = cache_folder is not None
-    files = walk_vault(root)
+    if files is None:
+        files = walk_vault(root)
     excluded, targets, links_out, warnings = select_notes(
         root, files, config.exclude, config.obsidian_excludes, paths, cwd or Path.cwd()
     )

@@ -137,6 +137,7 @@ def cached_scan(
     *,
     cwd: Path,
     cache_dir: Any = None,
+    walked: list[VaultFiles] | None = None,
 ) -> ScanResult | None:
     """The result of linting ``paths`` (or the whole vault) when the cache holds it for this
     run key, unchanged dependencies and the vault as it is now; else None."""
@@ -162,6 +163,8 @@ def cached_scan(
     finally:
         store.close()
     if rows is None:
+        if walked is not None:
+            walked.append(files)  # the run that follows need not walk the vault again
         return None
     from vaultlint.lint.store import outcome_of
 

@@ -6,12 +6,12 @@
     python bench/run_bench.py --sizes 50000 --runs 1   # the memory goals are at 50k
     python bench/run_bench.py --peers                  # also markdownlint-cli2 / pymarkdown
 
-Vaults come from the deterministic generator beside this script (``bench/make_vault.py N 1``) and
-are kept in ``bench/out/`` (git-ignored) between runs. Every figure is the median wall time of
-several runs of a whole process, as a user would see it, with its peak memory (max RSS) and its
-ratio to the floor (a fresh ``python3`` reading every note). The cache lives in a folder of the
-benchmark's own (``VAULTLINT_CACHE_DIR``), whose size is printed beside the vault's. The goals
-of the speed issue are printed with each figure, never asserted.
+Vaults come from the deterministic generator beside this script (``bench/make_vault.py OUT N 1``:
+out folder, notes, seed) and are kept in ``bench/out/`` (git-ignored) between runs. Every figure is
+the median wall time of several runs of a whole process, as a user would see it, with its peak
+memory (max RSS) and its ratio to the floor (a fresh ``python3`` reading every note). The cache
+lives in a folder of the benchmark's own (``VAULTLINT_CACHE_DIR``), whose size is printed beside
+the vault's. The goals of the speed issue are printed with each figure, never asserted.
 
 Modes, per vault size:
 

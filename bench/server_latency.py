@@ -15,7 +15,8 @@ as an editor does (stdin/stdout, a plain JSON-RPC client here), opens a note and
 - **memory**: the server's resident set size (VmRSS, and its peak VmHWM) after the edits.
 
 The targets (issue 11) are printed beside the figures, never asserted. The vault comes from
-``bench/make_vault.py N 1`` and is kept in ``bench/out/`` (git-ignored) between runs.
+``bench/make_vault.py OUT N 1`` (out folder, notes, seed) and is kept in ``bench/out/``
+(git-ignored) between runs.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The public command line of CONTRACT.md, run in-process: ``main([...])`` returns the exit code.
+"""The command line (README "Commands"), run in-process: ``main([...])`` returns the exit code.
 
 Every test builds a small vault under ``tmp_path`` (the current directory during the test) and
 checks exact output: JSON shape and order, counts, exit codes, rule selection, vault discovery,
@@ -119,7 +119,7 @@ def test_json_shape_values_and_order(capsys, notes):
         "summary": {"notes": 3, "errors": 3, "warnings": 1, "infos": 0},
     }
     assert list(json.loads(out)) == ["version", "vault", "diagnostics", "summary"]
-    assert list(json.loads(out)["diagnostics"][0]) == list(MISSING)  # key order as CONTRACT.md
+    assert list(json.loads(out)["diagnostics"][0]) == list(MISSING)  # key order as README's
 
 
 def test_json_sorted_by_path_line_column_then_rule(capsys, tmp_path):

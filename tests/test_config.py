@@ -1,5 +1,6 @@
-"""The configuration: CONTRACT.md's examples load to exact rules; every mistake is a ConfigError
-that names the file, the line and the key, and nothing else ever escapes."""
+"""The configuration: the public interface's examples (README "Configuration") load to exact
+rules; every mistake is a ConfigError that names the file, the line and the key, and nothing
+else ever escapes."""
 
 from __future__ import annotations
 
@@ -112,7 +113,7 @@ def test_builtin_packs_fall_back_to_the_source_checkout(monkeypatch):
     assert path == Path(__file__).resolve().parents[1] / "rules" / "recommended.yaml"
 
 
-# --- CONTRACT.md's configuration ----------------------------------------------------------------
+# --- the interface's configuration example ------------------------------------------------------
 
 CONTRACT_EXAMPLE = """\
 extends: [recommended]              # built-in pack names, or pack files relative to this file
@@ -131,7 +132,7 @@ rules:
       frontmatter: {type: scheme}   #   each key is present with this value (a list: one of them)
     sections: [Objective, Features, Way Forward]   # the check's own options sit beside the others
     level: 3
-"""  # noqa: E501 (verbatim from CONTRACT.md)
+"""  # noqa: E501 (the interface's example; README "Configuration" shows it with every key)
 
 
 def test_the_contract_example(tmp_path):

@@ -1,4 +1,4 @@
-"""Suppression comments inside notes (CONTRACT.md "Suppression"), with exact expectations."""
+"""Suppression comments inside notes (README "Suppressing a finding"), with exact expectations."""
 
 from __future__ import annotations
 

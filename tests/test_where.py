@@ -1,4 +1,4 @@
-"""Scoping rules with `where` (CONTRACT.md): each condition alone, and all together."""
+"""Scoping rules with `where` (README "Configuration"): each condition alone, and all together."""
 
 from __future__ import annotations
 

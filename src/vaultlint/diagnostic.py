@@ -2,7 +2,7 @@
 
 A :class:`Diagnostic` keeps its :class:`~vaultlint.model.Span` (character offsets into the
 note's text) and the note's :class:`LineTable`; positions are derived from them where they are
-reported: ``line``/``column`` (1-based, code points, as CONTRACT.md), ``end_line``/
+reported: ``line``/``column`` (1-based, code points, as README "A first run" says), ``end_line``/
 ``end_column``, and :meth:`Diagnostic.lsp_range` (0-based, UTF-16 code units, as LSP wants).
 Nothing needs the note's text again.
 """

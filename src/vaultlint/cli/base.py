@@ -99,7 +99,7 @@ def info(message: str) -> None:
 
 
 def resolve_root(args: argparse.Namespace, cwd: Path) -> Path:
-    """The vault root of a command's ``--vault`` and ``paths`` (CONTRACT.md's discovery)."""
+    """The vault root of a command's ``--vault`` and ``paths`` (README "Commands")."""
     from vaultlint.vault.discovery import find_vault_root
 
     paths = getattr(args, "paths", None) or []

@@ -4,7 +4,7 @@
 positions are those of Obsidian's own metadata cache (see ``obsidian/fixtures``), so users can
 compare what vaultlint saw with what Obsidian shows, and tests can compare it with Obsidian.
 Like Obsidian's (JavaScript strings), columns and offsets here count UTF-16 code units: an
-emoji counts two. Diagnostics count characters (code points), as CONTRACT.md says.
+emoji counts two. Diagnostics count characters (code points), as README "A first run" says.
 """
 
 from __future__ import annotations

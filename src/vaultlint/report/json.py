@@ -1,4 +1,4 @@
-"""``--format json``: the CONTRACT's machine-readable shape."""
+"""``--format json``: the machine-readable shape of README "Commands"."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def json_payload(result: ScanResult, file_prefix: str = "") -> dict[str, object]
 
 
 class JsonReporter(Reporter):
-    """Keys indented with two spaces, one diagnostic a line (as in CONTRACT.md's example),
+    """Keys indented with two spaces, one diagnostic a line (as in README "Commands"' JSON example),
     non-ASCII kept as is, trailing newline.
 
     Each diagnostic is encoded compactly by the C encoder: ``json.dumps(indent=…)`` falls back

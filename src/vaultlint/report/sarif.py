@@ -6,7 +6,7 @@
   scanning ignores ``originalUriBaseIds`` and reads URIs as repository-relative, so when the
   vault is a sub-folder of the repository the CLI passes ``path_prefix`` (e.g. ``notes/``): URIs
   then start with it, and ``%SRCROOT%`` is the folder that the prefix is relative to.
-- Columns count code points, as the CONTRACT's do: ``run.columnKind = "unicodeCodePoints"``.
+- Columns count code points, as the text report's: ``run.columnKind = "unicodeCodePoints"``.
   ``endColumn`` is exclusive in SARIF, as ``Diagnostic.end_column`` is.
 - ``partialFingerprints["vaultlint/v1"]`` hashes rule, path, offending text (the message when
   there is none) and the occurrence number of that triple, not the line, so a finding keeps its

@@ -53,7 +53,7 @@ class VaultFiles:
 
 
 def find_vault_root(paths: Sequence[str], vault: str | None, cwd: Path) -> Path:
-    """The vault root, as CONTRACT.md says: ``--vault``, else the nearest folder above the first
+    """The vault root (README "Commands"): ``--vault``, else the nearest folder above the first
     PATH (or the current directory) holding ``.vaultlint.yaml`` or ``.obsidian/``, else the first
     PATH when it is a folder, else the current directory."""
     if vault is not None:

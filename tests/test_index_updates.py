@@ -4,6 +4,7 @@ note at a time answers every question exactly as one built from scratch from the
 from __future__ import annotations
 
 import random
+from collections import Counter
 
 import pytest
 
@@ -136,3 +137,27 @@ def test_a_link_broken_by_a_removal_and_mended_by_an_addition() -> None:
     assert index.has_subpath("sub/target.md", "#Part")
     index.replace(parse_note("sub/target.md", "## Other\n"))
     assert not index.has_subpath("sub/target.md", "#Part")
+
+
+def test_plain_tuples_from_the_caches_are_named_summaries_in_the_index():
+    """The caches and the workers' pipes carry summaries as plain tuples; the index names them,
+    so its readers use fields (``summary.headings``), never positions."""
+    from vaultlint.model import NoteSummary
+
+    plain = ("a.md", ((1, "Top"),), ("id1",), ("topic",), ("Alpha",), ("b",))
+    index = VaultIndex({"a.md": plain}, ["img.png"])
+    summary = index.summaries["a.md"]
+    assert type(summary) is NoteSummary
+    assert (summary.headings, summary.blocks, summary.aliases) == (
+        ((1, "Top"),),
+        ("id1",),
+        ("Alpha",),
+    )
+    index.replace(("a.md", ((2, "Other"),), (), (), (), ()))
+    assert type(index.summaries["a.md"]) is NoteSummary
+    assert index.summaries["a.md"].headings == ((2, "Other"),)
+    index.add(("b.md", (), (), (), (), ()))
+    assert index.summaries["b.md"] == NoteSummary("b.md", (), (), (), (), ())
+    assert index.resolve("a", "b.md") == "a.md"
+    assert (index.has_subpath("a.md", "#Other"), index.has_subpath("a.md", "#Top")) == (True, False)
+    assert index.tag_spellings("topic") == Counter()  # replaced: its tag is gone

@@ -181,10 +181,10 @@ def _missing_view(
     """``![[Movies.base#Director]]``: the base must have a view of that name (a base without
     views, or not read, is not judged)."""
     summary = ctx.index.summary(resolved)
-    if summary is None or not summary[1]:
+    if summary is None or not summary.headings:
         return None
     view = link.subpath.lstrip("#").strip()
-    names = [text for _, text in summary[1]]
+    names = [text for _, text in summary.headings]
     if any(n.casefold() == view.casefold() for n in names):
         return None
     message = f"view '{view}' does not exist in '{resolved}'"

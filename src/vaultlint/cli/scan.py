@@ -415,7 +415,7 @@ def _linking_to(root: Path, config, names: set[str], *, use_cache: bool) -> list
     view = open_vault(root, config, use_cache=use_cache)
     out = []
     for path, summary in view.index.summaries.items():
-        links = summary[5] if len(summary) > 5 else ()
+        links = summary.links
         if any(_bare(target) in names for target in links):
             out.append(path)
     return sorted(out)

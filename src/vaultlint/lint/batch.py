@@ -122,8 +122,8 @@ def read_and_parse(root: str, path: str, fingerprint: bool = True) -> tuple[Note
 
 def unresolved_links(summary: NoteSummary, index: VaultIndex) -> list[str]:
     """The link targets of a note (distinct, as written) that do not resolve."""
-    path = summary[0]
-    return [t for t in summary[5] if t and index.resolve(t, path) is None]
+    path = summary.path
+    return [t for t in summary.links if t and index.resolve(t, path) is None]
 
 
 # --- shard workers -------------------------------------------------------------------------
@@ -216,8 +216,8 @@ class _Worker:
             diagnostics = early
             unresolved: list[str] = []
             outcomes[path] = (diagnostics, unresolved)
-            if run.want_unresolved and path in summaries:
-                unresolved.extend(unresolved_links(summaries[path], index))
+            if run.want_unresolved and path in index.summaries:
+                unresolved.extend(unresolved_links(index.summaries[path], index))
             if kept is None:
                 continue
             note = kept.view() if isinstance(kept, _Kept) else kept
@@ -277,7 +277,8 @@ def _worker_main(conn: Any, run: _Run, unit: _Unit, parent_pid: int = 0) -> None
         own = {p: s for p, _, _, s in parsed}
         worker.parsed = []  # sent: free it before stage 2 builds the index
         del parsed
-        others = {t[0]: t for t in conn.recv()}  # plain tuples: the index reads by position
+        # plain tuples on the pipe, named again on arrival
+        others = {t[0]: NoteSummary._make(t) for t in conn.recv()}
         if done[0]:
             conn.send(("progress", done[0]))
             done[0] = 0
@@ -322,7 +323,9 @@ def _run_workers(
         batches = [_receive(conn, "parsed", progress) for _, conn in workers]
         for i, (_, conn) in enumerate(workers):  # each worker gets the others' summaries
             conn.send([p[3] for j, batch in enumerate(batches) if j != i for p in batch])
-        parsed: list[Parsed] = [(p, c, k, s) for batch in batches for p, c, k, s in batch]
+        parsed: list[Parsed] = [
+            (p, c, k, NoteSummary._make(s)) for batch in batches for p, c, k, s in batch
+        ]
         outcomes: dict[str, Outcome] = {}
         for _, conn in workers:
             outcomes.update(_receive(conn, "checked", progress))

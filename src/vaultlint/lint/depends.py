@@ -30,8 +30,9 @@ affected notes prints exactly what a run without cache prints.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
+from vaultlint.model import NoteSummary
 from vaultlint.vault.index import fold
 
 #: a tag's key starts with this (names and targets never give a key that does)
@@ -58,36 +59,36 @@ def target_keys(target: str) -> tuple[str, ...]:
     return (name, whole) if whole != name else (name,)
 
 
-def note_keys(summary: Sequence) -> tuple[str, ...]:
+def note_keys(summary: NoteSummary) -> tuple[str, ...]:
     """Every key a note's findings depend on, from its summary (see the module docstring)."""
-    keys: dict[str, None] = dict.fromkeys(name_keys(summary[0]))
-    for alias in summary[4]:
+    keys: dict[str, None] = dict.fromkeys(name_keys(summary.path))
+    for alias in summary.aliases:
         keys[fold(alias.strip())] = None
-    for target in summary[5]:
+    for target in summary.links:
         if target:
             keys.update(dict.fromkeys(target_keys(target)))
-    for tag in summary[3]:
+    for tag in summary.tags:
         keys[TAG + tag.lower()] = None
     return tuple(keys)
 
 
-def changed_keys(old: Sequence | None, new: Sequence | None) -> set[str]:
+def changed_keys(old: NoteSummary | None, new: NoteSummary | None) -> set[str]:
     """The keys a note's change gives (``old`` None: added; ``new`` None: removed)."""
     if old is None or new is None:
         present = new if old is None else old
         assert present is not None
         return set(note_keys(present))
     keys: set[str] = set()
-    if old[0] != new[0]:
+    if old.path != new.path:
         return set(note_keys(old)) | set(note_keys(new))
-    if old[1] != new[1] or old[2] != new[2]:
-        keys.update(name_keys(new[0]))
-    for alias in set(old[4]) ^ set(new[4]):
+    if old.headings != new.headings or old.blocks != new.blocks:
+        keys.update(name_keys(new.path))
+    for alias in set(old.aliases) ^ set(new.aliases):
         keys.add(fold(alias.strip()))
-    for target in set(old[5]) ^ set(new[5]):
+    for target in set(old.links) ^ set(new.links):
         if target:
             keys.update(target_keys(target))
-    for tag in set(old[3]) ^ set(new[3]):
+    for tag in set(old.tags) ^ set(new.tags):
         keys.add(TAG + tag.lower())
     return keys
 

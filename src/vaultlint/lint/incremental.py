@@ -45,7 +45,7 @@ def is_summary(value: Any) -> bool:
     return True
 
 
-def decode_summary(blob: bytes | None, sdig: bytes) -> tuple[tuple, tuple[str, ...]] | None:
+def decode_summary(blob: bytes | None, sdig: bytes) -> tuple[NoteSummary, tuple[str, ...]] | None:
     """(summary, dependency keys) from a row's summary blob; None when it is not the blob
     the row was written with (``sdig``) or has the wrong shape."""
     if blob is None or summary_digest(blob) != sdig:
@@ -53,13 +53,14 @@ def decode_summary(blob: bytes | None, sdig: bytes) -> tuple[tuple, tuple[str, .
     value = load_blob(blob)
     ok = type(value) is tuple and len(value) == 2 and is_summary(value[0])
     if ok and type(value[1]) is tuple and _STR.issuperset(map(type, value[1])):
-        return value
+        return NoteSummary._make(value[0]), value[1]
     return None
 
 
-def summary_blob(summary: Sequence) -> bytes:
-    plain = tuple(summary)
-    return encode((plain, note_keys(plain)))
+def summary_blob(summary: NoteSummary) -> bytes:
+    """A summary stored as a plain tuple (with its dependency keys): unpickling named tuples
+    costs ten times more; :func:`decode_summary` names it again."""
+    return encode((tuple(summary), note_keys(summary)))
 
 
 def outcome_blob(outcome: Outcome) -> bytes | None:
@@ -258,7 +259,7 @@ class Plan:
             fold(alias.strip())
             for path, summary in summaries.items()
             if name_keys(path)[0] in names
-            for alias in summary[4]
+            for alias in summary.aliases
         }
         others = self.new_others if self.new_others is not None else self.old_others
         old_ext = _extensions(self.old_others, self.rows)
@@ -321,7 +322,7 @@ def plan(
         source = moved_from.get(content)
         got = out.summary(source) if source is not None else None
         if got is not None and st is not None:
-            summary = (path, *got[0][1:])
+            summary = got[0]._replace(path=path)  # moved: the same content
             out.writes[path] = Row(st, content, summary_blob(summary), b"", None)
             out.fresh[path] = summary
             out.changed[path] = _old(out, path)

@@ -95,9 +95,9 @@ def complete(session: VaultSession, note: Note, offset: int) -> Completion | Non
             return Completion([], Span(offset, offset), False)
         sub_start = begin + typed.rfind("#") + 1
         if sub.startswith("^"):
-            items = [(f"^{b}", "block") for b in summary[2]]
+            items = [(f"^{b}", "block") for b in summary.blocks]
             return Completion(items, Span(sub_start, offset), False)
-        items = [(text, f"h{level}") for level, text in summary[1]]
+        items = [(text, f"h{level}") for level, text in summary.headings]
         return Completion(items, Span(sub_start, offset), False)
     return _complete_names(session, typed.strip().lower(), Span(begin, offset))
 

@@ -22,7 +22,7 @@ class LinkGraph:
         incoming: Counter[str] = Counter()
         resolve = index.resolve
         for source, summary in index.summaries.items():
-            targets = summary[5] if len(summary) > 5 else ()
+            targets = summary.links
             for target in targets:
                 if not target:
                     continue  # ``[[#Heading]]``: the note itself

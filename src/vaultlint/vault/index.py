@@ -55,6 +55,15 @@ def summarize(note: Note) -> NoteSummary:
     )
 
 
+def as_summary(note: Note | NoteSummary | tuple) -> NoteSummary:
+    """A note's summary as the index keeps it: summarised from a parsed note, or named from
+    the plain tuple of the same shape that the caches and the workers' pipes carry (pickling
+    named tuples costs ten times more: they travel plain and get their names here)."""
+    if isinstance(note, Note):
+        return summarize(note)
+    return note if type(note) is NoteSummary else NoteSummary._make(note)
+
+
 class VaultIndex:
     """Link resolution and vault-wide lookups.
 
@@ -71,10 +80,7 @@ class VaultIndex:
         *,
         tag_paths: Iterable[str] | None = None,
     ) -> None:
-        # summaries are NoteSummary or plain tuples of the same shape (as the cache keeps them)
-        self.summaries: dict[str, NoteSummary] = {
-            path: summarize(n) if isinstance(n, Note) else n for path, n in notes.items()
-        }
+        self.summaries: dict[str, NoteSummary] = {path: as_summary(n) for path, n in notes.items()}
         # an ordered set: the notes whose tags count for a tag's usual spelling
         self._tag_paths = dict.fromkeys(self.summaries if tag_paths is None else tag_paths)
         self.others: list[str] = list(files)  # every file that is not a note
@@ -132,8 +138,8 @@ class VaultIndex:
     def add(self, note: Note | NoteSummary, *, counts_for_tags: bool = True) -> None:
         """Add a note that is not in the index (``ValueError`` if its path is).
         ``counts_for_tags``: its tags count for a tag's usual spelling (not a template's)."""
-        summary = summarize(note) if isinstance(note, Note) else note
-        path = summary[0]
+        summary = as_summary(note)
+        path = summary.path
         if path in self.summaries:
             raise ValueError(f"{path} is already in the index: replace() it")
         self.summaries[path] = summary
@@ -148,8 +154,8 @@ class VaultIndex:
     def replace(self, note: Note | NoteSummary) -> None:
         """Put a note's new summary in place of the old one (``KeyError`` if it is not in the
         index). Its path, so every link's resolution, stays the same."""
-        summary = summarize(note) if isinstance(note, Note) else note
-        path = summary[0]
+        summary = as_summary(note)
+        path = summary.path
         old = self.summaries[path]
         self.summaries[path] = summary
         self._headings.pop(path, None)
@@ -216,7 +222,7 @@ class VaultIndex:
         self._misspelled = None
         if self._tag_spellings is None:
             return
-        for name in summary[3]:
+        for name in summary.tags:
             folded = name.lower()
             self._preferred.pop(folded, None)
             counter = self._tag_spellings.setdefault(folded, Counter())
@@ -298,14 +304,14 @@ class VaultIndex:
         if not parts:
             return True
         if parts[0].startswith("^"):
-            blocks = self._blocks.get(summary[0])
-            if blocks is None or blocks[0] is not summary[2]:
-                blocks = self._blocks[summary[0]] = (summary[2], frozenset(summary[2]))
+            blocks = self._blocks.get(summary.path)
+            if blocks is None or blocks[0] is not summary.blocks:
+                blocks = self._blocks[summary.path] = (summary.blocks, frozenset(summary.blocks))
             return parts[0][1:].strip().lower() in blocks[1]
         keys = [normalize_heading(p) for p in parts]
-        headings = self._headings.get(summary[0])
-        if headings is None or headings.source is not summary[1]:
-            headings = self._headings[summary[0]] = HeadingTree(summary[1])
+        headings = self._headings.get(summary.path)
+        if headings is None or headings.source is not summary.headings:
+            headings = self._headings[summary.path] = HeadingTree(summary.headings)
         return headings.chain_exists(keys)
 
     # -- tags -------------------------------------------------------------------------------

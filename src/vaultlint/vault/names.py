@@ -69,7 +69,7 @@ class NameIndex:
                 continue
             name = posixpath.basename(path)
             notes.setdefault(fold(name[:-3]), []).append(path)
-            for alias in summary[4] if len(summary) > 4 else ():
+            for alias in summary.aliases:
                 owners = aliases.setdefault(fold(alias), [])
                 if path not in owners:
                     owners.append(path)
@@ -137,10 +137,10 @@ class NameIndex:
         """The heading of a note (as written) close to a heading link's text, or None."""
         from vaultlint.vault.index import normalize_heading
 
-        memo = (summary[0], "#" + heading)
+        memo = (summary.path, "#" + heading)
         if memo in self._subpaths:
             return self._subpaths[memo]
-        texts = [text for _, text in summary[1] if text]
+        texts = [text for _, text in summary.headings if text]
         keys = [normalize_heading(t) for t in texts]
         i = stand_out(normalize_heading(heading), keys)
         found = texts[i] if i is not None else None
@@ -149,10 +149,10 @@ class NameIndex:
 
     def near_block(self, summary: NoteSummary, block: str) -> str | None:
         """The block id of a note close to a block link's id (lower-case), or None."""
-        memo = (summary[0], "^" + block)
+        memo = (summary.path, "^" + block)
         if memo in self._subpaths:
             return self._subpaths[memo]
-        ids = list(summary[2])
+        ids = list(summary.blocks)
         i = stand_out(block.lower(), ids)
         found = ids[i] if i is not None else None
         self._subpaths[memo] = found

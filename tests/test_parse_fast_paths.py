@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import DATA
@@ -338,6 +338,8 @@ _MARKDOWN_PIECES = st.sampled_from(
 
 @settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_MARKDOWN_PIECES, max_size=40).map("".join))
+@example("\n- \tword \n   ```")  # a tab after the bullet: its width decides where the fence is
+@example("-  \tword\n    ```\n")
 def test_scanners_fast_paths_find_what_their_general_paths_find(text: str) -> None:
     starts = line_starts_of(text)
     fast = scan_blocks(text, 0, starts)

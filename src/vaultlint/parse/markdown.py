@@ -319,6 +319,7 @@ def scan_blocks(
         elif (
             c0 in "-*+"
             and line[1:2] == " "
+            and line[1:].lstrip(" ")[:1] != "\t"  # a tab's width: the general path
             and line.strip(c0 + " \t")  # not a thematic break (`- - -`)
         ):
             # fast path for a bullet at the start of the line: a new top-level list item

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import random
 from pathlib import Path
 
@@ -186,3 +187,26 @@ def test_random_edits(tmp_path: Path, seed: int) -> None:
     for _ in range(12):
         _random_edit(rng, vault)
         _same(vault, "--format", "json")
+
+
+def test_a_file_name_that_is_not_utf8_is_kept_in_the_state(tmp_path, monkeypatch):
+    """A note whose file name is not UTF-8 (a lone surrogate once decoded) is a row like any
+    other: the cached scans, first, warm and after edits, print what a scan without cache
+    prints (SQLite's TEXT cannot hold such a name as it is)."""
+    monkeypatch.chdir(tmp_path)
+    files = {".obsidian/app.json": "{}", "a.md": "[[gone]] [[c\u00e9]]\n", "c\u00e9.md": "# C\n"}
+    vault = write_vault(tmp_path / "v", files)
+    odd = vault / os.fsdecode(b"b\xe9.md")
+    odd.write_bytes("# B\n\n[[a]] [[c\u00e9#Nope]]\n".encode())
+    gone = "v/a.md:1:1: error broken-link link target 'gone' does not exist\n"
+    nope = "v/b\ufffd.md:3:7: error broken-link heading 'Nope' does not exist in 'c\u00e9'\n"
+    first = _same(vault)
+    assert first == gone + nope + "Found 2 errors in 2 of 3 notes.\n"
+    assert _same(vault) == first  # warm: from the rows
+    (vault / "c\u00e9.md").write_text("# C\n\n## Nope\n", encoding="utf-8")
+    assert _same(vault) == gone + "Found 1 error in 1 of 3 notes.\n"  # re-checked from its row
+    odd.write_bytes("# B\n\n[[a]] [[c\u00e9#Nope]] [[ghost]]\n".encode())
+    ghost = "v/b\ufffd.md:3:19: error broken-link link target 'ghost' does not exist\n"
+    assert _same(vault) == gone + ghost + "Found 2 errors in 2 of 3 notes.\n"
+    odd.unlink()
+    assert _same(vault) == gone + "Found 1 error in 1 of 2 notes.\n"

@@ -61,7 +61,26 @@ _ROW_HEAD = struct.Struct("<8q")
 #: (a note's findings, its link targets that do not resolve, distinct, as written)
 Outcome = tuple[list[Any], list[str]]
 #: the database's file name: another version's state is simply another file
-DB_NAME = f"state-{__version__}-p{PARSER_VERSION}.sqlite"
+DB_NAME = f"state-{__version__}-p{PARSER_VERSION}-k2.sqlite"
+
+
+def _key(path: str) -> str:
+    """A note's path as the database keeps it. A path is text that may hold lone surrogates
+    (a file name that is not UTF-8, read with ``surrogateescape``), which SQLite's TEXT cannot
+    hold: its bytes are kept one character per byte (ASCII paths are kept as they are)."""
+    return path if path.isascii() else path.encode("utf-8", "surrogateescape").decode("latin-1")
+
+
+def _path(key: Any) -> str | None:
+    """The path of a database key (:func:`_key` undone); None for a key no path gives."""
+    if type(key) is not str:
+        return None
+    if key.isascii():
+        return key
+    try:
+        return key.encode("latin-1").decode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return None
 
 
 @dataclass
@@ -234,9 +253,10 @@ class Store:
                     "SELECT path, size, mtime, ino, digest, sdig, ctx, result, mac FROM notes"
                 )
                 compare = hmac.compare_digest
-                for path, size, mtime, ino, dig, sdig, ctx, result, mac in cursor:
+                for key, size, mtime, ino, dig, sdig, ctx, result, mac in cursor:
+                    path = _path(key)
                     if not (
-                        type(path) is str
+                        path is not None
                         and type(size) is type(mtime) is type(ino) is int
                         and type(dig) is type(sdig) is type(ctx) is type(mac) is bytes
                         and (result is None or type(result) is bytes)
@@ -279,7 +299,10 @@ class Store:
             ).fetchall()
         except sqlite3.Error:
             return None
-        for path, size, mtime, ino, dig, sdig, ctx, result, mac in found:
+        for key, size, mtime, ino, dig, sdig, ctx, result, mac in found:
+            path = _path(key)
+            if path is None:
+                return None
             try:
                 row = Row((size, mtime, ino), dig, None, ctx, result, sdig)
                 if not hmac.compare_digest(self._row_mac(path, row), mac):
@@ -302,10 +325,11 @@ class Store:
                 found = self.db.execute("SELECT path, summary FROM notes").fetchall()
             else:
                 query = "SELECT path, summary FROM notes WHERE path = ?"
-                found = [r for p in paths for r in self.db.execute(query, (p,)).fetchall()]
+                found = [r for p in paths for r in self.db.execute(query, (_key(p),)).fetchall()]
         except sqlite3.Error:
             return {}
-        return {p: b for p, b in found if type(p) is str and type(b) is bytes}
+        named = ((_path(k), b) for k, b in found)
+        return {p: b for p, b in named if p is not None and type(b) is bytes}
 
     def _generation(self) -> int:
         assert self.db is not None
@@ -351,11 +375,13 @@ class Store:
                     db.execute("ROLLBACK")
                     return False
                 if deleted:
-                    db.executemany("DELETE FROM notes WHERE path = ?", [(p,) for p in deleted])
+                    db.executemany(
+                        "DELETE FROM notes WHERE path = ?", [(_key(p),) for p in deleted]
+                    )
                 for path in stale:
                     found = db.execute(
                         "SELECT size, mtime, ino, digest, sdig, result FROM notes WHERE path = ?",
-                        (path,),
+                        (_key(path),),
                     ).fetchone()
                     if found is None or path in rows:
                         continue
@@ -363,15 +389,17 @@ class Store:
                         row = Row(found[:3], found[3], None, b"", found[5], found[4])
                         mac = self._row_mac(path, row)
                     except Exception:  # a wrong-shaped row: drop it
-                        db.execute("DELETE FROM notes WHERE path = ?", (path,))
+                        db.execute("DELETE FROM notes WHERE path = ?", (_key(path),))
                         continue
-                    db.execute("UPDATE notes SET ctx = ?, mac = ? WHERE path = ?", (b"", mac, path))
+                    db.execute(
+                        "UPDATE notes SET ctx = ?, mac = ? WHERE path = ?", (b"", mac, _key(path))
+                    )
                 whole = [(p, r) for p, r in rows.items() if r.summary is not None]
                 mac = self._row_mac
                 db.executemany(
                     "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
-                        (p, *r.stat, r.digest, r.sdig, r.summary, r.ctx, r.result, mac(p, r))
+                        (_key(p), *r.stat, r.digest, r.sdig, r.summary, r.ctx, r.result, mac(p, r))
                         for p, r in whole
                     ],
                 )
@@ -379,7 +407,7 @@ class Store:
                     "UPDATE notes SET size = ?, mtime = ?, ino = ?, digest = ?, sdig = ?, ctx = ?,"
                     " result = ?, mac = ? WHERE path = ?",
                     [
-                        (*r.stat, r.digest, r.sdig, r.ctx, r.result, self._row_mac(p, r), p)
+                        (*r.stat, r.digest, r.sdig, r.ctx, r.result, self._row_mac(p, r), _key(p))
                         for p, r in rows.items()
                         if r.summary is None
                     ],

@@ -319,7 +319,7 @@ class VaultIndex:
         """How many notes spell the tag ``key`` (lower-case) each way."""
         if self._tag_spellings is None:
             get = self.summaries.get
-            names = Counter(name for path in self._tag_paths if (s := get(path)) for name in s[3])
+            names = Counter(name for path in self._tag_paths if (s := get(path)) for name in s.tags)
             spellings: dict[str, Counter[str]] = {}
             for name, count in names.items():
                 folded = name.lower()

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI (``CI`` set, as .ci/run and GitHub Actions do) runs the property tests on the same examples
+# every time, so that a red CI names a change, not a draw; elsewhere they explore new examples
+# on every run (and keep what failed in .hypothesis/ to try first next time).
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data"

@@ -36,6 +36,11 @@ CASES = [
         "or links",
     ),
     (
+        RULE,  # a properties rule with nothing to check would pass every note silently
+        "v/.vaultlint.yaml:2: option 'properties' of rule 'p': the rule checks nothing: give it "
+        "properties, required, forbidden or additional: false",
+    ),
+    (
         RULE + "    requird: [company]\n",
         "v/.vaultlint.yaml:4: unknown option 'requird' for rule 'p' (did you mean 'required'?)",
     ),

@@ -174,6 +174,8 @@ class PropertiesCheck(Check):
       (a number's value, a text's length, a list's count of items), follow `format` (dates
       written another way than `YYYY-MM-DD`), and with `equals: filename` be the note's name.
 
+    A rule with none of these checks nothing: that is a configuration error, not a silent pass.
+
     Values are judged as written (quotes removed); an empty value is not judged (list the key
     under `required` to demand one). Keys compare case-insensitively, as Obsidian's do. Value
     diagnostics point at the value, or at the list item.
@@ -257,6 +259,12 @@ class PropertiesCheck(Check):
         except ValueError as exc:
             yield "properties", str(exc)
             return
+        if not (specs or options.required or options.forbidden or not options.additional):
+            yield (
+                "properties",
+                "the rule checks nothing: give it properties, required, forbidden or "
+                "additional: false",
+            )
         for key in options.forbidden:
             if key.casefold() in {r.casefold() for r in options.required}:
                 yield "forbidden", f"'{key}' is both required and forbidden"

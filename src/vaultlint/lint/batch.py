@@ -64,6 +64,9 @@ from vaultlint.vault.index import VaultIndex, summarize
 MAX_NOTE_BYTES = 32 << 20
 #: below this many notes to parse or check, extra processes cost more than they save
 PARALLEL_THRESHOLD = 400
+#: from this many notes on, stage 2 tells the name index which broken links it will be asked
+#: about even when the run keeps no state (vault/names.py: many are answered faster at once)
+EXPECT_NAMES = 2000
 #: the notes are split in this many shards (by a hash of the note's path) between workers
 SHARDS = 8
 
@@ -210,14 +213,22 @@ class _Worker:
         summaries = {**run.summaries, **new_summaries}
         self.index = index = VaultIndex(summaries, run.others, tag_paths=run.tag_paths)
         linter = run.linter.bind(index)
+        targets = self.unit.targets
+        unresolved_of: dict[str, list[str]] = {}
+        if run.want_unresolved or len(index.summaries) >= EXPECT_NAMES:
+            for path in targets:
+                summary = index.summaries.get(path)
+                if summary is not None:
+                    unresolved_of[path] = unresolved_links(summary, index)
+            every = [target for links in unresolved_of.values() for target in links]
+            if every:  # the links check asks what each probably meant: all answered at once
+                index.names.expect(every)
         outcomes: dict[str, Outcome] = {}
-        for path in self.unit.targets:
+        for path in targets:
             kept, applicable, early = self.kept.pop(path)
             diagnostics = early
-            unresolved: list[str] = []
+            unresolved = unresolved_of.get(path, []) if run.want_unresolved else []
             outcomes[path] = (diagnostics, unresolved)
-            if run.want_unresolved and path in index.summaries:
-                unresolved.extend(unresolved_links(index.summaries[path], index))
             if kept is None:
                 continue
             note = kept.view() if isinstance(kept, _Kept) else kept

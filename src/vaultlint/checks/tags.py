@@ -41,7 +41,8 @@ class TagsOptions:
     )
     case: Literal["any", "consistent", "lower"] = option(
         "consistent",
-        doc="`consistent`: a tag must be spelled the way most notes of the vault spell it; "
+        doc="`consistent`: a tag must be spelled the way most notes of the vault spell it "
+        "(on a tie, the lower-case spelling, else the one that sorts first); "
         "`lower`: tags must be lower-case; `any`: no case check.",
     )
     among: tuple[str, ...] = option(
@@ -374,7 +375,14 @@ class TagsCheck(Check):
             if preferred is not None and preferred[0] != name:
                 spelling, count = preferred
                 own = ctx.index.tag_spellings(tag.key).get(name, 0)
-                yield (
-                    f"{shown} is spelled '{spelling}' in {_plural(count)} "
-                    f"({_plural(own)} {'uses' if own == 1 else 'use'} '{name}')"
-                )
+                if own >= count:  # a tie: say which way it was broken
+                    rule = "the lower-case" if spelling == tag.key else "the first sorted"
+                    yield (
+                        f"{shown} and '{spelling}' are each used in {_plural(count)}; "
+                        f"on a tie {rule} spelling is preferred: '{spelling}'"
+                    )
+                else:
+                    yield (
+                        f"{shown} is spelled '{spelling}' in {_plural(count)} "
+                        f"({_plural(own)} {'uses' if own == 1 else 'use'} '{name}')"
+                    )

@@ -88,3 +88,13 @@ def test_diagnostics_of_a_note_share_one_line_table_and_pickle() -> None:
         (Span(4, 9), "a", ((0, 5), (0, 10))),
         (Span(10, 15), "b", ((0, 11), (0, 16))),
     ]
+
+
+def test_line_table_records_exactly_the_characters_outside_the_bmp() -> None:
+    # non-ASCII inside the BMP (é, ö, a CJK character, U+FFFF, a lone surrogate as a
+    # surrogateescape-decoded note has) is one UTF-16 unit: nothing recorded
+    bmp = "é ö 漢 \uffff \udcff\n"
+    assert LineTable.of(bmp, (0, len(bmp))) == LineTable((0, len(bmp)), ())
+    astral = "a 🚀 é \U00010000 \U0010ffff\n"
+    assert LineTable.of(astral, (0, len(astral))).astral == (2, 6, 8)
+    assert LineTable.of("", (0,)) == LineTable((0,), ())

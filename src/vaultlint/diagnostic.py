@@ -39,8 +39,11 @@ class LineTable:
 
     @classmethod
     def of(cls, text: str, starts: tuple[int, ...]) -> LineTable:
-        astral = () if text.isascii() else tuple(m.start() for m in re.finditer(_ASTRAL, text))
-        return cls(tuple(starts), astral)
+        # no character outside the BMP: UTF-16 has two bytes a character (a tenth of the
+        # time of the regex's scan, and most notes have none)
+        if text.isascii() or len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text):
+            return cls(tuple(starts))
+        return cls(tuple(starts), tuple(m.start() for m in re.finditer(_ASTRAL, text)))
 
     def __reduce__(self) -> tuple:
         # unpickled by a call of the class: much cheaper than the slots dataclass's

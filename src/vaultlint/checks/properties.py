@@ -121,14 +121,22 @@ class _Compiled:
     kind: str | None  # `list` read as `multitext`
     pattern: Any  # a compiled user pattern, or None
     enum: frozenset[str]
+    ranged: bool  # `min` or `max` given
+    per_item: bool  # `enum`, `pattern` or `equals` given: each item is looked at
+    obsidian: bool  # `kind` is one of Obsidian's types, judged as property-types judges it
 
 
 @dataclass(frozen=True)
 class PropertiesState:
+    """The rule's options made ready once: keys case-folded, patterns compiled."""
+
     required: tuple[str, ...]
     forbidden: frozenset[str]
     listed: frozenset[str] | None  # None: additional keys are fine
     specs: dict[str, _Compiled]
+    #: each required key with its case-folded form, in order; the folded ones as a set
+    required_folded: tuple[tuple[str, str], ...] = ()
+    required_set: frozenset[str] = frozenset()
 
 
 def _as_spec(value: Any) -> PropertySpec:
@@ -313,64 +321,100 @@ class PropertiesCheck(Check):
             kind = "multitext" if spec.type == "list" else spec.type
             pattern = compile_pattern(spec.pattern) if spec.pattern is not None else None
             enum = frozenset(_enum_text(v) for v in spec.enum)
-            specs[key.casefold()] = _Compiled(key, spec, kind, pattern, enum)
+            ranged = spec.min is not None or spec.max is not None
+            per_item = bool(enum) or pattern is not None or spec.equals is not None
+            obsidian = kind in TYPE_NAMES and not (
+                kind in ("date", "datetime") and spec.format is not None
+            )
+            specs[key.casefold()] = _Compiled(
+                key, spec, kind, pattern, enum, ranged, per_item, obsidian
+            )
         required = tuple(dict.fromkeys(options.required))
-        listed = frozenset(specs) | {k.casefold() for k in required}
+        folded = tuple((k, k.casefold()) for k in required)
+        listed = frozenset(specs) | {f for _, f in folded}
         forbidden = frozenset(k.casefold() for k in options.forbidden)
-        return PropertiesState(required, forbidden, None if options.additional else listed, specs)
+        return PropertiesState(
+            required,
+            forbidden,
+            None if options.additional else listed,
+            specs,
+            folded,
+            frozenset(f for _, f in folded),
+        )
 
     def check(self, note: Note, ctx: CheckContext) -> Iterator[Diagnostic]:
+        # Runs on every note a rule applies to (often all of them): the keys are folded once,
+        # a key with nothing to check is passed over at once, and a value's items are looked
+        # at only when an option asks about each item.
         state: PropertiesState | None = ctx.state
         if state is None:
             state = self.prepare(ctx.options, None)
-        if any(p.code == INVALID_FRONTMATTER for p in note.problems):
+        if note.problems and any(p.code == INVALID_FRONTMATTER for p in note.problems):
             return  # its properties are unknown; invalid-frontmatter says why
-        fields = [f for f in note.fields if isinstance(f.key, str)]
-        present = {f.key.casefold() for f in fields}
-        for key in state.required:
-            if key.casefold() not in present:
-                yield ctx.note_diagnostic(note, f"missing required property '{key}'")
-        required = {k.casefold() for k in state.required}
-        for fld in fields:
-            folded = fld.key.casefold()
-            if folded in state.forbidden:
+        fields = [(f, f.key.casefold()) for f in note.fields if isinstance(f.key, str)]
+        if state.required_folded:
+            present = {folded for _, folded in fields}
+            for key, folded in state.required_folded:
+                if folded not in present:
+                    yield ctx.note_diagnostic(note, f"missing required property '{key}'")
+        required, forbidden, listed = state.required_set, state.forbidden, state.listed
+        specs = state.specs
+        for fld, folded in fields:
+            if folded in forbidden:
                 yield ctx.diagnostic(note, fld.key_span, f"property '{fld.key}' is forbidden here")
                 continue
-            if state.listed is not None and folded not in state.listed:
+            if listed is not None and folded not in listed:
                 yield ctx.diagnostic(
                     note,
                     fld.key_span,
                     f"property '{fld.key}' is not in this rule's schema (additional: false)",
                 )
                 continue
+            compiled = specs.get(folded)
+            if compiled is None and folded not in required:
+                continue  # a key this rule says nothing about
             if is_empty(fld.value, fld.source):
                 if folded in required:
                     yield ctx.diagnostic(
                         note, fld.key_span, f"required property '{fld.key}' is empty"
                     )
                 continue
-            compiled = state.specs.get(folded)
             if compiled is not None:
-                yield from self._check_value(note, fld, compiled, ctx)
+                found = self._check_value(note, fld, compiled, ctx)
+                if found:
+                    yield from found
 
     def _check_value(
         self, note: Note, fld: Field, c: _Compiled, ctx: CheckContext
-    ) -> Iterator[Diagnostic]:
+    ) -> list[Diagnostic]:
         spec, kind, key = c.spec, c.kind, fld.key
-        if kind is not None:
+        if c.obsidian:  # as _type_problems would, without its dispatch
+            assert kind is not None
+            wrong = value_problems(kind, fld)
+            if wrong:
+                wants = TYPE_NAMES[kind]
+                return [
+                    ctx.diagnostic(note, span, f"'{key}': {why} (the rule wants {wants})")
+                    for span, why in wrong
+                ]
+        elif kind is not None:
             problems = self._type_problems(note, fld, c, ctx)
             if problems:
-                for span, why in problems:
-                    yield ctx.diagnostic(note, span, f"'{key}': {why}")
-                return  # a value of the wrong type: its other constraints would only repeat it
-        is_list = isinstance(fld.value, list) or kind in _LIST_KINDS
-        items = values_of(fld) if is_list else [Value(fld.value, fld.source, fld.value_span)]
-        if spec.min is not None or spec.max is not None:
-            why = self._range_problem(fld, spec, is_list, len(items))
+                # a value of the wrong type: its other constraints would only repeat it
+                return [ctx.diagnostic(note, span, f"'{key}': {why}") for span, why in problems]
+        if not (c.ranged or c.per_item):
+            return []
+        found: list[Diagnostic] = []
+        is_list = isinstance(fld.value, list)
+        if c.ranged:
+            # as many items as values_of(fld) gives: a list's items, else the value itself
+            count = len(fld.items) if is_list else 1
+            why = self._range_problem(fld, spec, is_list or kind in _LIST_KINDS, count)
             if why is not None:
-                yield ctx.diagnostic(note, fld.value_span, f"'{key}': {why}")
-        if not (c.enum or c.pattern is not None or spec.equals is not None):
-            return
+                found.append(ctx.diagnostic(note, fld.value_span, f"'{key}': {why}"))
+        if not c.per_item:
+            return found
+        items = values_of(fld) if is_list else [Value(fld.value, fld.source, fld.value_span)]
         slow = False
         for item in items:
             if is_empty(item.value, item.source):
@@ -378,32 +422,39 @@ class PropertiesCheck(Check):
             text = written_text(item.value, item.source)
             if c.enum and text not in c.enum:
                 allowed = ", ".join(sorted(c.enum))
-                yield ctx.diagnostic(
-                    note, item.span, f"'{key}': '{shown(text)}' is not one of: {allowed}"
+                found.append(
+                    ctx.diagnostic(
+                        note, item.span, f"'{key}': '{shown(text)}' is not one of: {allowed}"
+                    )
                 )
             if c.pattern is not None and not slow:
                 try:
-                    found = c.pattern.search(text, timeout=TIMEOUT) is not None
+                    matched = c.pattern.search(text, timeout=TIMEOUT) is not None
                 except TimeoutError:
                     slow = True
-                    yield ctx.diagnostic(note, item.span, f"'{key}': {too_slow(c.pattern)}")
+                    found.append(ctx.diagnostic(note, item.span, f"'{key}': {too_slow(c.pattern)}"))
                 else:
-                    if not found:
-                        yield ctx.diagnostic(
-                            note,
-                            item.span,
-                            f"'{key}': '{shown(text)}' does not match the pattern "
-                            f"'{c.pattern.pattern}'",
+                    if not matched:
+                        found.append(
+                            ctx.diagnostic(
+                                note,
+                                item.span,
+                                f"'{key}': '{shown(text)}' does not match the pattern "
+                                f"'{c.pattern.pattern}'",
+                            )
                         )
             if spec.equals == "filename":
                 name = posixpath.basename(note.path)
                 name = name[:-3] if name.lower().endswith(".md") else name
                 if text != name:
-                    yield ctx.diagnostic(
-                        note,
-                        item.span,
-                        f"'{key}': '{shown(text)}' is not the note's file name '{name}'",
+                    found.append(
+                        ctx.diagnostic(
+                            note,
+                            item.span,
+                            f"'{key}': '{shown(text)}' is not the note's file name '{name}'",
+                        )
                     )
+        return found
 
     def _type_problems(
         self, note: Note, fld: Field, c: _Compiled, ctx: CheckContext

@@ -131,22 +131,31 @@ class PropertyTypesCheck(Check):
         return read_property_types(vault) if vault is not None else None
 
     def check(self, note: Note, ctx: CheckContext) -> Iterator[Diagnostic]:
+        # Runs on every note: each key is folded once; the note's set of keys is made only
+        # for a dropped key (it asks whether the plural is there too).
         types: PropertyTypes | None = ctx.state
-        keys = {f.key.casefold() for f in note.fields if isinstance(f.key, str)}
-        for fld in note.fields:
-            if not isinstance(fld.key, str):
+        declared = types.types if types is not None else None
+        fields = note.fields
+        keys: set[str] | None = None
+        for fld in fields:
+            key = fld.key
+            if not isinstance(key, str):
                 continue
-            plural = _plural_key(fld.key)
-            if plural is not None:
-                yield self._dropped_key(note, fld, plural, plural.casefold() in keys, ctx)
-                continue
+            folded = key.casefold()
+            if folded in DROPPED_KEYS:
+                plural = _plural_key(key)
+                if plural is not None:
+                    if keys is None:
+                        keys = {f.key.casefold() for f in fields if isinstance(f.key, str)}
+                    yield self._dropped_key(note, fld, plural, plural.casefold() in keys, ctx)
+                    continue
             kind = None
-            if types is not None:
-                folded = fld.key.casefold()
-                kind = types.type_of(folded) or DEFAULT_TYPES.get(folded)
+            if declared is not None:
+                kind = declared.get(folded) or DEFAULT_TYPES.get(folded)
             if kind is None:
-                for span, why in unquoted_links(fld):
-                    yield ctx.diagnostic(note, span, why, fix=_quote_fix(note, span))
+                if isinstance(fld.value, list):  # only a list can hold an unquoted [[link]]
+                    for span, why in unquoted_links(fld):
+                        yield ctx.diagnostic(note, span, why, fix=_quote_fix(note, span))
                 continue
             for span, why in value_problems(kind, fld):
                 fix = _quote_fix(note, span) if "without quotes" in why else None

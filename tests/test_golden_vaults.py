@@ -96,6 +96,13 @@ def test_every_mode_prints_the_golden_bytes(name, vaults, tmp_path):
     os.utime(note, ns=(stamp, stamp))
     assert scan_json(vault, cache=cache) == golden  # one note touched, content unchanged
     assert scan_json(vault, "--jobs", "1", cache=cache) == golden
+    # one note edited (a line break at its end: the same findings): it is checked again
+    # against an index that reads the other notes' stored summaries on demand (lint/lazy.py)
+    original = note.read_bytes()
+    note.write_bytes(original + b"\n")
+    assert scan_json(vault, cache=cache) == golden
+    note.write_bytes(original)
+    assert scan_json(vault, "--jobs", "1", cache=cache) == golden
 
 
 def test_golden_files_hold_findings():

@@ -14,7 +14,7 @@ import sqlite3
 from pathlib import Path
 
 from vaultlint.lint.cache import open_cache, vault_folder_name
-from vaultlint.lint.store import DB_NAME, Row, Store, encode
+from vaultlint.lint.store import DB_NAME, Row, Store, encode, encode_plain
 
 from .harness import run_limited, tree_state
 
@@ -126,8 +126,17 @@ def test_a_dangling_gitignore_link_in_the_old_cache_folder_creates_nothing(tmp_p
     assert os.listdir(outside) == []
 
 
+def _summary_blob(summary: object) -> bytes:
+    """``summary`` encoded as vaultlint encodes summaries (marshal); pickled when marshal
+    cannot hold it (an object whose unpickling would run code)."""
+    try:
+        return encode_plain(summary)
+    except ValueError:
+        return encode(summary)
+
+
 def _authentic(root: Path, vault: Path, summary: object, result: object) -> None:
-    """Put ``summary`` and ``result`` (pickled as given) in every row of the vault's state,
+    """Put ``summary`` and ``result`` (encoded as given) in every row of the vault's state,
     with this cache's key (as vaultlint would write them), marked valid."""
     cache = open_cache(vault, root)
     assert cache is not None
@@ -135,7 +144,8 @@ def _authentic(root: Path, vault: Path, summary: object, result: object) -> None
     rows = store.load()
     assert rows
     for path, row in rows.items():
-        rows[path] = Row(row.stat, row.digest, encode(summary), row.ctx or b"x", encode(result))
+        blob = _summary_blob(summary)
+        rows[path] = Row(row.stat, row.digest, blob, row.ctx or b"x", encode(result))
         assert rows[path].sdig != row.sdig
     assert store.save(rows, [], [], {"others": result})
     store.close()
@@ -172,7 +182,7 @@ def test_a_row_copied_to_another_path_is_not_trusted(tmp_path: Path) -> None:
     broken = db.execute("SELECT * FROM notes WHERE path = 'Note 7.md'").fetchone()
     db.execute("DELETE FROM notes WHERE path = 'Note 7.md'")
     db.execute(
-        "INSERT INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         ("Note 7.md", *broken[1:4], *clean[4:]),
     )
     db.commit()

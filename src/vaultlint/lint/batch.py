@@ -43,6 +43,7 @@ from vaultlint.diagnostic import Diagnostic
 from vaultlint.lint.cache import CacheFolder, digest, open_cache, stat_key
 from vaultlint.lint.fingerprint import config_key, facts_of, results_fingerprint
 from vaultlint.lint.incremental import Outcome, Plan, plan
+from vaultlint.lint.lazy import LazyIndex, StoredSummaries
 from vaultlint.lint.linter import PARSE_FAILED, TOO_LARGE, UNREADABLE, Linter
 from vaultlint.lint.result import ScanResult, active_rules
 from vaultlint.lint.signals import parent_signals, stop_workers, worker_signals
@@ -149,7 +150,8 @@ class _Run:
     linter: Linter  # without an index: each worker binds the index it builds
     others: list[str]
     tag_paths: list[str]
-    summaries: dict[str, NoteSummary]
+    #: the summaries the workers do not compute (a mapping read on demand: lint/lazy.py)
+    summaries: dict[str, NoteSummary] | StoredSummaries
     use_cache: bool
     #: find each target's unresolved links (stored with its findings: depends.py)
     want_unresolved: bool
@@ -210,8 +212,13 @@ class _Worker:
     def stage2(self, new_summaries: dict[str, NoteSummary]) -> dict[str, Outcome]:
         """Each target's findings and unresolved links (when ``want_unresolved``)."""
         run = self.run
-        summaries = {**run.summaries, **new_summaries}
-        self.index = index = VaultIndex(summaries, run.others, tag_paths=run.tag_paths)
+        if isinstance(run.summaries, StoredSummaries):  # read on demand (few changes)
+            run.summaries.update(new_summaries)
+            index: VaultIndex = LazyIndex(run.summaries, run.others, tag_paths=run.tag_paths)
+        else:
+            summaries = {**run.summaries, **new_summaries}
+            index = VaultIndex(summaries, run.others, tag_paths=run.tag_paths)
+        self.index = index
         linter = run.linter.bind(index)
         targets = self.unit.targets
         unresolved_of: dict[str, list[str]] = {}
@@ -431,7 +438,13 @@ def check_vault(
         parsed: list[Parsed] = []
         outcomes: dict[str, Outcome] = {}
         if work.check or work.parse:
-            known, unread = work.known()
+            known: dict[str, NoteSummary] | StoredSummaries
+            if store is not None and not work.parse and len(_units([], work.check, jobs)) == 1:
+                # a few changes, checked here: the index reads what it is asked for
+                known = work.lazy(lambda path: parse_now([path])[0])
+                unread: list[str] = []
+            else:
+                known, unread = work.known()
             units = _units([*work.parse, *unread], work.check, jobs)
             if progress is not None and hasattr(progress, "total"):
                 progress.total = sum(len(set(u.parse) | set(u.targets)) for u in units)
@@ -447,6 +460,8 @@ def check_vault(
                     outcomes = worker.stage2({p[0]: p[3] for p in parsed})
             if outcome is not None:
                 parsed, outcomes = outcome
+            if isinstance(known, StoredSummaries):
+                parsed.extend(known.late)
         result = work.finish(parsed, outcomes, tag_paths, facts, fingerprint)
     finally:
         if store is not None:

@@ -16,7 +16,18 @@ from typing import Any
 
 from vaultlint.lint.cache import digest
 from vaultlint.lint.depends import broken_affected, changed_keys, name_keys, note_keys
-from vaultlint.lint.store import Outcome, Row, Store, encode, load_blob, outcome_of, summary_digest
+from vaultlint.lint.lazy import StoredSummaries
+from vaultlint.lint.store import (
+    Outcome,
+    Row,
+    Store,
+    encode,
+    encode_plain,
+    load_plain,
+    outcome_of,
+    summary_digest,
+    tags_text,
+)
 from vaultlint.model import NoteSummary
 from vaultlint.vault.discovery import read_in_vault
 from vaultlint.vault.filetypes import extension, is_note_path
@@ -50,7 +61,7 @@ def decode_summary(blob: bytes | None, sdig: bytes) -> tuple[NoteSummary, tuple[
     the row was written with (``sdig``) or has the wrong shape."""
     if blob is None or summary_digest(blob) != sdig:
         return None
-    value = load_blob(blob)
+    value = load_plain(blob)
     ok = type(value) is tuple and len(value) == 2 and is_summary(value[0])
     if ok and type(value[1]) is tuple and _STR.issuperset(map(type, value[1])):
         return NoteSummary._make(value[0]), value[1]
@@ -58,9 +69,15 @@ def decode_summary(blob: bytes | None, sdig: bytes) -> tuple[NoteSummary, tuple[
 
 
 def summary_blob(summary: NoteSummary) -> bytes:
-    """A summary stored as a plain tuple (with its dependency keys): unpickling named tuples
-    costs ten times more; :func:`decode_summary` names it again."""
-    return encode((tuple(summary), note_keys(summary)))
+    """A summary stored as a plain tuple (with its dependency keys), marshalled
+    (:func:`~vaultlint.lint.store.encode_plain`: a run that checks one edited note reads every
+    summary, and unpickling costs ten times more); :func:`decode_summary` names it again."""
+    return encode_plain((tuple(summary), note_keys(summary)))
+
+
+def whole_row(stat: StatKey, content: bytes, summary: NoteSummary) -> Row:
+    """A note's new row: its summary (and tags), no result yet."""
+    return Row(stat, content, summary_blob(summary), b"", None, tags=tags_text(summary.tags))
 
 
 def outcome_blob(outcome: Outcome) -> bytes | None:
@@ -154,6 +171,12 @@ class Plan:
                     unread.append(path)
         return out, unread
 
+    def lazy(self, parse: Callable[[str], Parsed]) -> StoredSummaries:
+        """What :meth:`known` gives, read only when the index asks (lint/lazy.py); a few
+        changes only (every changed note is parsed or moved already)."""
+        order = [p for p in self.notes if p in self.fresh or p not in self.changed]
+        return StoredSummaries(self, order, self.fresh, parse)
+
     def finish(
         self,
         parsed: Sequence[Parsed],
@@ -174,7 +197,7 @@ class Plan:
         for path, content, key, summary in (*self.pre_parsed, *parsed):
             new_summary[path] = summary
             if content:
-                rows[path] = Row(key, content, summary_blob(summary), b"", None)
+                rows[path] = whole_row(key, content, summary)
         for path, outcome in outcomes.items():
             row = rows.get(path)
             if row is None and path not in self.changed:
@@ -323,7 +346,7 @@ def plan(
         got = out.summary(source) if source is not None else None
         if got is not None and st is not None:
             summary = got[0]._replace(path=path)  # moved: the same content
-            out.writes[path] = Row(st, content, summary_blob(summary), b"", None)
+            out.writes[path] = whole_row(st, content, summary)
             out.fresh[path] = summary
             out.changed[path] = _old(out, path)
             continue

@@ -8,6 +8,7 @@ One row per note, keyed by its vault path::
           summary,                  -- its NoteSummary and its dependency keys (depends.py)
           ctx,                      -- the check context its result is valid for; empty: stale
           result,                   -- its findings and unresolved links; NULL when it has none
+          tags,                     -- its tag spellings, one a line; NULL: not known (lint/lazy.py)
           mac)                      -- keyed BLAKE2b: the vault's folder, the path, all but summary
     meta(name, value, mac)          -- 'others': the vault's files that are not notes
 
@@ -22,9 +23,11 @@ Trust: a row is used only when its MAC matches (made with the cache root's key, 
 vault's cache folder name and to the row's path: a row copied from another vault, another key
 or another path is a miss). The MAC covers the summary through its digest, so that a run that
 needs no summary (nothing changed) reads none, and a summary is used only when its digest is
-the row's. Blobs are unpickled with the allow-list of
-:mod:`vaultlint.lint.cache`; any wrong shape is a miss, never an error (the caller checks the
-shapes it reads).
+the row's. Results and meta values are unpickled with the allow-list of
+:mod:`vaultlint.lint.cache`; summaries, plain tuples of strings and integers, are kept with
+:mod:`marshal` (:func:`encode_plain`), which calls no constructor and runs no code when it
+reads, and reads them faster than the allow-listed unpickler.
+Any wrong shape is a miss, never an error (the caller checks the shapes it reads).
 
 Concurrency: SQLite in WAL mode; a run reads one snapshot and writes all its changes in one
 ``BEGIN IMMEDIATE`` transaction, after checking that the generation counter it read is still
@@ -40,6 +43,7 @@ import dataclasses
 import hashlib
 import hmac
 import io
+import marshal
 import os
 import pickle
 import sqlite3
@@ -54,14 +58,15 @@ from vaultlint.lint.cache import CacheFolder, SafeUnpickler
 _MAC_SIZE = 16
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS notes(path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER,"
-    " ino INTEGER, digest BLOB, sdig BLOB, summary BLOB, ctx BLOB, result BLOB, mac BLOB)",
+    " ino INTEGER, digest BLOB, sdig BLOB, summary BLOB, ctx BLOB, result BLOB, tags TEXT,"
+    " mac BLOB)",
     "CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value BLOB, mac BLOB)",
 )
-_ROW_HEAD = struct.Struct("<8q")
+_ROW_HEAD = struct.Struct("<9q")
 #: (a note's findings, its link targets that do not resolve, distinct, as written)
 Outcome = tuple[list[Any], list[str]]
 #: the database's file name: another version's state is simply another file
-DB_NAME = f"state-{__version__}-p{PARSER_VERSION}-k2.sqlite"
+DB_NAME = f"state-{__version__}-p{PARSER_VERSION}-k3.sqlite"
 
 
 def _key(path: str) -> str:
@@ -86,7 +91,9 @@ def _path(key: Any) -> str | None:
 @dataclass
 class Row:
     """One note's row, authenticated (blobs still encoded). A row read from the database has
-    no ``summary`` (None) until :meth:`Store.summaries` reads it; ``sdig`` is its digest."""
+    no ``summary`` (None) until :meth:`Store.summaries` reads it; ``sdig`` is its digest.
+    ``tags``: the summary's tag spellings, one a line (:func:`tags_text`; None: not known),
+    what a lazy index counts a tag's spellings with (lint/lazy.py)."""
 
     stat: tuple[int, int, int]
     digest: bytes
@@ -94,6 +101,7 @@ class Row:
     ctx: bytes
     result: bytes | None
     sdig: bytes = b""
+    tags: str | None = None
 
     def __post_init__(self) -> None:
         if self.summary is not None and not self.sdig:
@@ -102,6 +110,26 @@ class Row:
     def but(self, **changes: Any) -> Row:
         """A copy with some columns changed (the summary and its digest kept)."""
         return dataclasses.replace(self, **changes)
+
+
+def tags_text(tags: tuple[str, ...]) -> str | None:
+    """A summary's tag spellings as the ``tags`` column keeps them (one a line); None when
+    one cannot be kept so (it holds a line break or is not UTF-8: the column says "not
+    known")."""
+    if not all(tags) or any("\n" in tag for tag in tags):
+        return None
+    text = "\n".join(tags)
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            return None
+    return text
+
+
+def tags_of(text: str) -> tuple[str, ...]:
+    """The tag spellings of a ``tags`` column (:func:`tags_text` undone)."""
+    return tuple(text.split("\n")) if text else ()
 
 
 def summary_digest(blob: bytes) -> bytes:
@@ -124,6 +152,24 @@ def load_blob(data: bytes | None) -> Any:
 
 def encode(value: Any) -> bytes:
     return _blob(value)
+
+
+#: the marshal format of :func:`encode_plain` (fixed: another Python writes the same bytes)
+_MARSHAL_VERSION = 4
+
+
+def encode_plain(value: Any) -> bytes:
+    """A plain value (tuples, strings, integers: a summary) as :func:`load_plain` reads it."""
+    return marshal.dumps(value, _MARSHAL_VERSION)
+
+
+def load_plain(data: bytes) -> Any:
+    """A blob of :func:`encode_plain`; None when it cannot be read. (marshal runs no code
+    when it reads; the blob is authenticated already and the caller checks its shape.)"""
+    try:
+        return marshal.loads(data)
+    except Exception:
+        return None
 
 
 def outcome_of(row: Row) -> Outcome | None:
@@ -227,6 +273,7 @@ class Store:
         # (the hot path of a run: one call per note, so _mac spelled out)
         name = path.encode("utf-8", "surrogateescape")
         result = row.result
+        tags = b"" if row.tags is None else row.tags.encode("utf-8")
         head = _ROW_HEAD.pack(
             *row.stat,
             len(name),
@@ -234,9 +281,12 @@ class Store:
             len(row.sdig),
             len(row.ctx),
             -1 if result is None else len(result),
+            -1 if row.tags is None else len(tags),
         )
         mac = self._base.copy()
-        mac.update(b"note\0" + head + name + row.digest + row.sdig + row.ctx + (result or b""))
+        mac.update(
+            b"note\0" + head + name + row.digest + row.sdig + row.ctx + (result or b"") + tags
+        )
         return mac.digest()
 
     # -- reading ----------------------------------------------------------------------------
@@ -250,19 +300,20 @@ class Store:
             try:
                 self.generation = self._generation()
                 cursor = self.db.execute(
-                    "SELECT path, size, mtime, ino, digest, sdig, ctx, result, mac FROM notes"
+                    "SELECT path, size, mtime, ino, digest, sdig, ctx, result, tags, mac FROM notes"
                 )
                 compare = hmac.compare_digest
-                for key, size, mtime, ino, dig, sdig, ctx, result, mac in cursor:
+                for key, size, mtime, ino, dig, sdig, ctx, result, tags, mac in cursor:
                     path = _path(key)
                     if not (
                         path is not None
                         and type(size) is type(mtime) is type(ino) is int
                         and type(dig) is type(sdig) is type(ctx) is type(mac) is bytes
                         and (result is None or type(result) is bytes)
+                        and (tags is None or type(tags) is str)
                     ):
                         continue
-                    row = Row((size, mtime, ino), dig, None, ctx, result, sdig)
+                    row = Row((size, mtime, ino), dig, None, ctx, result, sdig, tags)
                     if compare(self._row_mac(path, row), mac):
                         rows[path] = row
             finally:
@@ -294,17 +345,17 @@ class Store:
         macs: dict[str, bytes] = {}
         try:
             found = self.db.execute(
-                "SELECT path, size, mtime, ino, digest, sdig, ctx, result, mac FROM notes"
+                "SELECT path, size, mtime, ino, digest, sdig, ctx, result, tags, mac FROM notes"
                 " WHERE result IS NOT NULL"
             ).fetchall()
         except sqlite3.Error:
             return None
-        for key, size, mtime, ino, dig, sdig, ctx, result, mac in found:
+        for key, size, mtime, ino, dig, sdig, ctx, result, tags, mac in found:
             path = _path(key)
             if path is None:
                 return None
             try:
-                row = Row((size, mtime, ino), dig, None, ctx, result, sdig)
+                row = Row((size, mtime, ino), dig, None, ctx, result, sdig, tags)
                 if not hmac.compare_digest(self._row_mac(path, row), mac):
                     return None
             except Exception:  # a wrong-shaped row
@@ -380,13 +431,14 @@ class Store:
                     )
                 for path in stale:
                     found = db.execute(
-                        "SELECT size, mtime, ino, digest, sdig, result FROM notes WHERE path = ?",
+                        "SELECT size, mtime, ino, digest, sdig, result, tags FROM notes"
+                        " WHERE path = ?",
                         (_key(path),),
                     ).fetchone()
                     if found is None or path in rows:
                         continue
                     try:
-                        row = Row(found[:3], found[3], None, b"", found[5], found[4])
+                        row = Row(found[:3], found[3], None, b"", found[5], found[4], found[6])
                         mac = self._row_mac(path, row)
                     except Exception:  # a wrong-shaped row: drop it
                         db.execute("DELETE FROM notes WHERE path = ?", (_key(path),))
@@ -397,17 +449,27 @@ class Store:
                 whole = [(p, r) for p, r in rows.items() if r.summary is not None]
                 mac = self._row_mac
                 db.executemany(
-                    "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
-                        (_key(p), *r.stat, r.digest, r.sdig, r.summary, r.ctx, r.result, mac(p, r))
+                        (
+                            _key(p),
+                            *r.stat,
+                            r.digest,
+                            r.sdig,
+                            r.summary,
+                            r.ctx,
+                            r.result,
+                            r.tags,
+                            mac(p, r),
+                        )
                         for p, r in whole
                     ],
                 )
                 db.executemany(
                     "UPDATE notes SET size = ?, mtime = ?, ino = ?, digest = ?, sdig = ?, ctx = ?,"
-                    " result = ?, mac = ? WHERE path = ?",
+                    " result = ?, tags = ?, mac = ? WHERE path = ?",
                     [
-                        (*r.stat, r.digest, r.sdig, r.ctx, r.result, self._row_mac(p, r), _key(p))
+                        (*r.stat, r.digest, r.sdig, r.ctx, r.result, r.tags, mac(p, r), _key(p))
                         for p, r in rows.items()
                         if r.summary is None
                     ],

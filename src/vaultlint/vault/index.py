@@ -80,7 +80,7 @@ class VaultIndex:
         *,
         tag_paths: Iterable[str] | None = None,
     ) -> None:
-        self.summaries: dict[str, NoteSummary] = {path: as_summary(n) for path, n in notes.items()}
+        self.summaries: dict[str, NoteSummary] = self._summaries_of(notes)
         # an ordered set: the notes whose tags count for a tag's usual spelling
         self._tag_paths = dict.fromkeys(self.summaries if tag_paths is None else tag_paths)
         self.others: list[str] = list(files)  # every file that is not a note
@@ -101,6 +101,12 @@ class VaultIndex:
         # constant (blocks) or logarithmic (headings) time, whatever the note holds
         self._headings: dict[str, HeadingTree] = {}
         self._blocks: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {}
+
+    @staticmethod
+    def _summaries_of(notes: Mapping[str, Note | NoteSummary]) -> dict[str, NoteSummary]:
+        """The ``summaries`` mapping (a subclass may read summaries when they are asked for:
+        lint/lazy.py)."""
+        return {path: as_summary(n) for path, n in notes.items()}
 
     @property
     def paths(self) -> list[str]:
@@ -318,8 +324,7 @@ class VaultIndex:
     def tag_spellings(self, key: str) -> Counter[str]:
         """How many notes spell the tag ``key`` (lower-case) each way."""
         if self._tag_spellings is None:
-            get = self.summaries.get
-            names = Counter(name for path in self._tag_paths if (s := get(path)) for name in s.tags)
+            names = self._tag_names()
             spellings: dict[str, Counter[str]] = {}
             for name, count in names.items():
                 folded = name.lower()
@@ -329,6 +334,11 @@ class VaultIndex:
                 counter[name] = count
             self._tag_spellings = spellings
         return self._tag_spellings.get(key) or _NO_COUNTS
+
+    def _tag_names(self) -> Counter[str]:
+        """How many notes of ``tag_paths`` spell a tag each way (every spelling)."""
+        get = self.summaries.get
+        return Counter(name for path in self._tag_paths if (s := get(path)) for name in s.tags)
 
     def misspelled_tags(self) -> frozenset[str]:
         """Every tag spelling that is not its tag's usual spelling (computed once)."""

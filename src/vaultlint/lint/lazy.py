@@ -1,0 +1,178 @@
+"""A vault index read from the stored state on demand, for a run that checks a few notes.
+
+A run that checks one edited note (what pre-commit runs) needs, of the other notes, only what
+that note's links and rules ask about: the headings and blocks of the notes its links reach,
+which names exist (the walk knows them). Decoding every stored summary to build a whole
+:class:`~vaultlint.vault.index.VaultIndex` cost most of such a run (10,000 summaries: 0.25 s,
+twice the floor). :class:`StoredSummaries` is the index's ``summaries`` mapping, reading a
+summary from the state when it is first asked for; :class:`LazyIndex` is the index over it.
+
+What needs every note (the names and aliases a broken link's suggestion compares with, the
+link graph, a tag's spellings across the vault) reads every summary, in one pass, the first
+time it is asked — so the answers are those of an index built from every summary, in the same
+order: the mapping's paths are in the order the eager path gives them (the vault's notes in
+walk order; notes parsed in this run take their place). ``misspelled_tags`` is answered per
+tag spelling (:class:`_Misspelled`), so that a note with no tag reads nothing for it.
+
+A stored summary that cannot be read (its digest or shape is wrong) is computed from the note
+on disk, as the eager path would parse it; :attr:`StoredSummaries.late` lists those notes so
+that the run stores their summaries again.
+
+Used only when the run is a few changes checked in this process (lint/batch.py): forked
+workers would share the state's connection.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from vaultlint.lint.store import tags_of
+from vaultlint.model import NoteSummary
+from vaultlint.vault.index import VaultIndex
+
+if TYPE_CHECKING:
+    from vaultlint.lint.incremental import Parsed, Plan
+
+
+class StoredSummaries(Mapping[str, NoteSummary]):
+    """Every note's summary, by path: ``fresh`` ones (parsed or moved in this run) as given,
+    the others read from ``plan``'s state when first asked for (see the module docstring).
+    ``parse`` computes the summary of a note whose stored one cannot be read."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        order: Sequence[str],
+        fresh: Mapping[str, Any],
+        parse: Callable[[str], Parsed],
+    ) -> None:
+        self._plan = plan
+        self._order = dict.fromkeys(order)
+        self._got: dict[str, NoteSummary] = {p: NoteSummary._make(s) for p, s in fresh.items()}
+        self._parse = parse
+        self._all = False
+        #: notes whose stored summary could not be read, parsed again (to store)
+        self.late: list[Parsed] = []
+
+    def update(self, summaries: Mapping[str, Any]) -> None:
+        """Put summaries computed in this run in place (a new path goes last)."""
+        for path, summary in summaries.items():
+            self._got[path] = NoteSummary._make(summary)
+            self._order.setdefault(path, None)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._order)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._order
+
+    def __getitem__(self, path: str) -> NoteSummary:
+        found = self._got.get(path)
+        if found is not None:
+            return found
+        if path not in self._order:
+            raise KeyError(path)
+        got = self._plan.summary(path)
+        if got is None:
+            return self._late(path)
+        found = self._got[path] = got[0]
+        return found
+
+    def _late(self, path: str) -> NoteSummary:
+        parsed = self._parse(path)
+        self.late.append(parsed)
+        found = self._got[path] = NoteSummary._make(parsed[3])
+        return found
+
+    def tag_names(self, paths: Iterable[str]) -> Counter[str] | None:
+        """How many of the notes ``paths`` (those of the mapping) spell a tag each way, from
+        the summaries read or computed in this run and the stored rows' ``tags``; None when
+        a stored row's tags are not known."""
+        got, rows, order = self._got, self._plan.rows, self._order
+        texts: list[str] = []
+        names: Counter[str] = Counter()
+        for path in paths:
+            summary = got.get(path)
+            if summary is not None:
+                names.update(summary.tags)
+            elif path in order:
+                row = rows.get(path)
+                if row is None or row.tags is None:
+                    return None
+                if row.tags:
+                    texts.append(row.tags)
+        if texts:
+            names.update(tags_of("\n".join(texts)))
+        return names
+
+    def load_all(self) -> None:
+        """Read every summary not read yet, in one pass over the state."""
+        if self._all:
+            return
+        self._all = True
+        decoded = self._plan.decoded()
+        got = self._got
+        for path in self._order:
+            if path not in got:
+                stored = decoded.get(path)
+                if stored is None:
+                    self._late(path)
+                else:
+                    got[path] = stored[0]
+
+    def items(self) -> Any:
+        self.load_all()
+        got = self._got
+        return [(p, got[p]) for p in self._order]
+
+    def values(self) -> Any:
+        self.load_all()
+        got = self._got
+        return [got[p] for p in self._order]
+
+
+class _Misspelled:
+    """The tag spellings that are not their tag's usual spelling, answered one at a time (the
+    set :meth:`VaultIndex.misspelled_tags` would give)."""
+
+    def __init__(self, index: VaultIndex) -> None:
+        self._index = index
+
+    def __contains__(self, name: object) -> bool:
+        if type(name) is not str:
+            return False
+        key = name.lower()
+        if len(self._index.tag_spellings(key)) <= 1:
+            return False
+        return name != (self._index.preferred_spelling(key) or ("",))[0]
+
+
+class LazyIndex(VaultIndex):
+    """A :class:`VaultIndex` over :class:`StoredSummaries` (see the module docstring)."""
+
+    summaries: StoredSummaries  # type: ignore[assignment]
+
+    @staticmethod
+    def _summaries_of(notes: Mapping[str, Any]) -> Any:
+        if not isinstance(notes, StoredSummaries):
+            raise TypeError("a LazyIndex reads StoredSummaries")
+        return notes
+
+    def _tag_names(self) -> Counter[str]:
+        """As the eager index counts them, from the state's ``tags`` column (authenticated
+        with the row, written with its summary) rather than from every summary; every summary
+        is read when a row's tags are not known."""
+        summaries = self.summaries
+        names = summaries.tag_names(self._tag_paths)
+        if names is None:
+            summaries.load_all()
+            return super()._tag_names()
+        return names
+
+    def misspelled_tags(self) -> Any:  # type: ignore[override]
+        return _Misspelled(self)

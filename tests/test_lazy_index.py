@@ -1,0 +1,131 @@
+"""A run that checks a few changed notes reads the other notes' stored summaries on demand
+(lint/lazy.py): what it finds is what a scan without cache finds, and it reads every summary
+only when a question needs them all (or a row's tags are not known)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from vaultlint.config import load_config
+from vaultlint.lint import batch
+from vaultlint.lint.cache import CACHE_ENV, open_cache
+from vaultlint.lint.incremental import Plan
+from vaultlint.lint.store import Row, Store, encode_plain
+
+from .conftest import write_vault
+
+FILES = {
+    ".obsidian/app.json": "{}",
+    "Home.md": "# Home\n\n[[Target#Goals]] [[Target#^b1]] #Project\n",
+    "Target.md": "# Target\n\n## Goals\n\n#project ^b1\n",
+    "Other.md": "#project [[Home]]\n",
+    **{f"Many/n{i}.md": f"# N{i}\n\n[[Many/n{(i + 1) % 30}]]\n" for i in range(30)},
+}
+
+HOME = [
+    (3, 33, "tag-case", "tag 'Project' is spelled 'project' in 2 notes (1 note uses 'Project')"),
+]
+
+
+def _findings(result) -> list[tuple[int, int, str, str]]:
+    return [(d.line, d.column, d.rule, d.message) for d in result.diagnostics]
+
+
+@pytest.fixture
+def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    made = write_vault(tmp_path / "v", FILES)
+    batch.lint(made, load_config(None, made))  # the state: every note's row
+    return made
+
+
+def _edit_home(vault: Path) -> None:
+    with open(vault / "Home.md", "a", encoding="utf-8") as fh:
+        fh.write("\n")  # the same summary, new bytes: Home is checked again
+
+
+def _one_note(vault: Path):
+    return batch.lint(vault, load_config(None, vault), [str(vault / "Home.md")], cwd=vault)
+
+
+def _reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the runs' reads of every stored summary (Plan.decoded)."""
+    calls: list[int] = []
+    real = Plan.decoded
+
+    def counted(self: Plan):
+        calls.append(1)
+        return real(self)
+
+    monkeypatch.setattr(Plan, "decoded", counted)
+    return calls
+
+
+def _no_cache(vault: Path) -> list[tuple[int, int, str, str]]:
+    config = load_config(None, vault)
+    return _findings(batch.lint(vault, config, [str(vault / "Home.md")], use_cache=False))
+
+
+def test_one_edited_note_reads_only_what_it_asks_for(vault, monkeypatch):
+    _edit_home(vault)
+    reads = _reads(monkeypatch)
+    result = _one_note(vault)
+    assert (_findings(result), result.parsed, reads) == (HOME, 1, [])
+    assert _no_cache(vault) == HOME
+
+
+def test_a_broken_link_reads_every_summary_for_its_suggestions(vault, monkeypatch):
+    (vault / "Home.md").write_text("# Home\n\n[[Targt]] [[Target#Gols]]\n", encoding="utf-8")
+    reads = _reads(monkeypatch)
+    result = _one_note(vault)
+    expected = [
+        (3, 1, "broken-link", "link target 'Targt' does not exist; did you mean 'Target'?"),
+        (3, 11, "broken-link", "heading 'Gols' does not exist in 'Target'; did you mean 'Goals'?"),
+    ]
+    assert (_findings(result), len(reads) >= 1) == (expected, True)
+    assert _no_cache(vault) == expected
+
+
+def _rewrite_rows(vault: Path, change) -> None:
+    """Rewrite every stored row through the store (authentic: this cache's key)."""
+    cache = open_cache(vault)
+    assert cache is not None
+    store = Store(cache)
+    rows = store.load()
+    blobs = store.summaries()
+    changed = {
+        path: change(path, Row(**{**row.__dict__, "summary": blobs[path]}))
+        for path, row in rows.items()
+    }
+    assert store.save(changed, [], [], {})
+    store.close()
+
+
+def test_rows_whose_tags_are_not_known_read_every_summary(vault, monkeypatch):
+    _rewrite_rows(vault, lambda path, row: row.but(tags=None))
+    _edit_home(vault)
+    reads = _reads(monkeypatch)
+    result = _one_note(vault)
+    assert (_findings(result), len(reads) >= 1) == (HOME, True)
+
+
+def test_a_stored_summary_that_cannot_be_read_is_computed_again(vault, monkeypatch):
+    wrong = encode_plain((("Target.md", 5), ()))  # authentic, of the wrong shape
+
+    def plant(path: str, row: Row) -> Row:
+        return (
+            Row(row.stat, row.digest, wrong, row.ctx, row.result, tags=row.tags)
+            if path == "Target.md"
+            else row
+        )
+
+    _rewrite_rows(vault, plant)
+    _edit_home(vault)
+    result = _one_note(vault)
+    assert (_findings(result), result.parsed) == (HOME, 2)  # Home, and Target parsed again
+    _edit_home(vault)
+    reads = _reads(monkeypatch)
+    result = _one_note(vault)
+    assert (_findings(result), result.parsed, reads) == (HOME, 1, [])  # Target's row stored again

@@ -12,6 +12,7 @@ import dataclasses
 import re
 import types
 import typing
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any, Literal, NamedTuple
@@ -245,6 +246,8 @@ class NoteView:
         unknown = parts - NOTE_PARTS
         if unknown:
             raise ValueError(f"not parts of a note: {', '.join(sorted(unknown))}")
+        if isinstance(note, NoteView):
+            return note.narrow(parts)
         return cls(
             note.path,
             note.text,
@@ -252,6 +255,11 @@ class NoteView:
             note.suppressions,
             {name: getattr(note, name) for name in parts},
         )
+
+    def narrow(self, parts: frozenset[str]) -> NoteView:
+        """This view restricted to ``parts`` (a subclass may keep its text unread)."""
+        parts_of = {name: getattr(self, name) for name in parts}
+        return NoteView(self.path, self.text, self.line_starts, self.suppressions, parts_of)
 
     @property
     def parts(self) -> frozenset[str]:
@@ -358,6 +366,23 @@ def _expr(tp: Any, value: str, pack: bool, env: dict[str, Any], depth: int = 0) 
     if pack:
         return "(" + ", ".join(parts) + ",)"
     return f"{record.__name__}({', '.join(parts)})"
+
+
+def parts_codec(parts: Iterable[str]) -> tuple[Any, Any]:
+    """``(pack, unpack)`` for some parts of a note (names in :data:`NOTE_PARTS`):
+    ``pack(note)`` gives a tuple of plain values, ``unpack(packed)`` the parts by name (what
+    the batch runner keeps of a note between its stages)."""
+    env: dict[str, Any] = {}
+    hints = dict(_hints(Note))
+    names = sorted(parts)
+    packed = "".join(f"{_expr(hints[n], f'note.{n}', True, env)}, " for n in names)
+    unpacked = ", ".join(
+        f"{n!r}: {_expr(hints[n], f'packed[{i}]', False, env)}" for i, n in enumerate(names)
+    )
+    src = f"def pack(note):\n    return ({packed})\n"
+    src += f"def unpack(packed):\n    return {{{unpacked}}}\n"
+    exec(compile(src, "<vaultlint.model parts codec>", "exec"), env)
+    return env["pack"], env["unpack"]
 
 
 def _codec() -> tuple[Any, Any]:

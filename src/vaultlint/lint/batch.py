@@ -14,10 +14,12 @@ The flow of a run::
 
 Notes are split into shards by a hash of their path; each worker process (forked, so it
 inherits the configuration and the cached summaries) owns some shards: it parses their notes,
-keeps them in memory, sends back only each note's small :class:`~vaultlint.model.NoteSummary`,
-receives the summaries of the others, builds the index and checks its own notes. No parsed
-note ever crosses a process boundary, and the main process never holds them all: that keeps a
-cold scan fast and its memory flat. Parsed notes are cached per shard by the workers
+keeps of each what the index-reading rules read (packed, without its text: ``keep.py``, which
+reads a note's file again only when one of those rules reports on it), sends back only each
+note's small :class:`~vaultlint.model.NoteSummary` (equal strings shared), receives the
+summaries of the others, builds the index and checks its own notes. No parsed note ever
+crosses a process boundary, and no process holds every parsed note (``--jobs 1`` neither):
+that keeps a cold scan fast and its memory small. Parsed notes are cached per shard by the workers
 (``cache.py``). Linting a note (rules, ``where``, suppression, crash isolation) is the
 linter's job; this module plans the work, runs the shard workers and keeps the caches. It is
 longer than the others because the two stages, their fork-and-pipe protocol and the caches
@@ -32,7 +34,6 @@ import multiprocessing
 import os
 import traceback
 import zlib
-from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -43,12 +44,13 @@ from vaultlint.diagnostic import Diagnostic
 from vaultlint.lint.cache import CacheFolder, digest, open_cache, stat_key
 from vaultlint.lint.fingerprint import config_key, facts_of, results_fingerprint
 from vaultlint.lint.incremental import Outcome, Plan, plan
+from vaultlint.lint.keep import Keeper, KeptNote, share
 from vaultlint.lint.lazy import LazyIndex, StoredSummaries
 from vaultlint.lint.linter import PARSE_FAILED, TOO_LARGE, UNREADABLE, Linter
 from vaultlint.lint.result import ScanResult, active_rules
 from vaultlint.lint.signals import parent_signals, stop_workers, worker_signals
 from vaultlint.lint.warm import finish, select_notes
-from vaultlint.model import Note, NoteSummary, NoteView, Problem, Span
+from vaultlint.model import Note, NoteSummary, Problem, Span
 from vaultlint.parse import load_scanners, parse_note, parse_text
 from vaultlint.vault.discovery import (
     ObsidianExcludes,
@@ -72,6 +74,7 @@ EXPECT_NAMES = 2000
 SHARDS = 8
 
 StatKey = tuple[int, int, int]
+_NO_STAT: StatKey = (0, 0, 0)
 Parsed = tuple[str, bytes, StatKey, NoteSummary]  # path, content digest, stat, summary
 
 
@@ -89,8 +92,8 @@ def _unreadable(path: str, exc: OSError) -> Note:
 
 
 def read_and_parse(root: str, path: str, fingerprint: bool = True) -> tuple[Note, bytes, StatKey]:
-    """A note parsed from disk, with its content digest and stat (only when ``fingerprint``:
-    the caches need them). Never raises: a note that cannot be read (or is not a regular file
+    """A note parsed from disk, with its content digest (only when ``fingerprint``: the caches
+    need it) and stat. Never raises: a note that cannot be read (or is not a regular file
     inside the vault, or is over :data:`MAX_NOTE_BYTES`), or that the parser fails on (a bug),
     becomes a note with a problem."""
     try:
@@ -117,7 +120,7 @@ def read_and_parse(root: str, path: str, fingerprint: bool = True) -> tuple[Note
         problem = Problem(PARSE_FAILED, message, Span(0, 0))
         return replace(parse_text(path, ""), problems=(problem,)), b"", (0, 0, 0)
     if not fingerprint:
-        return note, b"", (0, 0, 0)
+        return note, b"", stat_key(st)  # the stat, free: it tells a kept note's file unchanged
     return note, digest(data), stat_key(st)
 
 
@@ -164,10 +167,9 @@ class _Worker:
     index built from every note's summary, lint with the others.
 
     Between the stages a worker keeps of each target note only what the index-reading rules
-    read (the parts their checks declare in ``Check.reads``, else the whole note), which of
-    them apply, and its stage-1 findings: that keeps memory per note small. Shards are handled
-    one at a time, so cached notes are read, and freshly parsed ones written, a shard at a time
-    too.
+    read (the parts their checks declare in ``Check.reads``, packed, without the text:
+    ``keep.py``; else the whole note), which of them apply, and its stage-1 findings: that
+    keeps memory per note small.
     """
 
     def __init__(self, run: _Run, unit: _Unit, progress: Callable[[int], None] | None) -> None:
@@ -175,13 +177,15 @@ class _Worker:
         self.unit = unit
         self.progress = progress
         self.parsed: list[Parsed] = []
+        #: every string (and heading) of the summaries made so far, to share equal ones
+        self.strings: dict[Any, Any] = {}
         self.index: VaultIndex | None = None
         parts = run.linter.index_parts
-        #: the parts kept for stage 2 (None: the whole note)
-        self.parts = parts
+        #: keeps the parts stage 2 reads (None: it reads the whole note, kept as it is)
+        self.keeper = None if parts is None else Keeper(str(run.root), parts)
         # per target: (the note or its kept parts, positions of the index-reading rules that
         # apply, stage-1 findings)
-        self.kept: dict[str, tuple[Note | _Kept | None, tuple[int, ...], list[Diagnostic]]] = {}
+        self.kept: dict[str, tuple[Note | KeptNote | None, tuple[int, ...], list[Diagnostic]]] = {}
 
     def stage1(self) -> list[Parsed]:
         run, unit = self.run, self.unit
@@ -190,19 +194,20 @@ class _Worker:
         for path in [*[p for p in unit.parse if p not in targets], *unit.targets]:
             found = run.early.get(path)
             note, content, key = found or read_and_parse(root, path, run.use_cache)
-            self.parsed.append((note.path, content, key, summarize(note)))
+            summary = share(summarize(note), self.strings)
+            self.parsed.append((note.path, content, key if content else _NO_STAT, summary))
             if path in targets:
-                self._keep(note)
+                self._keep(note, content, key)
             self._tick()
         return self.parsed
 
-    def _keep(self, note: Note) -> None:
+    def _keep(self, note: Note, content: bytes, key: StatKey) -> None:
         linter = self.run.linter
         early = linter.check_local(note)
         late = linter.indexed_rules_for(note)
-        kept: Note | _Kept | None = None
+        kept: Note | KeptNote | None = None
         if late:
-            kept = note if self.parts is None else _Kept.of(note, self.parts)
+            kept = note if self.keeper is None else self.keeper.keep(note, content, key)
         self.kept[note.path] = (kept, late, early)
 
     def _tick(self) -> None:
@@ -238,42 +243,17 @@ class _Worker:
             outcomes[path] = (diagnostics, unresolved)
             if kept is None:
                 continue
-            note = kept.view() if isinstance(kept, _Kept) else kept
-            if applicable:
-                diagnostics.extend(linter.check_indexed(note, applicable))
+            if not isinstance(kept, KeptNote):
+                diagnostics.extend(linter.check_indexed(kept, applicable))
+                continue
+            assert self.keeper is not None
+            found = linter.check_indexed(self.keeper.view(kept), applicable)
+            if kept.changed:  # its file changed since stage 1: check it whole, as it is now
+                note = read_and_parse(str(run.root), path, False)[0]
+                outcomes[path] = (linter.check(note), unresolved)
+                continue
+            diagnostics.extend(found)
         return outcomes
-
-
-class _Kept:
-    """What a worker keeps of a note between the stages: the parts the index-reading rules
-    read. The text is kept as UTF-8 (a note with one emoji is 4 bytes a character as a
-    ``str``), the line starts as an array of machine integers (a tuple of ints costs 36 bytes a
-    line); both are made again only when the note is checked. (Compressing the text, or
-    pickling the parts, would keep half as much, for a fifth more CPU.)"""
-
-    __slots__ = ("data", "line_starts", "parts", "path", "suppressions")
-
-    def __init__(self, path: str, data: bytes, starts: array, sups: tuple, parts: dict):
-        self.path = path
-        self.data = data
-        self.line_starts = starts
-        self.suppressions = sups
-        self.parts = parts
-
-    @classmethod
-    def of(cls, note: Note, parts: frozenset[str]) -> _Kept:
-        return cls(
-            note.path,
-            note.text.encode("utf-8", "surrogatepass"),
-            array("q", note.line_starts),
-            note.suppressions,
-            {name: getattr(note, name) for name in parts},
-        )
-
-    def view(self) -> NoteView:
-        text = self.data.decode("utf-8", "surrogatepass")
-        starts = tuple(self.line_starts)
-        return NoteView(self.path, text, starts, self.suppressions, self.parts)
 
 
 def _worker_main(conn: Any, run: _Run, unit: _Unit, parent_pid: int = 0) -> None:

@@ -47,6 +47,15 @@ def decode(data: bytes) -> tuple[str, Problem | None]:
         )
 
 
+def note_text(path: str, data: bytes) -> str:
+    """The text :func:`parse_note` gives the note ``path`` of these bytes (its ``Note.text``):
+    what the batch runner compares when it reads a note again (``lint/keep.py``)."""
+    text = decode(data)[0]
+    if path.lower().endswith((".canvas", ".base")):
+        return text
+    return text[1:] if text.startswith("\ufeff") else text
+
+
 def _saved_as(data: bytes) -> str:
     """The encoding a note that is not UTF-8 was most likely saved in, for its message."""
     if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):

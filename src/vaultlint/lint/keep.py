@@ -1,0 +1,175 @@
+"""What a batch worker keeps of a note between its two stages (``batch.py``), and the view the
+index-reading rules check in stage 2.
+
+A whole-vault run parses every note before the index exists, so every target note must wait,
+in some form, for stage 2. What waits is a :class:`KeptNote`: the parts of the note the
+index-reading rules declare in ``Check.reads`` (links, tags, fields…) packed as plain tuples
+and marshalled into one ``bytes`` object (a few hundred bytes for a note whose ``Link``
+objects take kilobytes), its suppression comments, and how to find its text again. The text
+and the line table are *not* kept — they were the vault's whole text, held until the end of
+the run. A check reads them only where it reports (a finding's snippet and positions, a
+frontmatter link's ``[[``, a fix's edit), so a :class:`KeptView` reads the file again the
+first time its ``text`` or ``line_starts`` is asked for, and only then: in a vault where one
+note in five has a finding of an index-reading rule, one note in five is read twice.
+
+The file must still be what stage 1 parsed: its content digest is compared when the run
+computed one (the caches are on), else its size, modification time and inode (what the caches
+trust on every run), and the text's length in both cases. A note whose file changed (or went)
+in between is marked :attr:`KeptNote.changed`; the batch runner then drops what its checks
+found and parses and checks that note again, whole, as it is now — so a note's findings never
+mix two versions of it (a deleted note gets the ``unreadable`` finding a later scan would give).
+A note that had no readable text in stage 1 (unreadable, too large, a parser failure: its text
+is empty) keeps its text, which is empty.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+import os
+from collections.abc import Callable
+from typing import Any
+
+from vaultlint.lint.cache import digest, stat_key
+from vaultlint.model import Note, NoteSummary, NoteView, Suppression, line_starts_of, parts_codec
+from vaultlint.parse import note_text
+from vaultlint.vault.discovery import open_in_vault
+
+StatKey = tuple[int, int, int]
+_NO_STAT: StatKey = (0, 0, 0)
+
+
+def share(summary: NoteSummary, seen: dict[Any, Any]) -> NoteSummary:
+    """``summary`` with each of its strings and headings the very object of an equal one in
+    ``seen`` (added when new). Link targets, tags and headings repeat across a vault (one
+    distinct string in six in a generated vault): the index holds each once, and a pipe
+    carries it once (pickle writes an object seen before as a reference)."""
+    get = seen.setdefault
+    path, headings, blocks, tags, aliases, links = summary
+    return NoteSummary(
+        path,
+        tuple(map(get, headings, headings)),
+        tuple(map(get, blocks, blocks)),
+        tuple(map(get, tags, tags)),
+        tuple(map(get, aliases, aliases)),
+        tuple(map(get, links, links)),
+    )
+
+
+class KeptNote:
+    """One note between the stages: its packed parts, and what its text is checked against
+    when a check reads it (then cached here until the note is checked)."""
+
+    __slots__ = (
+        "changed",
+        "digest",
+        "key",
+        "length",
+        "line_starts",
+        "packed",
+        "path",
+        "suppressions",
+        "text",
+    )
+
+    def __init__(
+        self,
+        path: str,
+        packed: Any,
+        suppressions: tuple[Suppression, ...],
+        digest: bytes,
+        key: StatKey,
+        length: int,
+    ) -> None:
+        self.path = path
+        self.packed = packed  # marshalled bytes, or the packed tuple when marshal refused it
+        self.suppressions = suppressions
+        self.digest = digest
+        self.key = key
+        self.length = length
+        self.text: str | None = None
+        self.line_starts: tuple[int, ...] | None = None
+        #: the file no longer holds what stage 1 parsed (set when the text is read again)
+        self.changed = False
+
+    def load(self, root: str) -> tuple[str, tuple[int, ...]]:
+        """The note's text and line starts, read again from the file (once)."""
+        if self.text is None or self.line_starts is None:
+            text = self._read(root)
+            if text is None:
+                self.changed = True
+                text = ""  # what the checks see is dropped: the note is checked again
+            self.text, self.line_starts = text, line_starts_of(text)
+        return self.text, self.line_starts
+
+    def _read(self, root: str) -> str | None:
+        size = self.key[0]
+        try:
+            with os.fdopen(open_in_vault(root, self.path, walked=True), "rb", buffering=0) as fh:
+                st = os.fstat(fh.fileno())
+                data = fh.read(size + 1)
+        except OSError:
+            return None
+        if len(data) != size:
+            return None
+        if self.digest:
+            if digest(data) != self.digest:
+                return None
+        elif stat_key(st) != self.key:
+            return None
+        text = note_text(self.path, data)
+        return text if len(text) == self.length else None
+
+
+class Keeper:
+    """Makes the kept notes of one worker (the parts of ``parts``) and their views."""
+
+    def __init__(self, root: str, parts: frozenset[str]) -> None:
+        self.root = root
+        self.parts = parts
+        self._pack, self._unpack = parts_codec(parts)
+
+    def keep(self, note: Note, content: bytes, key: StatKey) -> KeptNote:
+        """``content`` and ``key``: the digest (or ``b""``) and stat of the bytes parsed."""
+        packed = self._pack(note)
+        # a value marshal does not know (a YAML subclass…): the tuple is kept as it is
+        with contextlib.suppress(ValueError):
+            packed = marshal.dumps(packed)
+        kept = KeptNote(note.path, packed, note.suppressions, content, key, len(note.text))
+        if key == _NO_STAT:  # nothing was read (unreadable, too large, parser failure)
+            kept.text, kept.line_starts = note.text, note.line_starts
+        return kept
+
+    def view(self, kept: KeptNote) -> KeptView:
+        packed = kept.packed
+        if isinstance(packed, bytes):
+            packed = marshal.loads(packed)
+        return KeptView(kept, self._unpack(packed), lambda: kept.load(self.root))
+
+
+class KeptView(NoteView):
+    """A :class:`NoteView` of a kept note whose text and line starts are read when first
+    asked for (:meth:`KeptNote.load`). Its narrower views share the note."""
+
+    __slots__ = ("_kept", "_load")
+
+    def __init__(
+        self, kept: KeptNote, parts: dict[str, Any], load: Callable[[], tuple[str, tuple]]
+    ) -> None:
+        # NoteView.__init__ would set the text: here it is read on demand
+        self.path = kept.path
+        self.suppressions = kept.suppressions
+        self._parts = parts
+        self._kept = kept
+        self._load = load
+
+    @property  # type: ignore[override]
+    def text(self) -> str:
+        return self._load()[0]
+
+    @property  # type: ignore[override]
+    def line_starts(self) -> tuple[int, ...]:
+        return self._load()[1]
+
+    def narrow(self, parts: frozenset[str]) -> NoteView:
+        return KeptView(self._kept, {name: getattr(self, name) for name in parts}, self._load)

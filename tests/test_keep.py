@@ -1,0 +1,165 @@
+"""What the batch runner keeps of a note between its stages (lint/keep.py): packed parts, no
+text; the file read again only for a note whose index-reading rules report; a note whose file
+changed (or went) between the stages checked again, whole, as it is now."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+
+import pytest
+
+from vaultlint.config import load_config
+from vaultlint.lint import batch
+from vaultlint.lint.batch import lint, read_and_parse
+from vaultlint.lint.keep import Keeper, KeptNote, KeptView, share
+from vaultlint.model import NOTE_PARTS, NoteView
+from vaultlint.vault.index import summarize
+
+from .conftest import write_vault
+
+FILES = {
+    "a.md": "# A\n\nSee [[Missing]] and [[b]].\n",
+    "b.md": "# B\n\n[[a#A]]\n",
+    "c.md": '---\nup: "[[Nowhere]]"\n---\nc\n',
+}
+
+
+def _rows(result) -> list[tuple[str, int, int, str, str]]:
+    return [(d.path, d.line, d.column, d.rule, d.message) for d in result.diagnostics]
+
+
+def _reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The notes read again in stage 2 (in this process: ``jobs=1``)."""
+    reads: list[str] = []
+    read = KeptNote._read
+
+    def counted(self: KeptNote, root: str) -> str | None:
+        reads.append(self.path)
+        return read(self, root)
+
+    monkeypatch.setattr(KeptNote, "_read", counted)
+    return reads
+
+
+def _between_stages(monkeypatch: pytest.MonkeyPatch, action) -> None:
+    """Run ``action`` once every note is parsed, before the index-reading rules run."""
+    stage2 = batch._Worker.stage2
+
+    def late(self, summaries):
+        action()
+        return stage2(self, summaries)
+
+    monkeypatch.setattr(batch._Worker, "stage2", late)
+
+
+@pytest.mark.parametrize("use_cache", [False, True])
+def test_only_notes_with_findings_are_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, use_cache: bool
+) -> None:
+    vault = write_vault(tmp_path / "v", FILES)
+    reads = _reads(monkeypatch)
+    result = lint(vault, load_config(None, vault), use_cache=use_cache, cache_dir=tmp_path / "c")
+    assert _rows(result) == [
+        ("a.md", 3, 5, "broken-link", "link target 'Missing' does not exist"),
+        ("c.md", 2, 6, "broken-link", "link target 'Nowhere' does not exist"),
+    ]
+    assert sorted(reads) == ["a.md", "c.md"]  # b.md's link resolves: its text is never read
+
+
+@pytest.mark.parametrize("use_cache", [False, True])
+def test_a_note_changed_between_the_stages_is_checked_as_it_is_now(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, use_cache: bool
+) -> None:
+    vault = write_vault(tmp_path / "v", FILES)
+    a = vault / "a.md"
+    before = a.stat()
+    # as long as before, same inode and modification time: only the digest tells (the caches
+    # on); without them the size and the time are what is compared, so the size differs there
+    new = "# A\n\nSee [[Gone]] and [[b]]....\n" if use_cache else "# A\n\n[[Gone]]\n"
+
+    def edit() -> None:
+        with open(a, "r+b") as fh:
+            fh.write(new.encode())
+            fh.truncate()
+        os.utime(a, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+    _between_stages(monkeypatch, edit)
+    result = lint(vault, load_config(None, vault), use_cache=use_cache, cache_dir=tmp_path / "c")
+    column = 5 if use_cache else 1
+    assert _rows(result) == [
+        ("a.md", 3, column, "broken-link", "link target 'Gone' does not exist"),
+        ("c.md", 2, 6, "broken-link", "link target 'Nowhere' does not exist"),
+    ]
+
+
+def test_a_note_deleted_between_the_stages_is_unreadable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vault = write_vault(tmp_path / "v", FILES)
+    _between_stages(monkeypatch, (vault / "c.md").unlink)
+    result = lint(vault, load_config(None, vault), use_cache=False)
+    assert _rows(result) == [
+        ("a.md", 3, 5, "broken-link", "link target 'Missing' does not exist"),
+        ("c.md", 1, 1, "unreadable-note", "cannot read the note: No such file or directory"),
+    ]
+
+
+def test_a_kept_note_gives_its_parts_and_reads_its_text_when_asked(tmp_path: Path) -> None:
+    vault = write_vault(tmp_path / "v", {"n.md": "---\ntags: [x]\n---\n# H\n[[a]] #t ^b\n"})
+    note, content, key = read_and_parse(str(vault), "n.md", fingerprint=False)
+    keeper = Keeper(str(vault), NOTE_PARTS)
+    kept = keeper.keep(note, content, key)
+    assert isinstance(kept.packed, bytes)
+    view = keeper.view(kept)
+    assert {name: getattr(view, name) for name in NOTE_PARTS} == {
+        name: getattr(note, name) for name in NOTE_PARTS
+    }
+    narrow = NoteView.of(view, frozenset({"links"}))
+    assert isinstance(narrow, KeptView) and narrow.links == note.links
+    assert kept.text is None  # nothing read yet
+    assert (narrow.text, narrow.line_starts) == (note.text, note.line_starts)
+    assert kept.text == note.text and not kept.changed
+
+
+def test_a_kept_note_whose_file_went_is_marked_changed(tmp_path: Path) -> None:
+    vault = write_vault(tmp_path / "v", {"n.md": "[[a]]\n"})
+    note, content, key = read_and_parse(str(vault), "n.md")
+    keeper = Keeper(str(vault), frozenset({"links"}))
+    kept = keeper.keep(note, content, key)
+    (vault / "n.md").unlink()
+    view = keeper.view(kept)
+    assert view.links == note.links
+    assert (view.text, view.line_starts, kept.changed) == ("", (0,), True)
+
+
+def test_values_marshal_refuses_are_kept_as_they_are(tmp_path: Path) -> None:
+    class Label(str):
+        pass
+
+    vault = write_vault(tmp_path / "v", {"n.md": "---\nk: v\n---\n"})
+    note, content, key = read_and_parse(str(vault), "n.md")
+    note = dataclasses.replace(note, frontmatter={"k": Label("v")})
+    keeper = Keeper(str(vault), frozenset({"frontmatter"}))
+    kept = keeper.keep(note, content, key)
+    assert isinstance(kept.packed, tuple)
+    assert keeper.view(kept).frontmatter == {"k": "v"}
+
+
+def test_a_note_that_was_not_read_keeps_its_empty_text(tmp_path: Path) -> None:
+    vault = write_vault(tmp_path / "v", {})
+    note, content, key = read_and_parse(str(vault), "gone.md")
+    assert (note.text, content, key) == ("", b"", (0, 0, 0))
+    kept = Keeper(str(vault), frozenset({"links"})).keep(note, content, key)
+    assert (kept.text, kept.line_starts) == ("", note.line_starts)
+
+
+def test_equal_strings_of_summaries_are_shared(tmp_path: Path) -> None:
+    vault = write_vault(
+        tmp_path / "v", {"a.md": "# Notes\n[[Hub]]\n", "b.md": "# Notes\n[[Hub]]\n"}
+    )
+    seen: dict = {}
+    a, b = (share(summarize(read_and_parse(str(vault), p)[0]), seen) for p in ("a.md", "b.md"))
+    assert a[1:] == b[1:] == (((1, "Notes"),), (), (), (), ("Hub",))
+    assert a.headings[0] is b.headings[0] and a.links[0] is b.links[0]

@@ -83,14 +83,13 @@ def stand_out_many(queries: Sequence[str], choices: Sequence[str]) -> list[int |
         scores = process.cdist(
             chunk, choices, scorer=fuzz.ratio, score_cutoff=_RUNNER_UP - 1, dtype=np.float32
         )
-        rows, cols = np.nonzero(scores)
-        near: list[list[int]] = [[] for _ in chunk]
-        for row, col in zip(rows.tolist(), cols.tolist(), strict=True):
-            near[row].append(col)
-        for query, candidates in zip(chunk, near, strict=True):
-            if not query:
+        # most queries have no candidate at all: find the rows that have one first
+        hit = set(np.flatnonzero(scores.max(axis=1)).tolist())
+        for row, query in enumerate(chunk):
+            if not query or row not in hit:
                 answers.append(None)
                 continue
+            candidates = np.flatnonzero(scores[row]).tolist()
             exact = [(fuzz.ratio(query, choices[i]), i) for i in candidates]
             best = sorted(((s, i) for s, i in exact if s >= _RUNNER_UP), key=_best_first)[:2]
             answers.append(_decide(best))

@@ -20,7 +20,8 @@ FILES = {
     ".obsidian/app.json": "{}",
     "Home.md": "# Home\n\n[[Target#Goals]] [[Target#^b1]] #Project\n",
     "Target.md": "# Target\n\n## Goals\n\n#project ^b1\n",
-    "Other.md": "#project [[Home]]\n",
+    "Other.md": "---\naliases: [Aim]\n---\n#project [[Home]]\n",
+    "Broken.md": "# Broken\n\n[[Targt]] [[Target#Gols]] [[Aim]]\n",
     **{f"Many/n{i}.md": f"# N{i}\n\n[[Many/n{(i + 1) % 30}]]\n" for i in range(30)},
 }
 
@@ -46,8 +47,8 @@ def _edit_home(vault: Path) -> None:
         fh.write("\n")  # the same summary, new bytes: Home is checked again
 
 
-def _one_note(vault: Path):
-    return batch.lint(vault, load_config(None, vault), [str(vault / "Home.md")], cwd=vault)
+def _one_note(vault: Path, name: str = "Home.md"):
+    return batch.lint(vault, load_config(None, vault), [str(vault / name)], cwd=vault)
 
 
 def _reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
@@ -63,9 +64,9 @@ def _reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return calls
 
 
-def _no_cache(vault: Path) -> list[tuple[int, int, str, str]]:
+def _no_cache(vault: Path, name: str = "Home.md") -> list[tuple[int, int, str, str]]:
     config = load_config(None, vault)
-    return _findings(batch.lint(vault, config, [str(vault / "Home.md")], use_cache=False))
+    return _findings(batch.lint(vault, config, [str(vault / name)], use_cache=False))
 
 
 def test_one_edited_note_reads_only_what_it_asks_for(vault, monkeypatch):
@@ -76,16 +77,30 @@ def test_one_edited_note_reads_only_what_it_asks_for(vault, monkeypatch):
     assert _no_cache(vault) == HOME
 
 
-def test_a_broken_link_reads_every_summary_for_its_suggestions(vault, monkeypatch):
-    (vault / "Home.md").write_text("# Home\n\n[[Targt]] [[Target#Gols]]\n", encoding="utf-8")
+BROKEN = [
+    (3, 1, "broken-link", "link target 'Targt' does not exist; did you mean 'Target'?"),
+    (3, 11, "broken-link", "heading 'Gols' does not exist in 'Target'; did you mean 'Goals'?"),
+    (
+        3,
+        27,
+        "broken-link",
+        "link target 'Aim' does not exist; 'Aim' is an alias of 'Other' (Obsidian does not "
+        "resolve aliases): write [[Other|Aim]]",
+    ),
+]
+
+
+def _edit_broken(vault: Path) -> None:
+    with open(vault / "Broken.md", "a", encoding="utf-8") as fh:
+        fh.write("\n")
+
+
+def test_broken_links_find_names_and_aliases_in_the_rows(vault, monkeypatch):
+    _edit_broken(vault)
     reads = _reads(monkeypatch)
-    result = _one_note(vault)
-    expected = [
-        (3, 1, "broken-link", "link target 'Targt' does not exist; did you mean 'Target'?"),
-        (3, 11, "broken-link", "heading 'Gols' does not exist in 'Target'; did you mean 'Goals'?"),
-    ]
-    assert (_findings(result), len(reads) >= 1) == (expected, True)
-    assert _no_cache(vault) == expected
+    result = _one_note(vault, "Broken.md")
+    assert (_findings(result), reads) == (BROKEN, [])
+    assert _no_cache(vault, "Broken.md") == BROKEN
 
 
 def _rewrite_rows(vault: Path, change) -> None:
@@ -108,7 +123,15 @@ def test_rows_whose_tags_are_not_known_read_every_summary(vault, monkeypatch):
     _edit_home(vault)
     reads = _reads(monkeypatch)
     result = _one_note(vault)
-    assert (_findings(result), len(reads) >= 1) == (HOME, True)
+    assert (_findings(result), len(reads)) == (HOME, 1)
+
+
+def test_rows_whose_aliases_are_not_known_read_every_summary(vault, monkeypatch):
+    _rewrite_rows(vault, lambda path, row: row.but(aliases=None))
+    _edit_broken(vault)
+    reads = _reads(monkeypatch)
+    result = _one_note(vault, "Broken.md")
+    assert (_findings(result), len(reads)) == (BROKEN, 1)
 
 
 def test_a_stored_summary_that_cannot_be_read_is_computed_again(vault, monkeypatch):

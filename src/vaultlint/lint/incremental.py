@@ -23,10 +23,10 @@ from vaultlint.lint.store import (
     Store,
     encode,
     encode_plain,
+    lines_text,
     load_plain,
     outcome_of,
     summary_digest,
-    tags_text,
 )
 from vaultlint.model import NoteSummary
 from vaultlint.vault.discovery import read_in_vault
@@ -76,8 +76,9 @@ def summary_blob(summary: NoteSummary) -> bytes:
 
 
 def whole_row(stat: StatKey, content: bytes, summary: NoteSummary) -> Row:
-    """A note's new row: its summary (and tags), no result yet."""
-    return Row(stat, content, summary_blob(summary), b"", None, tags=tags_text(summary.tags))
+    """A note's new row: its summary (and its tags and aliases), no result yet."""
+    tags, aliases = lines_text(summary.tags), lines_text(summary.aliases)
+    return Row(stat, content, summary_blob(summary), b"", None, tags=tags, aliases=aliases)
 
 
 def outcome_blob(outcome: Outcome) -> bytes | None:

@@ -7,12 +7,16 @@ which names exist (the walk knows them). Decoding every stored summary to build 
 twice the floor). :class:`StoredSummaries` is the index's ``summaries`` mapping, reading a
 summary from the state when it is first asked for; :class:`LazyIndex` is the index over it.
 
-What needs every note (the names and aliases a broken link's suggestion compares with, the
-link graph, a tag's spellings across the vault) reads every summary, in one pass, the first
-time it is asked — so the answers are those of an index built from every summary, in the same
-order: the mapping's paths are in the order the eager path gives them (the vault's notes in
-walk order; notes parsed in this run take their place). ``misspelled_tags`` is answered per
-tag spelling (:class:`_Misspelled`), so that a note with no tag reads nothing for it.
+Two questions need something of every note; the state keeps it beside each row, in columns
+authenticated with the row and written with its summary: a tag's spellings across the vault
+(``tags``: :meth:`LazyIndex._tag_names`) and the aliases a broken link may be
+(``aliases``: the name index, :attr:`LazyIndex.names`). ``misspelled_tags`` is answered per
+tag spelling (:class:`_Misspelled`), so that a note with no tag counts nothing. What needs
+more of every note (the link graph: orphans, unused attachments) reads every summary, in one
+pass, the first time it is asked, and so does a question whose column a row lacks (NULL: a
+tag or alias a line cannot hold) — so the answers are those of an index built from every
+summary, in the same order: the mapping's paths are in the order the eager path gives them
+(the vault's notes in walk order; notes parsed in this run take their place).
 
 A stored summary that cannot be read (its digest or shape is wrong) is computed from the note
 on disk, as the eager path would parse it; :attr:`StoredSummaries.late` lists those notes so
@@ -28,12 +32,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from vaultlint.lint.store import tags_of
+from vaultlint.lint.store import lines_of
 from vaultlint.model import NoteSummary
 from vaultlint.vault.index import VaultIndex
 
 if TYPE_CHECKING:
     from vaultlint.lint.incremental import Parsed, Plan
+    from vaultlint.vault.names import NameIndex
 
 
 class StoredSummaries(Mapping[str, NoteSummary]):
@@ -107,8 +112,24 @@ class StoredSummaries(Mapping[str, NoteSummary]):
                 if row.tags:
                     texts.append(row.tags)
         if texts:
-            names.update(tags_of("\n".join(texts)))
+            names.update(lines_of("\n".join(texts)))
         return names
+
+    def alias_view(self) -> dict[str, NoteSummary] | None:
+        """Every note's aliases, by path, in the mapping's order, as summaries holding only
+        them (what the name index reads) — from the summaries read or computed in this run and
+        the stored rows' ``aliases``; None when a stored row's aliases are not known."""
+        got, rows = self._got, self._plan.rows
+        out: dict[str, NoteSummary] = {}
+        for path in self._order:
+            summary = got.get(path)
+            if summary is None:
+                row = rows.get(path)
+                if row is None or row.aliases is None:
+                    return None
+                summary = _NO_ALIASES if not row.aliases else _aliases(lines_of(row.aliases))
+            out[path] = summary
+        return out
 
     def load_all(self) -> None:
         """Read every summary not read yet, in one pass over the state."""
@@ -134,6 +155,23 @@ class StoredSummaries(Mapping[str, NoteSummary]):
         self.load_all()
         got = self._got
         return [got[p] for p in self._order]
+
+
+_NO_ALIASES = NoteSummary("", (), (), (), (), ())
+
+
+def _aliases(aliases: tuple[str, ...]) -> NoteSummary:
+    return NoteSummary("", (), (), (), aliases, ())
+
+
+class _AliasIndex:
+    """What :class:`~vaultlint.vault.names.NameIndex` reads of an index (its other files, its
+    notes' aliases, link resolution), with the aliases from the state's ``aliases`` column."""
+
+    def __init__(self, index: VaultIndex, aliases: dict[str, NoteSummary]) -> None:
+        self.others = index.others
+        self.summaries = aliases
+        self.resolve = index.resolve
 
 
 class _Misspelled:
@@ -173,6 +211,18 @@ class LazyIndex(VaultIndex):
             summaries.load_all()
             return super()._tag_names()
         return names
+
+    @property
+    def names(self) -> NameIndex:
+        """The name index, built from the rows' aliases (every summary read only when a
+        row's aliases are not known)."""
+        if self._names is None:
+            from vaultlint.vault.names import NameIndex
+
+            aliases = self.summaries.alias_view()
+            source: Any = self if aliases is None else _AliasIndex(self, aliases)
+            self._names = NameIndex(source)
+        return self._names
 
     def misspelled_tags(self) -> Any:  # type: ignore[override]
         return _Misspelled(self)

@@ -9,6 +9,7 @@ One row per note, keyed by its vault path::
           ctx,                      -- the check context its result is valid for; empty: stale
           result,                   -- its findings and unresolved links; NULL when it has none
           tags,                     -- its tag spellings, one a line; NULL: not known (lint/lazy.py)
+          aliases,                  -- its aliases, one a line; NULL: not known
           mac)                      -- keyed BLAKE2b: the vault's folder, the path, all but summary
     meta(name, value, mac)          -- 'others': the vault's files that are not notes
 
@@ -59,14 +60,28 @@ _MAC_SIZE = 16
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS notes(path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER,"
     " ino INTEGER, digest BLOB, sdig BLOB, summary BLOB, ctx BLOB, result BLOB, tags TEXT,"
-    " mac BLOB)",
+    " aliases TEXT, mac BLOB)",
     "CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value BLOB, mac BLOB)",
 )
-_ROW_HEAD = struct.Struct("<9q")
+_COLUMNS = (
+    "path",
+    "size",
+    "mtime",
+    "ino",
+    "digest",
+    "sdig",
+    "summary",
+    "ctx",
+    "result",
+    "tags",
+    "aliases",
+    "mac",
+)
+_ROW_HEAD = struct.Struct("<10q")
 #: (a note's findings, its link targets that do not resolve, distinct, as written)
 Outcome = tuple[list[Any], list[str]]
 #: the database's file name: another version's state is simply another file
-DB_NAME = f"state-{__version__}-p{PARSER_VERSION}-k3.sqlite"
+DB_NAME = f"state-{__version__}-p{PARSER_VERSION}-k4.sqlite"
 
 
 def _key(path: str) -> str:
@@ -92,8 +107,9 @@ def _path(key: Any) -> str | None:
 class Row:
     """One note's row, authenticated (blobs still encoded). A row read from the database has
     no ``summary`` (None) until :meth:`Store.summaries` reads it; ``sdig`` is its digest.
-    ``tags``: the summary's tag spellings, one a line (:func:`tags_text`; None: not known),
-    what a lazy index counts a tag's spellings with (lint/lazy.py)."""
+    ``tags`` and ``aliases``: the summary's tag spellings and aliases, one a line
+    (:func:`lines_text`; None: not known), what a lazy index counts a tag's spellings and
+    finds aliases with (lint/lazy.py)."""
 
     stat: tuple[int, int, int]
     digest: bytes
@@ -102,6 +118,7 @@ class Row:
     result: bytes | None
     sdig: bytes = b""
     tags: str | None = None
+    aliases: str | None = None
 
     def __post_init__(self) -> None:
         if self.summary is not None and not self.sdig:
@@ -112,13 +129,13 @@ class Row:
         return dataclasses.replace(self, **changes)
 
 
-def tags_text(tags: tuple[str, ...]) -> str | None:
-    """A summary's tag spellings as the ``tags`` column keeps them (one a line); None when
-    one cannot be kept so (it holds a line break or is not UTF-8: the column says "not
-    known")."""
-    if not all(tags) or any("\n" in tag for tag in tags):
+def lines_text(items: tuple[str, ...]) -> str | None:
+    """A summary's tag spellings or aliases as the ``tags`` and ``aliases`` columns keep them
+    (one a line); None when one cannot be kept so (empty, holding a line break, not UTF-8:
+    the column says "not known")."""
+    if not all(items) or any("\n" in item for item in items):
         return None
-    text = "\n".join(tags)
+    text = "\n".join(items)
     if not text.isascii():
         try:
             text.encode("utf-8")
@@ -127,8 +144,8 @@ def tags_text(tags: tuple[str, ...]) -> str | None:
     return text
 
 
-def tags_of(text: str) -> tuple[str, ...]:
-    """The tag spellings of a ``tags`` column (:func:`tags_text` undone)."""
+def lines_of(text: str) -> tuple[str, ...]:
+    """The items of a ``tags`` or ``aliases`` column (:func:`lines_text` undone)."""
     return tuple(text.split("\n")) if text else ()
 
 
@@ -235,6 +252,10 @@ class Store:
         self.db.execute("PRAGMA synchronous=NORMAL")
         for statement in _SCHEMA:
             self.db.execute(statement)
+        columns = tuple(row[1] for row in self.db.execute("PRAGMA table_info(notes)"))
+        if columns != _COLUMNS:
+            # a file of this name with other columns (a development version's): not ours
+            raise sqlite3.DatabaseError(f"the state's columns are {columns}, not {_COLUMNS}")
 
     def _reset(self, exc: sqlite3.Error) -> None:
         """After an error: a database that is not one (garbage, truncated) is removed and made
@@ -274,6 +295,7 @@ class Store:
         name = path.encode("utf-8", "surrogateescape")
         result = row.result
         tags = b"" if row.tags is None else row.tags.encode("utf-8")
+        aliases = b"" if row.aliases is None else row.aliases.encode("utf-8")
         head = _ROW_HEAD.pack(
             *row.stat,
             len(name),
@@ -282,10 +304,19 @@ class Store:
             len(row.ctx),
             -1 if result is None else len(result),
             -1 if row.tags is None else len(tags),
+            -1 if row.aliases is None else len(aliases),
         )
         mac = self._base.copy()
         mac.update(
-            b"note\0" + head + name + row.digest + row.sdig + row.ctx + (result or b"") + tags
+            b"note\0"
+            + head
+            + name
+            + row.digest
+            + row.sdig
+            + row.ctx
+            + (result or b"")
+            + tags
+            + aliases
         )
         return mac.digest()
 
@@ -300,10 +331,11 @@ class Store:
             try:
                 self.generation = self._generation()
                 cursor = self.db.execute(
-                    "SELECT path, size, mtime, ino, digest, sdig, ctx, result, tags, mac FROM notes"
+                    "SELECT path, size, mtime, ino, digest, sdig, ctx, result, tags, aliases, mac"
+                    " FROM notes"
                 )
                 compare = hmac.compare_digest
-                for key, size, mtime, ino, dig, sdig, ctx, result, tags, mac in cursor:
+                for key, size, mtime, ino, dig, sdig, ctx, result, tags, aliases, mac in cursor:
                     path = _path(key)
                     if not (
                         path is not None
@@ -311,9 +343,10 @@ class Store:
                         and type(dig) is type(sdig) is type(ctx) is type(mac) is bytes
                         and (result is None or type(result) is bytes)
                         and (tags is None or type(tags) is str)
+                        and (aliases is None or type(aliases) is str)
                     ):
                         continue
-                    row = Row((size, mtime, ino), dig, None, ctx, result, sdig, tags)
+                    row = Row((size, mtime, ino), dig, None, ctx, result, sdig, tags, aliases)
                     if compare(self._row_mac(path, row), mac):
                         rows[path] = row
             finally:
@@ -345,17 +378,18 @@ class Store:
         macs: dict[str, bytes] = {}
         try:
             found = self.db.execute(
-                "SELECT path, size, mtime, ino, digest, sdig, ctx, result, tags, mac FROM notes"
+                "SELECT path, size, mtime, ino, digest, sdig, ctx, result, tags, aliases, mac"
+                " FROM notes"
                 " WHERE result IS NOT NULL"
             ).fetchall()
         except sqlite3.Error:
             return None
-        for key, size, mtime, ino, dig, sdig, ctx, result, tags, mac in found:
+        for key, size, mtime, ino, dig, sdig, ctx, result, tags, aliases, mac in found:
             path = _path(key)
             if path is None:
                 return None
             try:
-                row = Row((size, mtime, ino), dig, None, ctx, result, sdig, tags)
+                row = Row((size, mtime, ino), dig, None, ctx, result, sdig, tags, aliases)
                 if not hmac.compare_digest(self._row_mac(path, row), mac):
                     return None
             except Exception:  # a wrong-shaped row
@@ -431,14 +465,14 @@ class Store:
                     )
                 for path in stale:
                     found = db.execute(
-                        "SELECT size, mtime, ino, digest, sdig, result, tags FROM notes"
+                        "SELECT size, mtime, ino, digest, sdig, result, tags, aliases FROM notes"
                         " WHERE path = ?",
                         (_key(path),),
                     ).fetchone()
                     if found is None or path in rows:
                         continue
                     try:
-                        row = Row(found[:3], found[3], None, b"", found[5], found[4], found[6])
+                        row = Row(found[:3], found[3], None, b"", found[5], found[4], *found[6:8])
                         mac = self._row_mac(path, row)
                     except Exception:  # a wrong-shaped row: drop it
                         db.execute("DELETE FROM notes WHERE path = ?", (_key(path),))
@@ -449,7 +483,7 @@ class Store:
                 whole = [(p, r) for p, r in rows.items() if r.summary is not None]
                 mac = self._row_mac
                 db.executemany(
-                    "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
                         (
                             _key(p),
@@ -460,6 +494,7 @@ class Store:
                             r.ctx,
                             r.result,
                             r.tags,
+                            r.aliases,
                             mac(p, r),
                         )
                         for p, r in whole
@@ -467,9 +502,19 @@ class Store:
                 )
                 db.executemany(
                     "UPDATE notes SET size = ?, mtime = ?, ino = ?, digest = ?, sdig = ?, ctx = ?,"
-                    " result = ?, tags = ?, mac = ? WHERE path = ?",
+                    " result = ?, tags = ?, aliases = ?, mac = ? WHERE path = ?",
                     [
-                        (*r.stat, r.digest, r.sdig, r.ctx, r.result, r.tags, mac(p, r), _key(p))
+                        (
+                            *r.stat,
+                            r.digest,
+                            r.sdig,
+                            r.ctx,
+                            r.result,
+                            r.tags,
+                            r.aliases,
+                            mac(p, r),
+                            _key(p),
+                        )
                         for p, r in rows.items()
                         if r.summary is None
                     ],

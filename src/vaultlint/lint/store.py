@@ -63,6 +63,7 @@ _SCHEMA = (
     " aliases TEXT, mac BLOB)",
     "CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value BLOB, mac BLOB)",
 )
+_BLOB = (bytes, type(None))
 _COLUMNS = (
     "path",
     "size",
@@ -119,14 +120,17 @@ class Row:
     sdig: bytes = b""
     tags: str | None = None
     aliases: str | None = None
+    #: the MAC the row was read with (verified), empty for a row made or changed in this run
+    mac: bytes = dataclasses.field(default=b"", compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.summary is not None and not self.sdig:
             self.sdig = summary_digest(self.summary)
 
     def but(self, **changes: Any) -> Row:
-        """A copy with some columns changed (the summary and its digest kept)."""
-        return dataclasses.replace(self, **changes)
+        """A copy with some columns changed (the summary and its digest kept; its MAC is made
+        again when it is written)."""
+        return dataclasses.replace(self, mac=b"", **changes)
 
 
 def lines_text(items: tuple[str, ...]) -> str | None:
@@ -335,20 +339,39 @@ class Store:
                     " FROM notes"
                 )
                 compare = hmac.compare_digest
+                base, pack, make = self._base, _ROW_HEAD.pack, Row
+                # (the hot path of a run that reads the state: _row_mac spelled out, a wrong
+                # type in any column fails the packing, a concatenation or the comparison)
                 for key, size, mtime, ino, dig, sdig, ctx, result, tags, aliases, mac in cursor:
-                    path = _path(key)
-                    if not (
-                        path is not None
-                        and type(size) is type(mtime) is type(ino) is int
-                        and type(dig) is type(sdig) is type(ctx) is type(mac) is bytes
-                        and (result is None or type(result) is bytes)
-                        and (tags is None or type(tags) is str)
-                        and (aliases is None or type(aliases) is str)
-                    ):
-                        continue
-                    row = Row((size, mtime, ino), dig, None, ctx, result, sdig, tags, aliases)
-                    if compare(self._row_mac(path, row), mac):
-                        rows[path] = row
+                    try:
+                        path = key if key.isascii() else _path(key)
+                        name = key.encode("latin-1")  # = the path's UTF-8 (see _key)
+                        tb = b"" if tags is None else tags.encode()
+                        ab = b"" if aliases is None else aliases.encode()
+                        head = pack(
+                            size,
+                            mtime,
+                            ino,
+                            len(name),
+                            len(dig),
+                            len(sdig),
+                            len(ctx),
+                            -1 if result is None else len(result),
+                            -1 if tags is None else len(tb),
+                            -1 if aliases is None else len(ab),
+                        )
+                        check = base.copy()
+                        check.update(
+                            b"note\0" + head + name + dig + sdig + ctx + (result or b"") + tb + ab
+                        )
+                        if path is None or not compare(check.digest(), mac):
+                            continue
+                    except (AttributeError, TypeError, ValueError, struct.error, OverflowError):
+                        continue  # a column of the wrong type: not a row of ours
+                    if type(size) is type(mtime) is type(ino) is int and type(result) in _BLOB:
+                        rows[path] = make(
+                            (size, mtime, ino), dig, None, ctx, result, sdig, tags, aliases, mac
+                        )
             finally:
                 self.db.execute("COMMIT")
         except sqlite3.Error as exc:
@@ -359,10 +382,14 @@ class Store:
     def results_digest(self, rows: dict[str, Row], macs: dict[str, bytes] | None = None) -> bytes:
         """A digest of the MACs of the rows that hold findings (what the warm path reads):
         a row with findings removed, added or changed changes it. ``macs``: the rows' MACs,
-        verified already."""
+        verified already (else each row's own, or one made)."""
         h = hashlib.blake2b(digest_size=16)
         for path in sorted(p for p, r in rows.items() if r.result is not None):
-            h.update(macs[path] if macs is not None else self._row_mac(path, rows[path]))
+            if macs is not None:
+                h.update(macs[path])
+            else:
+                row = rows[path]
+                h.update(row.mac or self._row_mac(path, row))
         return h.digest()
 
     def complete_results(self, fingerprint: str) -> dict[str, Row] | None:

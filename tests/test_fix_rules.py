@@ -1,4 +1,5 @@
-"""The fixes of date-format (safe) and encoding (mojibake, unsafe), applied by ``--fix``."""
+"""The fixes of date-format (safe), encoding (mojibake, unsafe) and frontmatter (blank lines
+before it, unsafe), applied by ``--fix``."""
 
 from __future__ import annotations
 
@@ -108,4 +109,38 @@ def test_mojibake_is_repaired_only_with_unsafe_fixes(capsys, tmp_path):
     assert (vault / "n.md").read_bytes() == (
         "\ufeffPlanned for 2028–2029, the communiqué said.\r\nCafé stays.\r\n".encode()
     )
+    assert findings(capsys, str(vault)) == []
+
+
+def test_frontmatter_below_blank_lines_is_reported_and_moved_up_only_with_unsafe_fixes(
+    capsys, tmp_path
+):
+    config = "rules:\n  mission:\n    check: properties\n    required: [title]\n"
+    note = "\ufeff \r\n\r\n---\r\ntitle: Mission\r\ntags: [space]\r\n---\r\n# Body #space\r\n"
+    vault = write_vault(tmp_path / "v", {".vaultlint.yaml": config, "n.md": note})
+    message = (
+        "Obsidian reads no properties here: frontmatter must start on the first line, "
+        "and 2 blank lines stand before this '---'"
+    )
+    # one finding says why: not also a missing 'title' for every properties rule
+    assert findings(capsys, str(vault)) == [("n.md", 3, 1, "invalid-frontmatter", message)]
+    main(["scan", str(vault), "--no-cache", "--fix"])
+    capsys.readouterr()
+    assert (vault / "n.md").read_bytes() == note.encode()
+    assert main(["scan", str(vault), "--no-cache", "--fix", "--unsafe-fixes"]) == 0
+    assert "fixed 1 finding(s) in 1 note(s)" in capsys.readouterr().err
+    assert (vault / "n.md").read_bytes() == (
+        "\ufeff---\r\ntitle: Mission\r\ntags: [space]\r\n---\r\n# Body #space\r\n".encode()
+    )
+    assert findings(capsys, str(vault)) == []
+
+
+def test_a_thematic_break_below_a_blank_line_is_not_frontmatter(capsys, tmp_path):
+    notes = {
+        "a.md": "\n---\nSome text\n---\n",  # a scalar, not properties
+        "b.md": "\n---\n---\n",  # empty
+        "c.md": '\n---\ntitle: "unclosed\n---\n',  # not valid YAML either: no guess
+        "d.md": "Text\n\n---\ntitle: x\n---\n",  # text first: a body, as Obsidian reads it
+    }
+    vault = write_vault(tmp_path / "v", notes)
     assert findings(capsys, str(vault)) == []

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import DATA
-from vaultlint.model import Span, line_starts_of
+from vaultlint.model import Problem, Span, line_starts_of
 from vaultlint.parse import frontmatter as fm
 from vaultlint.parse.frontmatter import MAX_DEPTH, FrontmatterResult, parse_frontmatter
 
@@ -265,7 +265,6 @@ def test_unclosed_frontmatter_is_body() -> None:
     [
         "",
         "# Title\n",
-        "\n---\na: 1\n---\n",
         " ---\na: 1\n---\n",
         "----\na: 1\n---\n",
         "---a\n---\n",
@@ -273,6 +272,21 @@ def test_unclosed_frontmatter_is_body() -> None:
 )
 def test_no_frontmatter(text: str) -> None:
     assert parse_frontmatter(text) == FrontmatterResult(None, 0, None)
+
+
+def test_properties_below_blank_lines_are_no_frontmatter_with_a_problem_at_the_dashes() -> None:
+    found = parse_frontmatter("\n \t\n---\na: 1\n---\n# Body\n")
+    assert (found.span, found.body_start, found.data, found.fields) == (None, 0, None, ())
+    assert found.problems == (
+        Problem(
+            "invalid-frontmatter",
+            "Obsidian reads no properties here: frontmatter must start on the first line, "
+            "and 2 blank lines stand before this '---'",
+            Span(4, 7),
+        ),
+    )
+    assert parse_frontmatter("\r---\ra: 1\r---\r").problems[0].span == Span(1, 4)
+    assert parse_frontmatter("\n---\n- a\n---\n") == FrontmatterResult(None, 0, None)
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from vaultlint.checks.base import Check, CheckContext, DocExample
-from vaultlint.diagnostic import Diagnostic
+from vaultlint.diagnostic import Diagnostic, Edit, Fix
 from vaultlint.model import Note
 
 
@@ -15,7 +15,9 @@ class FrontmatterCheck(Check):
     ## What it does
     Reports frontmatter (the block between `---` lines at the very start of a note) that is not
     valid YAML, or that holds a list or a single value instead of a mapping of properties. The
-    diagnostic points at the line and column YAML reports.
+    diagnostic points at the line and column YAML reports. It also reports properties that
+    Obsidian does not read because blank lines stand before their `---` (frontmatter starts on
+    a note's first line or not at all), with an unsafe fix that removes those lines.
 
     ## Why
     Obsidian silently drops every property, tag, alias and link of a frontmatter block it cannot
@@ -35,9 +37,23 @@ class FrontmatterCheck(Check):
             "an unclosed quote", {"Note.md": '---\ntitle: "unclosed\n---\nText\n'}, {}, ((3, 1),)
         ),
         DocExample("valid properties", {"Note.md": '---\ntitle: "closed"\n---\nText\n'}, {}, ()),
+        DocExample(
+            "properties below a blank line",
+            {"Note.md": "\n---\ntitle: x\n---\nText\n"},
+            {},
+            ((2, 1),),
+        ),
     )
 
     def check(self, note: Note, ctx: CheckContext) -> Iterator[Diagnostic]:
         for problem in note.problems:
             if problem.code in ("invalid-frontmatter", "duplicate-key"):
-                yield ctx.diagnostic(note, problem.span, problem.message)
+                start = problem.span.start
+                fix = None
+                if start and not note.text[:start].strip():  # blank lines before the `---`
+                    fix = Fix(
+                        "remove the blank lines before the frontmatter",
+                        (Edit(0, start, ""),),
+                        "unsafe",
+                    )
+                yield ctx.diagnostic(note, problem.span, problem.message, fix=fix)

@@ -93,6 +93,34 @@ class FrontmatterResult:
 
 
 _NO_FRONTMATTER = FrontmatterResult(None, 0, None)
+#: a note starting with one of these may hold frontmatter below blank lines (see _misplaced)
+_BLANK_FIRST = frozenset(" \t\r\n")
+_BLANK_LINES = re.compile(r"(?:[ \t]*(?:\r\n|\r|\n))+(?=---(?:\r\n|\r|\n))")
+
+
+def _misplaced(text: str, fast: bool) -> FrontmatterResult:
+    """No frontmatter (Obsidian reads it only from offset 0, SPEC R-P1); but when blank lines
+    are all that stand before a block that would be valid frontmatter holding properties, a
+    problem at its ``---`` says why the note has no properties. The text is read as a body all
+    the same, as Obsidian reads it."""
+    blanks = _BLANK_LINES.match(text)
+    if blanks is None:
+        return _NO_FRONTMATTER
+    below = parse_frontmatter(text[blanks.end() :], fast=fast)
+    if not below.data or below.problems:
+        return _NO_FRONTMATTER
+    lines = text.count("\n", 0, blanks.end()) or text.count("\r", 0, blanks.end())
+    message = (
+        f"Obsidian reads no properties here: frontmatter must start on the first line, and "
+        f"{_lines(lines)} stand{'s' if lines == 1 else ''} before this '---'"
+    )
+    problem = Problem(INVALID, message, Span(blanks.end(), blanks.end() + 3))
+    return FrontmatterResult(None, 0, None, problems=(problem,))
+
+
+def _lines(n: int) -> str:
+    return "a blank line" if n == 1 else f"{n} blank lines"
+
 
 _OPEN = re.compile(r"---(?:\r\n|\r|\n)")
 _CLOSE = re.compile(r"(?<=[\n\r])---(?:\r\n|\r|\n|\Z)")
@@ -106,6 +134,8 @@ def parse_frontmatter(text: str, *, fast: bool = True) -> FrontmatterResult:
     """
     opening = _OPEN.match(text)
     if opening is None:
+        if text[:1] in _BLANK_FIRST:
+            return _misplaced(text, fast)
         return _NO_FRONTMATTER
     base = opening.end()
     closing = _CLOSE.search(text, base)

@@ -140,7 +140,8 @@ def test_a_scan_with_many_broken_links_suggests_as_before(
     one_by_one = messages()
     assert cdist_calls == []
     monkeypatch.setattr(names, "BATCH_PAIRS", 0)
-    assert len(titles) >= batch.EXPECT_NAMES  # the scan tells the index what it will ask
+    # the scan tells the index what it will ask
+    assert len(titles) >= batch.EXPECT_NAMES and len(titles) >= batch.EXPECT_TARGETS
     assert messages() == one_by_one
     assert sum(cdist_calls) == 63 + 97  # the 63 near names and the 97 missing, once each
     assert len(one_by_one) == 2500 + 63
@@ -149,3 +150,19 @@ def test_a_scan_with_many_broken_links_suggests_as_before(
         one_by_one
     )
     assert sum("did you mean" in m for m in one_by_one) == 63
+
+
+def test_of_notes_sharing_the_near_name_the_one_a_link_would_open_is_suggested() -> None:
+    notes = ["z/Planning Topic", "m/Planning Topic", "Planning Topic", "a/b/Planning Topic"]
+    for order in (notes, notes[::-1]):  # whatever order the index was built in
+        names_ = _index(order, [], {}).names
+        assert names_.near_file("Planning Topik", "Daily/Note.md") == "Planning Topic.md"
+        assert names_.near_file("Planning Topik", "m/Note.md") == "m/Planning Topic.md"
+        assert names_.near_file("Planning Topik") == "Planning Topic.md"
+    without_root = _index(["z/Planning Topic", "m/Planning Topic"], [], {}).names
+    assert without_root.near_file("Planning Topik", "Note.md") == "m/Planning Topic.md"
+
+
+def test_empty_choices_in_a_batch_answer_none(always_batch: list[int]) -> None:
+    assert stand_out_many(["a", "b"], []) == [None, None]
+    assert always_batch == []

@@ -99,11 +99,11 @@ def test_the_documented_hub_config_reports_the_hub_exceptions(capsys, tmp_path):
         ),
         (
             f"{CONCEPTS}/Late.md",
+            2,
             1,
-            1,
-            "one-status",
-            "the note has 0 of the tags seedling, incubator, evergreen (none); "
-            "the rule wants exactly 1",
+            "invalid-frontmatter",
+            "Obsidian reads no properties here: frontmatter must start on the first line, "
+            "and a blank line stands before this '---'",
         ),
         (
             f"{CONCEPTS}/Two.md",

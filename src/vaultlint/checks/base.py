@@ -65,6 +65,9 @@ class Check:
     #: whether ``check()`` also runs on canvases and bases (read as notes whose text is their
     #: JSON or YAML, with their links and views); other checks see only Markdown notes
     reads_vault_files: ClassVar[bool] = False
+    #: whether ``check()`` asks ``ctx.index.names.near_file`` what a broken link meant (the
+    #: batch runner then announces the broken links first: many are answered faster at once)
+    asks_near_files: ClassVar[bool] = False
     #: examples shown by ``vaultlint rule`` and run as tests
     examples: ClassVar[tuple[DocExample, ...]] = ()
 

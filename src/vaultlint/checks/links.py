@@ -83,6 +83,7 @@ class LinksCheck(Check):
     name = "links"
     needs_index = True
     reads = frozenset({"links"})
+    asks_near_files = True
     reads_vault_files = True
     summary = "Links, embeds and Markdown links must resolve to an existing note, heading or block."
     Options = LinksOptions
@@ -231,7 +232,7 @@ def _missing_target(
     use = ctx if attachment else missing_ctx
     if use is None:
         return None
-    near = names.near_file(link.target)
+    near = names.near_file(link.target, note.path)
     if near is None:
         return use.diagnostic(note, span, message)
     linktext = names.linktext(near, note.path)

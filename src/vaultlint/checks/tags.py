@@ -378,7 +378,7 @@ class TagsCheck(Check):
                 if own >= count:  # a tie: say which way it was broken
                     rule = "the lower-case" if spelling == tag.key else "the first sorted"
                     yield (
-                        f"{shown} and '{spelling}' are each used in {_plural(count)}; "
+                        f"tag '{name}' and '{spelling}' are each used in {_plural(count)}; "
                         f"on a tie {rule} spelling is preferred: '{spelling}'"
                     )
                 else:

@@ -67,9 +67,11 @@ from vaultlint.vault.index import VaultIndex, summarize
 MAX_NOTE_BYTES = 32 << 20
 #: below this many notes to parse or check, extra processes cost more than they save
 PARALLEL_THRESHOLD = 400
-#: from this many notes on, stage 2 tells the name index which broken links it will be asked
-#: about even when the run keeps no state (vault/names.py: many are answered faster at once)
+#: from this many notes in the vault and this many to check, stage 2 tells the name index which
+#: broken links the links check will ask about (vault/names.py: many are answered faster at
+#: once; a few, as pre-commit checks, are not worth it)
 EXPECT_NAMES = 2000
+EXPECT_TARGETS = 100
 #: the notes are split in this many shards (by a hash of the note's path) between workers
 SHARDS = 8
 
@@ -227,13 +229,18 @@ class _Worker:
         linter = run.linter.bind(index)
         targets = self.unit.targets
         unresolved_of: dict[str, list[str]] = {}
-        if run.want_unresolved or len(index.summaries) >= EXPECT_NAMES:
+        announce = (
+            linter.asks_near_files
+            and len(targets) >= EXPECT_TARGETS
+            and len(index.summaries) >= EXPECT_NAMES
+        )
+        if run.want_unresolved or announce:
             for path in targets:
                 summary = index.summaries.get(path)
                 if summary is not None:
                     unresolved_of[path] = unresolved_links(summary, index)
             every = [target for links in unresolved_of.values() for target in links]
-            if every:  # the links check asks what each probably meant: all answered at once
+            if every and announce:  # the links check asks what each meant: answered at once
                 index.names.expect(every)
         outcomes: dict[str, Outcome] = {}
         for path in targets:

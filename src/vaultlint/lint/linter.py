@@ -126,6 +126,11 @@ class Linter:
         return tuple(p.rule for p in (*self._local, *self._indexed))
 
     @property
+    def asks_near_files(self) -> bool:
+        """Whether an enabled rule asks what broken links meant (``Check.asks_near_files``)."""
+        return any(p.check.asks_near_files for p in self._indexed)
+
+    @property
     def index_parts(self) -> frozenset[str] | None:
         """The note parts the index-reading rules read (``None``: one of them reads the whole
         note)."""

@@ -72,7 +72,7 @@ def _decide(best: list[tuple[float, int]]) -> int | None:
 def stand_out_many(queries: Sequence[str], choices: Sequence[str]) -> list[int | None]:
     """:func:`stand_out` of each query, scored in batches when there are many (see the module
     doc); the same answers either way."""
-    if len(queries) < BATCH_QUERIES or len(queries) * len(choices) < BATCH_PAIRS:
+    if not choices or len(queries) < BATCH_QUERIES or len(queries) * len(choices) < BATCH_PAIRS:
         return [stand_out(q, choices) for q in queries]
     import numpy as np
 
@@ -138,7 +138,8 @@ class NameIndex:
         self._stems = stems
         self._aliases = aliases
         self.extensions = frozenset(extensions)
-        self._files: dict[str, str | None] = {}
+        #: per link target asked about (folded): the files of the name it probably meant
+        self._files: dict[str, tuple[str, ...]] = {}
         #: keys :meth:`expect` announced, not answered yet: of note links, of attachment links
         self._expected: dict[bool, list[str]] = {False: [], True: []}
         self._subpaths: dict[tuple[str, str], str | None] = {}
@@ -166,17 +167,25 @@ class NameIndex:
             if key not in self._files:
                 self._expected[self._is_attachment_key(key)].append(key)
 
-    def near_file(self, target: str) -> str | None:
-        """The key of the one file name close to a link target that does not resolve: a note's
-        name without ``.md``, an attachment's name; or, for a target without extension, the
+    def near_file(self, target: str, source: str = "") -> str | None:
+        """The file whose name is close to a link target that does not resolve: a note's name
+        without ``.md``, an attachment's name; or, for a target without extension, the
         attachment whose name without extension it is (``Engelbart`` → ``Engelbart.jpg``).
-        Returns a vault path of such a file (the first of those that share the name)."""
+        Returns its vault path; of several files that share the name, the one a link from
+        ``source`` naming it opens (its own folder first, then the shortest path, as
+        :meth:`~vaultlint.vault.index.VaultIndex.resolve` breaks ties), so that the answer
+        never depends on the order the index was built in."""
         key = self._fold(target.strip())
         if key not in self._files:
             kind = self._is_attachment_key(key)
             self._answer([key, *self._expected[kind]], kind)
             self._expected[kind] = []
-        return self._files[key]
+        found = self._files[key]
+        if len(found) <= 1:
+            return found[0] if found else None
+        folder = posixpath.dirname(source)
+        same = [p for p in found if posixpath.dirname(p) == folder]
+        return min(same or found, key=lambda p: (len(p), p))
 
     def _is_attachment_key(self, key: str) -> bool:
         return self.is_attachment_link(key.rsplit("/", 1)[-1])
@@ -193,7 +202,7 @@ class NameIndex:
                     name = name[:-3]
                 exact = self._stems.get(name)
                 if exact is not None and len(exact) == 1:
-                    self._files[key] = exact[0]
+                    self._files[key] = (exact[0],)
                     continue
             asked.setdefault(name, []).append(key)
         choices, paths = (
@@ -203,7 +212,7 @@ class NameIndex:
         )
         queries = list(asked)
         for query, i in zip(queries, stand_out_many(queries, choices), strict=True):
-            found = paths[choices[i]][0] if i is not None else None
+            found = tuple(paths[choices[i]]) if i is not None else ()
             for key in asked[query]:
                 self._files[key] = found
 

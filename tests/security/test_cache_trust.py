@@ -210,3 +210,31 @@ def test_an_authentic_pickle_still_runs_no_code(tmp_path: Path) -> None:
     assert (run.code, run.stderr, _findings(run.stdout)) == (1, "", [BROKEN])
     assert not marker.exists()
     assert b"system" in pickle.dumps(_Payload(str(marker)))  # what the rows held
+
+
+def test_forged_tags_and_aliases_columns_are_not_trusted(tmp_path: Path) -> None:
+    """A run that checks a few changed notes takes tag spellings and aliases from their own
+    columns (lint/lazy.py); those are under the row's MAC: forged, the row is a miss, and the
+    run reads what the notes hold — the findings of a scan without a cache."""
+    vault = _vault(tmp_path / "vault", broken=True)
+    (vault / "Note 9.md").write_text("#project\n", "utf-8")
+    (vault / "Note 10.md").write_text("#project\n", "utf-8")
+    (vault / "Note 11.md").write_text("#Project\n", "utf-8")
+    tag_case = (
+        "Note 11.md",
+        1,
+        1,
+        "tag-case",
+        "tag 'Project' is spelled 'project' in 2 notes (1 note uses 'Project')",
+    )
+    root = tmp_path / "cache"
+    assert _findings(_scan(vault, root).stdout) == [tag_case, BROKEN]
+    db = sqlite3.connect(root / "vaults" / vault_folder_name(vault) / DB_NAME)
+    db.execute("UPDATE notes SET tags = 'Project' WHERE path IN ('Note 9.md', 'Note 10.md')")
+    db.execute("UPDATE notes SET aliases = 'Nowhere' WHERE path = 'Note 3.md'")
+    db.commit()
+    db.close()
+    (vault / "Note 11.md").write_text("#Project\n\n", "utf-8")  # one note edited
+    run = _scan(vault, root)
+    assert (run.code, run.stderr, _findings(run.stdout)) == (1, "", [tag_case, BROKEN])
+    assert _findings(_scan(vault, root, "--no-cache").stdout) == [tag_case, BROKEN]

@@ -19,6 +19,14 @@ jobs, back to back. Printed: CPU (user + sys of the scan) and wall seconds of ea
 medians with their ratio, and the median of each round's ratio (a round's two runs are made
 back to back, under nearly the same load). Compare CPU when the machine is shared, and say
 the load average (printed before each run) with any figure.
+
+``--instructions``: the same four scans once each under ``valgrind --tool=cachegrind`` (about
+fifty times slower), counting instructions, which the load does not change: the same count to
+0.1 % run after run. Forked workers are followed; a worker's count includes what the main
+process ran before the fork, so that part is counted by a run stopped at the fork (the
+runner's ``_run_parallel`` replaced by an exit) and subtracted from each worker. Printed per
+vault and jobs: the total, and for 2 jobs its parts (main before the fork, main after it,
+each worker); then the overhead of the properties vault.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import gc
+import glob
 import json
 import os
 import pstats
@@ -84,8 +93,9 @@ rules:
 """
 
 
-def ab(vault: Path, rounds: int) -> int:
-    """Whole scans of the vault without and with types.json and the properties rule."""
+def _props_vault(vault: Path) -> Path:
+    """``VAULT-props``: a copy of the vault with :data:`TYPES_JSON` and :data:`CONFIG` (made
+    once)."""
     props = vault.with_name(vault.name + "-props")
     if not props.exists():
         shutil.copytree(vault, props)
@@ -95,6 +105,12 @@ def ab(vault: Path, rounds: int) -> int:
     for stale in (vault / ".vaultlint.yaml", vault / ".obsidian" / "types.json"):
         if stale.exists():
             raise SystemExit(f"{stale} exists: the plain vault must have neither")
+    return props
+
+
+def ab(vault: Path, rounds: int) -> int:
+    """Whole scans of the vault without and with types.json and the properties rule."""
+    props = _props_vault(vault)
     env = {**os.environ, "VAULTLINT_CACHE_DIR": str(vault.with_name(vault.name + "-cache"))}
     figures: dict[tuple[str, str], list[tuple[float, float]]] = {}
     for n in range(rounds):
@@ -125,6 +141,60 @@ def ab(vault: Path, rounds: int) -> int:
     return 0
 
 
+#: a scan stopped where the batch runner would fork its workers (what they inherit)
+_UNTIL_FORK = (
+    "import os, sys\n"
+    "from vaultlint.lint import batch\n"
+    "batch._run_parallel = lambda *a, **k: os._exit(0)\n"
+    "from vaultlint.cli import main\n"
+    "sys.exit(main())\n"
+)
+
+
+def _cachegrind(args: list[str], env: dict[str, str], out: Path) -> list[int]:
+    """Instructions of each process of one run (the first started first), under cachegrind."""
+    for old in glob.glob(f"{out}.*"):
+        os.remove(old)
+    cmd = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--branch-sim=no"]
+    cmd += [f"--cachegrind-out-file={out}.%p", sys.executable, *args]
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    counts = []
+    for name in sorted(glob.glob(f"{out}.*"), key=lambda f: int(f.rsplit(".", 1)[1])):
+        with open(name, encoding="utf-8") as fh:
+            counts += [int(line.split()[1]) for line in fh if line.startswith("summary:")]
+        os.remove(name)
+    return counts
+
+
+def instructions(vault: Path) -> int:
+    """Whole scans of the vault without and with the property rules, in instructions."""
+    if shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs valgrind (apt-get install valgrind)")
+    props = _props_vault(vault)
+    env = {**os.environ, "VAULTLINT_CACHE_DIR": str(vault.with_name(vault.name + "-cache"))}
+    out = Path(env["VAULTLINT_CACHE_DIR"]) / "cachegrind.out"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    totals: dict[tuple[str, str], float] = {}
+    for name, root in (("plain", vault), ("props", props)):
+        scan = ["scan", str(root), "--no-cache", "--format", "json"]
+        (pre,) = _cachegrind(["-c", _UNTIL_FORK, *scan, "--jobs", "2"], env, out)
+        for jobs in ("1", "2"):
+            counts = _cachegrind(["-m", "vaultlint", *scan, "--jobs", jobs], env, out)
+            main, workers = counts[0], [c - pre for c in counts[1:]]
+            total = (main + sum(workers)) / 1e9
+            totals[(jobs, name)] = total
+            parts = ""
+            if workers:
+                each = " + ".join(f"{w / 1e9:.3f}" for w in workers)
+                parts = (f"  (main {pre / 1e9:.3f} before the fork, {(main - pre) / 1e9:.3f}"
+                         f" after; workers {each})")  # fmt: skip
+            print(f"{name:5} --jobs {jobs}  {total:8.3f} x 10^9 instructions{parts}", flush=True)
+    for jobs in ("1", "2"):
+        a, b = totals[(jobs, "plain")], totals[(jobs, "props")]
+        print(f"--jobs {jobs}: plain {a:.3f}, props {b:.3f} x 10^9: {(b / a - 1) * 100:+.1f} %")
+    return 0
+
+
 def parse_all(root: Path) -> tuple[list, float]:
     notes = []
     start = time.process_time()
@@ -151,7 +221,12 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--profile", action="store_true")
     ap.add_argument("--ab", type=int, metavar="ROUNDS", help="whole scans A/B, ROUNDS rounds")
+    ap.add_argument(
+        "--instructions", action="store_true", help="whole scans A/B in instructions (valgrind)"
+    )
     args = ap.parse_args()
+    if args.instructions:
+        return instructions(args.vault.resolve())
     if args.ab:
         return ab(args.vault.resolve(), args.ab)
     gc.disable()

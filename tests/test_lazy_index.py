@@ -57,7 +57,8 @@ def _reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     real = Plan.decoded
 
     def counted(self: Plan):
-        calls.append(1)
+        if self._decoded is None:  # read now (then kept)
+            calls.append(1)
         return real(self)
 
     monkeypatch.setattr(Plan, "decoded", counted)
@@ -152,3 +153,29 @@ def test_a_stored_summary_that_cannot_be_read_is_computed_again(vault, monkeypat
     reads = _reads(monkeypatch)
     result = _one_note(vault)
     assert (_findings(result), result.parsed, reads) == (HOME, 1, [])  # Target's row stored again
+
+
+def _whole(vault: Path, **kwargs):
+    return batch.lint(vault, load_config(None, vault), **kwargs)
+
+
+def test_a_changed_summary_finds_the_notes_it_affects_from_the_rows(vault, monkeypatch):
+    with open(vault / "Home.md", "a", encoding="utf-8") as fh:
+        fh.write("[[Other]]\n")  # a new link target: its keys changed
+    reads = _reads(monkeypatch)
+    result = _whole(vault)
+    # Home; Other (its name is the new target's key); Broken.md (the vault's first note)
+    assert (result.parsed, reads) == (3, [])
+    fresh = _whole(vault, use_cache=False)
+    assert [d.path for d in result.diagnostics] == [d.path for d in fresh.diagnostics]
+    assert _findings(result) == _findings(fresh)
+
+
+def test_rows_whose_keys_are_not_known_read_every_summary(vault, monkeypatch):
+    _rewrite_rows(vault, lambda path, row: row.but(keys=None))
+    with open(vault / "Home.md", "a", encoding="utf-8") as fh:
+        fh.write("[[Other]]\n")
+    reads = _reads(monkeypatch)
+    result = _whole(vault)
+    assert (result.parsed, len(reads)) == (3, 1)
+    assert _findings(result) == _findings(_whole(vault, use_cache=False))

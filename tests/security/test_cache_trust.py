@@ -182,7 +182,7 @@ def test_a_row_copied_to_another_path_is_not_trusted(tmp_path: Path) -> None:
     broken = db.execute("SELECT * FROM notes WHERE path = 'Note 7.md'").fetchone()
     db.execute("DELETE FROM notes WHERE path = 'Note 7.md'")
     db.execute(
-        "INSERT INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         ("Note 7.md", *broken[1:4], *clean[4:]),
     )
     db.commit()

@@ -76,9 +76,12 @@ def summary_blob(summary: NoteSummary) -> bytes:
 
 
 def whole_row(stat: StatKey, content: bytes, summary: NoteSummary) -> Row:
-    """A note's new row: its summary (and its tags and aliases), no result yet."""
+    """A note's new row: its summary (and its tags, aliases and dependency keys), no result
+    yet."""
     tags, aliases = lines_text(summary.tags), lines_text(summary.aliases)
-    return Row(stat, content, summary_blob(summary), b"", None, tags=tags, aliases=aliases)
+    keys = lines_text(note_keys(summary))
+    blob = summary_blob(summary)
+    return Row(stat, content, blob, b"", None, tags=tags, aliases=aliases, keys=keys)
 
 
 def outcome_blob(outcome: Outcome) -> bytes | None:
@@ -264,15 +267,28 @@ class Plan:
         keys |= names
         if not keys:
             return set()
-        decoded = self.decoded()
-        out = {p for p, (_, k) in decoded.items() if not keys.isdisjoint(k)}
-        out |= {p for p in self.rows if p not in decoded}  # wrong shape: check it again
+        out = self._keyed(keys)
+        if out is None:  # a row's keys are not known: read them from every summary
+            decoded = self.decoded()
+            out = {p for p, (_, k) in decoded.items() if not keys.isdisjoint(k)}
+            out |= {p for p in self.rows if p not in decoded}  # wrong shape: check it again
         out |= {p for p, s in new_summary.items() if not keys.isdisjoint(note_keys(s))}
         for first in (_first_note(self.rows), _first_note(self.notes)):
             if first is not None:
                 out.add(first)
         if names:
             out |= self._broken_affected(names, new_summary)
+        return out
+
+    def _keyed(self, keys: set[str]) -> set[str] | None:
+        """The stored notes whose dependency keys (the rows' ``keys`` column, written with
+        their summaries) meet ``keys``; None when a row's keys are not known."""
+        out: set[str] = set()
+        for path, row in self.rows.items():
+            if row.keys is None:
+                return None
+            if row.keys and not keys.isdisjoint(row.keys.split("\n")):
+                out.add(path)
         return out
 
     def _broken_affected(self, names: set[str], new_summary: dict[str, Any]) -> set[str]:

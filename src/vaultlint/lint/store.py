@@ -10,6 +10,7 @@ One row per note, keyed by its vault path::
           result,                   -- its findings and unresolved links; NULL when it has none
           tags,                     -- its tag spellings, one a line; NULL: not known (lint/lazy.py)
           aliases,                  -- its aliases, one a line; NULL: not known
+          keys,                     -- its dependency keys (depends.py), one a line; NULL: not known
           mac)                      -- keyed BLAKE2b: the vault's folder, the path, all but summary
     meta(name, value, mac)          -- 'others': the vault's files that are not notes
 
@@ -60,7 +61,7 @@ _MAC_SIZE = 16
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS notes(path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER,"
     " ino INTEGER, digest BLOB, sdig BLOB, summary BLOB, ctx BLOB, result BLOB, tags TEXT,"
-    " aliases TEXT, mac BLOB)",
+    " aliases TEXT, keys TEXT, mac BLOB)",
     "CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value BLOB, mac BLOB)",
 )
 _BLOB = (bytes, type(None))
@@ -76,13 +77,16 @@ _COLUMNS = (
     "result",
     "tags",
     "aliases",
+    "keys",
     "mac",
 )
-_ROW_HEAD = struct.Struct("<10q")
+#: every column but the summary, in order (what a run reads of each row)
+_SELECT_ROWS = f"SELECT {', '.join(c for c in _COLUMNS if c != 'summary')} FROM notes"
+_ROW_HEAD = struct.Struct("<11q")
 #: (a note's findings, its link targets that do not resolve, distinct, as written)
 Outcome = tuple[list[Any], list[str]]
 #: the database's file name: another version's state is simply another file
-DB_NAME = f"state-{__version__}-p{PARSER_VERSION}-k4.sqlite"
+DB_NAME = f"state-{__version__}-p{PARSER_VERSION}-k5.sqlite"
 
 
 def _key(path: str) -> str:
@@ -110,7 +114,8 @@ class Row:
     no ``summary`` (None) until :meth:`Store.summaries` reads it; ``sdig`` is its digest.
     ``tags`` and ``aliases``: the summary's tag spellings and aliases, one a line
     (:func:`lines_text`; None: not known), what a lazy index counts a tag's spellings and
-    finds aliases with (lint/lazy.py)."""
+    finds aliases with (lint/lazy.py); ``keys``: its dependency keys (lint/depends.py), what
+    a run finds the notes a change affects with."""
 
     stat: tuple[int, int, int]
     digest: bytes
@@ -120,6 +125,7 @@ class Row:
     sdig: bytes = b""
     tags: str | None = None
     aliases: str | None = None
+    keys: str | None = None
     #: the MAC the row was read with (verified), empty for a row made or changed in this run
     mac: bytes = dataclasses.field(default=b"", compare=False, repr=False)
 
@@ -300,6 +306,7 @@ class Store:
         result = row.result
         tags = b"" if row.tags is None else row.tags.encode("utf-8")
         aliases = b"" if row.aliases is None else row.aliases.encode("utf-8")
+        keys = b"" if row.keys is None else row.keys.encode("utf-8")
         head = _ROW_HEAD.pack(
             *row.stat,
             len(name),
@@ -309,6 +316,7 @@ class Store:
             -1 if result is None else len(result),
             -1 if row.tags is None else len(tags),
             -1 if row.aliases is None else len(aliases),
+            -1 if row.keys is None else len(keys),
         )
         mac = self._base.copy()
         mac.update(
@@ -321,6 +329,7 @@ class Store:
             + (result or b"")
             + tags
             + aliases
+            + keys
         )
         return mac.digest()
 
@@ -334,20 +343,31 @@ class Store:
             self.db.execute("BEGIN")
             try:
                 self.generation = self._generation()
-                cursor = self.db.execute(
-                    "SELECT path, size, mtime, ino, digest, sdig, ctx, result, tags, aliases, mac"
-                    " FROM notes"
-                )
+                cursor = self.db.execute(_SELECT_ROWS)
                 compare = hmac.compare_digest
                 base, pack, make = self._base, _ROW_HEAD.pack, Row
                 # (the hot path of a run that reads the state: _row_mac spelled out, a wrong
                 # type in any column fails the packing, a concatenation or the comparison)
-                for key, size, mtime, ino, dig, sdig, ctx, result, tags, aliases, mac in cursor:
+                for (
+                    key,
+                    size,
+                    mtime,
+                    ino,
+                    dig,
+                    sdig,
+                    ctx,
+                    result,
+                    tags,
+                    aliases,
+                    keys,
+                    mac,
+                ) in cursor:
                     try:
                         path = key if key.isascii() else _path(key)
                         name = key.encode("latin-1")  # = the path's UTF-8 (see _key)
                         tb = b"" if tags is None else tags.encode()
                         ab = b"" if aliases is None else aliases.encode()
+                        kb = b"" if keys is None else keys.encode()
                         head = pack(
                             size,
                             mtime,
@@ -359,10 +379,20 @@ class Store:
                             -1 if result is None else len(result),
                             -1 if tags is None else len(tb),
                             -1 if aliases is None else len(ab),
+                            -1 if keys is None else len(kb),
                         )
                         check = base.copy()
                         check.update(
-                            b"note\0" + head + name + dig + sdig + ctx + (result or b"") + tb + ab
+                            b"note\0"
+                            + head
+                            + name
+                            + dig
+                            + sdig
+                            + ctx
+                            + (result or b"")
+                            + tb
+                            + ab
+                            + kb
                         )
                         if path is None or not compare(check.digest(), mac):
                             continue
@@ -370,7 +400,16 @@ class Store:
                         continue  # a column of the wrong type: not a row of ours
                     if type(size) is type(mtime) is type(ino) is int and type(result) in _BLOB:
                         rows[path] = make(
-                            (size, mtime, ino), dig, None, ctx, result, sdig, tags, aliases, mac
+                            (size, mtime, ino),
+                            dig,
+                            None,
+                            ctx,
+                            result,
+                            sdig,
+                            tags,
+                            aliases,
+                            keys,
+                            mac,
                         )
             finally:
                 self.db.execute("COMMIT")
@@ -404,19 +443,15 @@ class Store:
         rows: dict[str, Row] = {}
         macs: dict[str, bytes] = {}
         try:
-            found = self.db.execute(
-                "SELECT path, size, mtime, ino, digest, sdig, ctx, result, tags, aliases, mac"
-                " FROM notes"
-                " WHERE result IS NOT NULL"
-            ).fetchall()
+            found = self.db.execute(_SELECT_ROWS + " WHERE result IS NOT NULL").fetchall()
         except sqlite3.Error:
             return None
-        for key, size, mtime, ino, dig, sdig, ctx, result, tags, aliases, mac in found:
+        for key, size, mtime, ino, dig, sdig, ctx, result, tags, aliases, keys, mac in found:
             path = _path(key)
             if path is None:
                 return None
             try:
-                row = Row((size, mtime, ino), dig, None, ctx, result, sdig, tags, aliases)
+                row = Row((size, mtime, ino), dig, None, ctx, result, sdig, tags, aliases, keys)
                 if not hmac.compare_digest(self._row_mac(path, row), mac):
                     return None
             except Exception:  # a wrong-shaped row
@@ -492,14 +527,14 @@ class Store:
                     )
                 for path in stale:
                     found = db.execute(
-                        "SELECT size, mtime, ino, digest, sdig, result, tags, aliases FROM notes"
-                        " WHERE path = ?",
+                        "SELECT size, mtime, ino, digest, sdig, result, tags, aliases, keys"
+                        " FROM notes WHERE path = ?",
                         (_key(path),),
                     ).fetchone()
                     if found is None or path in rows:
                         continue
                     try:
-                        row = Row(found[:3], found[3], None, b"", found[5], found[4], *found[6:8])
+                        row = Row(found[:3], found[3], None, b"", found[5], found[4], *found[6:9])
                         mac = self._row_mac(path, row)
                     except Exception:  # a wrong-shaped row: drop it
                         db.execute("DELETE FROM notes WHERE path = ?", (_key(path),))
@@ -510,7 +545,7 @@ class Store:
                 whole = [(p, r) for p, r in rows.items() if r.summary is not None]
                 mac = self._row_mac
                 db.executemany(
-                    "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
                         (
                             _key(p),
@@ -522,6 +557,7 @@ class Store:
                             r.result,
                             r.tags,
                             r.aliases,
+                            r.keys,
                             mac(p, r),
                         )
                         for p, r in whole
@@ -529,7 +565,7 @@ class Store:
                 )
                 db.executemany(
                     "UPDATE notes SET size = ?, mtime = ?, ino = ?, digest = ?, sdig = ?, ctx = ?,"
-                    " result = ?, tags = ?, aliases = ?, mac = ? WHERE path = ?",
+                    " result = ?, tags = ?, aliases = ?, keys = ?, mac = ? WHERE path = ?",
                     [
                         (
                             *r.stat,
@@ -539,6 +575,7 @@ class Store:
                             r.result,
                             r.tags,
                             r.aliases,
+                            r.keys,
                             mac(p, r),
                             _key(p),
                         )

@@ -107,20 +107,22 @@ def test_a_note_deleted_between_the_stages_is_unreadable(
 
 
 def test_a_kept_note_gives_its_parts_and_reads_its_text_when_asked(tmp_path: Path) -> None:
-    vault = write_vault(tmp_path / "v", {"n.md": "---\ntags: [x]\n---\n# H\n[[a]] #t ^b\n"})
+    text = "---\ntags: [x]\n---\n# H\n[[a]] #t ^b\n%% vaultlint-disable links %%\n"
+    vault = write_vault(tmp_path / "v", {"n.md": text})
     note, content, key = read_and_parse(str(vault), "n.md", fingerprint=False)
     keeper = Keeper(str(vault), NOTE_PARTS)
     kept = keeper.keep(note, content, key)
-    assert isinstance(kept.packed, bytes)
-    view = keeper.view(kept)
+    assert isinstance(kept, bytes)
+    view = keeper.view("n.md", kept)
     assert {name: getattr(view, name) for name in NOTE_PARTS} == {
         name: getattr(note, name) for name in NOTE_PARTS
     }
+    assert view.suppressions == note.suppressions != ()
     narrow = NoteView.of(view, frozenset({"links"}))
     assert isinstance(narrow, KeptView) and narrow.links == note.links
-    assert kept.text is None  # nothing read yet
+    assert view.kept.text is None  # nothing read yet
     assert (narrow.text, narrow.line_starts) == (note.text, note.line_starts)
-    assert kept.text == note.text and not kept.changed
+    assert view.kept.text == note.text and not view.kept.changed
 
 
 def test_a_kept_note_whose_file_went_is_marked_changed(tmp_path: Path) -> None:
@@ -129,9 +131,9 @@ def test_a_kept_note_whose_file_went_is_marked_changed(tmp_path: Path) -> None:
     keeper = Keeper(str(vault), frozenset({"links"}))
     kept = keeper.keep(note, content, key)
     (vault / "n.md").unlink()
-    view = keeper.view(kept)
+    view = keeper.view("n.md", kept)
     assert view.links == note.links
-    assert (view.text, view.line_starts, kept.changed) == ("", (0,), True)
+    assert (view.text, view.line_starts, view.kept.changed) == ("", (0,), True)
 
 
 def test_values_marshal_refuses_are_kept_as_they_are(tmp_path: Path) -> None:
@@ -143,16 +145,19 @@ def test_values_marshal_refuses_are_kept_as_they_are(tmp_path: Path) -> None:
     note = dataclasses.replace(note, frontmatter={"k": Label("v")})
     keeper = Keeper(str(vault), frozenset({"frontmatter"}))
     kept = keeper.keep(note, content, key)
-    assert isinstance(kept.packed, tuple)
-    assert keeper.view(kept).frontmatter == {"k": "v"}
+    assert isinstance(kept, tuple)
+    assert keeper.view("n.md", kept).frontmatter == {"k": "v"}
 
 
 def test_a_note_that_was_not_read_keeps_its_empty_text(tmp_path: Path) -> None:
     vault = write_vault(tmp_path / "v", {})
     note, content, key = read_and_parse(str(vault), "gone.md")
     assert (note.text, content, key) == ("", b"", (0, 0, 0))
-    kept = Keeper(str(vault), frozenset({"links"})).keep(note, content, key)
-    assert (kept.text, kept.line_starts) == ("", note.line_starts)
+    view = Keeper(str(vault), frozenset({"links"})).view(
+        "gone.md", Keeper(str(vault), frozenset({"links"})).keep(note, content, key)
+    )
+    assert (view.kept.text, view.kept.line_starts) == ("", note.line_starts)
+    assert (view.text, view.kept.changed) == ("", False)
 
 
 def test_equal_strings_of_summaries_are_shared(tmp_path: Path) -> None:

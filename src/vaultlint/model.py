@@ -343,29 +343,33 @@ def _expr(tp: Any, value: str, pack: bool, env: dict[str, Any], depth: int = 0) 
     if type(None) in typing.get_args(tp):
         return f"(None if {value} is None else {_expr(record, value, pack, env, depth)})"
     env[record.__name__] = record
+    # named tuples are made by tuple.__new__ itself: their Python-level __new__ costs far more
+    env["_tuple_new"] = tuple.__new__
     fields = _hints(record)
     if _flat(record):
         return f"tuple({value})" if pack else f"{record.__name__}._make({value})"
     parts = []
     at = 0
-    for name, hint in fields:
+    for i, (name, hint) in enumerate(fields):
+        # a named tuple's fields are read by index (cheaper than by name)
+        field = f"{value}.{name}" if record is Note else f"{value}[{i}]"
         if _flat(hint):  # inlined: its fields take their places in this record's tuple
             env[hint.__name__] = hint
             width = len(hint._fields)
             if pack:
-                parts.append(f"*{value}.{name}")
+                parts.append(f"*{field}")
             else:
                 items = ", ".join(f"{value}[{at + k}]" for k in range(width))
-                parts.append(f"{hint.__name__}({items})")
+                parts.append(f"_tuple_new({hint.__name__}, ({items},))")
             at += width
         else:
-            parts.append(
-                _expr(hint, f"{value}.{name}" if pack else f"{value}[{at}]", pack, env, depth)
-            )
+            parts.append(_expr(hint, field if pack else f"{value}[{at}]", pack, env, depth))
             at += 1
     if pack:
         return "(" + ", ".join(parts) + ",)"
-    return f"{record.__name__}({', '.join(parts)})"
+    if record is Note:
+        return f"Note({', '.join(parts)})"
+    return f"_tuple_new({record.__name__}, ({', '.join(parts)},))"
 
 
 def parts_codec(parts: Iterable[str]) -> tuple[Any, Any]:

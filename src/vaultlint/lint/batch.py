@@ -44,7 +44,7 @@ from vaultlint.diagnostic import Diagnostic
 from vaultlint.lint.cache import CacheFolder, digest, open_cache, stat_key
 from vaultlint.lint.fingerprint import config_key, facts_of, results_fingerprint
 from vaultlint.lint.incremental import Outcome, Plan, plan
-from vaultlint.lint.keep import Keeper, KeptNote, share
+from vaultlint.lint.keep import Keeper, Kept, share
 from vaultlint.lint.lazy import LazyIndex, StoredSummaries
 from vaultlint.lint.linter import PARSE_FAILED, TOO_LARGE, UNREADABLE, Linter
 from vaultlint.lint.result import ScanResult, active_rules
@@ -185,9 +185,12 @@ class _Worker:
         parts = run.linter.index_parts
         #: keeps the parts stage 2 reads (None: it reads the whole note, kept as it is)
         self.keeper = None if parts is None else Keeper(str(run.root), parts)
-        # per target: (the note or its kept parts, positions of the index-reading rules that
-        # apply, stage-1 findings)
-        self.kept: dict[str, tuple[Note | KeptNote | None, tuple[int, ...], list[Diagnostic]]] = {}
+        # per target: (the note or its kept record, positions of the index-reading rules that
+        # apply, stage-1 findings or None); equal tuples of positions shared
+        self.kept: dict[
+            str, tuple[Note | Kept | None, tuple[int, ...], list[Diagnostic] | None]
+        ] = {}
+        self._positions: dict[tuple[int, ...], tuple[int, ...]] = {}
 
     def stage1(self) -> list[Parsed]:
         run, unit = self.run, self.unit
@@ -207,10 +210,11 @@ class _Worker:
         linter = self.run.linter
         early = linter.check_local(note)
         late = linter.indexed_rules_for(note)
-        kept: Note | KeptNote | None = None
+        kept: Note | Kept | None = None
         if late:
             kept = note if self.keeper is None else self.keeper.keep(note, content, key)
-        self.kept[note.path] = (kept, late, early)
+        late = self._positions.setdefault(late, late)
+        self.kept[note.path] = (kept, late, early or None)
 
     def _tick(self) -> None:
         if self.progress is not None:
@@ -245,17 +249,18 @@ class _Worker:
         outcomes: dict[str, Outcome] = {}
         for path in targets:
             kept, applicable, early = self.kept.pop(path)
-            diagnostics = early
+            diagnostics = early or []
             unresolved = unresolved_of.get(path, []) if run.want_unresolved else []
             outcomes[path] = (diagnostics, unresolved)
             if kept is None:
                 continue
-            if not isinstance(kept, KeptNote):
+            if isinstance(kept, Note):
                 diagnostics.extend(linter.check_indexed(kept, applicable))
                 continue
             assert self.keeper is not None
-            found = linter.check_indexed(self.keeper.view(kept), applicable)
-            if kept.changed:  # its file changed since stage 1: check it whole, as it is now
+            view = self.keeper.view(path, kept)
+            found = linter.check_indexed(view, applicable)
+            if view.kept.changed:  # its file changed since stage 1: check it whole, as it is now
                 note = read_and_parse(str(run.root), path, False)[0]
                 outcomes[path] = (linter.check(note), unresolved)
                 continue

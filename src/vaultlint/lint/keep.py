@@ -24,7 +24,6 @@ is empty) keeps its text, which is empty.
 
 from __future__ import annotations
 
-import contextlib
 import marshal
 import os
 from collections.abc import Callable
@@ -56,34 +55,21 @@ def share(summary: NoteSummary, seen: dict[Any, Any]) -> NoteSummary:
     )
 
 
+#: what a worker keeps of a note: one marshalled record (or the record itself, when marshal
+#: refuses one of its values); see :meth:`Keeper.keep`
+Kept = bytes | tuple
+
+
 class KeptNote:
-    """One note between the stages: its packed parts, and what its text is checked against
-    when a check reads it (then cached here until the note is checked)."""
+    """A kept note being checked: where its text comes from again, and (once read) its text.
 
-    __slots__ = (
-        "changed",
-        "digest",
-        "key",
-        "length",
-        "line_starts",
-        "packed",
-        "path",
-        "suppressions",
-        "text",
-    )
+    Made from the record when the note is checked; only the record waits between the stages
+    (one ``bytes`` object per note: no object per note, per link or per stat)."""
 
-    def __init__(
-        self,
-        path: str,
-        packed: Any,
-        suppressions: tuple[Suppression, ...],
-        digest: bytes,
-        key: StatKey,
-        length: int,
-    ) -> None:
+    __slots__ = ("changed", "digest", "key", "length", "line_starts", "path", "text")
+
+    def __init__(self, path: str, digest: bytes, key: StatKey, length: int) -> None:
         self.path = path
-        self.packed = packed  # marshalled bytes, or the packed tuple when marshal refused it
-        self.suppressions = suppressions
         self.digest = digest
         self.key = key
         self.length = length
@@ -122,45 +108,55 @@ class KeptNote:
 
 
 class Keeper:
-    """Makes the kept notes of one worker (the parts of ``parts``) and their views."""
+    """Makes the kept records of one worker (the parts of ``parts``) and their views."""
 
     def __init__(self, root: str, parts: frozenset[str]) -> None:
         self.root = root
         self.parts = parts
         self._pack, self._unpack = parts_codec(parts)
 
-    def keep(self, note: Note, content: bytes, key: StatKey) -> KeptNote:
-        """``content`` and ``key``: the digest (or ``b""``) and stat of the bytes parsed."""
-        packed = self._pack(note)
-        # a value marshal does not know (a YAML subclass…): the tuple is kept as it is
-        with contextlib.suppress(ValueError):
-            packed = marshal.dumps(packed)
-        kept = KeptNote(note.path, packed, note.suppressions, content, key, len(note.text))
+    def keep(self, note: Note, content: bytes, key: StatKey) -> Kept:
+        """The record of ``note``; ``content`` and ``key``: the digest (or ``b""``) and stat of
+        the bytes it was parsed from."""
+        sups = tuple(map(tuple, note.suppressions))
+        text = None
         if key == _NO_STAT:  # nothing was read (unreadable, too large, parser failure)
-            kept.text, kept.line_starts = note.text, note.line_starts
-        return kept
+            text = (note.text, note.line_starts)
+        record = (self._pack(note), sups, content, key, len(note.text), text)
+        try:
+            return marshal.dumps(record)
+        except ValueError:  # a value marshal does not know (a YAML subclass…): kept as is
+            return record
 
-    def view(self, kept: KeptNote) -> KeptView:
-        packed = kept.packed
-        if isinstance(packed, bytes):
-            packed = marshal.loads(packed)
-        return KeptView(kept, self._unpack(packed), lambda: kept.load(self.root))
+    def view(self, path: str, kept: Kept) -> KeptView:
+        """The note of ``kept`` as the index-reading rules see it (its text read on demand)."""
+        record = marshal.loads(kept) if isinstance(kept, bytes) else kept
+        packed, sups, content, key, length, text = record
+        note = KeptNote(path, content, tuple(key), length)
+        if text is not None:
+            note.text, note.line_starts = text[0], tuple(text[1])
+        suppressions = tuple(map(Suppression._make, sups))
+        return KeptView(note, suppressions, self._unpack(packed), lambda: note.load(self.root))
 
 
 class KeptView(NoteView):
     """A :class:`NoteView` of a kept note whose text and line starts are read when first
     asked for (:meth:`KeptNote.load`). Its narrower views share the note."""
 
-    __slots__ = ("_kept", "_load")
+    __slots__ = ("_load", "kept")
 
     def __init__(
-        self, kept: KeptNote, parts: dict[str, Any], load: Callable[[], tuple[str, tuple]]
+        self,
+        kept: KeptNote,
+        suppressions: tuple[Suppression, ...],
+        parts: dict[str, Any],
+        load: Callable[[], tuple[str, tuple]],
     ) -> None:
         # NoteView.__init__ would set the text: here it is read on demand
         self.path = kept.path
-        self.suppressions = kept.suppressions
+        self.suppressions = suppressions
         self._parts = parts
-        self._kept = kept
+        self.kept = kept
         self._load = load
 
     @property  # type: ignore[override]
@@ -172,4 +168,5 @@ class KeptView(NoteView):
         return self._load()[1]
 
     def narrow(self, parts: frozenset[str]) -> NoteView:
-        return KeptView(self._kept, {name: getattr(self, name) for name in parts}, self._load)
+        parts_of = {name: getattr(self, name) for name in parts}
+        return KeptView(self.kept, self.suppressions, parts_of, self._load)

@@ -145,8 +145,18 @@ def test_values_marshal_refuses_are_kept_as_they_are(tmp_path: Path) -> None:
     note = dataclasses.replace(note, frontmatter={"k": Label("v")})
     keeper = Keeper(str(vault), frozenset({"frontmatter"}))
     kept = keeper.keep(note, content, key)
-    assert isinstance(kept, tuple)
+    assert isinstance(kept, list)
     assert keeper.view("n.md", kept).frontmatter == {"k": "v"}
+
+
+def test_a_long_record_is_kept_in_small_pieces(tmp_path: Path) -> None:
+    vault = write_vault(tmp_path / "v", {"n.md": "".join(f"[[Note {i}]]\n" for i in range(60))})
+    note, content, key = read_and_parse(str(vault), "n.md")
+    keeper = Keeper(str(vault), frozenset({"links"}))
+    kept = keeper.keep(note, content, key)
+    assert isinstance(kept, tuple) and len(kept) > 2
+    assert all(isinstance(piece, bytes) and len(piece) <= 448 for piece in kept)
+    assert keeper.view("n.md", kept).links == note.links
 
 
 def test_a_note_that_was_not_read_keeps_its_empty_text(tmp_path: Path) -> None:

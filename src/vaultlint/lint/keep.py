@@ -2,10 +2,11 @@
 index-reading rules check in stage 2.
 
 A whole-vault run parses every note before the index exists, so every target note must wait,
-in some form, for stage 2. What waits is a :class:`KeptNote`: the parts of the note the
-index-reading rules declare in ``Check.reads`` (links, tags, fields…) packed as plain tuples
-and marshalled into one ``bytes`` object (a few hundred bytes for a note whose ``Link``
-objects take kilobytes), its suppression comments, and how to find its text again. The text
+in some form, for stage 2. What waits is one record per note: the parts of the note the
+index-reading rules declare in ``Check.reads`` (links, tags, fields…) packed as plain tuples,
+its suppression comments and how to find its text again, marshalled into ``bytes`` (a few
+hundred bytes for a note whose ``Link`` objects take kilobytes; cut in pieces small enough
+for Python's own allocator, so that stage 2 reuses their memory as they are freed). The text
 and the line table are *not* kept — they were the vault's whole text, held until the end of
 the run. A check reads them only where it reports (a finding's snippet and positions, a
 frontmatter link's ``[[``, a fix's edit), so a :class:`KeptView` reads the file again the
@@ -57,14 +58,18 @@ def share(summary: NoteSummary, seen: dict[Any, Any]) -> NoteSummary:
 
 #: what a worker keeps of a note: one marshalled record (or the record itself, when marshal
 #: refuses one of its values); see :meth:`Keeper.keep`
-Kept = bytes | tuple
+Kept = bytes | tuple[bytes, ...] | list
+#: records are cut in pieces this long: small enough for Python's own allocator, whose memory
+#: the index and the findings of stage 2 reuse as the records are freed (memory of larger
+#: objects, from the C allocator, it does not)
+_PIECE = 448
 
 
 class KeptNote:
     """A kept note being checked: where its text comes from again, and (once read) its text.
 
     Made from the record when the note is checked; only the record waits between the stages
-    (one ``bytes`` object per note: no object per note, per link or per stat)."""
+    (``bytes``, cut in small pieces: no object per link, per stat or per empty list)."""
 
     __slots__ = ("changed", "digest", "key", "length", "line_starts", "path", "text")
 
@@ -124,13 +129,21 @@ class Keeper:
             text = (note.text, note.line_starts)
         record = (self._pack(note), sups, content, key, len(note.text), text)
         try:
-            return marshal.dumps(record)
+            blob = marshal.dumps(record)
         except ValueError:  # a value marshal does not know (a YAML subclass…): kept as is
-            return record
+            return [record]
+        if len(blob) <= _PIECE:
+            return blob
+        return tuple(blob[at : at + _PIECE] for at in range(0, len(blob), _PIECE))
 
     def view(self, path: str, kept: Kept) -> KeptView:
         """The note of ``kept`` as the index-reading rules see it (its text read on demand)."""
-        record = marshal.loads(kept) if isinstance(kept, bytes) else kept
+        if isinstance(kept, bytes):
+            record = marshal.loads(kept)
+        elif isinstance(kept, tuple):
+            record = marshal.loads(b"".join(kept))
+        else:
+            record = kept[0]
         packed, sups, content, key, length, text = record
         note = KeptNote(path, content, tuple(key), length)
         if text is not None:

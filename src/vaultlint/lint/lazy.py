@@ -115,20 +115,21 @@ class StoredSummaries(Mapping[str, NoteSummary]):
             names.update(lines_of("\n".join(texts)))
         return names
 
-    def alias_view(self) -> dict[str, NoteSummary] | None:
-        """Every note's aliases, by path, in the mapping's order, as summaries holding only
-        them (what the name index reads) — from the summaries read or computed in this run and
-        the stored rows' ``aliases``; None when a stored row's aliases are not known."""
+    def aliases(self) -> dict[str, tuple[str, ...]] | None:
+        """Every note's aliases, by path, in the mapping's order (what the name index reads
+        of the notes) — from the summaries read or computed in this run and the stored rows'
+        ``aliases``; None when a stored row's aliases are not known."""
         got, rows = self._got, self._plan.rows
-        out: dict[str, NoteSummary] = {}
+        out: dict[str, tuple[str, ...]] = {}
         for path in self._order:
             summary = got.get(path)
-            if summary is None:
-                row = rows.get(path)
-                if row is None or row.aliases is None:
-                    return None
-                summary = _NO_ALIASES if not row.aliases else _aliases(lines_of(row.aliases))
-            out[path] = summary
+            if summary is not None:
+                out[path] = summary.aliases
+                continue
+            row = rows.get(path)
+            if row is None or row.aliases is None:
+                return None
+            out[path] = lines_of(row.aliases) if row.aliases else ()
         return out
 
     def load_all(self) -> None:
@@ -155,23 +156,6 @@ class StoredSummaries(Mapping[str, NoteSummary]):
         self.load_all()
         got = self._got
         return [got[p] for p in self._order]
-
-
-_NO_ALIASES = NoteSummary("", (), (), (), (), ())
-
-
-def _aliases(aliases: tuple[str, ...]) -> NoteSummary:
-    return NoteSummary("", (), (), (), aliases, ())
-
-
-class _AliasIndex:
-    """What :class:`~vaultlint.vault.names.NameIndex` reads of an index (its other files, its
-    notes' aliases, link resolution), with the aliases from the state's ``aliases`` column."""
-
-    def __init__(self, index: VaultIndex, aliases: dict[str, NoteSummary]) -> None:
-        self.others = index.others
-        self.summaries = aliases
-        self.resolve = index.resolve
 
 
 class _Misspelled:
@@ -219,9 +203,7 @@ class LazyIndex(VaultIndex):
         if self._names is None:
             from vaultlint.vault.names import NameIndex
 
-            aliases = self.summaries.alias_view()
-            source: Any = self if aliases is None else _AliasIndex(self, aliases)
-            self._names = NameIndex(source)
+            self._names = NameIndex(self, self.summaries.aliases())
         return self._names
 
     def misspelled_tags(self) -> Any:  # type: ignore[override]

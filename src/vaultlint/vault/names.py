@@ -25,7 +25,7 @@ allows seven edits, so a near name may share no more than a three-letter piece w
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
@@ -103,7 +103,11 @@ def _best_first(pair: tuple[float, int]) -> tuple[float, int]:
 class NameIndex:
     """Names, stems and aliases of the vault's files, for suggestions (see the module doc)."""
 
-    def __init__(self, index: VaultIndex) -> None:
+    def __init__(
+        self, index: VaultIndex, note_aliases: Mapping[str, tuple[str, ...]] | None = None
+    ) -> None:
+        """``note_aliases``: every note's aliases, by path, in the index's order (the index's own
+        summaries give them when None: a lazy index has them from the stored rows)."""
         from vaultlint.vault.index import fold
 
         self._index = index
@@ -114,13 +118,19 @@ class NameIndex:
         aliases: dict[str, list[str]] = {}
         extensions: set[str] = set(ATTACHMENT_EXTENSIONS)
         others = list(index.others)
-        for path, summary in index.summaries.items():
+        if note_aliases is None:
+            aliases_of: Iterable[tuple[str, tuple[str, ...]]] = (
+                (path, summary.aliases) for path, summary in index.summaries.items()
+            )
+        else:
+            aliases_of = note_aliases.items()
+        for path, its_aliases in aliases_of:
             if not is_note_path(path):
                 others.append(path)  # a canvas or a base: named with its extension
                 continue
             name = posixpath.basename(path)
             notes.setdefault(fold(name[:-3]), []).append(path)
-            for alias in summary.aliases:
+            for alias in its_aliases:
                 owners = aliases.setdefault(fold(alias), [])
                 if path not in owners:
                     owners.append(path)

@@ -94,6 +94,20 @@ def test_a_note_changed_between_the_stages_is_checked_as_it_is_now(
     ]
 
 
+def test_a_note_changed_between_the_stages_reads_its_own_new_headings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vault = write_vault(tmp_path / "v", {**FILES, "s.md": "# A\n\n[[#A]] [[Missing]]\n"})
+    s = vault / "s.md"
+    _between_stages(monkeypatch, lambda: s.write_text("# Bee\n\n[[#A]] [[Missing]]\n"))
+    result = lint(vault, load_config(None, vault), use_cache=False)
+    assert [r for r in _rows(result) if r[0] == "s.md"] == [
+        ("s.md", 3, 1, "broken-link", "heading 'A' does not exist in this note"),
+        ("s.md", 3, 8, "broken-link", "link target 'Missing' does not exist"),
+    ]
+    assert lint(vault, load_config(None, vault), use_cache=False).diagnostics == result.diagnostics
+
+
 def test_a_note_deleted_between_the_stages_is_unreadable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

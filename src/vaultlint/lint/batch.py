@@ -262,10 +262,24 @@ class _Worker:
             found = linter.check_indexed(view, applicable)
             if view.kept.changed:  # its file changed since stage 1: check it whole, as it is now
                 note = read_and_parse(str(run.root), path, False)[0]
-                outcomes[path] = (linter.check(note), unresolved)
+                outcomes[path] = (_check_changed(linter, index, note), unresolved)
                 continue
             diagnostics.extend(found)
         return outcomes
+
+
+def _check_changed(linter: Linter, index: VaultIndex, note: Note) -> list[Diagnostic]:
+    """A note whose file changed between the stages, checked against its own new summary (its
+    links to its own headings, its tags), the index restored after it for the other notes. A
+    lazy index (a few notes checked) keeps the summary it read."""
+    old = index.summaries.get(note.path)
+    if old is None or isinstance(index, LazyIndex):
+        return linter.check(note)
+    index.replace(note)
+    try:
+        return linter.check(note)
+    finally:
+        index.replace(old)
 
 
 def _worker_main(conn: Any, run: _Run, unit: _Unit, parent_pid: int = 0) -> None:

@@ -18,7 +18,9 @@ computed one (the caches are on), else its size, modification time and inode (wh
 trust on every run), and the text's length in both cases. A note whose file changed (or went)
 in between is marked :attr:`KeptNote.changed`; the batch runner then drops what its checks
 found and parses and checks that note again, whole, as it is now — so a note's findings never
-mix two versions of it (a deleted note gets the ``unreadable`` finding a later scan would give).
+mix two versions of it: it is checked against its own new summary (batch.py
+``_check_changed``; a lazy index keeps the summary it read), and a deleted note gets the
+``unreadable-note`` finding (a later scan would not list it at all).
 A note that had no readable text in stage 1 (unreadable, too large, a parser failure: its text
 is empty) keeps its text, which is empty.
 """

@@ -160,7 +160,9 @@ def test_values_marshal_refuses_are_kept_as_they_are(tmp_path: Path) -> None:
     keeper = Keeper(str(vault), frozenset({"frontmatter"}))
     kept = keeper.keep(note, content, key)
     assert isinstance(kept, list)
-    assert keeper.view("n.md", kept).frontmatter == {"k": "v"}
+    kept_frontmatter = keeper.view("n.md", kept).frontmatter
+    assert kept_frontmatter == {"k": "v"}
+    assert type(kept_frontmatter["k"]) is Label  # kept as it is, not made a plain str
 
 
 def test_a_long_record_is_kept_in_small_pieces(tmp_path: Path) -> None:

@@ -101,14 +101,19 @@ def test_mojibake_is_repaired_only_with_unsafe_fixes(capsys, tmp_path):
     note = "\ufeffPlanned for 2028â€“2029, the communiquÃ© said.\r\nCafé stays.\r\n"
     vault = write_vault(tmp_path / "v", {"n.md": note})
     assert [f[1:4] for f in findings(capsys, str(vault))] == [(1, 17, "mojibake")]
+    fixed = "\ufeffPlanned for 2028–2029, the communiqué said.\r\nCafé stays.\r\n"
+    _fixed_only_with_unsafe_fixes(capsys, vault, note, fixed)
+
+
+def _fixed_only_with_unsafe_fixes(capsys, vault, note: str, fixed: str) -> None:
+    """``--fix`` leaves ``n.md`` (``note``) as it is; ``--fix --unsafe-fixes`` fixes its one
+    finding, writes ``fixed``, and a scan then finds nothing."""
     main(["scan", str(vault), "--no-cache", "--fix"])
     capsys.readouterr()
     assert (vault / "n.md").read_bytes() == note.encode()
     assert main(["scan", str(vault), "--no-cache", "--fix", "--unsafe-fixes"]) == 0
     assert "fixed 1 finding(s) in 1 note(s)" in capsys.readouterr().err
-    assert (vault / "n.md").read_bytes() == (
-        "\ufeffPlanned for 2028–2029, the communiqué said.\r\nCafé stays.\r\n".encode()
-    )
+    assert (vault / "n.md").read_bytes() == fixed.encode()
     assert findings(capsys, str(vault)) == []
 
 
@@ -124,15 +129,8 @@ def test_frontmatter_below_blank_lines_is_reported_and_moved_up_only_with_unsafe
     )
     # one finding says why: not also a missing 'title' for every properties rule
     assert findings(capsys, str(vault)) == [("n.md", 3, 1, "invalid-frontmatter", message)]
-    main(["scan", str(vault), "--no-cache", "--fix"])
-    capsys.readouterr()
-    assert (vault / "n.md").read_bytes() == note.encode()
-    assert main(["scan", str(vault), "--no-cache", "--fix", "--unsafe-fixes"]) == 0
-    assert "fixed 1 finding(s) in 1 note(s)" in capsys.readouterr().err
-    assert (vault / "n.md").read_bytes() == (
-        "\ufeff---\r\ntitle: Mission\r\ntags: [space]\r\n---\r\n# Body #space\r\n".encode()
-    )
-    assert findings(capsys, str(vault)) == []
+    fixed = "\ufeff---\r\ntitle: Mission\r\ntags: [space]\r\n---\r\n# Body #space\r\n"
+    _fixed_only_with_unsafe_fixes(capsys, vault, note, fixed)
 
 
 def test_a_thematic_break_below_a_blank_line_is_not_frontmatter(capsys, tmp_path):

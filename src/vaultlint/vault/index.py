@@ -38,6 +38,15 @@ def normalize_heading(text: str) -> str:
     return _SPACES.sub(" ", _HEADING_STRIP.sub(" ", text)).strip().lower()
 
 
+def nearest(paths: Iterable[str], source: str) -> str:
+    """Of several files a link name fits, the one Obsidian opens from note ``source``: one in
+    the note's own folder first, then the shortest path, then alphabetically (SPEC R-R)."""
+    paths = list(paths)
+    folder = posixpath.dirname(source)
+    same = [p for p in paths if posixpath.dirname(p) == folder]
+    return min(same or paths, key=lambda p: (len(p), p))
+
+
 _NO_COUNTS: Counter[str] = Counter()
 _UNKNOWN = object()
 
@@ -267,11 +276,7 @@ class VaultIndex:
             found = cands[0] if cands else None
             self._resolved[linkpath] = found
             return found
-        folder = posixpath.dirname(source)
-        same = [c for c in cands if posixpath.dirname(c) == folder]
-        if same:
-            return min(same, key=lambda c: (len(c), c))
-        return min(cands, key=lambda c: (len(c), c))
+        return nearest(cands, source)
 
     def file(self, path: str) -> str | None:
         """The file at exactly this vault path (compared as paths are: case-insensitively), as

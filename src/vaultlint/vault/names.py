@@ -193,9 +193,9 @@ class NameIndex:
         found = self._files[key]
         if len(found) <= 1:
             return found[0] if found else None
-        folder = posixpath.dirname(source)
-        same = [p for p in found if posixpath.dirname(p) == folder]
-        return min(same or found, key=lambda p: (len(p), p))
+        from vaultlint.vault.index import nearest
+
+        return nearest(found, source)
 
     def _is_attachment_key(self, key: str) -> bool:
         return self.is_attachment_link(key.rsplit("/", 1)[-1])

@@ -41,7 +41,7 @@ from typing import Any
 
 from vaultlint.config import Config
 from vaultlint.diagnostic import Diagnostic
-from vaultlint.lint.cache import CacheFolder, digest, open_cache, stat_key
+from vaultlint.lint.cache import NO_STAT, CacheFolder, StatKey, digest, open_cache, stat_key
 from vaultlint.lint.fingerprint import config_key, facts_of, results_fingerprint
 from vaultlint.lint.incremental import Outcome, Plan, plan
 from vaultlint.lint.keep import Keeper, Kept, share
@@ -75,8 +75,6 @@ EXPECT_TARGETS = 100
 #: the notes are split in this many shards (by a hash of the note's path) between workers
 SHARDS = 8
 
-StatKey = tuple[int, int, int]
-_NO_STAT: StatKey = (0, 0, 0)
 Parsed = tuple[str, bytes, StatKey, NoteSummary]  # path, content digest, stat, summary
 
 
@@ -103,7 +101,7 @@ def read_and_parse(root: str, path: str, fingerprint: bool = True) -> tuple[Note
             st = os.fstat(fh.fileno())
             data = fh.read(MAX_NOTE_BYTES + 1) if st.st_size <= MAX_NOTE_BYTES else b""
     except OSError as exc:
-        return _unreadable(path, exc), b"", (0, 0, 0)
+        return _unreadable(path, exc), b"", NO_STAT
     if st.st_size > MAX_NOTE_BYTES or len(data) > MAX_NOTE_BYTES:
         size = max(st.st_size, len(data)) / 2**20
         message = (
@@ -111,7 +109,7 @@ def read_and_parse(root: str, path: str, fingerprint: bool = True) -> tuple[Note
             "a note: it was not checked"
         )
         problem = Problem(TOO_LARGE, message, Span(0, 0))
-        return replace(parse_text(path, ""), problems=(problem,)), b"", (0, 0, 0)
+        return replace(parse_text(path, ""), problems=(problem,)), b"", NO_STAT
     try:
         note = parse_note(path, data)
     except Exception as exc:  # a parser bug must not cost the whole scan
@@ -120,7 +118,7 @@ def read_and_parse(root: str, path: str, fingerprint: bool = True) -> tuple[Note
             "please report this bug"
         )
         problem = Problem(PARSE_FAILED, message, Span(0, 0))
-        return replace(parse_text(path, ""), problems=(problem,)), b"", (0, 0, 0)
+        return replace(parse_text(path, ""), problems=(problem,)), b"", NO_STAT
     if not fingerprint:
         return note, b"", stat_key(st)  # the stat, free: it tells a kept note's file unchanged
     return note, digest(data), stat_key(st)
@@ -200,7 +198,7 @@ class _Worker:
             found = run.early.get(path)
             note, content, key = found or read_and_parse(root, path, run.use_cache)
             summary = share(summarize(note), self.strings)
-            self.parsed.append((note.path, content, key if content else _NO_STAT, summary))
+            self.parsed.append((note.path, content, key if content else NO_STAT, summary))
             if path in targets:
                 self._keep(note, content, key)
             self._tick()

@@ -64,6 +64,8 @@ _ALLOWED = {("vaultlint.model", "NoteSummary"), ("vaultlint.span", "Span")} | {
 
 
 StatKey = tuple[int, int, int]
+#: the stat of a note that was not read (unreadable, too large, a parser failure)
+NO_STAT: StatKey = (0, 0, 0)
 
 
 def stat_key(st: os.stat_result) -> StatKey:

@@ -14,7 +14,7 @@ import posixpath
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from vaultlint.lint.cache import digest
+from vaultlint.lint.cache import StatKey, digest
 from vaultlint.lint.depends import broken_affected, changed_keys, name_keys, note_keys
 from vaultlint.lint.lazy import StoredSummaries
 from vaultlint.lint.store import (
@@ -33,7 +33,6 @@ from vaultlint.vault.discovery import read_in_vault
 from vaultlint.vault.filetypes import extension, is_note_path
 from vaultlint.vault.index import fold
 
-StatKey = tuple[int, int, int]
 #: with more changed notes than this, every target is checked (as a run without cache)
 MANY_CHANGES = 200
 

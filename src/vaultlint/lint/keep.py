@@ -32,13 +32,10 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from vaultlint.lint.cache import digest, stat_key
+from vaultlint.lint.cache import NO_STAT, StatKey, digest, stat_key
 from vaultlint.model import Note, NoteSummary, NoteView, Suppression, line_starts_of, parts_codec
 from vaultlint.parse import note_text
 from vaultlint.vault.discovery import open_in_vault
-
-StatKey = tuple[int, int, int]
-_NO_STAT: StatKey = (0, 0, 0)
 
 
 def share(summary: NoteSummary, seen: dict[Any, Any]) -> NoteSummary:
@@ -127,7 +124,7 @@ class Keeper:
         the bytes it was parsed from."""
         sups = tuple(map(tuple, note.suppressions))
         text = None
-        if key == _NO_STAT:  # nothing was read (unreadable, too large, parser failure)
+        if key == NO_STAT:  # nothing was read (unreadable, too large, parser failure)
             text = (note.text, note.line_starts)
         record = (self._pack(note), sups, content, key, len(note.text), text)
         try:

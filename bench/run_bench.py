@@ -8,10 +8,12 @@
 
 Vaults come from the deterministic generator beside this script (``bench/make_vault.py OUT N 1``:
 out folder, notes, seed) and are kept in ``bench/out/`` (git-ignored) between runs. Every figure is
-the median wall time of several runs of a whole process, as a user would see it, with its peak
-memory (max RSS) and its ratio to the floor (a fresh ``python3`` reading every note). The cache
-lives in a folder of the benchmark's own (``VAULTLINT_CACHE_DIR``), whose size is printed beside
-the vault's. The goals of the speed issue are printed with each figure, never asserted.
+the median wall time of several runs of a whole process, as a user would see it, with its ratio to
+the floor (a fresh ``python3`` reading every note), its median CPU time (user + system, its
+workers included: the figure that moves least with the machine's load) and its peak memory (max
+RSS). The cache lives in a folder of the benchmark's own (``VAULTLINT_CACHE_DIR``), whose size is
+printed beside the vault's. The goals of the speed issue are printed with each figure, never
+asserted.
 
 Modes, per vault size:
 
@@ -33,6 +35,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -57,8 +60,16 @@ def make_vault(n: int) -> Path:
 CACHE = OUT / "cache"
 
 
-def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one process (os.wait4 gives that child's own usage)."""
+class Sample(NamedTuple):
+    """One process as ``os.wait4`` saw it (that child's own usage, not its parent's)."""
+
+    wall: float  # seconds
+    cpu: float  # user + system seconds, its worker processes included
+    mb: float  # peak RSS of the process (or of its largest worker)
+
+
+def run(cmd: list[str], cwd: Path | None = None) -> Sample:
+    """Wall and CPU seconds and peak RSS (MB) of one process."""
     env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "VAULTLINT_CACHE_DIR": str(CACHE)}
     # as an installed package runs: its bytecode compiled once (pip does), not at every start
     env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -73,21 +84,24 @@ def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, float]:
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1):
         sys.exit(f"{' '.join(cmd)} failed ({code}): {err.decode()[-2000:]}")
-    return wall, usage.ru_maxrss / 1024
+    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
-def measure(cmd: list[str], runs: int, cwd: Path | None = None, before=None) -> tuple[float, float]:
-    walls, peaks = [], []
+def measure(cmd: list[str], runs: int, cwd: Path | None = None, before=None) -> Sample:
+    """Median wall and CPU seconds of ``runs`` runs, and the largest peak."""
+    samples = []
     for _ in range(runs):
         if before:
             before()
-        wall, peak = run(cmd, cwd)
-        walls.append(wall)
-        peaks.append(peak)
-    return statistics.median(walls), max(peaks)
+        samples.append(run(cmd, cwd))
+    return Sample(
+        statistics.median(s.wall for s in samples),
+        statistics.median(s.cpu for s in samples),
+        max(s.mb for s in samples),
+    )
 
 
-def read_floor(vault: Path, runs: int) -> float:
+def read_floor(vault: Path, runs: int) -> Sample:
     code = (
         "import os,sys\n"
         "n=0\n"
@@ -96,7 +110,7 @@ def read_floor(vault: Path, runs: int) -> float:
         "        if f.endswith('.md'):\n"
         "            n+=len(open(os.path.join(d,f),'rb').read())\n"
     )
-    return measure([sys.executable, "-c", code, str(vault)], runs)[0]
+    return measure([sys.executable, "-c", code, str(vault)], runs)
 
 
 def folder_mb(path: Path) -> float:
@@ -111,21 +125,33 @@ def clear_cache() -> None:
     shutil.rmtree(CACHE, ignore_errors=True)
 
 
+class Row(NamedTuple):
+    notes: int
+    what: str
+    sample: Sample | None
+    floor: float | None
+    goal: str
+
+
 class Table:
     def __init__(self) -> None:
-        self.rows: list[tuple[int, str, float | None, float | None, float | None, str]] = []
+        self.rows: list[Row] = []
 
-    def add(self, n, what, secs=None, mb=None, floor=None, goal="") -> None:
-        ratio = secs / floor if secs is not None and floor else None
-        self.rows.append((n, what, secs, mb, ratio, goal))
+    def add(self, n, what, sample: Sample | None = None, floor=None, goal="") -> None:
+        self.rows.append(Row(n, what, sample, floor, goal))
 
     def print(self) -> None:
-        print(f"{'notes':>6}  {'what':<46} {'median s':>9} {'x floor':>8} {'peak MB':>8}  goal")
-        for n, what, secs, mb, ratio, goal in self.rows:
-            s = f"{secs:9.3f}" if secs is not None else f"{'-':>9}"
-            r = f"{ratio:8.2f}" if ratio is not None else f"{'-':>8}"
-            m = f"{mb:8.0f}" if mb is not None else f"{'-':>8}"
-            print(f"{n:>6}  {what:<46} {s} {r} {m}  {goal}")
+        print(
+            f"{'notes':>6}  {'what':<46} {'median s':>9} {'x floor':>8} {'CPU s':>7} "
+            f"{'peak MB':>8}  goal"
+        )
+        for n, what, sample, floor, goal in self.rows:
+            if sample is None:
+                print(f"{n:>6}  {what:<46} {'-':>9} {'-':>8} {'-':>7} {'-':>8}  {goal}")
+                continue
+            ratio = f"{sample.wall / floor:8.2f}" if floor else f"{'-':>8}"
+            mb = f"{sample.mb:8.0f}" if sample.mb else f"{'-':>8}"
+            print(f"{n:>6}  {what:<46} {sample.wall:9.3f} {ratio} {sample.cpu:7.2f} {mb}  {goal}")
 
 
 def verdict(value: float, limit: float) -> str:
@@ -136,63 +162,51 @@ def bench_size(n: int, args: argparse.Namespace, table: Table) -> float:
     vl = [sys.executable, "-m", "vaultlint", "scan"]
     vault = make_vault(n)
     runs = args.runs
-    floor = read_floor(vault, runs)
-    table.add(n, "read floor (Python reads every note)", floor, None, floor)
+    floor_sample = read_floor(vault, runs)
+    floor = floor_sample.wall
+    table.add(n, "read floor (Python reads every note)", floor_sample._replace(mb=0), floor)
     jobs = ["--jobs", str(args.jobs)]
-    cold, cold_mb = measure([*vl, str(vault), "--no-cache", *jobs], runs)
-    goal = f"<= 5x floor: {verdict(cold / floor, 5)}"
-    table.add(n, f"cold (--no-cache, {args.jobs} jobs)", cold, cold_mb, floor, goal)
-    one_job, one_job_mb = measure([*vl, str(vault), "--no-cache", "--jobs", "1"], runs)
-    table.add(n, "cold (--no-cache, --jobs 1)", one_job, one_job_mb, floor)
-    first, first_mb = measure([*vl, str(vault), *jobs], runs, before=clear_cache)
-    table.add(n, "first run (writes the cache)", first, first_mb, floor)
-    warm, warm_mb = measure([*vl, str(vault), *jobs], runs)
-    table.add(
-        n,
-        "warm (nothing changed)",
-        warm,
-        warm_mb,
-        floor,
-        f"<= 0.7x floor: {verdict(warm / floor, 0.7)}",
-    )
+    cold = measure([*vl, str(vault), "--no-cache", *jobs], runs)
+    goal = f"<= 5x floor: {verdict(cold.wall / floor, 5)}"
+    table.add(n, f"cold (--no-cache, {args.jobs} jobs)", cold, floor, goal)
+    one_job = measure([*vl, str(vault), "--no-cache", "--jobs", "1"], runs)
+    table.add(n, "cold (--no-cache, --jobs 1)", one_job, floor)
+    first = measure([*vl, str(vault), *jobs], runs, before=clear_cache)
+    table.add(n, "first run (writes the cache)", first, floor)
+    warm = measure([*vl, str(vault), *jobs], runs)
+    goal = f"<= 0.7x floor: {verdict(warm.wall / floor, 0.7)}"
+    table.add(n, "warm (nothing changed)", warm, floor, goal)
     notes = sorted(vault.rglob("*.md"))
     note = notes[len(notes) // 2]
     rel = str(note.relative_to(vault))
-    one, one_mb = measure([*vl, "--vault", ".", rel], runs, cwd=vault)
-    table.add(n, "one note, warm cache", one, one_mb, floor)
+    one = measure([*vl, "--vault", ".", rel], runs, cwd=vault)
+    table.add(n, "one note, warm cache", one, floor)
 
     def touch_note(note: Path = note) -> None:
         # what pre-commit sees: the staged note was just edited
         with open(note, "a", encoding="utf-8") as fh:
             fh.write("\n")
 
-    edited, edited_mb = measure([*vl, "--vault", ".", rel], runs, cwd=vault, before=touch_note)
-    goal = f"<= 0.8x floor: {verdict(edited / floor, 0.8)}"
+    edited = measure([*vl, "--vault", ".", rel], runs, cwd=vault, before=touch_note)
+    goal = f"<= 0.8x floor: {verdict(edited.wall / floor, 0.8)}"
     if n >= 100000:
-        goal = f"<= 0.3 s: {verdict(edited, 0.3)}"
-    table.add(n, "one edited note (pre-commit)", edited, edited_mb, floor, goal)
-    after, after_mb = measure([*vl, str(vault), *jobs], runs, before=touch_note)
-    table.add(
-        n,
-        "whole vault after one edit",
-        after,
-        after_mb,
-        floor,
-        f"<= 1x floor: {verdict(after / floor, 1)}",
-    )
+        goal = f"<= 0.3 s: {verdict(edited.wall, 0.3)}"
+    table.add(n, "one edited note (pre-commit)", edited, floor, goal)
+    after = measure([*vl, str(vault), *jobs], runs, before=touch_note)
+    goal = f"<= 1x floor: {verdict(after.wall / floor, 1)}"
+    table.add(n, "whole vault after one edit", after, floor, goal)
     cache_mb, notes_mb = folder_mb(CACHE), vault_mb(vault)
     table.add(
         n,
         f"cache on disk {cache_mb:.1f} MB for {notes_mb:.1f} MB of notes",
-        None,
-        None,
-        None,
-        f"<= 0.5x vault: {verdict(cache_mb / notes_mb, 0.5)} ({cache_mb / notes_mb:.2f}x)",
+        goal=f"<= 0.5x vault: {verdict(cache_mb / notes_mb, 0.5)} ({cache_mb / notes_mb:.2f}x)",
     )
     if n >= 50000:
-        peak = max(cold_mb, one_job_mb, first_mb, warm_mb, edited_mb, after_mb)
+        peak = max(s.mb for s in (cold, one_job, first, warm, edited, after))
         table.add(
-            n, "peak memory, every mode", None, peak, None, f"<= 250 MB: {verdict(peak, 250)}"
+            n,
+            f"peak memory, every mode: {peak:.0f} MB",
+            goal=f"<= 250 MB: {verdict(peak, 250)}",
         )
     if args.peers:
         for name, cmd, limit in (
@@ -202,11 +216,13 @@ def bench_size(n: int, args: argparse.Namespace, table: Table) -> float:
             if n > limit:
                 continue
             if shutil.which(cmd[0]):
-                wall, mb = measure(cmd, 1, cwd=vault)
-                table.add(n, f"{name} (1 run): {wall / cold:.0f}x vaultlint cold", wall, mb, floor)
+                peer = measure(cmd, 1, cwd=vault)
+                table.add(
+                    n, f"{name} (1 run): {peer.wall / cold.wall:.0f}x vaultlint cold", peer, floor
+                )
             else:
                 table.add(n, f"{name}: not installed")
-    return cold
+    return cold.wall
 
 
 def main() -> None:

@@ -569,7 +569,7 @@ def stored_summaries(
     for path in notes:
         row = rows.get(path)
         if row is not None and row.stat == stats.get(path):
-            got = decode_summary(blobs.get(path), row.sdig)
+            got = decode_summary(path, blobs.get(path), row)
             if got is not None:
                 out[path] = got[0]
     return out

@@ -23,6 +23,7 @@ from vaultlint.lint.store import (
     Store,
     encode,
     encode_plain,
+    lines_of,
     lines_text,
     load_plain,
     outcome_of,
@@ -55,23 +56,46 @@ def is_summary(value: Any) -> bool:
     return True
 
 
-def decode_summary(blob: bytes | None, sdig: bytes) -> tuple[NoteSummary, tuple[str, ...]] | None:
-    """(summary, dependency keys) from a row's summary blob; None when it is not the blob
-    the row was written with (``sdig``) or has the wrong shape."""
-    if blob is None or summary_digest(blob) != sdig:
+def decode_summary(
+    path: str, blob: bytes | None, row: Row
+) -> tuple[NoteSummary, tuple[str, ...]] | None:
+    """(summary, dependency keys) of the note at ``path`` from its row: the summary blob
+    (:func:`summary_blob`) and the ``tags``, ``aliases`` and ``keys`` columns it leaves out;
+    None when the blob is not the one the row was written with (``row.sdig``) or has the
+    wrong shape."""
+    if blob is None or summary_digest(blob) != row.sdig:
         return None
     value = load_plain(blob)
-    ok = type(value) is tuple and len(value) == 2 and is_summary(value[0])
-    if ok and type(value[1]) is tuple and _STR.issuperset(map(type, value[1])):
-        return NoteSummary._make(value[0]), value[1]
-    return None
+    if type(value) is not tuple or len(value) != 5:
+        return None
+    headings, blocks, links, tags, aliases = value
+    if tags is None and row.tags is not None:
+        tags = lines_of(row.tags)
+    if aliases is None and row.aliases is not None:
+        aliases = lines_of(row.aliases)
+    summary = (path, headings, blocks, tags, aliases, links)
+    if not is_summary(summary):
+        return None
+    made = NoteSummary._make(summary)
+    return made, note_keys(made) if row.keys is None else lines_of(row.keys)
 
 
-def summary_blob(summary: NoteSummary) -> bytes:
-    """A summary stored as a plain tuple (with its dependency keys), marshalled
-    (:func:`~vaultlint.lint.store.encode_plain`: a run that checks one edited note reads every
-    summary, and unpickling costs ten times more); :func:`decode_summary` names it again."""
-    return encode_plain((tuple(summary), note_keys(summary)))
+def summary_blob(summary: NoteSummary, tags: str | None, aliases: str | None) -> bytes:
+    """A summary as its row keeps it: marshalled (:func:`~vaultlint.lint.store.encode_plain`:
+    unpickling costs ten times more), without what the row holds already — its path (the
+    row's key), its tag spellings and aliases when the ``tags`` and ``aliases`` columns hold
+    them (``tags``, ``aliases``: those columns; None there, the blob keeps them), its
+    dependency keys (the ``keys`` column, or computed again). :func:`decode_summary` puts
+    it together again."""
+    return encode_plain(
+        (
+            summary.headings,
+            summary.blocks,
+            summary.links,
+            tuple(summary.tags) if tags is None else None,
+            tuple(summary.aliases) if aliases is None else None,
+        )
+    )
 
 
 def whole_row(stat: StatKey, content: bytes, summary: NoteSummary) -> Row:
@@ -79,7 +103,7 @@ def whole_row(stat: StatKey, content: bytes, summary: NoteSummary) -> Row:
     yet."""
     tags, aliases = lines_text(summary.tags), lines_text(summary.aliases)
     keys = lines_text(note_keys(summary))
-    blob = summary_blob(summary)
+    blob = summary_blob(summary, tags, aliases)
     return Row(stat, content, blob, b"", None, tags=tags, aliases=aliases, keys=keys)
 
 
@@ -143,7 +167,7 @@ class Plan:
             blobs = self.store.summaries() if self.store is not None else {}
             self._decoded = {}
             for path, row in self.rows.items():
-                got = decode_summary(blobs.get(path), row.sdig)
+                got = decode_summary(path, blobs.get(path), row)
                 if got is not None:
                     self._decoded[path] = got
         return self._decoded
@@ -155,7 +179,7 @@ class Plan:
         row = self.rows.get(path)
         if row is None:
             return None
-        return decode_summary(self.store.summaries([path]).get(path), row.sdig)
+        return decode_summary(path, self.store.summaries([path]).get(path), row)
 
     def known(self) -> tuple[dict[str, Any], list[str]]:
         """The summaries the workers do not compute (fresh ones, else stored ones), and the

@@ -5,12 +5,14 @@ One row per note, keyed by its vault path::
     notes(path, size, mtime, ino,   -- the stat it was read with
           digest,                   -- BLAKE2b of its bytes
           sdig,                     -- BLAKE2b of the summary blob
-          summary,                  -- its NoteSummary and its dependency keys (depends.py)
+          summary,                  -- its NoteSummary but what the other columns hold
+                                    --   (path, tags, aliases, keys: incremental.summary_blob)
           ctx,                      -- the check context its result is valid for; empty: stale
           result,                   -- its findings and unresolved links; NULL when it has none
           tags,                     -- its tag spellings, one a line; NULL: not known (lint/lazy.py)
           aliases,                  -- its aliases, one a line; NULL: not known
-          keys,                     -- its dependency keys (depends.py), one a line; NULL: not known
+          keys,                     -- its dependency keys (depends.py), one a line; NULL: not
+                                    --   known (computed from the summary)
           mac)                      -- keyed BLAKE2b: the vault's folder, the path, all but summary
     meta(name, value, mac)          -- 'others': the vault's files that are not notes
 
@@ -86,7 +88,7 @@ _ROW_HEAD = struct.Struct("<11q")
 #: (a note's findings, its link targets that do not resolve, distinct, as written)
 Outcome = tuple[list[Any], list[str]]
 #: the database's file name: another version's state is simply another file
-DB_NAME = f"state-{__version__}-p{PARSER_VERSION}-k5.sqlite"
+DB_NAME = f"state-{__version__}-p{PARSER_VERSION}-k6.sqlite"
 
 
 def _key(path: str) -> str:

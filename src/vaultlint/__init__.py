@@ -5,4 +5,6 @@ __version__ = "0.1.0"
 #: bump when parsing changes what a note yields: cached parses of older versions are dropped
 #: (kept here, not in ``vaultlint.parse``, so that the caches can name it without importing
 #: the parser; ``vaultlint.parse.PARSER_VERSION`` is the same number)
-PARSER_VERSION = 6  # 5: cached diagnostics keep their span; 6: canvases and bases
+#: 5: cached diagnostics keep their span; 6: canvases and bases; 7: a lazy line indented four
+#: columns or more starts no block (it is paragraph text)
+PARSER_VERSION = 7

@@ -245,7 +245,9 @@ def scan_blocks(
                 fence = None  # its container ended, and so did the fence: reprocess the line
             else:
                 s = line[fi:]
-                if ind - fence[3] < 4 and s.startswith(fence[0] * fence[1]):
+                # only a line at the fence's own quote depth closes it: in a fence outside any
+                # quote, a line '> ```' is code
+                if depth == fence[2] and ind - fence[3] < 4 and s.startswith(fence[0] * fence[1]):
                     run = len(s) - len(s.lstrip(fence[0]))
                     if run >= fence[1] and not s[run:].strip():
                         fence = None
@@ -453,8 +455,18 @@ def scan_blocks(
             continue
         # (with ``opaque`` given, mistune decided such a line is not code: it is text)
         prev_blank = False
+        # A lazy line indented 4+ columns past its container starts no block (CommonMark: no
+        # fence, heading, HTML block, thematic break, setext underline or list item is indented
+        # that far, and indented code cannot interrupt a paragraph): it is paragraph text.
+        # Inside a list, which item such an indent belongs to is mistune's to decide.
+        starts = True
+        if rel >= 4 and lazy and opaque is None:
+            if list_stack:
+                out.hard = True
+            elif depth <= para_depth:
+                starts = False
 
-        if c0 in "`~" and opaque is None:
+        if starts and c0 in "`~" and opaque is None:
             m = _FENCE.match(s)
             if m and not (c0 == "`" and "`" in m.group(2)):
                 close_range()
@@ -469,7 +481,7 @@ def scan_blocks(
                         "code", ls, le, "extend" if _inside_list(list_stack, ind, depth) else "new"
                     )
                 continue
-        if c0 == "#":
+        if starts and c0 == "#":
             m = _ATX.match(s)
             if m:
                 close_range()
@@ -511,7 +523,7 @@ def scan_blocks(
                     "comment", ls, le, "extend" if _inside_list(list_stack, ind, depth) else "new"
                 )
             continue
-        if c0 == "<" and opaque is None:
+        if starts and c0 == "<" and opaque is None:
             kind = _html_block_kind(s, lazy)
             if kind == 2 and "-->" in s:
                 # an HTML comment closed on its own line: Obsidian reads the rest of the line
@@ -537,7 +549,14 @@ def scan_blocks(
                         "html", ls, le, "extend" if _inside_list(list_stack, ind, depth) else "new"
                     )
                 continue
-        if lazy and c0 in "=-" and not para_in_list and para_depth == depth and _SETEXT.match(s):
+        if (
+            starts
+            and lazy
+            and c0 in "=-"
+            and not para_in_list
+            and para_depth == depth
+            and _SETEXT.match(s)
+        ):
             # a setext underline: the paragraph above it is a heading
             close_range()
             in_para = False
@@ -550,7 +569,7 @@ def scan_blocks(
                 sec_type = "heading"
             section(qkind if depth else "heading", ls, le, "extend")
             continue
-        if c0 in "-*_" and not s.strip(c0 + " \t") and _THEMATIC.match(s):
+        if starts and c0 in "-*_" and not s.strip(c0 + " \t") and _THEMATIC.match(s):
             close_range()
             in_para = False
             if depth:
@@ -563,7 +582,7 @@ def scan_blocks(
                     "extend" if _inside_list(list_stack, ind, depth) else "new",
                 )
             continue
-        if c0 in "-+*0123456789":
+        if starts and c0 in "-+*0123456789":
             m = _LIST.match(s)
             if m and (not lazy or m.group(1) is None or m.group(1) == "1"):
                 close_range()
@@ -594,7 +613,8 @@ def scan_blocks(
         # paragraph text, a table row, or a lazy continuation line
         if lazy:
             if (
-                not depth
+                starts
+                and not depth
                 and sec_type == "paragraph"
                 and sec_start == para_start
                 and "-" in s

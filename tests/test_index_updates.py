@@ -161,3 +161,23 @@ def test_plain_tuples_from_the_caches_are_named_summaries_in_the_index():
     assert index.resolve("a", "b.md") == "a.md"
     assert (index.has_subpath("a.md", "#Other"), index.has_subpath("a.md", "#Top")) == (True, False)
     assert index.tag_spellings("topic") == Counter()  # replaced: its tag is gone
+
+
+def test_only_the_latest_heading_trees_are_kept_and_answers_do_not_change(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Heading trees and block sets are kept for at most TREES_KEPT notes (memory at 50k):
+    a note asked about again after its tree was dropped gets the same answers."""
+    from vaultlint.vault import index as index_module
+
+    monkeypatch.setattr(index_module, "TREES_KEPT", 2)
+    notes = {
+        f"n{i}.md": parse_note(f"n{i}.md", f"# Top {i}\n## Sub\ntext ^b{i}\n") for i in range(5)
+    }
+    index = VaultIndex(notes)
+    asked = [(f"n{i % 5}.md", sub) for i in range(12) for sub in ("#Top 3#Sub", "#^b3", "#Sub")]
+    got = [index.has_subpath(path, sub) for path, sub in asked]
+    assert len(index._headings) == 2 and len(index._blocks) == 2
+    assert list(index._headings) == ["n0.md", "n1.md"]  # the last two asked (i = 10, 11)
+    expected = [(path == "n3.md", path == "n3.md", True) for path, _ in asked[::3]]
+    assert got == [answer for triple in expected for answer in triple]

@@ -68,6 +68,23 @@ def test_only_notes_with_findings_are_read_again(
     assert sorted(reads) == ["a.md", "c.md"]  # b.md's link resolves: its text is never read
 
 
+def test_a_frontmatter_link_that_resolves_reads_no_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The links check finds a frontmatter link's ``[[`` in the note's text only where it
+    reports (checks/links.py ``_span``): d.md's property links resolve, its file is read once;
+    c.md's finding still points at the ``[[`` (column 6), not at the quote (5)."""
+    files = {**FILES, "d.md": '---\nup: "[[a]]"\nsee:\n  - "[[b#B]]"\n---\nd\n'}
+    vault = write_vault(tmp_path / "v", files)
+    reads = _reads(monkeypatch)
+    result = lint(vault, load_config(None, vault), use_cache=False)
+    assert _rows(result) == [
+        ("a.md", 3, 5, "broken-link", "link target 'Missing' does not exist"),
+        ("c.md", 2, 6, "broken-link", "link target 'Nowhere' does not exist"),
+    ]
+    assert sorted(reads) == ["a.md", "c.md"]
+
+
 @pytest.mark.parametrize("use_cache", [False, True])
 def test_a_note_changed_between_the_stages_is_checked_as_it_is_now(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, use_cache: bool

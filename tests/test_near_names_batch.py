@@ -20,13 +20,19 @@ from vaultlint.vault.names import stand_out, stand_out_many
 
 @pytest.fixture
 def cdist_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Every batch is scored in one ``cdist`` call (counted here: proof the batch ran)."""
+    """How many queries each ``cdist`` call scores (proof the batch ran): a chunk of queries
+    against the choices their lengths allow, then the queries that have a candidate again
+    (their runner-up may be any choice of a wider range of lengths)."""
     calls: list[int] = []
     real = process.cdist
 
     def counted(queries, choices, **kwargs):
         calls.append(len(queries))
+        compared.append(len(choices))
         return real(queries, choices, **kwargs)
+
+    compared: list[int] = []
+    monkeypatch.setattr(names, "_compared", compared, raising=False)
 
     monkeypatch.setattr(process, "cdist", counted)
     return calls
@@ -45,7 +51,8 @@ def test_a_batch_keeps_ties_margins_and_empty_queries(always_batch: list[int]) -
     # a tie; two equal names tie too; too far; empty; near; exact but twice: a tie
     assert stand_out_many(queries, choices) == [None, None, None, None, 3, None]
     assert stand_out_many(queries, choices) == [stand_out(q, choices) for q in queries]
-    assert always_batch == [6, 6]
+    # each time: the six, then the four with a candidate (all but "japan" and "")
+    assert always_batch == [6, 4, 6, 4]
 
 
 def test_few_queries_are_answered_one_at_a_time(cdist_calls: list[int]) -> None:
@@ -67,6 +74,28 @@ def test_many_at_once_is_one_at_a_time(queries: list[str], choices: list[str]) -
     one_by_one = [stand_out(q, choices) for q in queries]
     saved = names.BATCH_QUERIES, names.BATCH_PAIRS, names._CHUNK
     names.BATCH_QUERIES, names.BATCH_PAIRS, names._CHUNK = 1, 0, 7  # several chunks too
+    try:
+        assert stand_out_many(queries, choices) == one_by_one
+    finally:
+        names.BATCH_QUERIES, names.BATCH_PAIRS, names._CHUNK = saved
+
+
+# lengths 0 to 30 from two letters: near scores at every length, so every bound of a length
+# (vault/names.py, "Fewer pairs") is crossed by some pair
+_long_words = st.text(alphabet="ab", min_size=0, max_size=30)
+
+
+@settings(max_examples=300)
+@given(
+    queries=st.lists(_long_words, min_size=1, max_size=40),
+    choices=st.lists(_long_words, min_size=1, max_size=60),
+)
+def test_many_at_once_is_one_at_a_time_at_every_length(
+    queries: list[str], choices: list[str]
+) -> None:
+    one_by_one = [stand_out(q, choices) for q in queries]
+    saved = names.BATCH_QUERIES, names.BATCH_PAIRS, names._CHUNK
+    names.BATCH_QUERIES, names.BATCH_PAIRS, names._CHUNK = 1, 0, 5
     try:
         assert stand_out_many(queries, choices) == one_by_one
     finally:
@@ -96,7 +125,8 @@ def test_expected_links_are_answered_together_as_each_alone(always_batch: list[i
     ]
     alone = _index(notes, others, {}).names
     answers = [alone.near_file(t) for t in asked]
-    assert always_batch == [1, 1, 1, 1, 1, 1]  # one at a time: a batch of one each but Engelbart
+    # one at a time: a batch of one each but Engelbart, and again for the four with a candidate
+    assert always_batch == [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
     assert answers == [
         "Gaganyaan.md",
         "Moon/Lunar Gateway.md",
@@ -110,7 +140,8 @@ def test_expected_links_are_answered_together_as_each_alone(always_batch: list[i
     together = _index(notes, others, {}).names
     together.expect(asked)
     assert [together.near_file(t) for t in asked] == answers
-    assert always_batch == [4, 2]  # every note link in one batch, every attachment link in one
+    # every note link in one batch (three with a candidate), every attachment link in one
+    assert always_batch == [4, 3, 2, 1]
 
 
 def _word(i: int) -> str:
@@ -143,7 +174,8 @@ def test_a_scan_with_many_broken_links_suggests_as_before(
     # the scan tells the index what it will ask
     assert len(titles) >= batch.EXPECT_NAMES and len(titles) >= batch.EXPECT_TARGETS
     assert messages() == one_by_one
-    assert sum(cdist_calls) == 63 + 97  # the 63 near names and the 97 missing, once each
+    # the 63 near names and the 97 missing, once each; the 63 again (they have a candidate)
+    assert sum(cdist_calls) == 63 + 97 + 63
     assert len(one_by_one) == 2500 + 63
     first = titles[1]
     assert f"{titles[0]}.md:link target '{first[:-1]}' does not exist; did you mean '{first}'?" in (
@@ -166,3 +198,29 @@ def test_of_notes_sharing_the_near_name_the_one_a_link_would_open_is_suggested()
 def test_empty_choices_in_a_batch_answer_none(always_batch: list[int]) -> None:
     assert stand_out_many(["a", "b"], []) == [None, None]
     assert always_batch == []
+
+
+def test_only_choices_of_a_length_that_can_score_enough_are_compared(
+    always_batch: list[int],
+) -> None:
+    """fuzz.ratio of lengths n and m is at most 100 * (1 - |n - m| / (n + m)): for queries of
+    20 characters, 85 needs 14.5 <= m <= 27.6 (compared with a cut of 84: 15 to 27) and a
+    runner-up's 77 needs 13 to 32 (a cut of 76); choices outside are never compared, and the
+    answers are those of one query at a time (each length kept is at the edge of a bound)."""
+    choices = [
+        "a" * 12,  # outside both
+        "a" * 13,  # the runner-up's only
+        "b" * 27,  # both
+        "b" * 28,  # the runner-up's only
+        "c" * 32,  # the runner-up's only
+        "c" * 33,  # outside both
+        "planning the harvests",  # 21: both
+    ]
+    queries = ["planning the harvest", "nothing like it here", "planning the harvest"]
+    assert {len(q) for q in queries} == {20}
+    one_by_one = [stand_out(q, choices) for q in queries]
+    assert stand_out_many(queries, choices) == one_by_one == [6, None, 6]
+    # the three against the two of 15 to 27 characters, then the two with a candidate
+    # against the five of 13 to 32
+    assert always_batch == [3, 2]
+    assert names._compared == [2, 5]

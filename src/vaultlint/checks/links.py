@@ -133,23 +133,17 @@ class LinksCheck(Check):
                 continue
             if opts.ignore and glob_match(opts.ignore, link.target or link.linktext):
                 continue
-            span = link.span
-            if link.kind == "fm":
-                # point at the link's ``[[``, not at the quote around the property value
-                inner = note.text.find("[[", span.start, span.end)
-                if inner != -1:
-                    span = Span(inner, note.text.rfind("]]", inner, span.end) + 2)
             if link.kind == "canvas":
                 resolved = index.file(link.target)  # a file node names an exact vault path
                 if resolved is None:
                     yield ctx.diagnostic(
-                        note, span, f"file node '{link.target}' does not exist in the vault"
+                        note, link.span, f"file node '{link.target}' does not exist in the vault"
                     )
                     continue
             else:
                 resolved = index.resolve(link.target, note.path)
             if resolved is None:
-                diag = _missing_target(note, link, span, ctx, missing_ctx)
+                diag = _missing_target(note, link, ctx, missing_ctx)
                 if diag is not None:
                     yield diag
                 continue
@@ -157,7 +151,7 @@ class LinksCheck(Check):
                 continue
             if is_base(resolved):
                 if opts.headings:
-                    diag = _missing_view(note, link, span, ctx, resolved)
+                    diag = _missing_view(note, link, ctx, resolved)
                     if diag is not None:
                         yield diag
                 continue
@@ -173,12 +167,22 @@ class LinksCheck(Check):
                 continue
             if index.has_subpath(target, link.subpath):
                 continue
-            yield _missing_subpath(note, link, span, ctx, resolved, is_block)
+            yield _missing_subpath(note, link, ctx, resolved, is_block)
 
 
-def _missing_view(
-    note: Note, link: Link, span: Span, ctx: CheckContext, resolved: str
-) -> Diagnostic | None:
+def _span(note: Note, link: Link) -> Span:
+    """Where a finding on ``link`` points: a frontmatter link at its ``[[``, not at the quote
+    around the property value. Asked only where a finding is made: it reads the note's text,
+    which a note kept between the batch's stages reads again from its file (lint/keep.py)."""
+    span = link.span
+    if link.kind == "fm":
+        inner = note.text.find("[[", span.start, span.end)
+        if inner != -1:
+            span = Span(inner, note.text.rfind("]]", inner, span.end) + 2)
+    return span
+
+
+def _missing_view(note: Note, link: Link, ctx: CheckContext, resolved: str) -> Diagnostic | None:
     """``![[Movies.base#Director]]``: the base must have a view of that name (a base without
     views, or not read, is not judged)."""
     summary = ctx.index.summary(resolved)
@@ -189,6 +193,7 @@ def _missing_view(
     if any(n.casefold() == view.casefold() for n in names):
         return None
     message = f"view '{view}' does not exist in '{resolved}'"
+    span = _span(note, link)
     near = ctx.index.names.near_heading(summary, view)
     if near is None:
         return ctx.diagnostic(note, span, message)
@@ -199,7 +204,7 @@ def _missing_view(
 
 
 def _missing_target(
-    note: Note, link: Link, span: Span, ctx: CheckContext, missing_ctx: CheckContext | None
+    note: Note, link: Link, ctx: CheckContext, missing_ctx: CheckContext | None
 ) -> Diagnostic | None:
     """The diagnostic of a link whose file does not exist, with what it probably meant."""
     index = ctx.index
@@ -214,6 +219,8 @@ def _missing_target(
     attachment = names.is_attachment_link(link.target)
     if not attachment:
         owners = names.alias_owners(link.target)
+        if owners:
+            span = _span(note, link)
         if len(owners) == 1:
             linktext = names.linktext(owners[0], note.path)
             fix = _relink(note, link, span, linktext, display=_display_or_target(link))
@@ -232,6 +239,7 @@ def _missing_target(
     use = ctx if attachment else missing_ctx
     if use is None:
         return None
+    span = _span(note, link)
     near = names.near_file(link.target, note.path)
     if near is None:
         return use.diagnostic(note, span, message)
@@ -246,9 +254,10 @@ def _missing_target(
 
 
 def _missing_subpath(
-    note: Note, link: Link, span: Span, ctx: CheckContext, resolved: str, is_block: bool
+    note: Note, link: Link, ctx: CheckContext, resolved: str, is_block: bool
 ) -> Diagnostic:
     """The diagnostic of a heading or block link that the target lacks."""
+    span = _span(note, link)
     index: VaultIndex = ctx.index
     names = index.names
     what = "block" if is_block else "heading"

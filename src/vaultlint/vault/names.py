@@ -17,14 +17,26 @@ worker will ask about (:meth:`NameIndex.expect`); the first question of a kind t
 of them with :func:`stand_out_many`, which scores every query against every name in one C loop
 (rapidfuzz's ``cdist``, about 4× cheaper a pair than one ``extract`` a query, and better for the
 memory cache) and gives exactly the answers :func:`stand_out` gives, ties included (each
-candidate's score is computed again with ``fuzz.ratio`` before the decision). It is still a
-comparison of every pair: no exact index answers a similarity this loose (85 % on 25 characters
-allows seven edits, so a near name may share no more than a three-letter piece with the link).
+candidate's score is computed again with ``fuzz.ratio`` before the decision).
+
+**Fewer pairs.** No exact index answers a similarity this loose (85 % on 25 characters allows
+seven edits, so a near name may share no more than a three-letter piece with the link), but
+the lengths bound it: ``fuzz.ratio`` of lengths ``n`` and ``m`` is at most ``100 * (1 - |n - m|
+/ (n + m))``, so a query of 25 characters can score 85 only against names of 19 to 34.
+The batch sorts the names by length and the queries by length, and scores each chunk of
+queries only against the slice of names whose length can reach :data:`STAND_OUT_SCORE`
+(:meth:`_ByLength.within`); a query with no candidate there has no suggestion, whatever its
+runner-up. The few that have one are scored again against the wider slice a runner-up can
+come from (:data:`STAND_OUT_SCORE` − :data:`STAND_OUT_MARGIN`) and decided as one at a time.
+In a generated vault half the pairs are left out (the 10k vault's 1,176 missing targets:
+0.12 → 0.08 s of CPU); it is still quadratic in what is left.
 """
 
 from __future__ import annotations
 
+import math
 import posixpath
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -71,29 +83,78 @@ def _decide(best: list[tuple[float, int]]) -> int | None:
 
 def stand_out_many(queries: Sequence[str], choices: Sequence[str]) -> list[int | None]:
     """:func:`stand_out` of each query, scored in batches when there are many (see the module
-    doc); the same answers either way."""
+    doc, "Fewer pairs"); the same answers either way."""
     if not choices or len(queries) < BATCH_QUERIES or len(queries) * len(choices) < BATCH_PAIRS:
         return [stand_out(q, choices) for q in queries]
     import numpy as np
 
-    answers: list[int | None] = []
-    for first in range(0, len(queries), _CHUNK):
-        chunk = queries[first : first + _CHUNK]
-        # float32 scores, cut a little low: every candidate is scored again exactly below
+    by_length = _ByLength(choices)
+    answers: list[int | None] = [None] * len(queries)
+    # queries by length, so that each chunk's queries share one narrow slice of the choices
+    asked = sorted(range(len(queries)), key=lambda i: len(queries[i]))
+    hits: list[int] = []
+    for first in range(0, len(asked), _CHUNK):
+        rows = asked[first : first + _CHUNK]
+        chunk = [queries[i] for i in rows]
+        # only a choice of a length within the bound can score STAND_OUT_SCORE: without one,
+        # a query has no suggestion, whatever its runner-up
+        lo, hi = by_length.within(len(chunk[0]), len(chunk[-1]), STAND_OUT_SCORE - 1)
+        if lo == hi:
+            continue
         scores = process.cdist(
-            chunk, choices, scorer=fuzz.ratio, score_cutoff=_RUNNER_UP - 1, dtype=np.float32
+            chunk,
+            by_length.choices[lo:hi],
+            scorer=fuzz.ratio,
+            score_cutoff=STAND_OUT_SCORE - 1,  # float32 scores, cut a little low
+            dtype=np.float32,
         )
         # most queries have no candidate at all: find the rows that have one first
-        hit = set(np.flatnonzero(scores.max(axis=1)).tolist())
+        hits += [rows[row] for row in np.flatnonzero(scores.max(axis=1)).tolist() if chunk[row]]
+    # the few that may have a suggestion: every candidate that can be the best or the
+    # runner-up, each scored again exactly with ``fuzz.ratio`` (hits are in length order)
+    for first in range(0, len(hits), _CHUNK):
+        rows = hits[first : first + _CHUNK]
+        chunk = [queries[i] for i in rows]
+        lo, hi = by_length.within(len(chunk[0]), len(chunk[-1]), _RUNNER_UP - 1)
+        scores = process.cdist(
+            chunk,
+            by_length.choices[lo:hi],
+            scorer=fuzz.ratio,
+            score_cutoff=_RUNNER_UP - 1,
+            dtype=np.float32,
+        )
         for row, query in enumerate(chunk):
-            if not query or row not in hit:
-                answers.append(None)
-                continue
-            candidates = np.flatnonzero(scores[row]).tolist()
+            candidates = [by_length.order[lo + j] for j in np.flatnonzero(scores[row]).tolist()]
             exact = [(fuzz.ratio(query, choices[i]), i) for i in candidates]
             best = sorted(((s, i) for s, i in exact if s >= _RUNNER_UP), key=_best_first)[:2]
-            answers.append(_decide(best))
+            answers[rows[row]] = _decide(best)
     return answers
+
+
+class _ByLength:
+    """The choices sorted by length (``order``: their positions in the list given), so that
+    the choices a query can score a given score against are one slice (:meth:`within`)."""
+
+    def __init__(self, choices: Sequence[str]) -> None:
+        self.order = sorted(range(len(choices)), key=lambda i: len(choices[i]))
+        self.choices = [choices[i] for i in self.order]
+        self._lengths = [len(c) for c in self.choices]
+
+    def within(self, shortest: int, longest: int, score: float) -> tuple[int, int]:
+        """The slice ``[lo, hi)`` of the sorted choices that a query of ``shortest`` to
+        ``longest`` characters can score at least ``score`` against.
+
+        ``fuzz.ratio`` is ``100 * (1 - d / (n + m))`` for lengths ``n`` and ``m``, and the
+        Indel distance ``d`` is at least ``|n - m|``: a score of ``c`` or more needs
+        ``100 * |n - m| <= (100 - c) * (n + m)``, that is ``n * c / (200 - c) <= m <=
+        n * (200 - c) / c``. Computed in integers with ``c`` rounded down (never a choice
+        too few)."""
+        c = math.floor(score)
+        if c <= 0:
+            return 0, len(self._lengths)
+        low = -(-shortest * c // (200 - c))  # rounded up
+        high = longest * (200 - c) // c  # rounded down
+        return bisect_left(self._lengths, low), bisect_right(self._lengths, high)
 
 
 def _best_first(pair: tuple[float, int]) -> tuple[float, int]:

@@ -238,3 +238,23 @@ def test_forged_tags_and_aliases_columns_are_not_trusted(tmp_path: Path) -> None
     run = _scan(vault, root)
     assert (run.code, run.stderr, _findings(run.stdout)) == (1, "", [tag_case, BROKEN])
     assert _findings(_scan(vault, root, "--no-cache").stdout) == [tag_case, BROKEN]
+
+
+def test_a_warm_run_trusts_no_result_the_marker_does_not_hold(tmp_path: Path) -> None:
+    """The warm path checks the results it reads with one digest under the ``complete``
+    marker's MAC (no MAC per row): a result emptied or planted by hand (nothing else changed,
+    the vault as the marker was made for) is a miss, and the run finds what the notes hold."""
+    vault = _vault(tmp_path / "vault", broken=True)
+    root = tmp_path / "cache"
+    assert _scan(vault, root).code == 1
+    db = sqlite3.connect(root / "vaults" / vault_folder_name(vault) / DB_NAME)
+    planted = db.execute("SELECT result FROM notes WHERE path = 'Note 7.md'").fetchone()[0]
+    db.execute("UPDATE notes SET result = NULL WHERE path = 'Note 7.md'")
+    db.commit()
+    run = _scan(vault, root)
+    assert (run.code, run.stderr, _findings(run.stdout)) == (1, "", [BROKEN])
+    db.execute("UPDATE notes SET result = ? WHERE path = 'Note 8.md'", (planted,))
+    db.commit()
+    db.close()
+    run = _scan(vault, root)
+    assert (run.code, run.stderr, _findings(run.stdout)) == (1, "", [BROKEN])

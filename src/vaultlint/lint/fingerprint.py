@@ -148,8 +148,24 @@ def context(key: bytes, digests: Digests) -> bytes:
     return _digest(key, flat)
 
 
+#: the last walk digested (its lists' lengths) and its digest: a warm attempt that missed
+#: and the run that follows share one walk (lint/warm.py), so they need its digest once
+_last_digest: tuple[Any, tuple[int, int, int], bytes] | None = None
+
+
 def vault_digest(files: VaultFiles) -> bytes:
-    """The paths and stats of the vault's notes and the paths of its other files."""
+    """The paths and stats of the vault's notes and the paths of its other files (computed
+    once for a walk)."""
+    global _last_digest
+    sizes = (len(files.notes), len(files.others), len(files.stats))
+    if _last_digest is not None and _last_digest[0] is files and _last_digest[1] == sizes:
+        return _last_digest[2]
+    made = _vault_digest(files)
+    _last_digest = (files, sizes, made)
+    return made
+
+
+def _vault_digest(files: VaultFiles) -> bytes:
     stats = files.stats
     none = (-1, -1, -1)
     numbers = array("q", chain.from_iterable([stats.get(path, none) for path in files.notes]))

@@ -11,7 +11,7 @@ affects that this run did not check, and returns every target's findings.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from vaultlint.lint.cache import StatKey, digest
@@ -150,7 +150,7 @@ class Plan:
         self.pre_parsed: list[Parsed] = []
         #: rows to write whatever the run finds (a new stat, a moved note's summary)
         self.writes: dict[str, Row] = {}
-        note_set = set(notes)
+        note_set = self._note_set = set(notes)
         self.deleted = [p for p in self.rows if p not in note_set]
         self.old_others: tuple[str, ...] = ()
         self.new_others: tuple[str, ...] | None = None
@@ -219,53 +219,88 @@ class Plan:
         result.update(outcomes)
         if self.store is None:
             return result
-        rows: dict[str, Row] = dict(self.writes)
+        whole: dict[str, Parsed] = {}  # notes read in this run: their new rows
         new_summary: dict[str, Any] = dict(self.fresh)
-        for path, content, key, summary in (*self.pre_parsed, *parsed):
-            new_summary[path] = summary
-            if content:
-                rows[path] = whole_row(key, content, summary)
-        for path, outcome in outcomes.items():
-            row = rows.get(path)
-            if row is None and path not in self.changed:
-                row = self.rows.get(path)
-            if row is not None:
-                blob = outcome_blob(outcome)
-                rows[path] = row.but(ctx=self.context, result=blob)
+        for item in (*self.pre_parsed, *parsed):
+            new_summary[item[0]] = item[3]
+            if item[1]:
+                whole[item[0]] = item
+        changed, writes, stored = self.changed, self.writes, self.rows
+        checked = {
+            p for p in outcomes if p in whole or p in writes or (p not in changed and p in stored)
+        }
+        written = checked.union(writes, whole)
         needed = self.needed if self.needed is not None else self.affected(new_summary)
         stale = needed - set(outcomes)
-        for path in stale & set(rows):
-            row = rows[path]
-            rows[path] = row.but(ctx=b"")
-        stale -= set(rows)
-        stale &= set(self.rows)
+        emptied = stale & written
+        stale -= written
+        stale &= set(stored)
+        #: (stat, ctx, result) of every row written, for the completeness marker
+        after: dict[str, tuple[Any, bytes, bytes | None]] = {}
+        context = self.context
+
+        def rows() -> Iterator[tuple[str, Row]]:
+            # made one at a time as the transaction writes them: a first run does not hold
+            # every note's row (its summary blob, its columns) at once
+            for path in written:
+                item = whole.get(path)
+                if item is not None:
+                    row = whole_row(item[2], item[1], item[3])
+                else:
+                    row = writes.get(path) or stored[path]
+                if path in checked:
+                    row = row.but(
+                        ctx=b"" if path in emptied else context, result=outcome_blob(outcomes[path])
+                    )
+                elif path in emptied:
+                    row = row.but(ctx=b"")
+                after[path] = (row.stat, row.ctx, row.result)
+                yield path, row
+
         meta: dict[str, Any] = {"others": self.new_others} if self.new_others is not None else {}
         if facts is not None:
             meta["facts"] = tuple(facts)
-        meta["complete"] = self._complete(rows, stale, linted, fingerprint)
-        self.store.save(rows, sorted(stale), self.deleted, meta)
+
+        def complete() -> dict[str, Any]:
+            return {"complete": self._complete(after, stale, linted, fingerprint)}
+
+        self.store.save(rows(), sorted(stale), self.deleted, meta, complete)
         return result
 
     def _complete(
-        self, rows: dict[str, Row], stale: set[str], linted: Sequence[str], fingerprint: str
+        self,
+        written: dict[str, tuple[Any, bytes, bytes | None]],
+        stale: set[str],
+        linted: Sequence[str],
+        fingerprint: str,
     ) -> tuple[str, bytes] | None:
         """(fingerprint, digest of the rows with findings) when, after this run, every note
-        has its row as the walk found it and every note of ``linted`` a valid result."""
-        if not fingerprint or self.store is None:
+        has its row as the walk found it and every note of ``linted`` a valid result.
+        ``written``: (stat, ctx, result) of the rows this run wrote."""
+        if not fingerprint or self.store is None or not self._note_set.issuperset(written):
             return None
-        after = {**self.rows, **rows}
-        for path in self.deleted:
-            after.pop(path, None)
-        if len(after) != len(self.notes):
-            return None
+        rows, stats, context = self.rows, self.stats, self.context
+        found: list[tuple[str, bytes]] = []
+        invalid: list[str] = []
+        # (the deleted rows are those of no note: a note's row is its written or stored one)
         for path in self.notes:
-            row = after.get(path)
-            if row is None or row.stat != self.stats.get(path):
+            row = written.get(path)
+            if row is None:
+                got = rows.get(path)
+                if got is None or got.stat != stats.get(path):
+                    return None
+                ctx, result = got.ctx, got.result
+            elif row[0] != stats.get(path):
                 return None
-        for path in linted:
-            if after[path].ctx != self.context or path in stale:
-                return None
-        return fingerprint, self.store.results_digest(after)
+            else:
+                ctx, result = row[1], row[2]
+            if ctx != context:
+                invalid.append(path)
+            if result is not None:
+                found.append((path, result))
+        if not stale.isdisjoint(linted) or not set(invalid).isdisjoint(linted):
+            return None
+        return fingerprint, Store.results_digest(found)
 
     def affected(self, new_summary: dict[str, Any]) -> set[str]:
         """The notes whose findings a change of this run can affect (see depends.py)."""

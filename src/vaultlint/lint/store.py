@@ -14,7 +14,8 @@ One row per note, keyed by its vault path::
           keys,                     -- its dependency keys (depends.py), one a line; NULL: not
                                     --   known (computed from the summary)
           mac)                      -- keyed BLAKE2b: the vault's folder, the path, all but summary
-    meta(name, value, mac)          -- 'others': the vault's files that are not notes
+    meta(name, value, mac)          -- 'others': the vault's files that are not notes;
+                                    --   'facts', 'complete': the warm path's (lint/warm.py)
 
 A row's ``result`` is valid when its ``ctx`` is the run's check context (version, rules,
 settings, word lists: :func:`~vaultlint.lint.fingerprint.context`) *and* nothing it
@@ -32,6 +33,10 @@ the row's. Results and meta values are unpickled with the allow-list of
 :mod:`marshal` (:func:`encode_plain`), which calls no constructor and runs no code when it
 reads, and reads them faster than the allow-listed unpickler.
 Any wrong shape is a miss, never an error (the caller checks the shapes it reads).
+The warm path (:meth:`Store.complete_results`) reads only the rows with findings (the
+``found`` index) and checks them as a whole: the ``complete`` marker, under its meta MAC,
+holds the digest of every (path, result) (:meth:`Store.results_digest`), so a result
+planted, emptied or moved is a miss without a MAC per row.
 
 Concurrency: SQLite in WAL mode; a run reads one snapshot and writes all its changes in one
 ``BEGIN IMMEDIATE`` transaction, after checking that the generation counter it read is still
@@ -47,12 +52,14 @@ import dataclasses
 import hashlib
 import hmac
 import io
+import itertools
 import marshal
 import os
 import pickle
 import sqlite3
 import stat
 import struct
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,6 +72,8 @@ _SCHEMA = (
     " ino INTEGER, digest BLOB, sdig BLOB, summary BLOB, ctx BLOB, result BLOB, tags TEXT,"
     " aliases TEXT, keys TEXT, mac BLOB)",
     "CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value BLOB, mac BLOB)",
+    # the rows with findings, what a warm run reads (without it, a scan of every row)
+    "CREATE INDEX IF NOT EXISTS found ON notes(path) WHERE result IS NOT NULL",
 )
 _BLOB = (bytes, type(None))
 _COLUMNS = (
@@ -85,10 +94,13 @@ _COLUMNS = (
 #: every column but the summary, in order (what a run reads of each row)
 _SELECT_ROWS = f"SELECT {', '.join(c for c in _COLUMNS if c != 'summary')} FROM notes"
 _ROW_HEAD = struct.Struct("<11q")
+_FOUND_HEAD = struct.Struct("<2q")
+#: rows written per statement (a run's rows are made batch by batch as they are written)
+_BATCH = 1024
 #: (a note's findings, its link targets that do not resolve, distinct, as written)
 Outcome = tuple[list[Any], list[str]]
 #: the database's file name: another version's state is simply another file
-DB_NAME = f"state-{__version__}-p{PARSER_VERSION}-k6.sqlite"
+DB_NAME = f"state-{__version__}-p{PARSER_VERSION}-k7.sqlite"
 
 
 def _key(path: str) -> str:
@@ -128,17 +140,14 @@ class Row:
     tags: str | None = None
     aliases: str | None = None
     keys: str | None = None
-    #: the MAC the row was read with (verified), empty for a row made or changed in this run
-    mac: bytes = dataclasses.field(default=b"", compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.summary is not None and not self.sdig:
             self.sdig = summary_digest(self.summary)
 
     def but(self, **changes: Any) -> Row:
-        """A copy with some columns changed (the summary and its digest kept; its MAC is made
-        again when it is written)."""
-        return dataclasses.replace(self, mac=b"", **changes)
+        """A copy with some columns changed (the summary and its digest kept)."""
+        return dataclasses.replace(self, **changes)
 
 
 def lines_text(items: tuple[str, ...]) -> str | None:
@@ -203,11 +212,16 @@ def load_plain(data: bytes) -> Any:
 
 def outcome_of(row: Row) -> Outcome | None:
     """A row's stored outcome (no findings when the blob is NULL); None on a wrong shape."""
-    if row.result is None:
+    return load_outcome(row.result)
+
+
+def load_outcome(result: bytes | None) -> Outcome | None:
+    """The outcome a ``result`` blob holds (no findings: None); None on a wrong shape."""
+    if result is None:
         return [], []
     from vaultlint.diagnostic import Diagnostic
 
-    value = load_blob(row.result)
+    value = load_blob(result)
     try:
         diags, unresolved = value  # type: ignore[misc]
         if not (type(diags) is tuple and all(type(d) is Diagnostic for d in diags)):
@@ -411,7 +425,6 @@ class Store:
                             tags,
                             aliases,
                             keys,
-                            mac,
                         )
             finally:
                 self.db.execute("COMMIT")
@@ -420,49 +433,48 @@ class Store:
             return {}
         return rows
 
-    def results_digest(self, rows: dict[str, Row], macs: dict[str, bytes] | None = None) -> bytes:
-        """A digest of the MACs of the rows that hold findings (what the warm path reads):
-        a row with findings removed, added or changed changes it. ``macs``: the rows' MACs,
-        verified already (else each row's own, or one made)."""
-        h = hashlib.blake2b(digest_size=16)
-        for path in sorted(p for p, r in rows.items() if r.result is not None):
-            if macs is not None:
-                h.update(macs[path])
-            else:
-                row = rows[path]
-                h.update(row.mac or self._row_mac(path, row))
-        return h.digest()
+    @staticmethod
+    def results_digest(found: Iterable[tuple[str, bytes]]) -> bytes:
+        """A digest of the (path, result blob) of the rows that hold findings (what the warm
+        path reads), in path order: a row with findings removed, added, moved or changed
+        changes it. Kept in the ``complete`` marker, whose MAC authenticates it — so that the
+        warm path checks every result it reads with one digest, not a MAC per row."""
+        pack = _FOUND_HEAD.pack
+        parts: list[bytes] = []
+        for path, result in sorted(found):
+            name = path.encode("utf-8", "surrogateescape")
+            parts += (pack(len(name), len(result)), name, result)
+        return hashlib.blake2b(b"".join(parts), digest_size=16).digest()
 
-    def complete_results(self, fingerprint: str) -> dict[str, Row] | None:
-        """The rows with findings, when the state is complete for ``fingerprint`` (every note
-        as the walk found it, every linted note's result valid: :meth:`Plan.finish`) and they
-        are exactly the rows it was marked with; else None. Reads no summary."""
+    def complete_results(self, fingerprint: str) -> dict[str, bytes] | None:
+        """The result blobs of the rows with findings, by path, when the state is complete for
+        ``fingerprint`` (every note as the walk found it, every linted note's result valid:
+        :meth:`Plan.finish`) and they are exactly the results it was marked with (their
+        digest, :meth:`results_digest`, under the marker's MAC); else None. Reads no summary
+        and no other row (the ``found`` index)."""
         marker = self.meta("complete")
         if self.db is None or type(marker) is not tuple or len(marker) != 2:
             return None
         if marker[0] != fingerprint or type(marker[1]) is not bytes:
             return None
-        rows: dict[str, Row] = {}
-        macs: dict[str, bytes] = {}
         try:
-            found = self.db.execute(_SELECT_ROWS + " WHERE result IS NOT NULL").fetchall()
+            found = self.db.execute(
+                "SELECT path, result FROM notes WHERE result IS NOT NULL"
+            ).fetchall()
         except sqlite3.Error:
             return None
-        for key, size, mtime, ino, dig, sdig, ctx, result, tags, aliases, keys, mac in found:
+        out: dict[str, bytes] = {}
+        for key, result in found:
             path = _path(key)
-            if path is None:
+            if path is None or type(result) is not bytes:
                 return None
-            try:
-                row = Row((size, mtime, ino), dig, None, ctx, result, sdig, tags, aliases, keys)
-                if not hmac.compare_digest(self._row_mac(path, row), mac):
-                    return None
-            except Exception:  # a wrong-shaped row
+            out[path] = result
+        try:
+            if not hmac.compare_digest(self.results_digest(out.items()), marker[1]):
                 return None
-            rows[path] = row
-            macs[path] = mac
-        if not hmac.compare_digest(self.results_digest(rows, macs), marker[1]):
+        except Exception:  # (a wrong-shaped marker)
             return None
-        return rows
+        return out
 
     def summaries(self, paths: list[str] | None = None) -> dict[str, bytes]:
         """The summary blobs of some rows (``None``: all), unverified: the caller compares
@@ -504,18 +516,25 @@ class Store:
     # -- writing ----------------------------------------------------------------------------
     def save(
         self,
-        rows: dict[str, Row],
+        rows: dict[str, Row] | Iterable[tuple[str, Row]],
         stale: list[str],
         deleted: list[str],
         meta: dict[str, Any],
+        late_meta: Callable[[], dict[str, Any]] | None = None,
     ) -> bool:
-        """Write ``rows`` (whole), empty the ``ctx`` of the rows of ``stale``, delete the rows
-        of ``deleted`` and set ``meta``, in one transaction — only if nobody wrote since
+        """Write ``rows`` (a mapping, or (path, row) pairs made as they are written: a run
+        need not hold every row at once), empty the ``ctx`` of the rows of ``stale`` (none
+        of ``rows``), delete the rows of ``deleted`` and set ``meta`` and what ``late_meta``
+        gives once the rows are written, in one transaction — only if nobody wrote since
         :meth:`load`. Returns whether it was written."""
         if self.db is None or self.readonly:
             return False
-        if not (rows or stale or deleted or meta):
-            return True
+        if isinstance(rows, dict):
+            if not (rows or stale or deleted or meta or late_meta):
+                return True
+            given: Iterable[tuple[str, Row]] = rows.items()
+        else:
+            given = rows
         db = self.db
         try:
             db.execute("BEGIN IMMEDIATE")
@@ -533,7 +552,7 @@ class Store:
                         " FROM notes WHERE path = ?",
                         (_key(path),),
                     ).fetchone()
-                    if found is None or path in rows:
+                    if found is None or (isinstance(rows, dict) and path in rows):
                         continue
                     try:
                         row = Row(found[:3], found[3], None, b"", found[5], found[4], *found[6:9])
@@ -544,47 +563,9 @@ class Store:
                     db.execute(
                         "UPDATE notes SET ctx = ?, mac = ? WHERE path = ?", (b"", mac, _key(path))
                     )
-                whole = [(p, r) for p, r in rows.items() if r.summary is not None]
-                mac = self._row_mac
-                db.executemany(
-                    "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        (
-                            _key(p),
-                            *r.stat,
-                            r.digest,
-                            r.sdig,
-                            r.summary,
-                            r.ctx,
-                            r.result,
-                            r.tags,
-                            r.aliases,
-                            r.keys,
-                            mac(p, r),
-                        )
-                        for p, r in whole
-                    ],
-                )
-                db.executemany(
-                    "UPDATE notes SET size = ?, mtime = ?, ino = ?, digest = ?, sdig = ?, ctx = ?,"
-                    " result = ?, tags = ?, aliases = ?, keys = ?, mac = ? WHERE path = ?",
-                    [
-                        (
-                            *r.stat,
-                            r.digest,
-                            r.sdig,
-                            r.ctx,
-                            r.result,
-                            r.tags,
-                            r.aliases,
-                            r.keys,
-                            mac(p, r),
-                            _key(p),
-                        )
-                        for p, r in rows.items()
-                        if r.summary is None
-                    ],
-                )
+                self._write_rows(iter(given))
+                if late_meta is not None:
+                    meta = {**meta, **late_meta()}
                 for name, value in meta.items():
                     blob = encode(value)
                     db.execute(
@@ -606,3 +587,53 @@ class Store:
             if isinstance(exc, sqlite3.Error):
                 self._reset(exc)
             return False
+
+    def _write_rows(self, rows: Iterator[tuple[str, Row]]) -> None:
+        """Write rows in batches of :data:`_BATCH` (a row with a summary whole, one without
+        its other columns), each batch made when it is written."""
+        assert self.db is not None
+        mac = self._row_mac
+        while True:
+            batch = list(itertools.islice(rows, _BATCH))
+            if not batch:
+                return
+            self.db.executemany(
+                "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        _key(p),
+                        *r.stat,
+                        r.digest,
+                        r.sdig,
+                        r.summary,
+                        r.ctx,
+                        r.result,
+                        r.tags,
+                        r.aliases,
+                        r.keys,
+                        mac(p, r),
+                    )
+                    for p, r in batch
+                    if r.summary is not None
+                ],
+            )
+            self.db.executemany(
+                "UPDATE notes SET size = ?, mtime = ?, ino = ?, digest = ?, sdig = ?, ctx = ?,"
+                " result = ?, tags = ?, aliases = ?, keys = ?, mac = ? WHERE path = ?",
+                [
+                    (
+                        *r.stat,
+                        r.digest,
+                        r.sdig,
+                        r.ctx,
+                        r.result,
+                        r.tags,
+                        r.aliases,
+                        r.keys,
+                        mac(p, r),
+                        _key(p),
+                    )
+                    for p, r in batch
+                    if r.summary is None
+                ],
+            )

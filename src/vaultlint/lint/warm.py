@@ -166,13 +166,13 @@ def cached_scan(
         if walked is not None:
             walked.append(files)  # the run that follows need not walk the vault again
         return None
-    from vaultlint.lint.store import outcome_of
+    from vaultlint.lint.store import load_outcome
 
     diagnostics: list[Diagnostic] = []
     for path in targets:
-        row = rows.get(path)
-        if row is not None:
-            outcome = outcome_of(row)
+        result = rows.get(path)
+        if result is not None:
+            outcome = load_outcome(result)
             if outcome is None:
                 return None
             diagnostics.extend(outcome[0])

@@ -111,9 +111,9 @@ def _rewrite_rows(vault: Path, change) -> None:
     assert cache is not None
     store = Store(cache)
     rows = store.load()
-    blobs = store.summaries()
+    blobs, keys = store.summaries(), store.keys()
     changed = {
-        path: change(path, Row(**{**row.__dict__, "summary": blobs[path]}))
+        path: change(path, Row(**{**row.__dict__, "summary": blobs[path], "keys": keys[path]}))
         for path, row in rows.items()
     }
     assert store.save(changed, [], [], {})

@@ -182,7 +182,7 @@ def test_a_row_copied_to_another_path_is_not_trusted(tmp_path: Path) -> None:
     broken = db.execute("SELECT * FROM notes WHERE path = 'Note 7.md'").fetchone()
     db.execute("DELETE FROM notes WHERE path = 'Note 7.md'")
     db.execute(
-        "INSERT INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         ("Note 7.md", *broken[1:4], *clean[4:]),
     )
     db.commit()
@@ -258,3 +258,25 @@ def test_a_warm_run_trusts_no_result_the_marker_does_not_hold(tmp_path: Path) ->
     db.close()
     run = _scan(vault, root)
     assert (run.code, run.stderr, _findings(run.stdout)) == (1, "", [BROKEN])
+
+
+def test_a_forged_keys_column_is_not_trusted(tmp_path: Path) -> None:
+    """The dependency keys a run finds the affected notes with are checked against the row's
+    ``kdig`` (under its MAC): a keys column edited by hand so that a note linking to a heading
+    seems not to depend on that heading's note is not known, and when the heading goes the
+    link is checked again (every summary read instead), as a run without cache finds."""
+    vault = _vault(tmp_path / "vault", broken=False)
+    (vault / "Note 7.md").write_text("[[Note 8#N8]] and so on\n", "utf-8")
+    root = tmp_path / "cache"
+    assert _findings(_scan(vault, root).stdout) == []
+    db = sqlite3.connect(root / "vaults" / vault_folder_name(vault) / DB_NAME)
+    keys = db.execute("SELECT keys FROM notes WHERE path = 'Note 7.md'").fetchone()[0]
+    assert keys.split("\n") == ["note 7", "note 8"]
+    db.execute("UPDATE notes SET keys = 'note 7' WHERE path = 'Note 7.md'")
+    db.commit()
+    db.close()
+    (vault / "Note 8.md").write_text("# Other\n[[Note 9]]\n", "utf-8")
+    gone = ("Note 7.md", 1, 1, "broken-link", "heading 'N8' does not exist in 'Note 8'")
+    run = _scan(vault, root)
+    assert (run.code, run.stderr, _findings(run.stdout)) == (1, "", [gone])
+    assert _findings(_scan(vault, root, "--no-cache").stdout) == [gone]

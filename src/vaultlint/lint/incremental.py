@@ -23,6 +23,7 @@ from vaultlint.lint.store import (
     Store,
     encode,
     encode_plain,
+    keys_digest,
     lines_of,
     lines_text,
     load_plain,
@@ -60,7 +61,8 @@ def decode_summary(
     path: str, blob: bytes | None, row: Row
 ) -> tuple[NoteSummary, tuple[str, ...]] | None:
     """(summary, dependency keys) of the note at ``path`` from its row: the summary blob
-    (:func:`summary_blob`) and the ``tags``, ``aliases`` and ``keys`` columns it leaves out;
+    (:func:`summary_blob`) and the ``tags`` and ``aliases`` columns it leaves out (its keys
+    computed again, :func:`note_keys`);
     None when the blob is not the one the row was written with (``row.sdig``) or has the
     wrong shape."""
     if blob is None or summary_digest(blob) != row.sdig:
@@ -77,7 +79,7 @@ def decode_summary(
     if not is_summary(summary):
         return None
     made = NoteSummary._make(summary)
-    return made, note_keys(made) if row.keys is None else lines_of(row.keys)
+    return made, note_keys(made)
 
 
 def summary_blob(summary: NoteSummary, tags: str | None, aliases: str | None) -> bytes:
@@ -85,8 +87,8 @@ def summary_blob(summary: NoteSummary, tags: str | None, aliases: str | None) ->
     unpickling costs ten times more), without what the row holds already — its path (the
     row's key), its tag spellings and aliases when the ``tags`` and ``aliases`` columns hold
     them (``tags``, ``aliases``: those columns; None there, the blob keeps them), its
-    dependency keys (the ``keys`` column, or computed again). :func:`decode_summary` puts
-    it together again."""
+    dependency keys (the ``keys`` column; computed again when it is decoded).
+    :func:`decode_summary` puts it together again."""
     return encode_plain(
         (
             summary.headings,
@@ -340,12 +342,15 @@ class Plan:
 
     def _keyed(self, keys: set[str]) -> set[str] | None:
         """The stored notes whose dependency keys (the rows' ``keys`` column, written with
-        their summaries) meet ``keys``; None when a row's keys are not known."""
+        their summaries, read now and checked against the rows' ``kdig``) meet ``keys``;
+        None when a row's keys are not known."""
         out: set[str] = set()
+        stored = self.store.keys() if self.store is not None else {}
         for path, row in self.rows.items():
-            if row.keys is None:
+            text = stored.get(path)
+            if text is None or not row.kdig or keys_digest(text) != row.kdig:
                 return None
-            if row.keys and not keys.isdisjoint(row.keys.split("\n")):
+            if text and not keys.isdisjoint(text.split("\n")):
                 out.add(path)
         return out
 

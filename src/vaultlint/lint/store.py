@@ -13,7 +13,9 @@ One row per note, keyed by its vault path::
           aliases,                  -- its aliases, one a line; NULL: not known
           keys,                     -- its dependency keys (depends.py), one a line; NULL: not
                                     --   known (computed from the summary)
-          mac)                      -- keyed BLAKE2b: the vault's folder, the path, all but summary
+          kdig,                     -- BLAKE2b of the keys (empty: NULL)
+          mac)                      -- keyed BLAKE2b: the vault's folder, the path, all but the
+                                    --   summary and the keys (their digests instead)
     meta(name, value, mac)          -- 'others': the vault's files that are not notes;
                                     --   'facts', 'complete': the warm path's (lint/warm.py)
 
@@ -70,7 +72,7 @@ _MAC_SIZE = 16
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS notes(path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER,"
     " ino INTEGER, digest BLOB, sdig BLOB, summary BLOB, ctx BLOB, result BLOB, tags TEXT,"
-    " aliases TEXT, keys TEXT, mac BLOB)",
+    " aliases TEXT, keys TEXT, kdig BLOB, mac BLOB)",
     "CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value BLOB, mac BLOB)",
     # the rows with findings, what a warm run reads (without it, a scan of every row)
     "CREATE INDEX IF NOT EXISTS found ON notes(path) WHERE result IS NOT NULL",
@@ -89,10 +91,11 @@ _COLUMNS = (
     "tags",
     "aliases",
     "keys",
+    "kdig",
     "mac",
 )
-#: every column but the summary, in order (what a run reads of each row)
-_SELECT_ROWS = f"SELECT {', '.join(c for c in _COLUMNS if c != 'summary')} FROM notes"
+#: every column but the summary and the keys, in order (what a run reads of each row)
+_SELECT_ROWS = f"SELECT {', '.join(c for c in _COLUMNS if c not in ('summary', 'keys'))} FROM notes"
 _ROW_HEAD = struct.Struct("<11q")
 _FOUND_HEAD = struct.Struct("<2q")
 #: rows written per statement (a run's rows are made batch by batch as they are written)
@@ -100,7 +103,7 @@ _BATCH = 1024
 #: (a note's findings, its link targets that do not resolve, distinct, as written)
 Outcome = tuple[list[Any], list[str]]
 #: the database's file name: another version's state is simply another file
-DB_NAME = f"state-{__version__}-p{PARSER_VERSION}-k7.sqlite"
+DB_NAME = f"state-{__version__}-p{PARSER_VERSION}-k8.sqlite"
 
 
 def _key(path: str) -> str:
@@ -129,7 +132,8 @@ class Row:
     ``tags`` and ``aliases``: the summary's tag spellings and aliases, one a line
     (:func:`lines_text`; None: not known), what a lazy index counts a tag's spellings and
     finds aliases with (lint/lazy.py); ``keys``: its dependency keys (lint/depends.py), what
-    a run finds the notes a change affects with."""
+    a run finds the notes a change affects with — a row read from the database has none
+    (None), only their digest ``kdig``: :meth:`Store.keys` reads them when a run needs them."""
 
     stat: tuple[int, int, int]
     digest: bytes
@@ -140,10 +144,14 @@ class Row:
     tags: str | None = None
     aliases: str | None = None
     keys: str | None = None
+    #: the digest of ``keys`` (:func:`keys_digest`), made again with the summary
+    kdig: bytes = b""
 
     def __post_init__(self) -> None:
-        if self.summary is not None and not self.sdig:
-            self.sdig = summary_digest(self.summary)
+        if self.summary is not None:
+            if not self.sdig:
+                self.sdig = summary_digest(self.summary)
+            self.kdig = keys_digest(self.keys)
 
     def but(self, **changes: Any) -> Row:
         """A copy with some columns changed (the summary and its digest kept)."""
@@ -172,6 +180,11 @@ def lines_of(text: str) -> tuple[str, ...]:
 
 def summary_digest(blob: bytes) -> bytes:
     return hashlib.blake2b(blob, digest_size=16).digest()
+
+
+def keys_digest(keys: str | None) -> bytes:
+    """The ``kdig`` of a ``keys`` column (empty when it is NULL)."""
+    return b"" if keys is None else hashlib.blake2b(keys.encode(), digest_size=16).digest()
 
 
 def _blob(value: Any) -> bytes:
@@ -322,7 +335,6 @@ class Store:
         result = row.result
         tags = b"" if row.tags is None else row.tags.encode("utf-8")
         aliases = b"" if row.aliases is None else row.aliases.encode("utf-8")
-        keys = b"" if row.keys is None else row.keys.encode("utf-8")
         head = _ROW_HEAD.pack(
             *row.stat,
             len(name),
@@ -332,7 +344,7 @@ class Store:
             -1 if result is None else len(result),
             -1 if row.tags is None else len(tags),
             -1 if row.aliases is None else len(aliases),
-            -1 if row.keys is None else len(keys),
+            len(row.kdig),
         )
         mac = self._base.copy()
         mac.update(
@@ -345,7 +357,7 @@ class Store:
             + (result or b"")
             + tags
             + aliases
-            + keys
+            + row.kdig
         )
         return mac.digest()
 
@@ -375,7 +387,7 @@ class Store:
                     result,
                     tags,
                     aliases,
-                    keys,
+                    kdig,
                     mac,
                 ) in cursor:
                     try:
@@ -383,7 +395,6 @@ class Store:
                         name = key.encode("latin-1")  # = the path's UTF-8 (see _key)
                         tb = b"" if tags is None else tags.encode()
                         ab = b"" if aliases is None else aliases.encode()
-                        kb = b"" if keys is None else keys.encode()
                         head = pack(
                             size,
                             mtime,
@@ -395,7 +406,7 @@ class Store:
                             -1 if result is None else len(result),
                             -1 if tags is None else len(tb),
                             -1 if aliases is None else len(ab),
-                            -1 if keys is None else len(kb),
+                            len(kdig),
                         )
                         check = base.copy()
                         check.update(
@@ -408,7 +419,7 @@ class Store:
                             + (result or b"")
                             + tb
                             + ab
-                            + kb
+                            + kdig
                         )
                         if path is None or not compare(check.digest(), mac):
                             continue
@@ -424,7 +435,8 @@ class Store:
                             sdig,
                             tags,
                             aliases,
-                            keys,
+                            None,
+                            kdig,
                         )
             finally:
                 self.db.execute("COMMIT")
@@ -492,6 +504,18 @@ class Store:
         named = ((_path(k), b) for k, b in found)
         return {p: b for p, b in named if p is not None and type(b) is bytes}
 
+    def keys(self) -> dict[str, str | None]:
+        """Every row's ``keys`` column, by path, unverified: the caller compares each one's
+        digest (:func:`keys_digest`) with its authenticated row's ``kdig``."""
+        if self.db is None:
+            return {}
+        try:
+            found = self.db.execute("SELECT path, keys FROM notes").fetchall()
+        except sqlite3.Error:
+            return {}
+        named = ((_path(k), t) for k, t in found)
+        return {p: t for p, t in named if p is not None and type(t) in (str, type(None))}
+
     def _generation(self) -> int:
         assert self.db is not None
         found = self.db.execute("SELECT value FROM meta WHERE name = 'generation'").fetchone()
@@ -548,14 +572,15 @@ class Store:
                     )
                 for path in stale:
                     found = db.execute(
-                        "SELECT size, mtime, ino, digest, sdig, result, tags, aliases, keys"
+                        "SELECT size, mtime, ino, digest, sdig, result, tags, aliases, kdig"
                         " FROM notes WHERE path = ?",
                         (_key(path),),
                     ).fetchone()
                     if found is None or (isinstance(rows, dict) and path in rows):
                         continue
                     try:
-                        row = Row(found[:3], found[3], None, b"", found[5], found[4], *found[6:9])
+                        row = Row(found[:3], found[3], None, b"", found[5], found[4], *found[6:8])
+                        row.kdig = found[8]
                         mac = self._row_mac(path, row)
                     except Exception:  # a wrong-shaped row: drop it
                         db.execute("DELETE FROM notes WHERE path = ?", (_key(path),))
@@ -598,7 +623,7 @@ class Store:
             if not batch:
                 return
             self.db.executemany(
-                "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         _key(p),
@@ -611,6 +636,7 @@ class Store:
                         r.tags,
                         r.aliases,
                         r.keys,
+                        r.kdig,
                         mac(p, r),
                     )
                     for p, r in batch
@@ -619,7 +645,7 @@ class Store:
             )
             self.db.executemany(
                 "UPDATE notes SET size = ?, mtime = ?, ino = ?, digest = ?, sdig = ?, ctx = ?,"
-                " result = ?, tags = ?, aliases = ?, keys = ?, mac = ? WHERE path = ?",
+                " result = ?, tags = ?, aliases = ?, kdig = ?, mac = ? WHERE path = ?",
                 [
                     (
                         *r.stat,
@@ -629,7 +655,7 @@ class Store:
                         r.result,
                         r.tags,
                         r.aliases,
-                        r.keys,
+                        r.kdig,
                         mac(p, r),
                         _key(p),
                     )

@@ -156,6 +156,28 @@ def test_a_kept_note_gives_its_parts_and_reads_its_text_when_asked(tmp_path: Pat
     assert view.kept.text == note.text and not view.kept.changed
 
 
+def test_a_link_written_as_its_parts_is_kept_without_its_text(tmp_path: Path) -> None:
+    """A link whose source text is ``[[target#sub|display]]`` (``![[…]]`` for an embed)
+    exactly is kept without that text (rebuilt from its parts: a frontmatter link too); any
+    other form keeps its own."""
+    canonical = "[[a]] [[b#H|shown]] ![[c.png]] [[#^blk]] [[d|]]"
+    others = "[[ e ]] [[f\\|g]] [x](x.md) ![y](y.png)"
+    text = f'---\nup: "[[h]]"\n---\n{canonical}\n| {others} |\n'
+    vault = write_vault(tmp_path / "v", {"n.md": text})
+    note, content, key = read_and_parse(str(vault), "n.md")
+    assert [link.kind for link in note.links] == [
+        *["fm", "wiki", "wiki", "embed", "wiki", "wiki"],
+        *["wiki", "wiki", "md", "mdembed"],
+    ]
+    keeper = Keeper(str(vault), frozenset({"links"}))
+    kept = keeper.keep(note, content, key)
+    record = kept if isinstance(kept, bytes) else b"".join(kept)
+    for link in note.links:
+        elided = link.original in [*canonical.split(), "[[h]]"]
+        assert (link.original.encode() in record) is not elided
+    assert keeper.view("n.md", kept).links == note.links
+
+
 def test_a_kept_note_whose_file_went_is_marked_changed(tmp_path: Path) -> None:
     vault = write_vault(tmp_path / "v", {"n.md": "[[a]]\n"})
     note, content, key = read_and_parse(str(vault), "n.md")

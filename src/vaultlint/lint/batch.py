@@ -202,6 +202,7 @@ class _Worker:
             if path in targets:
                 self._keep(note, content, key)
             self._tick()
+        self.strings = {}  # every summary is made: the table of equal strings is not needed
         return self.parsed
 
     def _keep(self, note: Note, content: bytes, key: StatKey) -> None:
@@ -244,6 +245,9 @@ class _Worker:
             every = [target for links in unresolved_of.values() for target in links]
             if every and announce:  # the links check asks what each meant: answered at once
                 index.names.expect(every)
+            del every
+            if not run.want_unresolved:
+                unresolved_of = {}  # asked only to announce them: free before checking
         outcomes: dict[str, Outcome] = {}
         for path in targets:
             kept, applicable, early = self.kept.pop(path)

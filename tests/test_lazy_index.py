@@ -12,7 +12,8 @@ import pytest
 from vaultlint.config import load_config
 from vaultlint.lint import batch
 from vaultlint.lint.cache import CACHE_ENV, open_cache
-from vaultlint.lint.incremental import Plan, decode_summary, summary_blob
+from vaultlint.lint.incremental import Plan
+from vaultlint.lint.rowcodec import decode_summary, summary_blob
 from vaultlint.lint.store import Row, Store, encode_plain
 
 from .conftest import write_vault

@@ -560,7 +560,7 @@ def stored_summaries(
     order; the others are missing."""
     if cache is None:
         return {}
-    from vaultlint.lint.incremental import decode_summary
+    from vaultlint.lint.rowcodec import decode_summary
     from vaultlint.lint.store import Store
 
     store = Store(cache, readonly=True)

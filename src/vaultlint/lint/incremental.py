@@ -6,6 +6,15 @@ checked (new, changed, stored under another check context, or affected by a chan
 :mod:`vaultlint.lint.depends`), runs the checks, and hands the outcome to
 :meth:`Plan.finish`, which writes the changed rows, empties the context of the rows a change
 affects that this run did not check, and returns every target's findings.
+
+What a run reads of every row: its stat (to find what changed), its tags and aliases (a lazy
+index's questions: lint/lazy.py) and its result, all under the row's MAC; not its summary
+(read when asked, checked against ``sdig``) nor its dependency keys (read only when a change
+has keys, each checked against ``kdig``: :meth:`Plan._keyed`). :meth:`Plan.finish` makes the
+rows it writes one at a time as the transaction writes them (a first run does not hold every
+note's row at once) and marks the state complete after them (:meth:`Plan._complete`: one pass
+over the notes, no row copied). How a summary and an outcome are kept in a row:
+:mod:`vaultlint.lint.rowcodec`.
 """
 
 from __future__ import annotations
@@ -17,103 +26,14 @@ from typing import Any
 from vaultlint.lint.cache import StatKey, digest
 from vaultlint.lint.depends import broken_affected, changed_keys, name_keys, note_keys
 from vaultlint.lint.lazy import StoredSummaries
-from vaultlint.lint.store import (
-    Outcome,
-    Row,
-    Store,
-    encode,
-    encode_plain,
-    keys_digest,
-    lines_of,
-    lines_text,
-    load_plain,
-    outcome_of,
-    summary_digest,
-)
-from vaultlint.model import NoteSummary
+from vaultlint.lint.rowcodec import decode_summary, outcome_blob, whole_row
+from vaultlint.lint.store import Outcome, Row, Store, keys_digest, outcome_of
 from vaultlint.vault.discovery import read_in_vault
 from vaultlint.vault.filetypes import extension, is_note_path
 from vaultlint.vault.index import fold
 
 #: with more changed notes than this, every target is checked (as a run without cache)
 MANY_CHANGES = 200
-
-
-_STR = frozenset({str})
-
-
-def is_summary(value: Any) -> bool:
-    """Whether a stored summary has the shape of a :class:`NoteSummary` (plain tuple)."""
-    if type(value) not in (tuple, NoteSummary) or len(value) != 6 or type(value[0]) is not str:
-        return False
-    _, headings, blocks, tags, aliases, links = value
-    if not (type(headings) is type(blocks) is type(tags) is type(aliases) is type(links) is tuple):
-        return False
-    if not _STR.issuperset(map(type, blocks + tags + aliases + links)):
-        return False
-    for h in headings:
-        if type(h) is not tuple or len(h) != 2 or type(h[0]) is not int or type(h[1]) is not str:
-            return False
-    return True
-
-
-def decode_summary(
-    path: str, blob: bytes | None, row: Row
-) -> tuple[NoteSummary, tuple[str, ...]] | None:
-    """(summary, dependency keys) of the note at ``path`` from its row: the summary blob
-    (:func:`summary_blob`) and the ``tags`` and ``aliases`` columns it leaves out (its keys
-    computed again, :func:`note_keys`);
-    None when the blob is not the one the row was written with (``row.sdig``) or has the
-    wrong shape."""
-    if blob is None or summary_digest(blob) != row.sdig:
-        return None
-    value = load_plain(blob)
-    if type(value) is not tuple or len(value) != 5:
-        return None
-    headings, blocks, links, tags, aliases = value
-    if tags is None and row.tags is not None:
-        tags = lines_of(row.tags)
-    if aliases is None and row.aliases is not None:
-        aliases = lines_of(row.aliases)
-    summary = (path, headings, blocks, tags, aliases, links)
-    if not is_summary(summary):
-        return None
-    made = NoteSummary._make(summary)
-    return made, note_keys(made)
-
-
-def summary_blob(summary: NoteSummary, tags: str | None, aliases: str | None) -> bytes:
-    """A summary as its row keeps it: marshalled (:func:`~vaultlint.lint.store.encode_plain`:
-    unpickling costs ten times more), without what the row holds already — its path (the
-    row's key), its tag spellings and aliases when the ``tags`` and ``aliases`` columns hold
-    them (``tags``, ``aliases``: those columns; None there, the blob keeps them), its
-    dependency keys (the ``keys`` column; computed again when it is decoded).
-    :func:`decode_summary` puts it together again."""
-    return encode_plain(
-        (
-            summary.headings,
-            summary.blocks,
-            summary.links,
-            tuple(summary.tags) if tags is None else None,
-            tuple(summary.aliases) if aliases is None else None,
-        )
-    )
-
-
-def whole_row(stat: StatKey, content: bytes, summary: NoteSummary) -> Row:
-    """A note's new row: its summary (and its tags, aliases and dependency keys), no result
-    yet."""
-    tags, aliases = lines_text(summary.tags), lines_text(summary.aliases)
-    keys = lines_text(note_keys(summary))
-    blob = summary_blob(summary, tags, aliases)
-    return Row(stat, content, blob, b"", None, tags=tags, aliases=aliases, keys=keys)
-
-
-def outcome_blob(outcome: Outcome) -> bytes | None:
-    diags, unresolved = outcome
-    if not diags and not unresolved:
-        return None
-    return encode((tuple(diags), tuple(unresolved)))
 
 
 def _first_note(paths: Any) -> str | None:

@@ -6,7 +6,7 @@ One row per note, keyed by its vault path::
           digest,                   -- BLAKE2b of its bytes
           sdig,                     -- BLAKE2b of the summary blob
           summary,                  -- its NoteSummary but what the other columns hold
-                                    --   (path, tags, aliases, keys: incremental.summary_blob)
+                                    --   (path, tags, aliases, keys: lint/rowcodec.py)
           ctx,                      -- the check context its result is valid for; empty: stale
           result,                   -- its findings and unresolved links; NULL when it has none
           tags,                     -- its tag spellings, one a line; NULL: not known (lint/lazy.py)
@@ -28,9 +28,9 @@ changed and what that can affect.
 
 Trust: a row is used only when its MAC matches (made with the cache root's key, bound to the
 vault's cache folder name and to the row's path: a row copied from another vault, another key
-or another path is a miss). The MAC covers the summary through its digest, so that a run that
-needs no summary (nothing changed) reads none, and a summary is used only when its digest is
-the row's. Results and meta values are unpickled with the allow-list of
+or another path is a miss). The MAC covers the summary and the dependency keys through their
+digests (``sdig``, ``kdig``), so that a run reads neither unless it needs them, and uses one
+only when its digest is the row's. Results and meta values are unpickled with the allow-list of
 :mod:`vaultlint.lint.cache`; summaries, plain tuples of strings and integers, are kept with
 :mod:`marshal` (:func:`encode_plain`), which calls no constructor and runs no code when it
 reads, and reads them faster than the allow-listed unpickler.
@@ -42,9 +42,11 @@ planted, emptied or moved is a miss without a MAC per row.
 
 Concurrency: SQLite in WAL mode; a run reads one snapshot and writes all its changes in one
 ``BEGIN IMMEDIATE`` transaction, after checking that the generation counter it read is still
-the current one. When another run wrote in between (two pre-commit hooks at once), this run's
-writes are dropped (its own report is still right: it was computed from the files it read),
-so no row is ever made valid against a state it was not computed from.
+the current one (the rows may be given as they are made: :meth:`Store.save` writes them in
+batches inside that one transaction). When another run wrote in between (two pre-commit
+hooks at once), this run's writes are dropped (its own report is still right: it was
+computed from the files it read), so no row is ever made valid against a state it was not
+computed from.
 """
 
 from __future__ import annotations

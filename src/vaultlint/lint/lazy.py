@@ -118,18 +118,20 @@ class StoredSummaries(Mapping[str, NoteSummary]):
     def aliases(self) -> dict[str, tuple[str, ...]] | None:
         """Every note's aliases, by path, in the mapping's order (what the name index reads
         of the notes) — from the summaries read or computed in this run and the stored rows'
-        ``aliases``; None when a stored row's aliases are not known."""
-        got, rows = self._got, self._plan.rows
-        out: dict[str, tuple[str, ...]] = {}
-        for path in self._order:
-            summary = got.get(path)
-            if summary is not None:
+        ``aliases`` (only those that hold some visited); None when a stored row's aliases
+        are not known."""
+        got, rows, order, store = self._got, self._plan.rows, self._order, self._plan.store
+        if store is None or store.aliases_unknown:
+            return None
+        if not order.keys() - got.keys() <= rows.keys():
+            return None  # a note with neither its summary read nor a row
+        out: dict[str, tuple[str, ...]] = dict.fromkeys(order, ())
+        for path in store.aliased:
+            if path in out and path not in got:
+                out[path] = lines_of(rows[path].aliases)  # type: ignore[arg-type]
+        for path, summary in got.items():
+            if path in out:
                 out[path] = summary.aliases
-                continue
-            row = rows.get(path)
-            if row is None or row.aliases is None:
-                return None
-            out[path] = lines_of(row.aliases) if row.aliases else ()
         return out
 
     def load_all(self) -> None:

@@ -259,6 +259,11 @@ class Store:
         self._base.update(f"{cache.path.name}\0".encode("utf-8", "surrogateescape"))
         self.db: sqlite3.Connection | None = None
         self.generation = 0
+        #: of the rows :meth:`load` read: those whose ``aliases`` column holds some (in the
+        #: order read), and whether some row's is NULL (not known) — what a lazy index finds
+        #: aliases with, without a pass over every row
+        self.aliased: list[str] = []
+        self.aliases_unknown = False
         self.path = cache.path / DB_NAME
         try:
             self._open()
@@ -369,6 +374,9 @@ class Store:
         if self.db is None:
             return {}
         rows: dict[str, Row] = {}
+        aliased: list[str] = []
+        self.aliased = aliased
+        aliases_unknown = False
         try:
             self.db.execute("BEGIN")
             try:
@@ -440,7 +448,12 @@ class Store:
                             None,
                             kdig,
                         )
+                        if aliases:
+                            aliased.append(path)
+                        elif aliases is None:
+                            aliases_unknown = True
             finally:
+                self.aliases_unknown = aliases_unknown
                 self.db.execute("COMMIT")
         except sqlite3.Error as exc:
             self._reset(exc)

@@ -66,14 +66,22 @@ def test_an_existing_path_as_first_word_still_means_scan(capsys, notes):
 
 
 def test_a_command_returns_an_outcome_and_main_alone_maps_it(monkeypatch, capsys):
-    import dataclasses
+    import vaultlint.cli.rules as rules
 
-    import vaultlint.cli as cli
-
+    assert COMMANDS[2].module == "vaultlint.cli.rules"
     for outcome, status in ((Outcome.CLEAN, 0), (Outcome.FINDINGS, 1), (Outcome.FAILED, 2)):
-        fake = dataclasses.replace(COMMANDS[2], run=lambda args, o=outcome: o)
-        monkeypatch.setattr(cli, "COMMANDS", (*COMMANDS[:2], fake, *COMMANDS[3:]))
+        fake = rules.COMMAND._replace(run=lambda args, o=outcome: o)
+        monkeypatch.setattr(rules, "COMMAND", fake)
         assert main(["rules"]) == status
+
+
+def test_a_registry_entry_whose_module_runs_another_command_is_a_bug(monkeypatch):
+    import vaultlint.cli.rules as rules
+
+    monkeypatch.setattr(rules, "COMMAND", rules.COMMAND._replace(name="other"))
+    with pytest.raises(RuntimeError) as exc:
+        COMMANDS[2].load()
+    assert str(exc.value) == "vaultlint.cli.rules.COMMAND is 'other', listed as 'rules'"
 
 
 # --- PATHs ------------------------------------------------------------------------------------

@@ -79,6 +79,52 @@ def test_help_imports_nothing_heavy():
     assert "    schema    print the JSON Schema of .vaultlint.yaml\n" in out
 
 
+#: the command modules: only the one that runs is imported
+_COMMAND_MODULES = [
+    "vaultlint.cli.init",
+    "vaultlint.cli.inspect",
+    "vaultlint.cli.rule",
+    "vaultlint.cli.rules",
+    "vaultlint.cli.scan",
+    "vaultlint.cli.schema",
+    "vaultlint.cli.server",
+]
+
+
+def test_help_imports_no_command_module():
+    child = (
+        "import contextlib, io, sys\n"
+        "from vaultlint.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    code = main(['--help'])\n"
+        "print(code, sorted(m for m in sys.modules if m.startswith('vaultlint.cli.')))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", child], capture_output=True, text=True, check=True
+    ).stdout
+    assert out == "0 ['vaultlint.cli.base']\n"
+
+
+def test_a_command_imports_its_own_module_only(tmp_path):
+    (tmp_path / "a.md").write_text("# A\n", encoding="utf-8")
+    child = (
+        "import contextlib, io, sys\n"
+        "from vaultlint.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    code = main(sys.argv[1:])\n"
+        "print(code, sorted(m for m in sys.modules if m.startswith('vaultlint.cli.')))\n"
+    )
+    for argv, module in (
+        (["scan", "--no-cache", str(tmp_path)], "vaultlint.cli.scan"),
+        (["schema", "--path"], "vaultlint.cli.schema"),
+        (["rule", "broken-link"], "vaultlint.cli.rule"),
+    ):
+        out = subprocess.run(
+            [sys.executable, "-c", child, *argv], capture_output=True, text=True, check=True
+        ).stdout
+        assert out == f"0 ['vaultlint.cli.base', '{module}']\n", argv
+
+
 def test_schema_path_imports_nothing_heavy():
     code, out, heavy = _imports(["schema", "--path"])
     assert (code, heavy) == (0, [])

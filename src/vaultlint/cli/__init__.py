@@ -2,8 +2,8 @@
 
 - ``base.py``: the ``Command`` record, ``Outcome``, ``UsageError`` and the output helpers.
 - one module per command, each with a ``COMMAND`` (``scan.py``, ``inspect.py``, ``rules.py``,
-  ``rule.py``, ``server.py``, ``schema.py``); to add a command, write its module and list its
-  ``COMMAND`` in ``COMMANDS``.
+  ``rule.py``, ``init.py``, ``server.py``, ``schema.py``); to add a command, write its module
+  and list it in ``COMMANDS`` (its name, its one-line help and the module).
 - :func:`main` (here) is the only place that knows exit codes: 0 clean, 1 findings of severity
   ``error`` (or ``warning`` with ``--strict``), 2 usage or configuration errors and vaultlint's
   own failures. Commands return an ``Outcome`` or raise.
@@ -12,8 +12,10 @@ Report formats live in ``vaultlint.report``; nothing here formats a result.
 
 Start-up is part of every run's time: this package and the command modules import only the
 standard library's ``argparse``-level modules at the top; each command imports what it needs
-in its ``run``. Only the chosen command's arguments are added to the parser, and
-``vaultlint --version`` is answered before any parser is built.
+in its ``run``. ``COMMANDS`` names each command's module without importing it: only the chosen
+command's module is imported (``vaultlint --help`` lists the others from the registry's help
+texts), only its arguments are added to the parser, and ``vaultlint --version`` is answered
+before any parser is built.
 """
 
 from __future__ import annotations
@@ -24,21 +26,29 @@ import sys
 from collections.abc import Sequence
 
 from vaultlint import __version__
-from vaultlint.cli import init, inspect, rule, rules, scan, schema, server
-from vaultlint.cli.base import Command, Outcome, UsageError, shown_path, write
+from vaultlint.cli.base import Command, Listed, Outcome, UsageError, shown_path, write
 from vaultlint.escape import printable
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
-#: every ``vaultlint`` command, in the order ``--help`` lists them
-COMMANDS: tuple[Command, ...] = (
-    scan.COMMAND,
-    inspect.COMMAND,
-    rules.COMMAND,
-    rule.COMMAND,
-    init.COMMAND,
-    server.COMMAND,
-    schema.COMMAND,
+#: every ``vaultlint`` command, in the order ``--help`` lists them; a command's module is
+#: imported when the command is run (:meth:`Listed.load`)
+COMMANDS: tuple[Listed, ...] = (
+    Listed("scan", "lint the notes of a vault (the default command)", "vaultlint.cli.scan"),
+    Listed("inspect", "print what vaultlint read from notes, as JSON", "vaultlint.cli.inspect"),
+    Listed("rules", "list every known rule", "vaultlint.cli.rules"),
+    Listed("rule", "show a rule's documentation", "vaultlint.cli.rule"),
+    Listed(
+        "init",
+        "write a .vaultlint.yaml inferred from the vault's conventions",
+        "vaultlint.cli.init",
+    ),
+    Listed(
+        "server",
+        "run the language server (LSP on stdin/stdout) for editors",
+        "vaultlint.cli.server",
+    ),
+    Listed("schema", "print the JSON Schema of .vaultlint.yaml", "vaultlint.cli.schema"),
 )
 #: ``vaultlint PATH ...`` means ``vaultlint scan PATH ...``
 DEFAULT_COMMAND = "scan"
@@ -50,22 +60,23 @@ _EXIT = {
     Outcome.UNCLEAN_EXIT: 1,  # what LSP asks of a server that exits without a shutdown
 }
 
-__all__ = ["COMMANDS", "Command", "Outcome", "UsageError", "build_parser", "main"]
+__all__ = ["COMMANDS", "Command", "Listed", "Outcome", "UsageError", "build_parser", "main"]
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The argument parser of every command in :data:`COMMANDS` (with ``only``: every
-    command is listed, but only that one's arguments are added; the others are never read)."""
+    command is listed, but only that one's module is imported and its arguments added; the
+    others are never read; ``""``: no command's, for ``vaultlint`` alone or ``--help``)."""
     parser = argparse.ArgumentParser(
         prog="vaultlint",
         description="Lint an Obsidian vault: links, tags, sections, dates and encoding.",
     )
     parser.add_argument("--version", action="version", version=f"vaultlint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for command in COMMANDS:
-        sub_parser = sub.add_parser(command.name, help=command.help)
-        if only is None or command.name == only:
-            command.add_arguments(sub_parser)
+    for listed in COMMANDS:
+        sub_parser = sub.add_parser(listed.name, help=listed.help)
+        if only is None or listed.name == only:
+            listed.load().add_arguments(sub_parser)
     return parser
 
 
@@ -103,10 +114,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"vaultlint: error: {printable(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
-    chosen = next((c for c in COMMANDS if args_list and c.name == args_list[0]), None)
+    listed = next((c for c in COMMANDS if args_list and c.name == args_list[0]), None)
+    chosen = listed.load() if listed is not None else None
     if chosen is not None and chosen.prepare_argv is not None:
         args_list = [args_list[0], *chosen.prepare_argv(args_list[1:])]
-    parser = build_parser(chosen.name if chosen is not None else None)
+    parser = build_parser(chosen.name if chosen is not None else "")
     try:
         args = parser.parse_args(args_list)
     except SystemExit as exc:  # argparse already printed the message
@@ -114,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_ERROR
-    command = next(c for c in COMMANDS if c.name == args.command)
+    command = next(c for c in COMMANDS if c.name == args.command).load()
     try:
         return _EXIT[command.run(args)]
     except (ConfigError, UsageError) as exc:

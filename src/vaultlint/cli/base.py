@@ -12,9 +12,8 @@ import enum
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from vaultlint.escape import printable
 
@@ -32,20 +31,41 @@ class UsageError(Exception):
     """A problem with how vaultlint was called (exit 2)."""
 
 
-@dataclass(frozen=True)
-class Command:
-    """One ``vaultlint NAME`` command: its arguments and what it runs.
+class Command(NamedTuple):
+    """One ``vaultlint NAME`` command: its arguments and what it runs (the ``COMMAND`` of its
+    module; its one-line help is in the registry, :data:`vaultlint.cli.COMMANDS`, which lists
+    it without importing it).
 
     ``add_arguments`` fills the command's own ``argparse`` sub-parser; ``run`` gets the parsed
-    arguments and returns an :class:`Outcome`. Commands are listed in ``vaultlint.cli.COMMANDS``.
+    arguments and returns an :class:`Outcome`. A ``NamedTuple``, not a dataclass: every run
+    builds one, and ``dataclasses`` (with ``inspect``) is not imported by a warm scan.
     """
 
     name: str
-    help: str
     add_arguments: Callable[[argparse.ArgumentParser], None]
     run: Callable[[argparse.Namespace], Outcome]
     #: rewrites the command's arguments (after its name) before ``argparse`` reads them
     prepare_argv: Callable[[list[str]], list[str]] | None = None
+
+
+class Listed(NamedTuple):
+    """One entry of the registry :data:`vaultlint.cli.COMMANDS`: a command's name and the
+    one-line help ``vaultlint --help`` shows, and the module whose ``COMMAND`` runs it —
+    imported by :meth:`load`, only for the command that is run."""
+
+    name: str
+    help: str
+    module: str
+
+    def load(self) -> Command:
+        """The module's ``COMMAND`` (imported now); a module whose command has another name
+        is a bug in the registry."""
+        __import__(self.module)  # not importlib.import_module: `-X importtime` shows this one
+        command = sys.modules[self.module].COMMAND
+        if command.name != self.name:
+            listed = f"listed as {self.name!r}"
+            raise RuntimeError(f"{self.module}.COMMAND is {command.name!r}, {listed}")
+        return command
 
 
 def split_ids(values: list[str] | None) -> list[str]:

@@ -226,7 +226,6 @@ def run(args: argparse.Namespace) -> Outcome:
 
 COMMAND = Command(
     name="init",
-    help=f"write a {CONFIG_NAME} inferred from the vault's conventions",
     add_arguments=add_arguments,
     run=run,
 )

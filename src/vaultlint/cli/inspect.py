@@ -36,7 +36,6 @@ def run(args: argparse.Namespace) -> Outcome:
 
 COMMAND = Command(
     name="inspect",
-    help="print what vaultlint read from notes, as JSON",
     add_arguments=add_arguments,
     run=run,
 )

@@ -28,6 +28,4 @@ def run(args: argparse.Namespace) -> Outcome:
     return Outcome.CLEAN
 
 
-COMMAND = Command(
-    name="rule", help="show a rule's documentation", add_arguments=add_arguments, run=run
-)
+COMMAND = Command(name="rule", add_arguments=add_arguments, run=run)

@@ -23,4 +23,4 @@ def run(args: argparse.Namespace) -> Outcome:
     return Outcome.CLEAN
 
 
-COMMAND = Command(name="rules", help="list every known rule", add_arguments=add_arguments, run=run)
+COMMAND = Command(name="rules", add_arguments=add_arguments, run=run)

@@ -484,7 +484,6 @@ def _path_prefix(root: Path, cwd: Path) -> str:
 
 COMMAND = Command(
     name="scan",
-    help="lint the notes of a vault (the default command)",
     add_arguments=add_arguments,
     run=run,
     prepare_argv=pre_commit_argv,

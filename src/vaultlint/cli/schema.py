@@ -28,7 +28,6 @@ def run(args: argparse.Namespace) -> Outcome:
 
 COMMAND = Command(
     name="schema",
-    help="print the JSON Schema of .vaultlint.yaml",
     add_arguments=add_arguments,
     run=run,
 )

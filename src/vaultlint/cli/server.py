@@ -35,7 +35,6 @@ def run(args: argparse.Namespace) -> Outcome:
 
 COMMAND = Command(
     name="server",
-    help="run the language server (LSP on stdin/stdout) for editors",
     add_arguments=add_arguments,
     run=run,
 )

@@ -263,6 +263,69 @@ def test_json_shape() -> None:
     }
 
 
+#: findings whose strings need every kind of JSON escaping, and repeat paths and rules
+_ODD_STRINGS = (
+    GARBLED,
+    BROKEN,
+    TAG,
+    MISSING,
+    at('a "quoted" \\ path\t.md', 1, 1, 1, 1, 'r"1', "c\\", "error", 'say "hi" \\ there\x00'),
+    at('a "quoted" \\ path\t.md', 2, 3, 4, 5, 'r"1', "c\\", "error", "line\u2028sep\x7f\x1b[31m"),
+    at("ünï/cödé 🎉.md", 9, 8, 9, 12, "tag-case", "tags", "info", "astral 🎉 and caf\udce9"),
+    at("ünï/cödé 🎉.md", 9, 8, 9, 12, "broken-link", "links", "error", ""),
+)
+
+
+@pytest.mark.parametrize("prefix", ["", "notes/", "/abs/my vault/", "../"])
+def test_json_lines_are_what_json_dumps_gives(prefix: str) -> None:
+    from vaultlint.report.json import _with_file
+
+    result = scan(_ODD_STRINGS, NOTES)
+    out = get_reporter("json", file_prefix=prefix).render(result)
+    lines = out.split("\n")
+    assert lines[:4] == [
+        "{",
+        '  "version": "0.1.0",',
+        f'  "vault": "{VAULT}",',
+        '  "diagnostics": [',
+    ]
+    shown = [
+        json.dumps(_with_file(d.to_json(), get_reporter("json", file_prefix=prefix).file_prefix),
+                   ensure_ascii=False)
+        for d in result.diagnostics
+    ]  # fmt: skip
+    body = [f"    {line}," for line in shown]
+    body[-1] = body[-1][:-1]
+    encodable = out.replace("\ufffd", "\udce9")  # the report replaces lone surrogates
+    assert encodable.split("\n")[4 : 4 + len(body)] == body
+    assert lines[4 + len(body) :] == [
+        "  ],",
+        '  "summary": {"notes": 4, "errors": 4, "warnings": 2, "infos": 2}',
+        "}",
+        "",
+    ]
+    assert (
+        json.loads(out)["diagnostics"][0]["file"]
+        == f"{prefix.rstrip('/') + '/' if prefix else ''}Index.md"
+    )
+
+
+def test_json_streams_many_findings_in_pieces() -> None:
+    many = tuple(at(f"n{i:04}.md", 1, 1, 1, 2, "r", "c", "error", f"m{i}") for i in range(1200))
+    pieces = list(get_reporter("json").chunks(scan(many, ())))
+    assert len(pieces) == 6  # version, vault, 512 + 512 + 176 findings, summary
+    document = json.loads("".join(pieces))
+    assert [d["message"] for d in document["diagnostics"]] == [f"m{i}" for i in range(1200)]
+
+
+@pytest.mark.parametrize("color", [False, True])
+def test_text_lines_are_format_diagnostic(color: bool) -> None:
+    reporter = get_reporter("text", color=color, file_prefix="notes/")
+    result = scan(_ODD_STRINGS, NOTES)
+    lines = "".join(reporter.chunks(result)).split("\n")
+    assert lines[:-2] == [reporter.format_diagnostic(d) for d in result.diagnostics]
+
+
 def test_json_key_order_follows_the_contract() -> None:
     document = json.loads(render("json"))
     assert list(document) == ["version", "vault", "diagnostics", "summary"]

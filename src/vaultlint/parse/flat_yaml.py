@@ -26,6 +26,7 @@ The equivalence with the full reader is tested on generated text (``tests/test_f
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -36,10 +37,20 @@ from vaultlint.parse.yaml_scalars import RESOLVED_START, key_text, plain_value
 #: value_end, items), items being (value, start, end) of each scalar of a top-level list
 RawField = tuple[str, Any, int, int, int, int, list[tuple[Any, int, int]]]
 
-# characters libyaml takes as they are (printable, not a line break of its own, not a BOM)
-_UNSAFE = re.compile(
-    "\r(?!\n)|[^\r\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
-)
+# characters libyaml takes as they are (printable, not a line break of its own, not a BOM);
+# the whole pattern is compiled on first use (its classes span the BMP: a few milliseconds of
+# every run's start-up), an ASCII source is asked the same with the ASCII part of it
+_UNSAFE_ASCII = re.compile("\r(?!\n)|[^\r\n\x20-\x7e]")
+
+
+@functools.cache
+def _unsafe() -> re.Pattern[str]:
+    return re.compile(
+        "\r(?!\n)|[^\r\n\x20-\x7e"
+        "\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+    )
+
+
 _KEY = r"(?P<key>\w[\w.-]*(?: [\w.-]+)*)"
 # the first character of a plain scalar: no indicator (``-`` only before a digit or ``.``)
 _FIRST = r"(?:[^\s\-?:,\[\]{}#&*!|>'\"%@`]|-(?=[0-9.]))"
@@ -64,7 +75,8 @@ def read_flat(source: str) -> tuple[int, dict[str, Any], list[RawField], list, l
     subset). ``duplicates`` are ``(key, key_start, key_end)`` of every key that repeats an
     earlier one; ``links`` ``(field index, dotted key, link text, start, end)`` of every value
     that is one wiki-link (``up: "[[Note]]"``), as the event reader records them."""
-    if _UNSAFE.search(source) is not None:
+    unsafe = (_UNSAFE_ASCII if source.isascii() else _unsafe()).search(source)
+    if unsafe is not None:
         return None
     data: dict[str, Any] = {}
     fields: list[RawField] = []

@@ -77,7 +77,8 @@ def normalize_prefix(prefix: str) -> str:
     return prefix + "/"
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+#: compiled on use (by ``re``'s cache): a report seldom holds a surrogate
+_SURROGATE = "[\ud800-\udfff]"
 
 
 def encodable(text: str) -> str:
@@ -86,4 +87,10 @@ def encodable(text: str) -> str:
     Any surrogate in a ``str`` is unpaired and would make writing the report as UTF-8 fail, so
     reporters pass their finished output through this.
     """
-    return _SURROGATE.sub("\ufffd", text)
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return re.sub(_SURROGATE, "\ufffd", text)
+    return text

@@ -65,8 +65,28 @@ class TextReporter(Reporter):
         return f"{path}:{diagnostic.line}:{diagnostic.column}: {severity} {rule} {message}"
 
     def chunks(self, result: ScanResult) -> Iterator[str]:
-        for diagnostic in result.diagnostics:
-            yield self.format_diagnostic(diagnostic) + "\n"
+        # each line is format_diagnostic's (a test holds them equal), with the painted path
+        # and "severity rule" made once per value, and the position looked up once
+        color = self.color
+        paths: dict[str, str] = {}
+        kinds: dict[tuple[str, str], str] = {}
+        pending: list[str] = []
+        for d in result.diagnostics:
+            path = paths.get(d.path)
+            if path is None:
+                path = paths[d.path] = _paint(_visible(self.file_prefix + d.path), _BOLD, color)
+            kind = kinds.get((d.severity, d.rule))
+            if kind is None:
+                severity = _paint(d.severity, _SEVERITY_STYLE.get(d.severity, ""), color)
+                rule = _paint(_visible(d.rule), _RULE_STYLE, color)
+                kind = kinds[d.severity, d.rule] = f"{severity} {rule}"
+            line, column = d.lines.position(d.span.start)
+            pending.append(f"{path}:{line + 1}:{column + 1}: {kind} {_visible(d.message)}\n")
+            if len(pending) >= 512:
+                yield "".join(pending)
+                pending = []
+        if pending:
+            yield "".join(pending)
         counts = result.severity_counts()
         style = "1;31" if counts["error"] else "1;33" if counts["warning"] else "1;32"
         yield _paint(summary_line(result), style, self.color) + "\n"

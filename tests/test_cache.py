@@ -56,12 +56,15 @@ def test_warm_equals_cold_and_the_cache_is_marked(capsys, vault):
     assert not cache_of(vault).exists()  # --no-cache writes nothing
     assert scan(capsys, str(vault)) == expected  # writes the cache
     assert scan(capsys, str(vault)) == expected  # reads it
-    # nothing in the vault; in the cache folder, the state database (and its WAL files)
+    # nothing in the vault; in the cache folder, the state database (and its WAL files) and
+    # the resolved configuration (config/cached.py)
     assert sorted(p.name for p in vault.iterdir()) == [".obsidian", "a.md", "b.md", "sub"]
     # (the facts the warm path needs are a row of the same database: lint/warm.py)
     names = {p.name for p in cache_of(vault).iterdir()}
-    assert DB_NAME in names <= {DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm"}
+    kept = "config.bin"
+    assert {DB_NAME, kept} <= names <= {DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", kept}
     assert (cache_of(vault) / DB_NAME).stat().st_mode & 0o777 == 0o600
+    assert (cache_of(vault) / kept).stat().st_mode & 0o777 == 0o600
     cache = cache_of(vault).parents[1]
     key = cache / "key"
     assert (key.stat().st_mode & 0o777, key.stat().st_size) == (0o600, 32)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+import vaultlint.config.cached
 import vaultlint.config.loader
 from tests.test_startup import HEAVY
 from vaultlint.cli import main
@@ -79,6 +80,7 @@ def test_a_warm_scan_reads_no_configuration_and_reports_the_same(capsys, vault, 
     assert rules == {"broken-link", "property-type", "voc", "types"}  # the pack: no tag-case
     assert scan(capsys, str(vault)) == expected["json"]  # reads the config, writes the cache
     monkeypatch.setattr(vaultlint.config.loader, "load_config", _refuse)
+    monkeypatch.setattr(vaultlint.config.cached, "kept_config", _refuse)  # nor the kept one
     for fmt in formats:
         assert _out(capsys, str(vault), "--format", fmt) == expected[fmt], fmt
     assert _out(capsys, str(vault / "a.md"), "--format", "json") == one_note
@@ -133,6 +135,7 @@ def test_a_change_of_any_dependency_is_a_miss(capsys, vault, change):
 def test_the_selection_is_part_of_the_key(capsys, vault, monkeypatch):
     scan(capsys, str(vault))
     monkeypatch.setattr(vaultlint.config.loader, "load_config", _refuse)
+    monkeypatch.setattr(vaultlint.config.cached, "kept_config", _refuse)
     scan(capsys, str(vault))  # warm
     with pytest.raises(_NotRead):  # never cached with this selection: the config is read
         scan(capsys, str(vault), "--select", "voc")

@@ -153,16 +153,37 @@ def selection(args: argparse.Namespace) -> tuple[list[str], list[str]]:
     return split_ids(getattr(args, "select", None)), split_ids(getattr(args, "ignore", None))
 
 
-def load_config(args: argparse.Namespace, root: Path, cwd: Path, path: Path | None = None):
+def load_config(
+    args: argparse.Namespace,
+    root: Path,
+    cwd: Path,
+    path: Path | None = None,
+    *,
+    keep: bool = False,
+    cache_dir: Path | None = None,
+):
     """The configuration of ``--config`` or of the vault (``path``: that file, already found
-    by :func:`config_file`), with ``--select`` / ``--ignore``."""
-    from vaultlint.config.loader import load_config as load
-    from vaultlint.config.select import select_rules
-
+    by :func:`config_file`), with ``--select`` / ``--ignore``. ``keep``: read it back from
+    the cache while its files are unchanged, and keep it there after reading the files
+    (:mod:`vaultlint.config.cached`; the loader and YAML are then not imported)."""
     if path is None:
         path = config_file(args, root, cwd)
-    config = load(path, root)
+    config = None
+    if keep:
+        from vaultlint.config.cached import kept_config
+
+        config = kept_config(root, path, cache_dir)
+    if config is None:
+        from vaultlint.config.loader import load_config as load
+
+        config = load(path, root)
+        if keep:
+            from vaultlint.config.cached import keep_config
+
+            keep_config(root, path, config, cache_dir)
     select, ignore = selection(args)
     if select or ignore:
+        from vaultlint.config.select import select_rules
+
         config = select_rules(config, select, ignore)
     return config

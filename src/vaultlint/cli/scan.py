@@ -157,7 +157,7 @@ def run(args: argparse.Namespace) -> Outcome:
         result = cached_scan(root, key, args.paths, cwd=cwd, cache_dir=cache_dir, walked=walked)
         if result is not None:
             return _report(args, root, cwd, result)
-    config = load_config(args, root, cwd, config_path)
+    config = load_config(args, root, cwd, config_path, keep=not args.no_cache, cache_dir=cache_dir)
     if args.pre_commit or args.changed_since is not None:
         names = _gone_names(gone)
         broken_by = _linking_to(root, config, names, use_cache=not args.no_cache)

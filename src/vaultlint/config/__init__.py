@@ -19,19 +19,20 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from vaultlint.config.errors import ConfigError
-    from vaultlint.config.loader import Config, load_config
+    from vaultlint.config.loader import load_config
     from vaultlint.config.packs import (
         CONFIG_FILENAMES,
         builtin_pack_path,
         find_config,
         list_packs,
     )
+    from vaultlint.config.resolved import Config
     from vaultlint.config.select import select_rules
 
 #: each public name → the module that defines it
 _WHERE = {
     "CONFIG_FILENAMES": "packs",
-    "Config": "loader",
+    "Config": "resolved",
     "ConfigError": "errors",
     "builtin_pack_path": "packs",
     "find_config": "packs",

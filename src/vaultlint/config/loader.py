@@ -45,7 +45,6 @@ Decisions where the contract is silent:
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode
@@ -54,40 +53,13 @@ from vaultlint.config import safefile, yamlfile
 from vaultlint.config.errors import ConfigError
 from vaultlint.config.packs import builtin_pack_path, list_packs
 from vaultlint.config.reading import ConfigFile, read_yaml
+from vaultlint.config.resolved import Config
 from vaultlint.config.rule_defs import RuleDefinitions
-from vaultlint.config.ruleset import Rule
 from vaultlint.config.schema import suggest
 
 CONFIG_KEYS = ("extends", "exclude", "rules", "obsidian_excludes")
 
-
-@dataclass(frozen=True)
-class Config:
-    """The resolved configuration.
-
-    ``rules`` holds every rule, also those ``off``, in definition order: packs first (in
-    ``extends`` order), then the config's own. ``source`` is the config file used, or None when
-    the built-in ``recommended`` pack is used alone.
-    """
-
-    rules: tuple[Rule, ...]
-    exclude: tuple[str, ...] = ()
-    obsidian_excludes: bool = True
-    source: str | None = None
-    #: (rule id, severity) for rules that are off: the severity ``--select`` turns them on at
-    enabled_severities: tuple[tuple[str, str], ...] = field(default=(), repr=False)
-    #: rule ids vaultlint reports itself (``checks.ENGINE_RULES``) that ``--select``/``--ignore``
-    #: turned off: their findings are dropped
-    engine_off: frozenset[str] = frozenset()
-    #: every configuration file read (the config, its pack files, built-in packs), absolute:
-    #: a cached result is valid while their bytes are the same (``lint/fingerprint.py``)
-    files: tuple[str, ...] = field(default=(), repr=False, compare=False)
-
-    def active_rules(self) -> tuple[Rule, ...]:
-        return tuple(rule for rule in self.rules if rule.severity != "off")
-
-    def rule(self, rule_id: str) -> Rule | None:
-        return next((rule for rule in self.rules if rule.id == rule_id), None)
+__all__ = ["CONFIG_KEYS", "Config", "load_config"]
 
 
 def _relative_shown(base: str, name: str) -> str:

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from vaultlint.checks import ENGINE_RULES, INTERNAL_ERROR, PARSE_FAILED
 from vaultlint.config.errors import ConfigError
-from vaultlint.config.loader import Config
+from vaultlint.config.resolved import Config
 from vaultlint.config.rule_defs import DEFAULT_SEVERITY
 from vaultlint.config.schema import suggest
 

@@ -1,0 +1,147 @@
+"""The configuration read back from the cache while its files are unchanged.
+
+Reading ``.vaultlint.yaml`` means importing YAML, composing the config and its packs into
+nodes and validating every rule through the option schema: tens of milliseconds that a run
+checking one edited note (what pre-commit runs) spends before anything else. A scan that reads
+the configuration keeps the resolved :class:`~vaultlint.config.resolved.Config` in the vault's
+cache folder (:mod:`vaultlint.lint.cache`), in ``config.bin``, with
+
+- the run key of the configuration file (:func:`vaultlint.lint.fingerprint.run_key` without
+  ``--select``/``--ignore``: vaultlint's and the parser's versions, the file's path and bytes,
+  or that there is none), and
+- the digest of every other file the result depends on: the files the loader read (pack files
+  named in ``extends``, the built-in packs: ``Config.files``) and the files the rules'
+  validation reads (``Check.external_files`` of every rule, off ones too, since every rule is
+  validated: ``.obsidian/types.json``, word lists).
+
+A later scan with the same run key whose recorded files all have the same bytes uses it; a
+configuration that does not load (a ``ConfigError``) is never kept, so its error is reported
+on every run. ``--select``/``--ignore`` are applied afterwards, as to a configuration read
+from the files.
+
+The file is authenticated like the cache's rows: a keyed BLAKE2b MAC (the cache folder's key)
+over the folder's name and the contents; a file whose MAC does not match, or of another shape,
+is a miss. It is unpickled with an allow-list: the configuration's own classes and the
+``Options`` dataclasses of vaultlint's checks. Only ``vaultlint scan`` uses it, and not with
+``--no-cache``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hmac
+import io
+import os
+import pickle
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from vaultlint.config.resolved import Config
+    from vaultlint.lint.cache import CacheFolder
+
+FILE_NAME = "config.bin"
+_MAC_SIZE = 32
+_PERSON = b"vaultlint-config"
+#: the classes a kept configuration is made of, besides the checks' option dataclasses
+_ALLOWED = {
+    ("vaultlint.config.resolved", "Config"),
+    ("vaultlint.config.ruleset", "Rule"),
+    ("vaultlint.config.ruleset", "Where"),
+}
+
+
+class _Unpickler(pickle.Unpickler):
+    """The configuration's classes and the checks' dataclasses (``vaultlint.checks.*``)."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in _ALLOWED:
+            return super().find_class(module, name)
+        if module.startswith("vaultlint.checks.") and "." not in module[17:]:
+            import dataclasses
+
+            found = super().find_class(module, name)
+            if isinstance(found, type) and dataclasses.is_dataclass(found):
+                return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a kept configuration")
+
+
+def _mac(folder: CacheFolder, body: bytes) -> bytes:
+    import hashlib
+
+    mac = hashlib.blake2b(key=folder.key, digest_size=_MAC_SIZE, person=_PERSON)
+    mac.update(folder.path.name.encode("utf-8", "surrogateescape") + b"\0" + body)
+    return mac.digest()
+
+
+def _open_folder(root: Path, cache_dir: Any) -> CacheFolder | None:
+    from vaultlint.lint.cache import open_cache
+
+    return open_cache(root, cache_dir)
+
+
+def kept_config(root: Path, path: Path | None, cache_dir: Any = None) -> Config | None:
+    """The configuration kept for the file ``path`` (None: no config file) of the vault at
+    ``root``, when its run key and every recorded file are unchanged; else None."""
+    from vaultlint.lint.fingerprint import run_key, unchanged
+
+    key = run_key(None if path is None else str(path), (), ())
+    folder = _open_folder(root, cache_dir) if key is not None else None
+    if folder is None:
+        return None
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(folder.path / FILE_NAME, flags | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            data = fh.read(1 << 22)
+    except OSError:
+        return None
+    body = data[_MAC_SIZE:]
+    if not hmac.compare_digest(data[:_MAC_SIZE], _mac(folder, body)):
+        return None
+    try:
+        kept = _Unpickler(io.BytesIO(body)).load()
+    except Exception:  # a file of another shape or another version's classes: a miss
+        return None
+    if not (type(kept) is tuple and len(kept) == 3 and kept[0] == key):
+        return None
+    _, digests, config = kept
+    from vaultlint.config.resolved import Config
+
+    if type(config) is not Config or type(digests) is not tuple or not unchanged(digests):
+        return None
+    return config
+
+
+def keep_config(root: Path, path: Path | None, config: Config, cache_dir: Any = None) -> None:
+    """Keep ``config``, just loaded from ``path`` (None: no config file), for the next scan
+    (:func:`kept_config`); a cache that cannot be written is left as it is."""
+    from vaultlint.checks import REGISTRY
+    from vaultlint.lint.fingerprint import file_digests, run_key
+
+    key = run_key(None if path is None else str(path), (), ())
+    folder = _open_folder(root, cache_dir) if key is not None else None
+    if folder is None:
+        return
+    files = list(config.files)
+    for rule in config.rules:
+        checker = REGISTRY[rule.check]()
+        files.extend(os.path.abspath(p) for p in checker.external_files(rule.options, root))
+    kept = (key, file_digests(dict.fromkeys(files)), config)
+    try:
+        body = pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # an option value pickle cannot write: read the files next time
+        return
+    import secrets
+
+    target = folder.path / FILE_NAME
+    temporary = folder.path / f".{FILE_NAME}-{secrets.token_hex(8)}"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(temporary, flags | getattr(os, "O_CLOEXEC", 0), 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(_mac(folder, body) + body)
+        os.replace(temporary, target)  # readers see the old file or the new one, whole
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)

@@ -1,0 +1,160 @@
+"""The configuration kept in the cache (``vaultlint.config.cached``): used while every file it
+was read from has the same bytes, never a configuration that does not load, never a file that
+is not authentic; findings the same as when the files are read."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import write_vault
+from vaultlint.cli import main
+from vaultlint.config.cached import FILE_NAME, keep_config, kept_config
+from vaultlint.config.loader import load_config
+from vaultlint.lint.cache import open_cache
+
+pytestmark = pytest.mark.usefixtures("plain_environment")
+
+CONFIG = "extends: [recommended, pack.yaml]\nrules:\n  tag-case: error\n"
+PACK = "rules:\n  broken-link: warning\n"
+VAULT = {
+    ".obsidian/app.json": "{}\n",
+    ".vaultlint.yaml": CONFIG,
+    "pack.yaml": PACK,
+    "a.md": "# A\n\nSee [[gone]] and #Tag.\n",
+    "b.md": "# B\n\n#tag and #tag again.\n",
+}
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Path:
+    return write_vault(tmp_path / "v", VAULT)
+
+
+def scan(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["scan", "v", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def edit(vault: Path) -> None:
+    """A note changed: the next scan is not answered whole from the cache."""
+    with open(vault / "b.md", "a", encoding="utf-8") as fh:
+        fh.write("\nmore\n")
+
+
+BROKEN = "v/a.md:3:5: warning broken-link link target 'gone' does not exist\n"
+TAG = (
+    "v/a.md:3:18: {} tag-case tag 'Tag' and 'tag' are each used in 1 note; on a tie the "
+    "lower-case spelling is preferred: 'tag'\n"
+)
+TWO = BROKEN + TAG.format("error") + "Found 1 error and 1 warning in 1 of 2 notes.\n"
+
+
+def test_a_scan_keeps_the_configuration_and_the_next_uses_it(capsys, vault):
+    assert scan(capsys) == (1, TWO, "")
+    config_file = vault / ".vaultlint.yaml"
+    kept = kept_config(vault, config_file)
+    assert kept == load_config(config_file, vault)
+    assert kept.files == load_config(config_file, vault).files
+    edit(vault)
+    assert scan(capsys) == (1, TWO, "")
+
+
+def test_a_scan_from_the_kept_configuration_imports_no_loader(capsys, vault, tmp_path):
+    assert scan(capsys)[0] == 1
+    edit(vault)
+    child = (
+        "import contextlib, io, json, sys\n"
+        "from vaultlint.cli import main\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out):\n"
+        "    code = main(['scan', 'v'])\n"
+        "loaded = [m for m in ('vaultlint.config.loader', 'vaultlint.config.rule_defs') "
+        "if m in sys.modules]\n"
+        "print(json.dumps([code, out.getvalue(), loaded]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", child], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
+    assert json.loads(done.stdout) == [1, TWO, []]
+
+
+def test_an_edited_config_file_is_read_again(capsys, vault):
+    assert scan(capsys)[0] == 1
+    (vault / ".vaultlint.yaml").write_text(CONFIG.replace("error", "info"), encoding="utf-8")
+    assert scan(capsys) == (
+        0,
+        BROKEN + TAG.format("info") + "Found 1 warning and 1 info in 1 of 2 notes.\n",
+        "",
+    )
+
+
+def test_an_edited_pack_file_is_read_again(capsys, vault):
+    assert scan(capsys)[0] == 1
+    (vault / "pack.yaml").write_text("rules:\n  broken-link: off\n", encoding="utf-8")
+    assert scan(capsys) == (1, TAG.format("error") + "Found 1 error in 1 of 2 notes.\n", "")
+
+
+def test_a_file_the_validation_reads_is_read_again(capsys, vault):
+    # property-types validates .obsidian/types.json when the configuration is read
+    assert scan(capsys)[0] == 1
+    (vault / ".obsidian" / "types.json").write_text("{not json", encoding="utf-8")
+    code, out, err = scan(capsys)
+    assert (code, out) == (2, "")
+    assert err.startswith("vaultlint: error: v/.vaultlint.yaml") or "types.json" in err, err
+    assert "types.json" in err
+
+
+def test_a_configuration_that_does_not_load_is_never_kept(capsys, vault):
+    (vault / ".vaultlint.yaml").write_text("rules:\n  tag-case: loud\n", encoding="utf-8")
+    first = scan(capsys)
+    assert first[0] == 2 and "tag-case" in first[2]
+    assert scan(capsys) == first
+    assert kept_config(vault, vault / ".vaultlint.yaml") is None
+
+
+@pytest.mark.parametrize("damage", ["flip", "empty", "other-body"])
+def test_a_kept_configuration_that_is_not_authentic_is_not_used(capsys, vault, damage):
+    assert scan(capsys)[0] == 1
+    folder = open_cache(vault)
+    assert folder is not None
+    kept = folder.path / FILE_NAME
+    data = kept.read_bytes()
+    if damage == "flip":
+        kept.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+    elif damage == "empty":
+        kept.write_bytes(b"")
+    else:  # a valid MAC of another folder's file would not do: same MAC, other contents
+        kept.write_bytes(data[:32] + data[32:].replace(b"tag-case", b"tag-cAse"))
+    assert kept_config(vault, vault / ".vaultlint.yaml") is None
+    edit(vault)
+    assert scan(capsys) == (1, TWO, "")
+
+
+def test_select_applies_to_the_kept_configuration(capsys, vault):
+    assert scan(capsys)[0] == 1
+    edit(vault)
+    assert scan(capsys, "--select", "broken-link") == (
+        0,
+        BROKEN + "Found 1 warning in 1 of 2 notes.\n",
+        "",
+    )
+
+
+def test_no_cache_neither_reads_nor_keeps_it(capsys, vault):
+    assert scan(capsys, "--no-cache") == (1, TWO, "")
+    folder = open_cache(vault)
+    assert folder is not None and not (folder.path / FILE_NAME).exists()
+
+
+def test_a_vault_without_a_config_file_keeps_the_recommended_pack(vault):
+    (vault / ".vaultlint.yaml").unlink()
+    config = load_config(None, vault)
+    keep_config(vault, None, config)
+    assert kept_config(vault, None) == config
+    assert kept_config(vault, vault / ".vaultlint.yaml") is None  # another run key

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import DATA
 from vaultlint.model import Problem, Span, line_starts_of
-from vaultlint.parse import frontmatter as fm
+from vaultlint.parse import yaml_events
 from vaultlint.parse.frontmatter import MAX_DEPTH, FrontmatterResult, parse_frontmatter
 
 FIXTURES = DATA / "obsidian" / "fixtures"
@@ -57,10 +57,10 @@ def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> s
             pytest.skip("PyYAML was built without libyaml")
         from yaml._yaml import CParser
 
-        assert fm._Parser is CParser
+        assert yaml_events.Parser is CParser
     else:
-        monkeypatch.setattr(fm, "_Parser", yaml.SafeLoader)
-        monkeypatch.setattr(fm, "_PARSER_COUNTS_BYTES", False)
+        monkeypatch.setattr(yaml_events, "Parser", yaml.SafeLoader)
+        monkeypatch.setattr(yaml_events, "PARSER_COUNTS_BYTES", False)
     return request.param
 
 
@@ -685,7 +685,7 @@ class _GivesUpAtOnce:
 
 @pytest.mark.parametrize("depth", [100, 999, 1001])
 def test_depth_limit_is_vaultlints_whatever_libyaml_stops_at(depth, monkeypatch) -> None:
-    monkeypatch.setattr(fm, "_Parser", _GivesUpAtOnce)
+    monkeypatch.setattr(yaml_events, "Parser", _GivesUpAtOnce)
     text = "---\na: " + "[" * depth + "]" * depth + "\n---\n"
     (problem,) = parse_frontmatter(text).problems
     assert problem.message == "frontmatter nests deeper than 100 levels"
@@ -694,7 +694,7 @@ def test_depth_limit_is_vaultlints_whatever_libyaml_stops_at(depth, monkeypatch)
 
 
 def test_libyaml_error_stands_when_the_nesting_is_within_the_limit(monkeypatch) -> None:
-    monkeypatch.setattr(fm, "_Parser", _GivesUpAtOnce)
+    monkeypatch.setattr(yaml_events, "Parser", _GivesUpAtOnce)
     (problem,) = parse_frontmatter("---\na: " + "[" * 99 + "]" * 99 + "\n---\n").problems
     assert problem.message == (
         "invalid YAML: exceeded maximum nesting depth (while increasing flow level)"

@@ -32,30 +32,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-from yaml.events import (
-    AliasEvent,
-    DocumentStartEvent,
-    MappingEndEvent,
-    MappingStartEvent,
-    ScalarEvent,
-    SequenceEndEvent,
-    SequenceStartEvent,
-    StreamEndEvent,
-)
-
 from vaultlint.model import Field, FieldItem, Link, Problem, Span, Tag
 from vaultlint.parse.flat_yaml import read_flat
 from vaultlint.parse.linktext import is_valid_tag_name, property_link, split_linktext
 from vaultlint.parse.yaml_scalars import RESOLVED_START, key_text, plain_value, tagged_value
 
-try:  # libyaml: ~20x faster than the pure-Python parser
-    from yaml._yaml import CParser as _Parser
-
-    _PARSER_COUNTS_BYTES = True  # only for ReaderError.position; marks count characters
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    _Parser = yaml.SafeLoader
-    _PARSER_COUNTS_BYTES = False
+# libyaml and the event classes (vaultlint.parse.yaml_events) are imported when a block is not
+# flat: see that module
 
 __all__ = ["MAX_DEPTH", "MAX_NODES", "FrontmatterResult", "parse_frontmatter"]
 
@@ -160,7 +143,9 @@ def parse_frontmatter(text: str, *, fast: bool = True) -> FrontmatterResult:
         problem = Problem(INVALID, exc.message, _point(text, base + exc.index, to + 3))
         return FrontmatterResult(span, body_start, None, problems=(problem,))
     except Exception as exc:  # the parser must never crash a run
-        deep = _too_deep(source) if _Parser is not yaml.SafeLoader else None
+        from vaultlint.parse import yaml_events as ye
+
+        deep = _too_deep(source) if ye.Parser is not ye.SafeLoader else None
         if deep is not None:  # libyaml gave up on the nesting before our own limit was reached
             problem = Problem(INVALID, _TOO_DEEP, _point(text, base + deep, to + 3))
             return FrontmatterResult(span, body_start, None, problems=(problem,))
@@ -212,11 +197,23 @@ class _Builder:
         self.duplicates: list[tuple[str, int, int]] = []
 
     def run(self) -> _Builder:
+        from vaultlint.parse.yaml_events import (
+            AliasEvent,
+            DocumentStartEvent,
+            MappingEndEvent,
+            MappingStartEvent,
+            Parser,
+            ScalarEvent,
+            SequenceEndEvent,
+            SequenceStartEvent,
+            StreamEndEvent,
+        )
+
         source = self.source
         stack = self.stack
         anchors = self.anchors
         attach = self._attach
-        parser = _Parser(source)
+        parser = Parser(source)
         get_event = parser.get_event
         documents = 0
         nodes = 0  # values built, every alias counted with all it expands to
@@ -475,8 +472,17 @@ def _too_deep(source: str) -> int | None:
     with its own error, before an event reaches the builder), so when libyaml fails, the
     pure-Python parser, which has none, tells whether vaultlint's limit was crossed first. It
     reads the events only (no values), and stops at the limit or at its own error."""
+    from vaultlint.parse.yaml_events import (
+        MappingEndEvent,
+        MappingStartEvent,
+        SafeLoader,
+        SequenceEndEvent,
+        SequenceStartEvent,
+        StreamEndEvent,
+    )
+
     try:
-        parser = yaml.SafeLoader(source)
+        parser = SafeLoader(source)
     except Exception:  # the reader refuses the text: libyaml's message stands
         return None
     depth = 0
@@ -507,7 +513,9 @@ def _point(text: str, offset: int, limit: int | None = None) -> Span:
 
 
 def _describe(exc: Exception, source: str) -> str:
-    if isinstance(exc, yaml.MarkedYAMLError):
+    from vaultlint.parse.yaml_events import MarkedYAMLError, ReaderError
+
+    if isinstance(exc, MarkedYAMLError):
         problem = exc.problem or "invalid YAML"
         mark = exc.problem_mark
         cannot_start = problem == "found character that cannot start any token"
@@ -520,7 +528,7 @@ def _describe(exc: Exception, source: str) -> str:
         if "'\\t'" in problem:
             message += "; YAML does not allow tabs for indentation"
         return message
-    if isinstance(exc, yaml.reader.ReaderError):
+    if isinstance(exc, ReaderError):
         return f"invalid YAML: unacceptable character #x{exc.character:04x}: {exc.reason}"
     if isinstance(exc, UnicodeEncodeError):
         return f"invalid YAML: {exc.reason}"
@@ -529,11 +537,13 @@ def _describe(exc: Exception, source: str) -> str:
 
 def _error_index(exc: Exception, source: str) -> int:
     """Where in the YAML text an exception points (character index)."""
-    if isinstance(exc, yaml.MarkedYAMLError):
+    from vaultlint.parse.yaml_events import PARSER_COUNTS_BYTES, MarkedYAMLError, ReaderError
+
+    if isinstance(exc, MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         return mark.index if mark is not None else 0
-    if isinstance(exc, yaml.reader.ReaderError):
-        if not _PARSER_COUNTS_BYTES:
+    if isinstance(exc, ReaderError):
+        if not PARSER_COUNTS_BYTES:
             return exc.position
         encoded = source.encode("utf-8", "surrogatepass")[: exc.position]
         return len(encoded.decode("utf-8", "ignore"))

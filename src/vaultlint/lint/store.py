@@ -467,11 +467,16 @@ class Store:
         changes it. Kept in the ``complete`` marker, whose MAC authenticates it — so that the
         warm path checks every result it reads with one digest, not a MAC per row."""
         pack = _FOUND_HEAD.pack
+        h = hashlib.blake2b(digest_size=16)
         parts: list[bytes] = []
         for path, result in sorted(found):
             name = path.encode("utf-8", "surrogateescape")
             parts += (pack(len(name), len(result)), name, result)
-        return hashlib.blake2b(b"".join(parts), digest_size=16).digest()
+            if len(parts) >= 768:  # hashed in pieces: never a copy of every result at once
+                h.update(b"".join(parts))
+                parts.clear()
+        h.update(b"".join(parts))
+        return h.digest()
 
     def complete_results(self, fingerprint: str) -> dict[str, bytes] | None:
         """The result blobs of the rows with findings, by path, when the state is complete for

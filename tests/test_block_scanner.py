@@ -84,3 +84,14 @@ def test_a_quoted_fence_line_inside_a_fence_is_code() -> None:
 def test_a_fence_inside_a_quote_closes_at_its_own_depth() -> None:
     assert _read("> ```\n> [[in]]\n> ```\n[[out]]\n") == (["out"], (), ["blockquote", "paragraph"])
     assert _read("> ```\n> > ```\n> [[in]]\n> ```\n[[out]]\n")[0] == ["out"]
+
+
+def test_a_quoted_fence_line_inside_a_list_items_fence_is_code() -> None:
+    # the item's fence holds '  > ```' (indented to the item, then quoted): code, so the
+    # fence goes on to its own closer and the text after the list is read
+    text = "- item\n\n  ```\n  > ```\n  [[in]]\n  ```\n[[out]]\n"
+    assert _read(text) == (["out"], (), ["list", "paragraph"])
+
+
+def test_a_quote_at_the_margin_ends_a_list_items_fence() -> None:
+    assert _read("- item\n  ```\n> [[q]]\n") == (["q"], (), ["list", "blockquote"])

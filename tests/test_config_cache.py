@@ -159,3 +159,30 @@ def test_a_vault_without_a_config_file_keeps_the_recommended_pack(vault):
     keep_config(vault, None, config)
     assert kept_config(vault, None) == config
     assert kept_config(vault, vault / ".vaultlint.yaml") is None  # another run key
+
+
+def test_a_config_file_saved_while_it_is_read_keeps_what_it_now_says(vault, monkeypatch):
+    # an editor saves .vaultlint.yaml after the loader read it and before the kept copy is
+    # stamped with its bytes: the configuration of the old bytes must not be filed under the
+    # new ones (every later scan would use it)
+    import vaultlint.config.loader as loader
+
+    real = loader.load_config
+    path = vault / ".vaultlint.yaml"
+    saved: list[bool] = []
+
+    def read_then_saved(config_path, root):
+        config = real(config_path, root)
+        if not saved:
+            path.write_text(CONFIG.replace("tag-case: error", "tag-case: off"), encoding="utf-8")
+            saved.append(True)
+        return config
+
+    monkeypatch.setattr(loader, "load_config", read_then_saved)
+    first = loader.load_config(path, vault)  # what this run read: the old bytes
+    assert first.rule("tag-case").severity == "error"
+    keep_config(vault, path, first)
+    kept = kept_config(vault, path)
+    assert kept is not None
+    assert kept.rule("tag-case").severity == "off"
+    assert kept == real(path, vault)

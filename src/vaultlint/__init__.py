@@ -6,5 +6,6 @@ __version__ = "0.1.0"
 #: (kept here, not in ``vaultlint.parse``, so that the caches can name it without importing
 #: the parser; ``vaultlint.parse.PARSER_VERSION`` is the same number)
 #: 5: cached diagnostics keep their span; 6: canvases and bases; 7: a lazy line indented four
-#: columns or more starts no block (it is paragraph text)
-PARSER_VERSION = 7
+#: columns or more starts no block (it is paragraph text); 8: quoted lines inside a list item's
+#: fence are code
+PARSER_VERSION = 8

@@ -113,21 +113,43 @@ def kept_config(root: Path, path: Path | None, cache_dir: Any = None) -> Config 
     return config
 
 
-def keep_config(root: Path, path: Path | None, config: Config, cache_dir: Any = None) -> None:
-    """Keep ``config``, just loaded from ``path`` (None: no config file), for the next scan
-    (:func:`kept_config`); a cache that cannot be written is left as it is."""
+def _stamp(root: Path, path: Path | None, config: Config) -> tuple[Any, tuple] | None:
+    """(run key of the config file, digests of every other file ``config`` was made from) as
+    they are now; None when the config file cannot be keyed."""
     from vaultlint.checks import REGISTRY
     from vaultlint.lint.fingerprint import file_digests, run_key
 
     key = run_key(None if path is None else str(path), (), ())
-    folder = _open_folder(root, cache_dir) if key is not None else None
-    if folder is None:
-        return
+    if key is None:
+        return None
     files = list(config.files)
     for rule in config.rules:
         checker = REGISTRY[rule.check]()
         files.extend(os.path.abspath(p) for p in checker.external_files(rule.options, root))
-    kept = (key, file_digests(dict.fromkeys(files)), config)
+    return key, file_digests(dict.fromkeys(files))
+
+
+def keep_config(root: Path, path: Path | None, config: Config, cache_dir: Any = None) -> None:
+    """Keep ``config``, just loaded from ``path`` (None: no config file), for the next scan
+    (:func:`kept_config`); a cache that cannot be written is left as it is.
+
+    The loader read its files before their bytes can be stamped here: a file saved in
+    between would file the configuration of its old bytes under its new ones, for every later
+    run. So the files are stamped, read again, and stamped again: what is kept is the second
+    reading, and only when both stamps agree (nothing changed while it was read)."""
+    stamp = _stamp(root, path, config)
+    folder = _open_folder(root, cache_dir) if stamp is not None else None
+    if folder is None:
+        return
+    from vaultlint.config.loader import load_config
+
+    try:
+        again = load_config(path, root)
+    except Exception:  # it no longer loads (the file changed): nothing is kept
+        return
+    if _stamp(root, path, again) != stamp:
+        return
+    kept = (stamp[0], stamp[1], again)
     try:
         body = pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # an option value pickle cannot write: read the files next time

@@ -78,12 +78,13 @@ def _indent_of(line: str, start: int) -> tuple[int, int]:
     return col, i
 
 
-def _quote_prefix(line: str) -> tuple[int, int]:
-    """Block-quote depth of a line and the index where its content starts."""
+def _quote_prefix(line: str, limit: int = -1) -> tuple[int, int]:
+    """Block-quote depth of a line and the index where its content starts (with ``limit``:
+    after at most that many quote markers)."""
     depth = 0
     i = 0
     n = len(line)
-    while True:
+    while depth != limit:
         j = i
         while j < n and j - i < 3 and line[j] == " ":
             j += 1
@@ -94,6 +95,7 @@ def _quote_prefix(line: str) -> tuple[int, int]:
                 i += 1
         else:
             return depth, i
+    return depth, i
 
 
 def _html_block_kind(s: str, in_para: bool) -> int:
@@ -236,17 +238,21 @@ def scan_blocks(
         if fence is not None:
             if fast and not fence[2] and not fence[3] and (not line or line[0] not in fence[4]):
                 # fast path: a fence outside any quote or list, and a line that can neither
-                # close it (no indent, no fence character first) nor start a quote
+                # close it nor end its container (no indent, no fence character first; a
+                # quote marker there is code)
                 sec_end = le
                 continue
             depth, cstart = _quote_prefix(line)
+            if depth > fence[2]:
+                # quote markers past the fence's own depth are code (a fence outside any quote
+                # holds '> ```' lines): its container's indent is measured up to the first
+                cstart = _quote_prefix(line, fence[2])[1]
             ind, fi = _indent_of(line, cstart)
             if depth < fence[2] or (fi < len(line) and ind < fence[3]):
                 fence = None  # its container ended, and so did the fence: reprocess the line
             else:
                 s = line[fi:]
-                # only a line at the fence's own quote depth closes it: in a fence outside any
-                # quote, a line '> ```' is code
+                # only a line at the fence's own quote depth closes it
                 if depth == fence[2] and ind - fence[3] < 4 and s.startswith(fence[0] * fence[1]):
                     run = len(s) - len(s.lstrip(fence[0]))
                     if run >= fence[1] and not s[run:].strip():
@@ -473,7 +479,7 @@ def scan_blocks(
                 in_para = False
                 _inside_list(list_stack, ind, depth)  # a fence ends deeper list items
                 base = list_stack[-1] if list_stack else 0
-                fence = (c0, len(m.group(1)), depth, base, " \t>" + c0)
+                fence = (c0, len(m.group(1)), depth, base, " \t" + c0)
                 if depth:
                     section(qkind, ls, le, qmode)
                 else:

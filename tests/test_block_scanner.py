@@ -95,3 +95,12 @@ def test_a_quoted_fence_line_inside_a_list_items_fence_is_code() -> None:
 
 def test_a_quote_at_the_margin_ends_a_list_items_fence() -> None:
     assert _read("- item\n  ```\n> [[q]]\n") == (["q"], (), ["list", "blockquote"])
+
+
+def test_a_deeper_quote_under_a_paragraph_line_holds_indented_code() -> None:
+    # the quote interrupts the paragraph, so '    ```' inside it is indented code (one line),
+    # not a fence that hides the quote's next lines
+    assert _read("para\n>     ```\n> [[x]]\n")[0] == ["x"]
+    assert _read("para\n>     # h\n")[1] == ()
+    mistune = parse_text("n.md", "para\n>     ```\n> [[x]]\n", force_mistune=True)
+    assert [link.target for link in mistune.links] == ["x"]

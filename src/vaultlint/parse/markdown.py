@@ -446,6 +446,8 @@ def scan_blocks(
         nested = bool(list_stack) and not depth
         prev_depth = depth
 
+        if lazy and depth > para_depth and rel >= 4:
+            lazy = False  # a deeper quote interrupts the paragraph: in it, this is indented code
         if rel >= 4 and not lazy and opaque is None:
             if list_stack:
                 out.hard = True

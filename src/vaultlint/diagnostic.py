@@ -28,7 +28,8 @@ _ASTRAL = "[\U00010000-\U0010ffff]"  # compiled on use (a run from the cache mak
 
 
 #: how a line table packs its line starts: unsigned machine integers of four bytes (a note is
-#: at most 32 MiB, so every offset fits)
+#: at most 32 MiB, so every offset fits) — C's ``unsigned int`` wherever CPython runs today,
+#: else ``unsigned long`` (eight bytes on such a platform: bigger, still exact)
 _STARTS_FORMAT = "I" if array("I").itemsize == 4 else "L"
 
 

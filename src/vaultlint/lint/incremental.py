@@ -170,10 +170,8 @@ class Plan:
                     row = whole_row(item[2], item[1], item[3])
                 else:
                     row = writes.get(path) or stored[path]
-                if path in checked:
-                    row = row.but(
-                        ctx=b"" if path in emptied else context, result=outcome_blob(outcomes[path])
-                    )
+                if path in checked:  # (checked now, so not among the emptied)
+                    row = row.but(ctx=context, result=outcome_blob(outcomes[path]))
                 elif path in emptied:
                     row = row.but(ctx=b"")
                 after[path] = (row.stat, row.ctx, row.result)

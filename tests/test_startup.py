@@ -91,37 +91,35 @@ _COMMAND_MODULES = [
 ]
 
 
-def test_help_imports_no_command_module():
-    child = (
-        "import contextlib, io, sys\n"
-        "from vaultlint.cli import main\n"
-        "with contextlib.redirect_stdout(io.StringIO()):\n"
-        "    code = main(['--help'])\n"
-        "print(code, sorted(m for m in sys.modules if m.startswith('vaultlint.cli.')))\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", child], capture_output=True, text=True, check=True
+def _child_stdout(code: str, *argv: str) -> str:
+    """What ``python -c code argv…`` prints, in a fresh interpreter."""
+    return subprocess.run(
+        [sys.executable, "-c", code, *argv], capture_output=True, text=True, check=True
     ).stdout
-    assert out == "0 ['vaultlint.cli.base']\n"
+
+
+#: runs ``main(argv)`` and prints its exit status and the ``vaultlint.cli`` modules imported
+_CLI_MODULES = (
+    "import contextlib, io, sys\n"
+    "from vaultlint.cli import main\n"
+    "with contextlib.redirect_stdout(io.StringIO()):\n"
+    "    code = main(sys.argv[1:])\n"
+    "print(code, sorted(m for m in sys.modules if m.startswith('vaultlint.cli.')))\n"
+)
+
+
+def test_help_imports_no_command_module():
+    assert _child_stdout(_CLI_MODULES, "--help") == "0 ['vaultlint.cli.base']\n"
 
 
 def test_a_command_imports_its_own_module_only(tmp_path):
     (tmp_path / "a.md").write_text("# A\n", encoding="utf-8")
-    child = (
-        "import contextlib, io, sys\n"
-        "from vaultlint.cli import main\n"
-        "with contextlib.redirect_stdout(io.StringIO()):\n"
-        "    code = main(sys.argv[1:])\n"
-        "print(code, sorted(m for m in sys.modules if m.startswith('vaultlint.cli.')))\n"
-    )
     for argv, module in (
         (["scan", "--no-cache", str(tmp_path)], "vaultlint.cli.scan"),
         (["schema", "--path"], "vaultlint.cli.schema"),
         (["rule", "broken-link"], "vaultlint.cli.rule"),
     ):
-        out = subprocess.run(
-            [sys.executable, "-c", child, *argv], capture_output=True, text=True, check=True
-        ).stdout
+        out = _child_stdout(_CLI_MODULES, *argv)
         assert out == f"0 ['vaultlint.cli.base', '{module}']\n", argv
 
 
@@ -176,10 +174,7 @@ def test_a_check_module_is_imported_when_it_is_looked_up():
         "after = sorted(m for m in sys.modules if m.startswith('vaultlint.checks.'))\n"
         "print(before, names[:3], after)\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", child], capture_output=True, text=True, check=True
-    ).stdout
-    assert out == (
+    assert _child_stdout(child) == (
         "[] ['links', 'frontmatter', 'tag-syntax'] "
         "['vaultlint.checks.base', 'vaultlint.checks.tag_syntax']\n"
     )

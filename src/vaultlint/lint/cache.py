@@ -7,7 +7,7 @@ vault's state, HASH being a digest of the vault's resolved path; nothing is ever
 vault, so a cache committed to a repository (``.vaultlint_cache/`` of older versions) is
 never read.
 
-What: one SQLite database per vault (``state-VERSION-pPARSER.sqlite``, see
+What: one SQLite database per vault (``state-VERSION-pPARSER-kN.sqlite``, see
 :mod:`vaultlint.lint.store`) with one row per note — its stat, content digest, summary (all the
 vault index needs), dependency keys (:mod:`vaultlint.lint.depends`) and, only when it has any,
 its findings and unresolved links, valid for one check context (the run key and the digests
@@ -36,6 +36,18 @@ Several vaultlint processes may run at once (pre-commit may start several): SQLi
 and one write transaction per run, made only when nobody wrote since the run read its
 snapshot, mean that nobody reads a torn state and no result is stored against a state it was
 not computed from (:mod:`vaultlint.lint.store`).
+
+Stale state is removed (:func:`prune_stale`) when a run creates the current database (the
+first run after an upgrade, or the first ever): in that vault's folder, the state databases of
+older versions (their ``-wal``, ``-shm`` and ``-journal`` files too) and the pickles of
+vaultlint 0.1. A database of a *newer* version (by its name's version, parser version and
+store number) is kept, so that two versions used in turn on one vault (pre-commit pinned at
+one, the editor at another) do not remove each other's state on every run. Nothing else is
+removed: a name of no known pattern, a folder, a symbolic link stay. It is best effort: an
+error (a file in use on Windows, a permission) leaves that file and never fails the run. An
+older vaultlint still using a database removed here keeps working on POSIX (the open files
+live on until it closes them; SQLite drops a WAL file left beside a database file that is
+gone or empty), it only stores its results where no later run reads them.
 """
 
 from __future__ import annotations
@@ -91,6 +103,95 @@ class SafeUnpickler(pickle.Unpickler):
 
 #: the allowed classes found already (a run unpickles thousands of findings)
 _FOUND: dict[tuple[str, str], Any] = {}
+
+
+# --- stale state ---------------------------------------------------------------------------
+
+#: a state database's name (``lint/store.py``'s ``DB_NAME``; before the store number, none)
+_STATE = re.compile(
+    r"state-(?P<version>[0-9][0-9A-Za-z.+!]*)-p(?P<parser>[0-9]+)(?:-k(?P<k>[0-9]+))?"
+)
+#: the files vaultlint 0.1 kept (whole-vault pickles) and its temporary files
+_PICKLES_01 = re.compile(
+    r"notes-[0-9][0-9A-Za-z.+!]*-p[0-9]+-[0-9]+\.pickle|summaries-[0-9][0-9A-Za-z.+!]*-p[0-9]+\.pickle"
+    r"|results-[0-9][0-9A-Za-z.+!]*\.pickle|run-facts\.pickle|\.tmp-[0-9a-z_]{8}\.pickle"
+)
+_STATE_SUFFIXES = ("", "-wal", "-shm", "-journal")
+#: a version as PEP 440 writes it, normalized: release, pre-release, post-release, development
+_VERSION = re.compile(
+    r"(?P<release>[0-9]+(?:\.[0-9]+)*)(?:(?P<pre>a|b|rc)(?P<pre_n>[0-9]+))?"
+    r"(?:\.post(?P<post>[0-9]+))?(?:\.dev(?P<dev>[0-9]+))?(?:\+[0-9a-z.]+)?"
+)
+
+
+def _version_key(text: str) -> tuple | None:
+    """A key that orders versions as PEP 440 does (local labels aside); None: not one."""
+    found = _VERSION.fullmatch(text)
+    if found is None:
+        return None
+    release = [int(part) for part in found["release"].split(".")]
+    while len(release) > 1 and release[-1] == 0:
+        release.pop()  # 1.0 is 1.0.0
+    if found["pre"]:
+        pre = (("a", "b", "rc").index(found["pre"]), int(found["pre_n"]))
+    elif found["dev"] and not found["post"]:
+        pre = (-1, 0)  # 1.0.dev1 comes before 1.0a1
+    else:
+        pre = (3, 0)  # the release itself
+    post = int(found["post"]) if found["post"] else -1
+    dev = int(found["dev"]) if found["dev"] else float("inf")
+    return (tuple(release), pre, post, dev)
+
+
+def _state_key(stem: str) -> tuple | None:
+    """(version, parser version, store number) of a state database's name (without its
+    ``.sqlite``), in an order to compare; None: not a name a vaultlint gives."""
+    found = _STATE.fullmatch(stem)
+    version = None if found is None else _version_key(found["version"])
+    if found is None or version is None:
+        return None
+    return (version, int(found["parser"]), int(found["k"] or 0))
+
+
+def stale_files(names: list[str], current: str) -> list[str]:
+    """Of the file ``names`` in a vault's cache folder, those that are vaultlint's stale
+    state while ``current`` is the state database in use (see the module docstring): every
+    ``state-*.sqlite`` (and its ``-wal``, ``-shm``, ``-journal``) but ``current`` and those of
+    a newer vaultlint, and vaultlint 0.1's pickles; sorted."""
+    ours = _state_key(current.removesuffix(".sqlite"))
+    found = []
+    for name in names:
+        if _PICKLES_01.fullmatch(name):
+            found.append(name)
+            continue
+        base = next((name[: -len(s)] for s in _STATE_SUFFIXES[1:] if name.endswith(s)), name)
+        if not (base.startswith("state-") and base.endswith(".sqlite")) or base == current:
+            continue
+        theirs = _state_key(base.removesuffix(".sqlite"))
+        if ours is None or theirs is None or theirs < ours:
+            found.append(name)
+    return sorted(found)
+
+
+def prune_stale(folder: Path, current: str) -> list[str]:
+    """Remove the stale state of the cache folder ``folder`` (:func:`stale_files`), whose
+    state database is now ``current``; best effort: what cannot be listed or removed stays,
+    silently. Symbolic links are never followed nor removed. Returns the names removed."""
+    try:
+        with os.scandir(folder) as entries:
+            names = [entry.name for entry in entries if not entry.is_symlink()]
+    except OSError:
+        return []
+    removed = []
+    for name in stale_files(names, current):
+        try:
+            if stat.S_ISLNK(os.lstat(folder / name).st_mode):
+                continue  # made a link since it was listed
+            os.unlink(folder / name)  # a folder named like one is an error, and stays
+        except OSError:
+            continue
+        removed.append(name)
+    return removed
 
 
 # --- where ---------------------------------------------------------------------------------

@@ -68,7 +68,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vaultlint import PARSER_VERSION, __version__
-from vaultlint.lint.cache import CacheFolder, SafeUnpickler
+from vaultlint.lint.cache import CacheFolder, SafeUnpickler, prune_stale
 
 _MAC_SIZE = 16
 _SCHEMA = (
@@ -291,6 +291,7 @@ class Store:
                 uri = f"file:{path}?mode=ro"
                 self.db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=5)
             return
+        created = not os.path.lexists(path)
         self.db = sqlite3.connect(str(path), isolation_level=None, timeout=10)
         with contextlib.suppress(OSError):
             os.chmod(path, 0o600)
@@ -302,6 +303,8 @@ class Store:
         if columns != _COLUMNS:
             # a file of this name with other columns (a development version's): not ours
             raise sqlite3.DatabaseError(f"the state's columns are {columns}, not {_COLUMNS}")
+        if created:  # the first run of this version: older versions' state goes
+            prune_stale(self.cache.path, DB_NAME)
 
     def _reset(self, exc: sqlite3.Error) -> None:
         """After an error: a database that is not one (garbage, truncated) is removed and made

@@ -200,26 +200,28 @@ class Plan:
         if not fingerprint or self.store is None or not self._note_set.issuperset(written):
             return None
         rows, stats, context = self.rows, self.stats, self.context
-        found: list[tuple[str, bytes]] = []
-        invalid: list[str] = []
-        # (the deleted rows are those of no note: a note's row is its written or stored one)
-        for path in self.notes:
-            row = written.get(path)
-            if row is None:
-                got = rows.get(path)
-                if got is None or got.stat != stats.get(path):
-                    return None
-                ctx, result = got.ctx, got.result
-            elif row[0] != stats.get(path):
-                return None
-            else:
-                ctx, result = row[1], row[2]
-            if ctx != context:
-                invalid.append(path)
-            if result is not None:
-                found.append((path, result))
-        if not stale.isdisjoint(linted) or not set(invalid).isdisjoint(linted):
+        # (the deleted rows are those of no note: a note's row is its written or stored one;
+        # list comprehensions and C-level comparisons: at 100k notes a loop over the notes
+        # was a tenth of a pre-commit run)
+        kept = [path for path in self.notes if path not in written]
+        try:
+            stored = list(map(rows.__getitem__, kept))
+        except KeyError:
+            return None  # a note with no row
+        if [row.stat for row in stored] != list(map(stats.get, kept)):
             return None
+        if any(row[0] != stats.get(path) for path, row in written.items()):
+            return None
+        lints = set(linted)
+        if not stale.isdisjoint(lints):
+            return None
+        for path in lints & self._note_set:  # (every note has its row: see above)
+            got = written.get(path)
+            if (got[1] if got is not None else rows[path].ctx) != context:
+                return None
+        pairs = zip(kept, stored, strict=True)
+        found = [(p, row.result) for p, row in pairs if row.result is not None]
+        found += [(p, row[2]) for p, row in written.items() if row[2] is not None]
         return fingerprint, Store.results_digest(found)
 
     def affected(self, new_summary: dict[str, Any]) -> set[str]:

@@ -33,6 +33,18 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", text).lower()
 
 
+def fold_all(texts: list[str]) -> list[str]:
+    """``[fold(t) for t in texts]``, in two C passes over the texts joined by NUL (which no
+    path holds, and which stops both normalisation and a final sigma's context, so each text
+    folds as it would alone); text by text when one holds a NUL."""
+    joined = "\0".join(texts)
+    if joined.count("\0") != len(texts) - 1:
+        return [fold(t) for t in texts]
+    if not joined.isascii():
+        joined = unicodedata.normalize("NFC", joined)
+    return joined.lower().split("\0") if texts else []
+
+
 def normalize_heading(text: str) -> str:
     """A heading or heading link as Obsidian compares them: no special characters, one space."""
     return _SPACES.sub(" ", _HEADING_STRIP.sub(" ", text)).strip().lower()
@@ -98,12 +110,20 @@ class VaultIndex:
         # an ordered set: the notes whose tags count for a tag's usual spelling
         self._tag_paths = dict.fromkeys(self.summaries if tag_paths is None else tag_paths)
         self.others: list[str] = list(files)  # every file that is not a note
-        self._by_path: dict[str, str] = {}
+        # (in bulk rather than path by path: a pre-commit run builds them for every file)
+        paths = [*self.summaries, *self.others]
+        keys = fold_all(paths)
+        # of files whose paths differ only in case, the first holds the key
+        self._by_path: dict[str, str] = dict(zip(reversed(keys), reversed(paths), strict=True))
         self._by_name: dict[str, list[str]] = {}
-        for path in (*self.summaries, *self.others):
-            key = fold(path)
-            self._by_path.setdefault(key, path)
-            self._by_name.setdefault(key.rsplit("/", 1)[-1], []).append(path)
+        by_name, same_name = self._by_name, self._by_name.get
+        for key, path in zip(keys, paths, strict=True):
+            name = key[key.rfind("/") + 1 :]
+            same = same_name(name)
+            if same is None:
+                by_name[name] = [path]
+            else:
+                same.append(path)
         self._tag_spellings: dict[str, Counter[str]] | None = None
         self._preferred: dict[str, tuple[str, int] | None] = {}
         self._misspelled: frozenset[str] | None = None
@@ -140,6 +160,12 @@ class VaultIndex:
 
             self._names = NameIndex(self)
         return self._names
+
+    def names_table(self) -> Mapping[str, list[str]]:
+        """Every file of the index by its folded file name (extension included), in the
+        order the index holds them: what :class:`~vaultlint.vault.names.NameIndex` reads
+        (never to be changed by its reader)."""
+        return self._by_name
 
     @property
     def graph(self) -> LinkGraph:

@@ -177,36 +177,47 @@ class NameIndex:
     """Names, stems and aliases of the vault's files, for suggestions (see the module doc)."""
 
     def __init__(
-        self, index: VaultIndex, note_aliases: Mapping[str, tuple[str, ...]] | None = None
+        self, index: VaultIndex, aliased: Mapping[str, tuple[str, ...]] | None = None
     ) -> None:
-        """``note_aliases``: every note's aliases, by path, in the index's order (the index's own
+        """``aliased``: the aliases of every note that has some, by path (the index's own
         summaries give them when None: a lazy index has them from the stored rows)."""
         from vaultlint.vault.index import fold
 
         self._index = index
         self._fold = fold
-        notes: dict[str, list[str]] = {}
-        attachments: dict[str, list[str]] = {}
-        stems: dict[str, list[str]] = {}
+        if aliased is None:
+            aliased = {path: s.aliases for path, s in index.summaries.items() if s.aliases}
         aliases: dict[str, list[str]] = {}
-        extensions: set[str] = set(ATTACHMENT_EXTENSIONS)
-        others = list(index.others)
-        if note_aliases is None:
-            aliases_of: Iterable[tuple[str, tuple[str, ...]]] = (
-                (path, summary.aliases) for path, summary in index.summaries.items()
-            )
-        else:
-            aliases_of = note_aliases.items()
-        for path, its_aliases in aliases_of:
+        for path, its_aliases in aliased.items():
             if not is_note_path(path):
-                others.append(path)  # a canvas or a base: named with its extension
-                continue
-            name = posixpath.basename(path)
-            notes.setdefault(fold(name[:-3]), []).append(path)
+                continue  # (a canvas or a base has no frontmatter)
             for alias in its_aliases:
                 owners = aliases.setdefault(fold(alias), [])
                 if path not in owners:
                     owners.append(path)
+        self._aliases = aliases
+        # notes by name: taken from the index's own table of names when every name is ASCII
+        # (a pre-commit run at 100k notes spent a quarter of a second building it again);
+        # else folded name by name as the table cannot be (``fold("ΑΣ.md")[:-3]`` is not
+        # ``fold("ΑΣ")``: a final sigma)
+        by_name = index.names_table()
+        #: the notes of a name, the ``.md`` left out (None: asked of ``by_name`` with it)
+        self._notes: dict[str, list[str]] | None = None
+        if "".join(by_name).isascii():
+            self._by_name = by_name
+            self._note_keys = [key[:-3] for key in by_name if key.endswith(".md")]
+        else:
+            notes: dict[str, list[str]] = {}
+            for path in index.summaries:
+                if is_note_path(path):
+                    notes.setdefault(fold(posixpath.basename(path)[:-3]), []).append(path)
+            self._note_keys = list(notes)
+            self._notes = notes
+        attachments: dict[str, list[str]] = {}
+        stems: dict[str, list[str]] = {}
+        extensions: set[str] = set(ATTACHMENT_EXTENSIONS)
+        # other files, then the canvases and bases (named with their extension)
+        others = [*index.others, *(p for p in index.summaries if not is_note_path(p))]
         for path in others:
             name = posixpath.basename(path)
             attachments.setdefault(fold(name), []).append(path)
@@ -214,12 +225,9 @@ class NameIndex:
             if ext:
                 extensions.add(ext)
                 stems.setdefault(fold(name[: -len(ext) - 1]), []).append(path)
-        self._notes = notes
-        self._note_keys = list(notes)
         self._attachments = attachments
         self._attachment_keys = list(attachments)
         self._stems = stems
-        self._aliases = aliases
         self.extensions = frozenset(extensions)
         #: per link target asked about (folded): the files of the name it probably meant
         self._files: dict[str, tuple[str, ...]] = {}
@@ -236,7 +244,13 @@ class NameIndex:
 
     def notes_named(self, name: str) -> list[str]:
         """The notes whose file name without ``.md`` is ``name`` (case-insensitively)."""
-        return list(self._notes.get(self._fold(name.strip()), ()))
+        return list(self._note_files(self._fold(name.strip())))
+
+    def _note_files(self, key: str) -> Sequence[str]:
+        """The notes whose folded file name without ``.md`` is ``key``."""
+        if self._notes is None:
+            return self._by_name.get(key + ".md", ())
+        return self._notes.get(key, ())
 
     def alias_owners(self, target: str) -> list[str]:
         """The notes whose ``aliases`` hold ``target`` (compared case-insensitively), sorted."""
@@ -288,14 +302,13 @@ class NameIndex:
                     self._files[key] = (exact[0],)
                     continue
             asked.setdefault(name, []).append(key)
-        choices, paths = (
-            (self._attachment_keys, self._attachments)
-            if attachments
-            else (self._note_keys, self._notes)
-        )
+        if attachments:
+            choices, files_of = self._attachment_keys, self._attachments.__getitem__
+        else:
+            choices, files_of = self._note_keys, self._note_files
         queries = list(asked)
         for query, i in zip(queries, stand_out_many(queries, choices), strict=True):
-            found = tuple(paths[choices[i]]) if i is not None else ()
+            found = tuple(files_of(choices[i])) if i is not None else ()
             for key in asked[query]:
                 self._files[key] = found
 

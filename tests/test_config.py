@@ -661,6 +661,24 @@ ERRORS = [
         "'exclude' must be a list of strings, not a mapping",
     ),
     (
+        "exclude: 2025\n",
+        1,
+        "exclude",
+        "'exclude' must be a list of strings, not 2025 (quote it for a string: '2025')",
+    ),
+    (
+        "exclude: [Archive/**, true]\n",
+        1,
+        "exclude",
+        "'exclude' must be a list of strings, not true (quote it for a string: 'true')",
+    ),
+    (
+        "extends: [1.5]\n",
+        1,
+        "extends",
+        "'extends' must be a list of strings, not 1.5 (quote it for a string: '1.5')",
+    ),
+    (
         "exclude:\n  - Archive/**\n  - '!'\n",
         3,
         "exclude",
@@ -829,6 +847,25 @@ ERRORS = [
         4,
         "description",
         "'description' of rule 's' must be a string, not a list",
+    ),
+    (
+        "rules:\n  s:\n    check: links\n    message: 5\n",
+        4,
+        "message",
+        "'message' of rule 's' must be a string, not 5 (quote it for a string: '5')",
+    ),
+    (
+        "rules:\n  s:\n    check: links\n    description: true\n",
+        4,
+        "description",
+        "'description' of rule 's' must be a string, not true (quote it for a string: 'true')",
+    ),
+    (
+        "rules:\n  s:\n    check: links\n    where: {tags: [2025]}\n",
+        4,
+        "tags",
+        "'where: tags' of rule 's' must be a list of strings, not 2025 "
+        "(quote it for a string: '2025')",
     ),
     # where
     (

@@ -21,6 +21,8 @@ from vaultlint.globs import compile_globs
 MAX_NESTING = 64
 #: a document expanding (through aliases and merge keys) to more values is refused
 MAX_EXPANDED = 100_000
+#: scalars YAML 1.2 reads as numbers or booleans: not text where a string is wanted
+_NOT_TEXT = (yamlfile.INT, yamlfile.FLOAT, yamlfile.BOOL)
 
 
 def _yaml_error(shown: str, text: str, exc: Exception) -> ConfigError:
@@ -163,6 +165,10 @@ class ConfigFile:
             if not isinstance(item, ScalarNode) or yamlfile.is_null(item):
                 value = yamlfile.shown(item)
                 self.fail(item, f"{what} must be a list of strings, not {value}", key)
+            if item.tag in _NOT_TEXT:  # `exclude: 2025`, `tags: [true]`: as option strings are
+                value = yamlfile.shown(item)
+                hint = f" (quote it for a string: '{item.value}')"
+                self.fail(item, f"{what} must be a list of strings, not {value}{hint}", key)
             result.append((item.value, item))
         return result
 

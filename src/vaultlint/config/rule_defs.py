@@ -172,9 +172,13 @@ class RuleDefinitions:
             elif key in ("message", "description"):
                 text = None
                 if not yamlfile.is_null(v_node):
-                    if not isinstance(v_node, ScalarNode):
+                    if not isinstance(v_node, ScalarNode) or v_node.tag != yamlfile.STR:
                         value = yamlfile.shown(v_node)
-                        src.fail(v_node, f"'{key}' of {rule} must be a string, not {value}", key)
+                        hint = ""
+                        if isinstance(v_node, ScalarNode):  # `message: 5`, `description: true`
+                            hint = f" (quote it for a string: '{v_node.value}')"
+                        problem = f"'{key}' of {rule} must be a string, not {value}{hint}"
+                        src.fail(v_node, problem, key)
                     text = v_node.value
                 if key == "message" and text is not None:
                     self._check_template(src, rule_id, v_node, text)

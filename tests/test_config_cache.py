@@ -187,3 +187,49 @@ def test_a_config_file_saved_while_it_is_read_keeps_what_it_now_says(vault, monk
     assert kept is not None
     assert kept.rule("tag-case").severity == "off"
     assert kept == real(path, vault)
+
+
+def test_a_configuration_larger_than_the_bound_is_not_kept_and_the_old_file_goes(
+    capsys, vault, monkeypatch
+):
+    """A kept file larger than a scan reads was a miss on every run and written again on
+    every run; now it is not written, and the file kept before goes. (The bound is 4 MiB; the
+    test lowers it instead of loading megabytes of YAML twice a scan.)"""
+    import vaultlint.config.cached as cached
+
+    assert scan(capsys) == (1, TWO, "")
+    target = open_cache(vault).path / FILE_NAME
+    small = target.stat().st_size
+    monkeypatch.setattr(cached, "MAX_BYTES", small + 100)
+    config = CONFIG + f"  broken-link:\n    description: {'x' * 2000}\n"
+    (vault / ".vaultlint.yaml").write_text(config, encoding="utf-8")
+    import vaultlint.config.loader as loader
+
+    readings = []
+    real = loader.load_config
+    monkeypatch.setattr(loader, "load_config", lambda *a: readings.append(a) or real(*a))
+    assert scan(capsys) == (1, TWO, "")
+    assert not target.exists()
+    assert len(readings) == 1  # not read a second time to be kept
+    assert kept_config(vault, vault / ".vaultlint.yaml") is None
+    edit(vault)
+    assert scan(capsys) == (1, TWO, "")
+    assert not target.exists()
+    # small enough again: kept again
+    (vault / ".vaultlint.yaml").write_text(CONFIG, encoding="utf-8")
+    assert scan(capsys) == (1, TWO, "")
+    assert target.stat().st_size == small
+    assert len(readings) == 4  # 1 each for the two runs above, 2 for this one (kept)
+
+
+def test_the_reader_refuses_a_kept_file_larger_than_the_bound(capsys, vault, monkeypatch):
+    import vaultlint.config.cached as cached
+
+    assert cached.MAX_BYTES == 4 << 20
+    assert scan(capsys) == (1, TWO, "")
+    size = (open_cache(vault).path / FILE_NAME).stat().st_size
+    config_file = vault / ".vaultlint.yaml"
+    monkeypatch.setattr(cached, "MAX_BYTES", size)
+    assert kept_config(vault, config_file) == load_config(config_file, vault)
+    monkeypatch.setattr(cached, "MAX_BYTES", size - 1)
+    assert kept_config(vault, config_file) is None

@@ -15,9 +15,11 @@ cache folder (:mod:`vaultlint.lint.cache`), in ``config.bin``, with
   validated: ``.obsidian/types.json``, word lists).
 
 A later scan with the same run key whose recorded files all have the same bytes uses it; a
-configuration that does not load (a ``ConfigError``) is never kept, so its error is reported
-on every run. ``--select``/``--ignore`` are applied afterwards, as to a configuration read
-from the files.
+configuration that does not load (a ``ConfigError``) is never kept, so its error is reported on
+every run. The file is at most :data:`MAX_BYTES`, read and written alike: a configuration whose
+kept form would be larger (packs of huge word lists inline) is not kept — and a file kept
+before is removed, so that no run reads a stale one — and is read from its files every time.
+``--select``/``--ignore`` are applied afterwards, as to a configuration read from the files.
 
 The file is authenticated like the cache's rows: a keyed BLAKE2b MAC (the cache folder's key)
 over the folder's name and the contents; a file whose MAC does not match, or of another shape,
@@ -41,6 +43,8 @@ if TYPE_CHECKING:
     from vaultlint.lint.cache import CacheFolder
 
 FILE_NAME = "config.bin"
+#: the largest kept file (its MAC included) a scan reads, and so the largest one written
+MAX_BYTES = 1 << 22
 _MAC_SIZE = 32
 _PERSON = b"vaultlint-config"
 #: the classes a kept configuration is made of, besides the checks' option dataclasses
@@ -93,8 +97,10 @@ def kept_config(root: Path, path: Path | None, cache_dir: Any = None) -> Config 
     try:
         fd = os.open(folder.path / FILE_NAME, flags | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as fh:
-            data = fh.read(1 << 22)
+            data = fh.read(MAX_BYTES + 1)
     except OSError:
+        return None
+    if len(data) > MAX_BYTES:  # never written so (keep_config): not ours, not read further
         return None
     body = data[_MAC_SIZE:]
     if not hmac.compare_digest(data[:_MAC_SIZE], _mac(folder, body)):
@@ -129,6 +135,21 @@ def _stamp(root: Path, path: Path | None, config: Config) -> tuple[Any, tuple] |
     return key, file_digests(dict.fromkeys(files))
 
 
+def _body(folder: CacheFolder, kept: tuple) -> bytes | None:
+    """``kept`` as the kept file holds it; None when it cannot be kept: an option value pickle
+    cannot write, or larger than a scan reads (:data:`MAX_BYTES`): then the file kept before
+    (another configuration's) is removed, so that no scan reads and refuses it again."""
+    try:
+        body = pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # an option value pickle cannot write: read the files next time
+        return None
+    if _MAC_SIZE + len(body) > MAX_BYTES:
+        with contextlib.suppress(OSError):
+            os.unlink(folder.path / FILE_NAME)
+        return None
+    return body
+
+
 def keep_config(root: Path, path: Path | None, config: Config, cache_dir: Any = None) -> None:
     """Keep ``config``, just loaded from ``path`` (None: no config file), for the next scan
     (:func:`kept_config`); a cache that cannot be written is left as it is.
@@ -141,6 +162,10 @@ def keep_config(root: Path, path: Path | None, config: Config, cache_dir: Any = 
     folder = _open_folder(root, cache_dir) if stamp is not None else None
     if folder is None:
         return
+    # the first reading's size first: a configuration too large to keep is not read again
+    # (the second reading's is checked too: the objects pickle shares may differ a little)
+    if _body(folder, (*stamp, config)) is None:
+        return
     from vaultlint.config.loader import load_config
 
     try:
@@ -149,14 +174,12 @@ def keep_config(root: Path, path: Path | None, config: Config, cache_dir: Any = 
         return
     if _stamp(root, path, again) != stamp:
         return
-    kept = (stamp[0], stamp[1], again)
-    try:
-        body = pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception:  # an option value pickle cannot write: read the files next time
+    body = _body(folder, (*stamp, again))
+    if body is None:
         return
+    target = folder.path / FILE_NAME
     import secrets
 
-    target = folder.path / FILE_NAME
     temporary = folder.path / f".{FILE_NAME}-{secrets.token_hex(8)}"
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     try:

@@ -246,3 +246,20 @@ def test_findings_keep_every_field_through_the_cache():
         assert [getattr(copy, n) for n in fields] == [getattr(value, n) for n in fields]
         defaults = [f.name for f in dataclasses.fields(value) if f.default is dataclasses.MISSING]
         assert len(value.__reduce__()[1]) == len(fields) >= len(defaults)
+
+
+def test_the_walk_digest_is_made_once_a_walk_and_keeps_no_walk_alive() -> None:
+    import gc
+    import weakref
+
+    from vaultlint.vault.discovery import VaultFiles
+
+    walk = VaultFiles(Path("v"), ["a.md"], ["b.png"], [], [], {"a.md": (1, 2, 3)})
+    made = fingerprint.vault_digest(walk)
+    assert fingerprint.vault_digest(walk) is made  # the memo's own bytes
+    walk.notes.append("c.md")  # (a walk is never changed; a change of length is seen)
+    assert fingerprint.vault_digest(walk) != made
+    seen = weakref.ref(walk)
+    del walk
+    gc.collect()
+    assert seen() is None

@@ -43,7 +43,7 @@ from vaultlint.config import Config
 from vaultlint.diagnostic import Diagnostic
 from vaultlint.lint.cache import NO_STAT, CacheFolder, StatKey, digest, open_cache, stat_key
 from vaultlint.lint.fingerprint import config_key, facts_of, results_fingerprint
-from vaultlint.lint.incremental import Outcome, Plan, plan
+from vaultlint.lint.incremental import Outcome, Parsed, Plan, plan
 from vaultlint.lint.keep import Keeper, Kept, share
 from vaultlint.lint.lazy import LazyIndex, StoredSummaries
 from vaultlint.lint.linter import PARSE_FAILED, TOO_LARGE, UNREADABLE, Linter
@@ -74,8 +74,6 @@ EXPECT_NAMES = 2000
 EXPECT_TARGETS = 100
 #: the notes are split in this many shards (by a hash of the note's path) between workers
 SHARDS = 8
-
-Parsed = tuple[str, bytes, StatKey, NoteSummary]  # path, content digest, stat, summary
 
 
 # --- parsing -------------------------------------------------------------------------------
@@ -198,7 +196,7 @@ class _Worker:
             found = run.early.get(path)
             note, content, key = found or read_and_parse(root, path, run.use_cache)
             summary = share(summarize(note), self.strings)
-            self.parsed.append((note.path, content, key if content else NO_STAT, summary))
+            self.parsed.append(Parsed(note.path, content, key if content else NO_STAT, summary))
             if path in targets:
                 self._keep(note, content, key)
             self._tick()
@@ -350,7 +348,7 @@ def _run_workers(
         for i, (_, conn) in enumerate(workers):  # each worker gets the others' summaries
             conn.send([p[3] for j, batch in enumerate(batches) if j != i for p in batch])
         parsed: list[Parsed] = [
-            (p, c, k, NoteSummary._make(s)) for batch in batches for p, c, k, s in batch
+            Parsed(p, c, k, NoteSummary._make(s)) for batch in batches for p, c, k, s in batch
         ]
         outcomes: dict[str, Outcome] = {}
         for _, conn in workers:
@@ -436,7 +434,7 @@ def check_vault(
         for path in paths:
             early[path] = read_and_parse(root_s, path)
             note, content, key = early[path]
-            out.append((path, content, key, summarize(note)))
+            out.append(Parsed(path, content, key, summarize(note)))
         return out
 
     try:
@@ -474,7 +472,7 @@ def check_vault(
                 if outcome is None:
                     worker = _Worker(run, _merge(units), progress)
                     parsed = worker.stage1()
-                    outcomes = worker.stage2({p[0]: p[3] for p in parsed})
+                    outcomes = worker.stage2({p.path: p.summary for p in parsed})
             if outcome is not None:
                 parsed, outcomes = outcome
             if isinstance(known, StoredSummaries):
@@ -484,7 +482,7 @@ def check_vault(
     finally:
         if store is not None:
             store.close()
-    return result, len({p[0] for p in parsed} | {p[0] for p in work.pre_parsed})
+    return result, len({p.path for p in parsed} | {p.path for p in work.pre_parsed})
 
 
 @contextlib.contextmanager

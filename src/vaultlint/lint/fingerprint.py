@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import weakref
 from array import array
 from collections.abc import Iterable, Sequence
 from itertools import chain
@@ -148,9 +149,11 @@ def context(key: bytes, digests: Digests) -> bytes:
     return _digest(key, flat)
 
 
-#: the last walk digested (its lists' lengths) and its digest: a warm attempt that missed
-#: and the run that follows share one walk (lint/warm.py), so they need its digest once
-_last_digest: tuple[Any, tuple[int, int, int], bytes] | None = None
+#: the last walk digested (a weak reference: the memo keeps no walk alive), its lists'
+#: lengths and its digest: a warm attempt that missed and the run that follows share one
+#: walk (lint/warm.py), so they need its digest once. A walk is never changed once made
+#: (its lengths are compared all the same)
+_last_digest: tuple[weakref.ref[VaultFiles], tuple[int, int, int], bytes] | None = None
 
 
 def vault_digest(files: VaultFiles) -> bytes:
@@ -158,10 +161,10 @@ def vault_digest(files: VaultFiles) -> bytes:
     once for a walk)."""
     global _last_digest
     sizes = (len(files.notes), len(files.others), len(files.stats))
-    if _last_digest is not None and _last_digest[0] is files and _last_digest[1] == sizes:
+    if _last_digest is not None and _last_digest[0]() is files and _last_digest[1] == sizes:
         return _last_digest[2]
     made = _vault_digest(files)
-    _last_digest = (files, sizes, made)
+    _last_digest = (weakref.ref(files), sizes, made)
     return made
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from vaultlint.lint.cache import StatKey, digest
 from vaultlint.lint.depends import broken_affected, changed_keys, name_keys, note_keys
@@ -46,7 +46,15 @@ def _extensions(others: Any, notes: Any) -> frozenset[str]:
     return frozenset(found)
 
 
-Parsed = tuple[str, bytes, StatKey, Any]  # path, content digest, stat, summary
+class Parsed(NamedTuple):
+    """A note read and summarised in this run (by a worker, or here before the checks)."""
+
+    path: str
+    #: of the bytes read (empty: the note could not be read, and is not stored)
+    digest: bytes
+    stat: StatKey
+    #: its :class:`~vaultlint.model.NoteSummary` (a plain tuple of that shape is one too)
+    summary: Any
 
 
 class Plan:
@@ -144,9 +152,9 @@ class Plan:
         whole: dict[str, Parsed] = {}  # notes read in this run: their new rows
         new_summary: dict[str, Any] = dict(self.fresh)
         for item in (*self.pre_parsed, *parsed):
-            new_summary[item[0]] = item[3]
-            if item[1]:
-                whole[item[0]] = item
+            new_summary[item.path] = item.summary
+            if item.digest:
+                whole[item.path] = item
         changed, writes, stored = self.changed, self.writes, self.rows
         checked = {
             p for p in outcomes if p in whole or p in writes or (p not in changed and p in stored)
@@ -167,7 +175,7 @@ class Plan:
             for path in written:
                 item = whole.get(path)
                 if item is not None:
-                    row = whole_row(item[2], item[1], item[3])
+                    row = whole_row(item.stat, item.digest, item.summary)
                 else:
                     row = writes.get(path) or stored[path]
                 if path in checked:  # (checked now, so not among the emptied)
@@ -358,7 +366,7 @@ def plan(
         out.check = list(targets)  # many changes: everything, as without cache
         return out
     out.pre_parsed = parse_now(unknown)
-    out.fresh.update({p[0]: p[3] for p in out.pre_parsed})
+    out.fresh.update({p.path: p.summary for p in out.pre_parsed})
     needed = out.needed = out.affected(out.fresh)
     for path in targets:
         row = rows.get(path)

@@ -91,7 +91,7 @@ class StoredSummaries(Mapping[str, NoteSummary]):
     def _late(self, path: str) -> NoteSummary:
         parsed = self._parse(path)
         self.late.append(parsed)
-        found = self._got[path] = NoteSummary._make(parsed[3])
+        found = self._got[path] = NoteSummary._make(parsed.summary)
         return found
 
     def tag_names(self, paths: Mapping[str, Any]) -> Counter[str] | None:

@@ -81,6 +81,7 @@ def test_help_imports_nothing_heavy():
 
 #: the command modules: only the one that runs is imported
 _COMMAND_MODULES = [
+    "vaultlint.cli.cache",
     "vaultlint.cli.init",
     "vaultlint.cli.inspect",
     "vaultlint.cli.rule",
@@ -118,6 +119,7 @@ def test_a_command_imports_its_own_module_only(tmp_path):
         (["scan", "--no-cache", str(tmp_path)], "vaultlint.cli.scan"),
         (["schema", "--path"], "vaultlint.cli.schema"),
         (["rule", "broken-link"], "vaultlint.cli.rule"),
+        (["cache", str(tmp_path)], "vaultlint.cli.cache"),
     ):
         out = _child_stdout(_CLI_MODULES, *argv)
         assert out == f"0 ['vaultlint.cli.base', '{module}']\n", argv

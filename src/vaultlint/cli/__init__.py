@@ -2,8 +2,8 @@
 
 - ``base.py``: the ``Command`` record, ``Outcome``, ``UsageError`` and the output helpers.
 - one module per command, each with a ``COMMAND`` (``scan.py``, ``inspect.py``, ``rules.py``,
-  ``rule.py``, ``init.py``, ``server.py``, ``schema.py``); to add a command, write its module
-  and list it in ``COMMANDS`` (its name, its one-line help and the module).
+  ``rule.py``, ``init.py``, ``server.py``, ``schema.py``, ``cache.py``); to add a command, write
+  its module and list it in ``COMMANDS`` (its name, its one-line help and the module).
 - :func:`main` (here) is the only place that knows exit codes: 0 clean, 1 findings of severity
   ``error`` (or ``warning`` with ``--strict``), 2 usage or configuration errors and vaultlint's
   own failures. Commands return an ``Outcome`` or raise.
@@ -49,6 +49,11 @@ COMMANDS: tuple[Listed, ...] = (
         "vaultlint.cli.server",
     ),
     Listed("schema", "print the JSON Schema of .vaultlint.yaml", "vaultlint.cli.schema"),
+    Listed(
+        "cache",
+        "show where the vault's cache is and its size, or --clear it",
+        "vaultlint.cli.cache",
+    ),
 )
 #: ``vaultlint PATH ...`` means ``vaultlint scan PATH ...``
 DEFAULT_COMMAND = "scan"

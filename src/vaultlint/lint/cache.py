@@ -58,6 +58,7 @@ import os
 import pickle
 import re
 import stat
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -297,3 +298,61 @@ def open_cache(
     except OSError:
         return None  # a read-only home: run without a cache
     return CacheFolder(folder, key)
+
+
+# --- what `vaultlint cache` shows and clears -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FolderSize:
+    """What a cache folder holds: its files (at any depth, links counted, never followed) and
+    their bytes."""
+
+    files: int
+    size: int
+
+
+def folder_size(folder: Path) -> FolderSize | None:
+    """The files and bytes below ``folder``; None when it is not a folder (a link is not)."""
+    try:
+        if not stat.S_ISDIR(os.lstat(folder).st_mode):
+            return None
+    except OSError:
+        return None
+    files = size = 0
+    for parent, _dirs, names in os.walk(folder):  # os.walk follows no link to a folder
+        for name in names:
+            with contextlib.suppress(OSError):
+                size += os.lstat(os.path.join(parent, name)).st_size
+                files += 1
+    return FolderSize(files, size)
+
+
+def is_vaultlint_cache(base: Path) -> bool:
+    """Whether ``base`` is laid out as vaultlint makes a cache root: its ``CACHEDIR.TAG`` is
+    vaultlint's, a regular file, and ``vaults/`` a folder (not links)."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(base / "CACHEDIR.TAG", flags | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as fh:
+            tag = fh.read(len(_TAG) + 1) if stat.S_ISREG(os.fstat(fh.fileno()).st_mode) else b""
+        return tag == _TAG.encode() and stat.S_ISDIR(os.lstat(base / "vaults").st_mode)
+    except OSError:
+        return False
+
+
+def clear_folder(folder: Path) -> str | None:
+    """Remove the vault cache folder ``folder`` and everything in it (links are removed, never
+    followed); None when done, else what could not be removed and why."""
+    import shutil
+
+    failed: list[str] = []
+
+    def note(_func: Any, path: str, exc: BaseException) -> None:
+        failed.append(f"{path}: {getattr(exc, 'strerror', None) or exc}")
+
+    if sys.version_info >= (3, 12):
+        shutil.rmtree(folder, onexc=note)
+    else:  # onerror, deprecated since 3.12, is how 3.11 reports
+        shutil.rmtree(folder, onerror=lambda func, path, info: note(func, path, info[1]))
+    return failed[0] if failed else None

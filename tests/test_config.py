@@ -849,6 +849,20 @@ ERRORS = [
         "'description' of rule 's' must be a string, not a list",
     ),
     (
+        "rules:\n  unreadable-note: off\n",
+        2,
+        "unreadable-note",
+        "rule 'unreadable-note' is reported by vaultlint itself, not by a check, so a config "
+        "cannot set it; `--ignore unreadable-note` turns it off",
+    ),
+    (
+        "rules:\n  outside-vault:\n    severity: warning\n",
+        2,
+        "outside-vault",
+        "rule 'outside-vault' is reported by vaultlint itself, not by a check, so a config "
+        "cannot set it; `--ignore outside-vault` turns it off",
+    ),
+    (
         "rules:\n  s:\n    check: links\n    message: 5\n",
         4,
         "message",

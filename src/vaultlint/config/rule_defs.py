@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from vaultlint.checks import REGISTRY
+from vaultlint.checks import ENGINE_RULES, REGISTRY
 from vaultlint.checks.base import Check
 from vaultlint.config import yamlfile
 from vaultlint.config.errors import ConfigError
@@ -98,7 +98,12 @@ class RuleDefinitions:
 
     def _undefined(self, src: ConfigFile, rule_id: str, key_node: Node) -> NoReturn:
         near = suggest(rule_id, self.drafts)
-        if near:
+        if rule_id in ENGINE_RULES:  # `outside-vault: off`: no check stands behind it
+            message = (
+                f"rule '{rule_id}' is reported by vaultlint itself, not by a check, so a config "
+                f"cannot set it; `--ignore {rule_id}` turns it off"
+            )
+        elif near:
             message = f"unknown rule '{rule_id}'{near}; a new rule needs a 'check'"
         else:
             message = (

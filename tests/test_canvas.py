@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from vaultlint.model import Span
 from vaultlint.parse import parse_note
 from vaultlint.parse.base import parse_base
@@ -61,6 +63,17 @@ def test_invalid_json_is_a_problem_where_json_says() -> None:
         "canvas is not valid JSON: Expecting property name enclosed in double quotes"
     )
     assert note.position(problem.span.start) == (2, 13)
+
+
+@pytest.mark.parametrize("word", ["NaN", "Infinity", "-Infinity"])
+def test_a_number_python_reads_but_json_does_not_is_invalid_json_at_its_place(word) -> None:
+    text = '{"nodes": [\n  {"id": "t", "type": "text", "x": ' + word + "}\n]}"
+    note = parse_canvas("B.canvas", text)
+    (problem,) = note.problems
+    assert problem.code == "invalid-canvas"
+    assert problem.message == f"canvas is not valid JSON: {word} is not a JSON number"
+    assert note.position(problem.span.start) == (1, 35)  # 0-based: the N of NaN
+    assert note.links == ()
 
 
 def test_shapes_that_are_not_a_canvas() -> None:

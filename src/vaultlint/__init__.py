@@ -7,5 +7,6 @@ __version__ = "0.1.0"
 #: the parser; ``vaultlint.parse.PARSER_VERSION`` is the same number)
 #: 5: cached diagnostics keep their span; 6: canvases and bases; 7: a lazy line indented four
 #: columns or more starts no block (it is paragraph text); 8: quoted lines inside a list item's
-#: fence are code; 9: a deeper quote under a paragraph line holds indented code
-PARSER_VERSION = 9
+#: fence are code; 9: a deeper quote under a paragraph line holds indented code; 10: NaN and
+#: Infinity in a canvas are invalid JSON (they were "nested too deeply")
+PARSER_VERSION = 10

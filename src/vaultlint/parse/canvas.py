@@ -28,6 +28,16 @@ _WS = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
 
 
+class _NotJson(ValueError):
+    """Text ``json.loads`` accepts but JSON (and Obsidian's ``JSON.parse``) does not: ``NaN``,
+    ``Infinity``, ``-Infinity``; at offset ``pos``."""
+
+    def __init__(self, pos: int, msg: str) -> None:
+        super().__init__(msg)
+        self.pos = pos
+        self.msg = msg
+
+
 class _Value:
     """A JSON value with the span of its source text (strings: quotes included)."""
 
@@ -79,6 +89,15 @@ def _read(text: str, problems: list[Problem]) -> _Value | None:
         return None
     try:
         value, _ = _value(text, _WS.match(text, 0).end(), 0)  # type: ignore[union-attr]
+    except _NotJson as exc:
+        problems.append(
+            Problem(
+                INVALID_CANVAS,
+                f"canvas is not valid JSON: {exc.msg}",
+                Span(exc.pos, exc.pos + 1),
+            )
+        )
+        return None
     except (ValueError, IndexError, RecursionError):
         problems.append(Problem(INVALID_CANVAS, "canvas nested too deeply", Span(0, 0)))
         return None
@@ -134,6 +153,9 @@ def _value(text: str, i: int, depth: int) -> tuple[_Value, int]:
             return _Value(value, i, i + len(word)), i + len(word)
     m = _NUMBER.match(text, i)
     if m is None:
+        for word in ("NaN", "Infinity", "-Infinity"):
+            if text.startswith(word, i):
+                raise _NotJson(i, f"{word} is not a JSON number")
         raise ValueError(f"unexpected {c!r}")
     return _Value(float(m.group()), i, m.end()), m.end()
 

@@ -606,6 +606,18 @@ def test_inspect_two_notes_prints_an_array(capsys, notes):
     assert [d["path"] for d in data] == ["b.md", "a.md"]
 
 
+def test_inspect_a_path_that_does_not_exist_is_exit_2_and_prints_nothing(capsys, notes):
+    code, out, err = run(capsys, "inspect", "notes/a.md", "notes/nope.md")
+    assert (code, out) == (2, "")
+    assert err == "vaultlint: error: notes/nope.md: no such file or folder\n"
+    code, out, err = run(capsys, "inspect", "--vault", "notes", "b.md")
+    assert (code, out) == (2, "")
+    assert err == (
+        "vaultlint: error: b.md: no such file or folder; PATHs are relative to the current "
+        "directory: did you mean notes/b.md?\n"
+    )
+
+
 # --- rules, rule, --version -------------------------------------------------------------------
 
 RECOMMENDED = ["broken-link", "invalid-frontmatter", "invalid-tag", "tag-case", "mojibake"]

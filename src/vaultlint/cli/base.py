@@ -84,6 +84,21 @@ def shown_path(path: str) -> str:
         return path
 
 
+def check_paths(paths: list[str], root: Path, cwd: Path) -> None:
+    """Every PATH must exist (relative to the current directory, as for any command line
+    tool); one that exists only inside the vault gets that hint. Exit 2 otherwise."""
+    for raw in paths:
+        if os.path.lexists(cwd / raw):
+            continue
+        hint = ""
+        if not os.path.isabs(raw) and os.path.lexists(root / raw):
+            hint = (
+                f"; PATHs are relative to the current directory: did you mean "
+                f"{shown_path(str(root / raw))}?"
+            )
+        raise UsageError(f"{raw}: no such file or folder{hint}")
+
+
 def use_color(stream: TextIO) -> bool:
     """ANSI colour on ``stream``: only on a terminal, unless NO_COLOR / FORCE_COLOR say."""
     if os.environ.get("NO_COLOR"):

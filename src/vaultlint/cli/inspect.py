@@ -6,12 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from vaultlint.cli.base import Command, Outcome, resolve_root, warn, write
+from vaultlint.cli.base import Command, Outcome, check_paths, resolve_root, warn, write
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="+", metavar="PATH")
-    parser.add_argument("--vault", metavar="DIR")
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="notes to show")
+    parser.add_argument("--vault", metavar="DIR", help="the vault root (default: found from PATH)")
 
 
 def run(args: argparse.Namespace) -> Outcome:
@@ -22,6 +22,7 @@ def run(args: argparse.Namespace) -> Outcome:
 
     cwd = Path.cwd()
     root = resolve_root(args, cwd)
+    check_paths(args.paths, root, cwd)  # a PATH that does not exist: exit 2, as for scan
     config = Config(rules=(), exclude=(), obsidian_excludes=False, source=None)
     vault = open_vault(root, config, use_cache=False)
     chosen, warnings = select_targets(args.paths, root, cwd, vault.notes)

@@ -14,6 +14,7 @@ from vaultlint.cli.base import (
     Command,
     Outcome,
     UsageError,
+    check_paths,
     config_file,
     info,
     load_config,
@@ -118,7 +119,7 @@ def run(args: argparse.Namespace) -> Outcome:
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     root = resolve_root(args, cwd)
-    _check_paths(args.paths, root, cwd)
+    check_paths(args.paths, root, cwd)
     broken_by: list[str] = []  # --pre-commit: notes added because a removal broke their links
     if args.pre_commit:
         changes = _git_changes(root, ["--cached"])
@@ -444,21 +445,6 @@ def _links_only(diagnostics, broken_by, names, paths, root, cwd):
         )
 
     return [d for d in diagnostics if keep(d)]
-
-
-def _check_paths(paths: list[str], root: Path, cwd: Path) -> None:
-    """Every PATH must exist (relative to the current directory, as for any command line
-    tool); one that exists only inside the vault gets that hint. Exit 2 otherwise."""
-    for raw in paths:
-        if os.path.lexists(cwd / raw):
-            continue
-        hint = ""
-        if not os.path.isabs(raw) and os.path.lexists(root / raw):
-            hint = (
-                f"; PATHs are relative to the current directory: did you mean "
-                f"{shown_path(str(root / raw))}?"
-            )
-        raise UsageError(f"{raw}: no such file or folder{hint}")
 
 
 def _file_prefix(root: Path, cwd: Path) -> str:

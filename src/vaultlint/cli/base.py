@@ -146,6 +146,12 @@ def resolve_root(args: argparse.Namespace, cwd: Path) -> Path:
     return root
 
 
+def cache_dir_of(args: argparse.Namespace, cwd: Path) -> Path | None:
+    """The folder of ``--cache-dir`` (relative to ``cwd``, ``~`` expanded); None: not given
+    (then ``$VAULTLINT_CACHE_DIR``, else the user's cache folder: :mod:`vaultlint.lint.cache`)."""
+    return (cwd / Path(args.cache_dir).expanduser()) if args.cache_dir else None
+
+
 def config_file(args: argparse.Namespace, root: Path, cwd: Path) -> Path | None:
     """The configuration file of ``--config`` (checked) or of the vault; None: there is none."""
     if not getattr(args, "config", None):

@@ -15,7 +15,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from vaultlint.cli.base import Command, Outcome, UsageError, resolve_root, shown_path, write
+from vaultlint.cli.base import (
+    Command,
+    Outcome,
+    UsageError,
+    cache_dir_of,
+    check_paths,
+    resolve_root,
+    shown_path,
+    write,
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -54,11 +63,9 @@ def run(args: argparse.Namespace) -> Outcome:
     )
 
     cwd = Path.cwd()
-    for path in args.paths:
-        if not (cwd / path).exists():
-            raise UsageError(f"{path}: no such file or folder")
     root = resolve_root(args, cwd)
-    base = cache_root(cwd / Path(args.cache_dir).expanduser() if args.cache_dir else None)
+    check_paths(args.paths, root, cwd)  # a PATH that does not exist: exit 2, as for scan
+    base = cache_root(cache_dir_of(args, cwd))
     folder = base / "vaults" / vault_folder_name(root)
     held = folder_size(folder)
     shown = printable(str(folder))

@@ -14,6 +14,7 @@ from vaultlint.cli.base import (
     Command,
     Outcome,
     UsageError,
+    cache_dir_of,
     check_paths,
     config_file,
     info,
@@ -142,7 +143,7 @@ def run(args: argparse.Namespace) -> Outcome:
             return Outcome.CLEAN
     if args.output and (cwd / args.output).is_dir():
         raise UsageError(f"--output {args.output}: is a folder; give the report's file name")
-    cache_dir = (cwd / Path(args.cache_dir).expanduser()) if args.cache_dir else None
+    cache_dir = cache_dir_of(args, cwd)
     config_path = config_file(args, root, cwd)
     key = None
     if not args.no_cache:

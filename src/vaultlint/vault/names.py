@@ -200,11 +200,10 @@ class NameIndex:
         # (a pre-commit run at 100k notes spent a quarter of a second building it again);
         # else folded name by name as the table cannot be (``fold("ΑΣ.md")[:-3]`` is not
         # ``fold("ΑΣ")``: a final sigma)
-        by_name = index.names_table()
+        by_name = self._by_name = index.names_table()
         #: the notes of a name, the ``.md`` left out (None: asked of ``by_name`` with it)
         self._notes: dict[str, list[str]] | None = None
         if "".join(by_name).isascii():
-            self._by_name = by_name
             self._note_keys = [key[:-3] for key in by_name if key.endswith(".md")]
         else:
             notes: dict[str, list[str]] = {}

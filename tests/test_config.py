@@ -19,6 +19,7 @@ from vaultlint.checks.file_name import FileNameOptions
 from vaultlint.checks.links import LinksOptions
 from vaultlint.checks.required_sections import RequiredSectionsOptions
 from vaultlint.checks.tags import TagsOptions
+from vaultlint.cli import main
 from vaultlint.config import (
     Config,
     ConfigError,
@@ -967,6 +968,48 @@ def test_a_missing_allowed_file_is_reported_at_its_line(tmp_path):
     assert "tags.txt" in exc.message
     (tmp_path / "tags.txt").write_text("space\nmission\n")
     assert by_id(load_config(path, tmp_path))["house-tags"].options.allowed_file == "tags.txt"
+
+
+TYPES_HINT = (
+    "; Obsidian rewrites this file when a property's type is set (read by rule 'property-type')"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "message"),
+    [
+        ('{\n  "types": {\n    "a": "text",\n  }\n}\n', 4, 3,
+         "invalid JSON: Expecting property name enclosed in double quotes"),
+        ('{"types": {}} x', 1, 15, "invalid JSON: Extra data"),
+        ('["text"]', None, None, 'expected {"types": {"name": "type", …}}'),
+        ('{"types": ["text"]}', None, None, 'expected {"types": {"name": "type", …}}'),
+    ],
+)  # fmt: skip
+def test_a_broken_types_json_is_reported_at_its_own_place(tmp_path, text, line, column, message):
+    # the recommended pack's property-type reads .obsidian/types.json: its problem is at the
+    # file's own path, line and column, not at the pack line that enables the rule
+    types = write(tmp_path, text, ".obsidian/types.json")
+    exc, _path = config_error(tmp_path, "rules: {}\n")
+    assert (exc.path, exc.line, exc.column, exc.message) == (
+        str(types),
+        line,
+        column,
+        message + TYPES_HINT,
+    )
+    place = "".join(f":{n}" for n in (line, column) if n)
+    assert str(exc) == f"{types}{place}: {message}{TYPES_HINT}"
+
+
+def test_a_broken_types_json_is_shown_as_the_user_opens_it(tmp_path, capsys, monkeypatch):
+    write(tmp_path, "# A\n", "v/a.md")
+    write(tmp_path, '{"types": {"a": "text",}}', "v/.obsidian/types.json")
+    monkeypatch.chdir(tmp_path)
+    assert main(["scan", "v", "--no-cache"]) == 2
+    assert capsys.readouterr() == (
+        "",
+        "vaultlint: error: v/.obsidian/types.json:1:24: invalid JSON: Expecting property name "
+        f"enclosed in double quotes{TYPES_HINT}\n",
+    )
 
 
 def test_a_check_level_problem_without_an_option_line_points_at_the_rule(tmp_path):

@@ -108,7 +108,7 @@ def test_a_file_the_validation_reads_is_read_again(capsys, vault):
     code, out, err = scan(capsys)
     assert (code, out) == (2, "")
     assert err.startswith("vaultlint: error: "), err
-    expected = "option 'types.json' of rule 'property-type': .obsidian/types.json:1: invalid JSON"
+    expected = "types.json:1:2: invalid JSON: Expecting property name enclosed in double quotes"
     assert expected in err, err
 
 

@@ -92,6 +92,17 @@ def test_init_counts_the_types_of_types_json(tmp_path):
     assert "rating: {type" not in text  # property-type checks it already
 
 
+def test_init_names_a_broken_types_json_at_its_own_place(tmp_path, capsys, monkeypatch):
+    vault = _vault(tmp_path / "v")
+    write_vault(vault, {".obsidian/types.json": '{"types": {"rating": "number"}} ]'})
+    monkeypatch.chdir(tmp_path)
+    assert main(["init", "--vault", "v"]) == 2
+    assert capsys.readouterr().err == (
+        "vaultlint: error: v/.obsidian/types.json:1:33: invalid JSON: Extra data\n"
+    )
+    assert not (vault / ".vaultlint.yaml").exists()
+
+
 def test_init_on_the_example_vault_writes_the_readme_config(tmp_path):
     vault = tmp_path / "vault"
     shutil.copytree(REPO / "examples" / "vault", vault)

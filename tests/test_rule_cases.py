@@ -8,6 +8,7 @@ Each ``tests/rule_cases/<check>.yaml`` is a list of cases::
       options: {sections: [A, B]}    # the check's options, as YAML gives them
       expect: [[1, 1, "missing section 'B'"]]   # (line, column, message substring), in order
       problems: [[pattern, "named group"]]      # instead of expect: validate_options' problems
+                                                # (a file's own: [PATH, "LINE:COL: message"])
 
 A case runs the check as every run does: the case's files are written to a temporary vault, its
 options go into a ``.vaultlint.yaml`` read by the real config loader, every note is parsed, a
@@ -26,6 +27,7 @@ import pytest
 import yaml
 
 from vaultlint.checks import REGISTRY
+from vaultlint.checks.base import FileProblem
 from vaultlint.config import ConfigError, load_config
 from vaultlint.config.schema import SchemaError, options_from_data
 from vaultlint.diagnostic import Diagnostic
@@ -90,7 +92,13 @@ def validation_problems(
         converted = options_from_data(check.Options, options)
     except SchemaError as exc:
         return [(str(exc.path[0]) if exc.path else "", str(exc))]
-    return list(check.validate_options(converted, vault))
+    problems = []
+    for problem in check.validate_options(converted, vault):
+        if isinstance(problem, FileProblem):  # a file of its own: its path, line and column
+            place = "".join(f"{n}:" for n in (problem.line, problem.column) if n)
+            problem = (problem.path.relative_to(vault).as_posix(), f"{place} {problem.message}")
+        problems.append(problem)
+    return problems
 
 
 def load_cases() -> list[Any]:

@@ -47,6 +47,19 @@ class DocExample:
     note: str = "Note.md"  # the note under test
 
 
+@dataclass(frozen=True)
+class FileProblem:
+    """A problem :meth:`Check.validate_options` finds in a file the check reads besides the
+    configuration (``.obsidian/types.json``): reported at that file's own place — ``path`` as
+    found, ``line`` and ``column`` 1-based where the file's format says them — not at the
+    rule's line in a configuration file."""
+
+    path: Path
+    message: str
+    line: int | None = None
+    column: int | None = None
+
+
 class Check:
     """Base class of checks. Subclasses set ``name``, ``summary``, ``Options`` and ``check()``."""
 
@@ -74,11 +87,15 @@ class Check:
     def check(self, note: Note, ctx: CheckContext) -> Iterable[Diagnostic]:
         raise NotImplementedError
 
-    def validate_options(self, options: Any, vault: Path) -> Iterable[tuple[str, str]]:
-        """Problems with option *values* once their types are right, as ``(option, message)``.
+    def validate_options(
+        self, options: Any, vault: Path
+    ) -> Iterable[tuple[str, str] | FileProblem]:
+        """Problems with option *values* once their types are right, as ``(option, message)``,
+        or as a :class:`FileProblem` for a file the check reads that is not an option's.
 
-        Called by the config loader, which reports each with the file, line and key. Compile
-        regular expressions and check that files exist here.
+        Called by the config loader, which reports each with the file, line and key (a
+        ``FileProblem`` at its own file, line and column). Compile regular expressions and
+        check that files exist here.
         """
         return ()
 

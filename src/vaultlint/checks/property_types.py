@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from vaultlint.checks.base import Check, CheckContext, DocExample
+from vaultlint.checks.base import Check, CheckContext, DocExample, FileProblem
 from vaultlint.diagnostic import Diagnostic, Edit, Fix
 from vaultlint.model import Field, Note, Span
 from vaultlint.parse.property_values import (
@@ -86,7 +86,9 @@ class PropertyTypesCheck(Check):
 
     ## Options
     None: the types come from `.obsidian/types.json`, read once per run. A `types.json` that is
-    not valid JSON (or a link to outside the vault) is a configuration error naming it.
+    not valid JSON, not of that shape, or a link to outside the vault, is a configuration
+    error at its own path (and the line and column of a JSON error). A type it does not know
+    (a plugin's) leaves that property alone.
     """
 
     name = "property-types"
@@ -118,11 +120,16 @@ class PropertyTypesCheck(Check):
         ),
     )
 
-    def validate_options(self, options: object, vault: Path) -> Iterator[tuple[str, str]]:
+    def validate_options(self, options: object, vault: Path) -> Iterator[FileProblem]:
         try:
             read_property_types(vault)
         except TypesFileError as exc:
-            yield "types.json", f"{exc} (Obsidian rewrites it when a property's type is set)"
+            yield FileProblem(
+                types_file(vault),
+                f"{exc.message}; Obsidian rewrites this file when a property's type is set",
+                exc.line,
+                exc.column,
+            )
 
     def external_files(self, options: object, vault: Path) -> Iterable[Path]:
         return (types_file(vault),)

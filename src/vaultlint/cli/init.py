@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vaultlint.cli.base import Command, Outcome, UsageError, resolve_root
+from vaultlint.cli.base import Command, Outcome, UsageError, resolve_root, shown_path
 
 if TYPE_CHECKING:  # imported by `run`: other commands do not pay for the inference
     from vaultlint.vault.conventions import Conventions
@@ -190,7 +190,7 @@ def render_tags(conv: Conventions) -> str:
 
 def run(args: argparse.Namespace) -> Outcome:
     from vaultlint.vault.conventions import infer, read_notes
-    from vaultlint.vault.property_types import TypesFileError, read_property_types
+    from vaultlint.vault.property_types import TypesFileError, read_property_types, types_file
 
     cwd = Path.cwd()
     args.paths = []
@@ -203,8 +203,9 @@ def run(args: argparse.Namespace) -> Outcome:
                 raise UsageError(f"{path} exists already; vaultlint init --force overwrites it")
     try:
         types = read_property_types(root)
-    except TypesFileError as exc:
-        raise UsageError(str(exc)) from None
+    except TypesFileError as exc:  # at the file's own place, as the user would open it
+        place = "".join(f":{n}" for n in (exc.line, exc.column) if n)
+        raise UsageError(f"{shown_path(str(types_file(root)))}{place}: {exc.message}") from None
     declared = {}
     if types is not None:
         # the spelling of types.json itself, for the comments

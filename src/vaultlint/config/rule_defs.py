@@ -19,7 +19,7 @@ from typing import Any, NoReturn
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from vaultlint.checks import ENGINE_RULES, REGISTRY
-from vaultlint.checks.base import Check
+from vaultlint.checks.base import Check, FileProblem
 from vaultlint.config import yamlfile
 from vaultlint.config.errors import ConfigError
 from vaultlint.config.reading import ConfigFile
@@ -320,6 +320,14 @@ class RuleDefinitions:
                 f"{type(exc).__name__}: {exc}",
                 draft.id,
             ) from None
+        if problems and isinstance(problems[0], FileProblem):
+            problem = problems[0]
+            raise ConfigError(
+                str(problem.path),
+                problem.line,
+                f"{problem.message} (read by rule '{draft.id}')",
+                column=problem.column,
+            )
         if problems:
             name, message = problems[0]
             place = draft.marks.get(name, draft.origin)

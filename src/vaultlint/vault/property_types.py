@@ -22,7 +22,19 @@ MAX_BYTES = 1_000_000
 
 
 class TypesFileError(ValueError):
-    """``types.json`` exists but cannot be used; ``str()`` names the file and line."""
+    """``types.json`` exists but cannot be used: ``message``, and the 1-based ``line`` and
+    ``column`` where the JSON is wrong (None when the problem is not at a place); ``str()``
+    names the file vault-relative (``.obsidian/types.json:3:5: invalid JSON: …``)."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+        super().__init__(message, line, column)
+        self.message = message
+        self.line = line
+        self.column = column
+
+    def __str__(self) -> str:
+        place = TYPES_JSON + "".join(f":{n}" for n in (self.line, self.column) if n)
+        return f"{place}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -52,24 +64,24 @@ def read_property_types(root: Path) -> PropertyTypes | None:
         return None
     real, real_root = os.path.realpath(path), os.path.realpath(root)
     if not real.startswith(real_root + os.sep):
-        raise TypesFileError(f"{TYPES_JSON}: not read, it is a link to outside the vault")
+        raise TypesFileError("not read, it is a link to outside the vault")
     try:
         if path.stat().st_size > MAX_BYTES:
-            raise TypesFileError(f"{TYPES_JSON}: not read, larger than {MAX_BYTES} bytes")
+            raise TypesFileError(f"not read, larger than {MAX_BYTES} bytes")
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise TypesFileError(f"{TYPES_JSON}: not UTF-8 ({exc.reason})") from None
+        raise TypesFileError(f"not UTF-8 ({exc.reason})") from None
     except OSError as exc:
-        raise TypesFileError(f"{TYPES_JSON}: cannot be read: {exc.strerror or exc}") from None
+        raise TypesFileError(f"cannot be read: {exc.strerror or exc}") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise TypesFileError(f"{TYPES_JSON}:{exc.lineno}: invalid JSON: {exc.msg}") from None
+        raise TypesFileError(f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
     except RecursionError:
-        raise TypesFileError(f"{TYPES_JSON}: invalid JSON: nested too deep") from None
+        raise TypesFileError("invalid JSON: nested too deep") from None
     types = data.get("types") if isinstance(data, dict) else None
     if not isinstance(types, dict):
-        raise TypesFileError(f'{TYPES_JSON}: expected {{"types": {{"name": "type", …}}}}')
+        raise TypesFileError('expected {"types": {"name": "type", …}}')
     return PropertyTypes(
         {
             str(k).casefold(): v

@@ -14,6 +14,7 @@ from vaultlint.checks import ENGINE_RULES, REGISTRY
 from vaultlint.checks.file_name import FileNameCheck
 from vaultlint.cli import main
 from vaultlint.config import ConfigError, load_config, select_rules
+from vaultlint.docs import ENGINE_RULE_DOCS
 
 
 def test_engine_rule_ids_are_registered():
@@ -104,6 +105,77 @@ def test_vaultlint_rules_lists_every_rule_engine_rule_and_check(capsys, tmp_path
     assert checks == list(REGISTRY)  # `tags` and `links` are used by rules, and still listed
     for rule_id in ids:  # every id listed is one --select accepts
         select_rules(config, [rule_id], [])
+
+
+def test_every_engine_rule_is_documented():
+    assert list(ENGINE_RULE_DOCS) == list(ENGINE_RULES)
+
+
+@pytest.mark.parametrize("rule_id", list(ENGINE_RULES))
+def test_vaultlint_rule_documents_every_rule_vaultlint_rules_lists(
+    capsys, rule_id, plain_environment
+):
+    """`vaultlint rules` lists the engine's rules: `vaultlint rule ID` documents each (it said
+    'unknown rule or check' for them)."""
+    assert main(["rule", rule_id]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    doc = ENGINE_RULE_DOCS[rule_id]
+    assert out.splitlines()[:3] == [
+        f"# {rule_id}",
+        "",
+        f"Reported by vaultlint itself (no check)    Severity: {doc.severity}",
+    ]
+    assert out.endswith(f"## Example\n{doc.example}\n")
+
+
+def test_vaultlint_rule_for_an_engine_rule_exact_text(capsys, plain_environment):
+    assert main(["rule", "unknown-rule-in-suppression"]) == 0
+    assert capsys.readouterr() == (
+        "# unknown-rule-in-suppression\n"
+        "\n"
+        "Reported by vaultlint itself (no check)    Severity: warning\n"
+        "\n"
+        "A suppression comment names a rule that does not exist.\n"
+        "\n"
+        "## What it does\n"
+        "A `vaultlint-disable…` comment names a rule that no configured rule has, so it "
+        "silences nothing. Reported at the name.\n"
+        "\n"
+        "## What to do\n"
+        "Spell the rule id as `vaultlint rules` lists it, or remove the comment.\n"
+        "\n"
+        "## Options\n"
+        "None. `--ignore unknown-rule-in-suppression` and `--select` take its id as any "
+        "rule's.\n"
+        "\n"
+        "## Example\n"
+        "%% vaultlint-disable-next-line broken-lnk %% gives: unknown rule 'broken-lnk' in a "
+        "suppression comment; did you mean 'broken-link'?\n",
+        "",
+    )
+
+
+def test_the_documented_severities_are_those_reported(capsys, tmp_path, plain_environment):
+    """unknown-rule-in-suppression's documented severity and example are what a scan says."""
+    vault = write_vault(
+        tmp_path / "v",
+        {".obsidian/app.json": "{}", "a.md": "%% vaultlint-disable-next-line broken-lnk %%\n"},
+    )
+    assert main(["scan", str(vault), "--no-cache", "--format", "json"]) == 0
+    (found,) = json.loads(capsys.readouterr().out)["diagnostics"]
+    doc = ENGINE_RULE_DOCS["unknown-rule-in-suppression"]
+    assert (found["rule"], found["severity"]) == ("unknown-rule-in-suppression", doc.severity)
+    assert found["message"] in doc.example
+
+
+def test_a_misspelt_engine_rule_gets_a_suggestion(capsys, plain_environment):
+    assert main(["rule", "internal-eror"]) == 2
+    assert capsys.readouterr() == (
+        "",
+        "vaultlint: error: unknown rule or check 'internal-eror'; did you mean "
+        "'internal-error'? (see `vaultlint rules`)\n",
+    )
 
 
 # a.md's tag is the minority spelling: --fix respells it (tag-case's safe fix)

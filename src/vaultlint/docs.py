@@ -59,6 +59,68 @@ class UnknownRuleError(LookupError):
     """``vaultlint rule ID`` with an ID that is neither a rule nor a check (a usage error)."""
 
 
+@dataclasses.dataclass(frozen=True)
+class EngineRuleDoc:
+    """The documentation of a rule vaultlint reports itself (no check, no options)."""
+
+    severity: str
+    what: str
+    example: str
+    remedy: str
+
+
+#: every rule id of :data:`~vaultlint.checks.ENGINE_RULES`, documented (a test holds them equal)
+ENGINE_RULE_DOCS: dict[str, EngineRuleDoc] = {
+    "internal-error": EngineRuleDoc(
+        "error",
+        "A rule (or the note's reader) raised an exception on this note: a bug in vaultlint. "
+        "The other rules of the note and the other notes are still checked, and the run "
+        "exits 2 (vaultlint itself failed).",
+        "rule 'broken-link' (check 'links') failed on this note: KeyError: 'x' at "
+        "links.py:120; please report this bug",
+        "Report it with the note that triggers it. No suppression comment silences it; only "
+        "`--ignore internal-error` (or a `--select` that names it) hides it.",
+    ),
+    "unreadable-note": EngineRuleDoc(
+        "error",
+        "The note could not be read (permissions, a file removed during the run, an I/O "
+        "error), so no rule checked it. Reported at 1:1.",
+        "cannot read the note: Permission denied",
+        "Make the note readable by the user running vaultlint, or exclude it.",
+    ),
+    "note-too-large": EngineRuleDoc(
+        "error",
+        "The note is larger than vaultlint reads (32 MiB), so no rule checked it. Reported at 1:1.",
+        "the note is 40 MiB, over the 32 MiB vaultlint reads a note: it was not checked",
+        "Split the note, or exclude it (`exclude:` in `.vaultlint.yaml`).",
+    ),
+    "outside-vault": EngineRuleDoc(
+        "info",
+        "A symbolic link in the vault leads outside it: vaultlint never follows it nor "
+        "reads what it points to. Reported at 1:1 of the link's path.",
+        "a symbolic link that leads outside the vault: not followed, not read",
+        "Nothing to fix when it is meant; `--ignore outside-vault` turns it off.",
+    ),
+    "unknown-rule-in-suppression": EngineRuleDoc(
+        "warning",
+        "A `vaultlint-disable…` comment names a rule that no configured rule has, so it "
+        "silences nothing. Reported at the name.",
+        "%% vaultlint-disable-next-line broken-lnk %% gives: unknown rule 'broken-lnk' in a "
+        "suppression comment; did you mean 'broken-link'?",
+        "Spell the rule id as `vaultlint rules` lists it, or remove the comment.",
+    ),
+    "fix-failed": EngineRuleDoc(
+        "error",
+        "`--fix` left the note as it was: writing it failed (an error), or the note changed "
+        "since it was scanned, is a symbolic link, is not a regular file or not UTF-8, or "
+        "its fixes do not converge (a warning).",
+        "not fixed: the note changed since it was scanned (saved by an editor?); run "
+        "vaultlint again",
+        "Run `vaultlint scan --fix` again once the note is writable and no editor is saving it.",
+    ),
+}
+
+
 def _lookup(rule_id: str, config: Any) -> tuple[type[Check], Any]:
     """The check behind a rule id (from the configuration) or a check name."""
     for rule in config.rules:
@@ -66,7 +128,7 @@ def _lookup(rule_id: str, config: Any) -> tuple[type[Check], Any]:
             return REGISTRY[rule.check], rule
     if rule_id in REGISTRY:
         return REGISTRY[rule_id], None
-    known = sorted({r.id for r in config.rules} | set(REGISTRY))
+    known = sorted({r.id for r in config.rules} | set(REGISTRY) | set(ENGINE_RULE_DOCS))
     close = difflib.get_close_matches(rule_id, known, n=1)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     raise UnknownRuleError(f"unknown rule or check '{rule_id}'{hint} (see `vaultlint rules`)")
@@ -79,6 +141,8 @@ def render_rule_doc(rule_id: str, config: Any = None) -> str:
         from vaultlint.config import load_config
 
         config = load_config(None, Path.cwd())
+    if rule_id in ENGINE_RULE_DOCS and all(r.id != rule_id for r in config.rules):
+        return _engine_rule_doc(rule_id, ENGINE_RULE_DOCS[rule_id])
     check, rule = _lookup(rule_id, config)
     lines: list[str] = []
     if rule is not None:
@@ -112,6 +176,36 @@ def render_rule_doc(rule_id: str, config: Any = None) -> str:
             where = ", ".join(f"{line}:{col}" for line, col in ex.expect)
             lines.append(f"Reported at {where}.")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _engine_rule_doc(rule_id: str, doc: EngineRuleDoc) -> str:
+    """``vaultlint rule ID`` for a rule vaultlint reports itself."""
+    from vaultlint.checks import ENGINE_RULES
+
+    return (
+        "\n".join(
+            [
+                f"# {rule_id}",
+                "",
+                f"Reported by vaultlint itself (no check)    Severity: {doc.severity}",
+                "",
+                ENGINE_RULES[rule_id][:1].upper() + ENGINE_RULES[rule_id][1:] + ".",
+                "",
+                "## What it does",
+                doc.what,
+                "",
+                "## What to do",
+                doc.remedy,
+                "",
+                "## Options",
+                f"None. `--ignore {rule_id}` and `--select` take its id as any rule's.",
+                "",
+                "## Example",
+                doc.example,
+            ]
+        )
+        + "\n"
+    )
 
 
 def _dedent_doc(doc: str) -> str:

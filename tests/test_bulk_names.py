@@ -57,7 +57,7 @@ def test_the_name_index_finds_the_notes_of_a_name_as_name_by_name(
     names = NameIndex(index)
     reference = _reference(index)
     for name in [*reference, *asked]:
-        assert names.notes_named(name) == reference.get(fold(name), [])
+        assert names.notes_named(name) == sorted(reference.get(fold(name), []))  # by path
 
 
 def _summary(path: str):

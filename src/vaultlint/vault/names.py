@@ -242,8 +242,10 @@ class NameIndex:
         return bool(ext) and ext != "md" and ext in self.extensions
 
     def notes_named(self, name: str) -> list[str]:
-        """The notes whose file name without ``.md`` is ``name`` (case-insensitively)."""
-        return list(self._note_files(self._fold(name.strip())))
+        """The notes whose file name without ``.md`` is ``name`` (case-insensitively), sorted:
+        never in the order the index was built in (a run's own notes are summarised last, so
+        that order depends on which notes a run reports on)."""
+        return sorted(self._note_files(self._fold(name.strip())))
 
     def _note_files(self, key: str) -> Sequence[str]:
         """The notes whose folded file name without ``.md`` is ``key``."""

@@ -157,6 +157,18 @@ def test_pre_commit_snippets(name):
         assert not re.search(hook["files"], "README.md")
 
 
+def test_the_hook_definition_holds_what_the_contract_promises():
+    """CONTRACT "pre-commit": hook id `vaultlint`, `entry: vaultlint scan` (the hook adds its
+    --pre-commit mode), `language: python`, `types: [markdown]`, `require_serial: true`."""
+    hook = _hook_definition()
+    assert hook["id"] == "vaultlint"
+    assert shlex.split(hook["entry"]) == ["vaultlint", "scan", "--pre-commit"]
+    assert hook["language"] == "python"
+    assert hook["types"] == ["markdown"]
+    assert hook["require_serial"] is True
+    assert hook["always_run"] is True  # a commit that only removes notes is still checked
+
+
 def test_the_contract_pre_commit_snippet_is_on_the_page():
     page = PAGE.read_text(encoding="utf-8")
     assert "repos:\n  - repo: https://github.com/vaultlint/vaultlint\n    rev: v0.1.0\n" in page

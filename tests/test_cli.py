@@ -8,6 +8,7 @@ for ``examples/vault``.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -227,6 +228,22 @@ def test_configuration_error_exits_2_naming_the_file(capsys, tmp_path):
     assert "no-such-check" in err
 
 
+def test_config_option_is_read_instead_of_the_vaults_own(capsys, notes, tmp_path):
+    """--config FILE replaces <vault>/.vaultlint.yaml; its pack files are relative to it."""
+    (notes / ".vaultlint.yaml").write_text("rules:\n  broken-link: off\n")
+    assert _rules_of(run_json(capsys, "notes")[1]) == CASE_ONLY
+    write_vault(
+        tmp_path / "ci",
+        {
+            "strict.yaml": "extends: [packs/links.yaml]\n",
+            "packs/links.yaml": "rules:\n  links-only:\n    check: links\n    severity: error\n",
+        },
+    )
+    code, data = run_json(capsys, "notes", "--config", "ci/strict.yaml")
+    assert code == 1
+    assert _rules_of(data) == [(p, line, col, "links-only") for p, line, col, _ in LINKS_ONLY]
+
+
 # --- --select / --ignore ----------------------------------------------------------------------
 
 
@@ -399,6 +416,39 @@ def test_paths_outside_the_vault_or_not_notes_are_skipped_with_a_warning(capsys,
     assert "README.txt: skipped" in lines[2]
 
 
+HIDDEN = {
+    **NOTES,
+    ".drafts/plan.md": "# Plan\n",
+    ".secret.md": "# Secret\n",
+    ".pic.png": "not really a picture",
+    "links.md": "[[.drafts/plan]] [[.secret]] ![[.pic.png]] [x](.drafts/plan.md) [[b]]\n",
+}
+
+
+def test_hidden_files_and_folders_are_not_notes_nor_link_targets(capsys, tmp_path):
+    write_vault(tmp_path / "notes", HIDDEN)
+    code, data = run_json(capsys, "notes", "--select", "broken-link")
+    assert code == 1
+    assert [
+        (d["path"], d["line"], d["column"], d["message"])
+        for d in data["diagnostics"]
+        if d["path"] == "links.md"
+    ] == [
+        ("links.md", 1, 1, "link target '.drafts/plan' does not exist"),
+        ("links.md", 1, 18, "link target '.secret' does not exist"),
+        ("links.md", 1, 30, "embed target '.pic.png' does not exist"),
+        ("links.md", 1, 44, "link target '.drafts/plan.md' does not exist"),
+    ]
+    assert data["summary"]["notes"] == 4  # a.md, b.md, links.md, sub/c.md
+    # a hidden note named on the command line is skipped with a warning
+    code, out, err = run(capsys, "scan", "notes/.drafts/plan.md", "notes/.secret.md", "--no-cache")
+    assert (code, out) == (0, "No problems found in 0 notes.\n")
+    assert err == (
+        "vaultlint: warning: notes/.drafts/plan.md: skipped, hidden or not part of the vault\n"
+        "vaultlint: warning: notes/.secret.md: skipped, hidden or not part of the vault\n"
+    )
+
+
 def test_only_skipped_paths_lint_nothing(capsys, notes, tmp_path):
     """pre-commit may pass only files outside the vault: nothing is linted, exit 0."""
     (tmp_path / "outside.md").write_text("[[nowhere]]\n")
@@ -430,6 +480,44 @@ def test_output_text_has_no_colour(capsys, notes, tmp_path, monkeypatch):
     text = (tmp_path / "report.txt").read_text(encoding="utf-8")
     assert "\x1b[" not in text
     assert text.endswith(SUMMARY_LINE)
+
+
+class _Terminal(io.StringIO):
+    """A stdout that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(
+    ("tty", "env", "coloured"),
+    [
+        (True, {}, True),
+        (False, {}, False),
+        (True, {"NO_COLOR": "1"}, False),
+        (True, {"TERM": "dumb"}, False),
+        (False, {"FORCE_COLOR": "1"}, True),
+    ],
+    ids=["terminal", "pipe", "terminal-NO_COLOR", "terminal-TERM-dumb", "pipe-FORCE_COLOR"],
+)
+def test_text_is_coloured_only_on_a_terminal(notes, monkeypatch, tty, env, coloured):
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("TERM", "xterm")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    stdout = _Terminal() if tty else io.StringIO()
+    monkeypatch.setattr(sys, "stdout", stdout)
+    assert main(["scan", "notes/sub/c.md", "--no-cache"]) == 1
+    plain = "notes/sub/c.md:1:19: error broken-link link target 'ghost' does not exist\n"
+    painted = (
+        "\x1b[1mnotes/sub/c.md\x1b[0m:1:19: \x1b[1;31merror\x1b[0m \x1b[35mbroken-link\x1b[0m "
+        "link target 'ghost' does not exist\n"
+    )
+    summary = "Found 1 error in 1 note."
+    if coloured:
+        assert stdout.getvalue() == painted + f"\x1b[1;31m{summary}\x1b[0m\n"
+    else:
+        assert stdout.getvalue() == plain + summary + "\n"
 
 
 GITHUB_LINES = [

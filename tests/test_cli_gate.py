@@ -170,6 +170,45 @@ def test_a_commit_touching_a_template_and_a_note_lints_the_note(capsys, tmp_path
     )
 
 
+OBSIDIAN_KEEPS_OUT = {
+    ".obsidian/templates.json": '{"folder": "Templates"}\n',
+    ".obsidian/app.json": '{"userIgnoreFilters": ["Archive/", "/\\\\.draft\\\\.md$/"]}\n',
+    "Templates/Daily.md": "[[nowhere]]\n",
+    "Archive/Old.md": "[[nowhere]]\n",
+    "Archive/deep/Older.md": "[[nowhere]]\n",
+    "Archived.md": "[[nowhere]]\n",  # 'Archive/' is a folder: Archived.md is linted
+    "plan.draft.md": "[[nowhere]]\n",
+    "a.md": "[[Daily]] [[Old]] [[Older]] [[plan.draft]] [[Archived]]\n",
+}
+
+
+def test_what_obsidian_keeps_out_is_not_linted_and_still_a_link_target(capsys, tmp_path):
+    """CONTRACT: the templates folder and the excluded files (userIgnoreFilters: a folder, a
+    /regex/) are skipped unless the config says otherwise; they still count as link targets."""
+    write_vault(tmp_path / "v", OBSIDIAN_KEEPS_OUT)
+    code, out, err = run(capsys, "scan", "v", "--no-cache")
+    assert (code, err) == (1, "")
+    assert out == (
+        "v/Archived.md:1:1: error broken-link link target 'nowhere' does not exist\n"
+        "Found 1 error in 1 of 2 notes.\n"
+    )
+
+
+def test_obsidian_excludes_false_lints_what_obsidian_keeps_out(capsys, tmp_path):
+    files = {**OBSIDIAN_KEEPS_OUT, ".vaultlint.yaml": "obsidian_excludes: false\n"}
+    write_vault(tmp_path / "v", files)
+    code, data = run(capsys, "scan", "v", "--no-cache", "--format", "json")[:2]
+    found = [(d["path"], d["line"], d["column"]) for d in json.loads(data)["diagnostics"]]
+    assert code == 1
+    assert found == [
+        ("Archive/Old.md", 1, 1),
+        ("Archive/deep/Older.md", 1, 1),
+        ("Archived.md", 1, 1),
+        ("Templates/Daily.md", 1, 1),
+        ("plan.draft.md", 1, 1),
+    ]
+
+
 # --- --output and --config ----------------------------------------------------------------
 
 

@@ -217,6 +217,47 @@ def test_options_are_the_check_dataclass_with_tuples_and_defaults(tmp_path):
     assert isinstance(rules["house-tags"].options.allowed, tuple)
 
 
+def test_the_contract_option_defaults(tmp_path):
+    """Each default CONTRACT states, by value (a changed default changes every user's findings)."""
+    rules = by_id(
+        load(
+            tmp_path,
+            """\
+            extends: []
+            rules:
+              l: {check: links}
+              t: {check: tags}
+              s: {check: required-sections, sections: [Goal]}
+              d: {check: date-format, fields: [due]}
+              p: {check: properties, required: [company]}
+            """,
+        )
+    )
+    assert {rule.severity for rule in rules.values()} == {"warning"}
+    assert {rule.where for rule in rules.values()} == {Where()}
+    links = rules["l"].options
+    assert (links.headings, links.blocks, links.embeds, links.markdown_links) == (True,) * 4
+    assert (links.ignore, links.in_comments) == ((), False)
+    tags = rules["t"].options
+    assert (tags.allowed, tags.allowed_file, tags.pattern, tags.case) == (
+        (),
+        None,
+        None,
+        "consistent",
+    )
+    sections = rules["s"].options
+    assert (sections.level, sections.order, sections.non_empty) == (None, False, False)
+    dates = rules["d"].options
+    assert (dates.formats, dates.required, dates.pattern, dates.sections) == (
+        ("%Y-%m-%d",),
+        False,
+        None,
+        (),
+    )
+    props = rules["p"].options
+    assert (props.forbidden, props.additional, props.properties) == ((), True, {})
+
+
 def test_scalars_are_read_as_yaml_1_2(tmp_path):
     config = load(
         tmp_path,

@@ -61,6 +61,39 @@ CASES = [
         [(4, 1, "broken-link"), (4, 8, "tag-case")],
     ),
     (
+        "a range in HTML comments, for one rule",
+        "<!-- vaultlint-disable broken-link -->\n[[a2]] #Space\n"
+        "<!-- vaultlint-enable broken-link -->\n[[a4]]\n",
+        [(2, 8, "tag-case"), (4, 1, "broken-link")],
+    ),
+    (
+        "a range for several rules, comma separated",
+        "%% vaultlint-disable broken-link, tag-case %%\n[[a2]] #Space\n[[a3]] #Space\n"
+        "%% vaultlint-enable broken-link, tag-case %%\n[[a5]] #Space\n",
+        [(5, 1, "broken-link"), (5, 8, "tag-case")],
+    ),
+    (
+        "enabling one rule of a range leaves the other silenced",
+        "%% vaultlint-disable broken-link, tag-case %%\n[[a2]] #Space\n"
+        "%% vaultlint-enable tag-case %%\n[[a4]] #Space\n",
+        [(4, 8, "tag-case")],
+    ),
+    (
+        "next line, HTML comment form, several rules",
+        "<!-- vaultlint-disable-next-line broken-link, tag-case -->\n[[x]] #Space\n[[y]] #Space\n",
+        [(3, 1, "broken-link"), (3, 7, "tag-case")],
+    ),
+    (
+        "next line after text on the comment's line silences the next line, not its own",
+        "[[x]] %% vaultlint-disable-next-line broken-link %%\n[[y]]\n[[z]]\n",
+        [(1, 1, "broken-link"), (3, 1, "broken-link")],
+    ),
+    (
+        "next line: only the line right below, not a later one after a blank line",
+        "%% vaultlint-disable-next-line broken-link %%\n\n[[x]]\n",
+        [(3, 1, "broken-link")],
+    ),
+    (
         "disable without enable runs to the end of the note",
         "[[a1]]\n%% vaultlint-disable broken-link %%\n[[a2]]\n\n\n[[a3]]\n",
         [(1, 1, "broken-link")],

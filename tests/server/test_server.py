@@ -375,6 +375,34 @@ _file_events.writes = ["Nowhere.md"]
 test_file_events_keep_the_index_current = session(_file_events)
 
 
+@session
+async def test_a_folder_moved_in_renamed_and_deleted_as_one_event_each(editor: Editor) -> None:
+    """Editors send one event for a whole folder (moved in, renamed, deleted), none for the
+    notes in it: the notes below it still come and go with it."""
+    assert shape(await editor.open("Index.md")) == [BROKEN_NOWHERE, NO_LATER]
+    folder = editor.root / "Moved"
+    (folder / "Deeper").mkdir(parents=True)
+    (folder / "Deeper" / "Nowhere.md").write_text("# Nowhere\n", encoding="utf-8")
+    renamed = editor.root / "Renamed"
+
+    async def event(*changes: tuple[Path, lsp.FileChangeType]) -> list[tuple]:
+        published = editor.count("Index.md")
+        editor.client.workspace_did_change_watched_files(
+            lsp.DidChangeWatchedFilesParams([lsp.FileEvent(p.as_uri(), t) for p, t in changes])
+        )
+        await editor.wait_for(lambda: editor.count("Index.md") > published)
+        return shape(await editor.diagnostics("Index.md"))
+
+    assert await event((folder, lsp.FileChangeType.Created)) == [NO_LATER]
+    folder.rename(renamed)
+    deleted, created = lsp.FileChangeType.Deleted, lsp.FileChangeType.Created
+    assert await event((folder, deleted), (renamed, created)) == [NO_LATER]
+    (renamed / "Deeper" / "Nowhere.md").unlink()
+    (renamed / "Deeper").rmdir()
+    renamed.rmdir()
+    assert await event((renamed, deleted)) == [BROKEN_NOWHERE, NO_LATER]
+
+
 async def _config_saved(editor: Editor) -> None:
     """An editor without file watchers: saving .vaultlint.yaml in it reloads the rules."""
     assert shape(await editor.open("Index.md")) == [BROKEN_NOWHERE, NO_LATER]

@@ -255,6 +255,8 @@ class VaultlintServer(LanguageServer):
                 config = True
             elif event.type == lsp.FileChangeType.Deleted:
                 index = session.file_deleted(path).index_changed or index
+            elif event.type == lsp.FileChangeType.Changed and (session.root / path).is_dir():
+                continue  # a folder whose files changed: they have events of their own
             else:
                 index = session.file_changed(path).index_changed or index
             touched[session.root] = (session, config, index)

@@ -137,9 +137,12 @@ class VaultSession:
         self._refresh_excluded()
 
     def file_changed(self, path: str) -> Change:
-        """A file of the vault was created or changed on disk."""
+        """A file of the vault was created or changed on disk (a folder: every file below it,
+        as editors send one event for a folder moved or copied in)."""
         if self._hidden(path):
             return Change(False)
+        if (self.root / path).is_dir():
+            return self.resync()
         if not is_note_name(path):
             if path in self._others:
                 return Change(False)
@@ -161,6 +164,15 @@ class VaultSession:
         return self._update(path, summary, old)
 
     def file_deleted(self, path: str) -> Change:
+        """A file of the vault was deleted (a folder: every file below it, as editors send one
+        event for a folder deleted or moved away)."""
+        if path not in self._others and path not in self._disk:
+            below = path.rstrip("/") + "/"
+            gone = [p for p in (*self._disk, *self._others) if p.startswith(below)]
+            changed = False
+            for inside in gone:
+                changed = self.file_deleted(inside).index_changed or changed
+            return Change(changed)
         if path in self._others:
             self._others.discard(path)
             if self._index is not None:
@@ -172,6 +184,19 @@ class VaultSession:
         change = self._update(path, None, old)
         self._excluded.pop(path, None)
         return change
+
+    def resync(self) -> Change:
+        """The vault walked again and compared with the files known: what a folder event
+        created or removed below it (a note in several events is read once)."""
+        files = walk_vault(self.root)
+        now = {*files.notes, *files.others}
+        known = {*self._disk, *self._others}
+        changed = False
+        for path in sorted(known - now):
+            changed = self.file_deleted(path).index_changed or changed
+        for path in sorted(now - known):
+            changed = self.file_changed(path).index_changed or changed
+        return Change(changed)
 
     # -- open documents -------------------------------------------------------------------
     def open_document(self, path: str, text: str) -> Change:

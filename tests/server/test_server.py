@@ -403,6 +403,62 @@ async def test_a_folder_moved_in_renamed_and_deleted_as_one_event_each(editor: E
     assert await event((renamed, deleted)) == [BROKEN_NOWHERE, NO_LATER]
 
 
+CANVAS = (
+    '{"nodes": [\n'
+    '  {"id": "a", "type": "file", "file": "Missing.md", "x": 0, "y": 0, '
+    '"width": 9, "height": 9},\n'
+    '  {"id": "b", "type": "text", "text": "see [[Nowhere]]", "x": 0, "y": 0, "width": 9, '
+    '"height": 9}\n'
+    "]}\n"
+)
+
+
+async def _canvas(editor: Editor) -> None:
+    """A canvas is linted as `scan` lints it, open (as edited) or on disk; one changed on disk
+    is read again as a canvas (it was taken for a new attachment, and the index refused it)."""
+    board = editor.root / "Board.canvas"
+    board.write_text(CANVAS, encoding="utf-8")
+    editor.client.workspace_did_change_watched_files(
+        lsp.DidChangeWatchedFilesParams([lsp.FileEvent(board.as_uri(), lsp.FileChangeType.Created)])
+    )
+    missing = "file node 'Missing.md' does not exist in the vault"
+    nowhere = "link target 'Nowhere' does not exist"
+    assert shape(await editor.open("Board.canvas")) == [
+        ((1, 38, 1, 50), "broken-link", "vaultlint", ERROR, missing),
+        ((2, 43, 2, 54), "broken-link", "vaultlint", ERROR, nowhere),
+    ]
+    version = editor.edit("Board.canvas", rng(2, 45, 2, 52), "Alpha")
+    assert shape(await editor.diagnostics("Board.canvas", version)) == [
+        ((1, 38, 1, 50), "broken-link", "vaultlint", ERROR, missing),
+    ]
+    editor.client.text_document_did_close(
+        lsp.DidCloseTextDocumentParams(lsp.TextDocumentIdentifier(editor.uri("Board.canvas")))
+    )
+    assert shape(await editor.open("Index.md")) == [BROKEN_NOWHERE, NO_LATER]
+    # the canvas changed on disk and a note created, in one batch of events
+    board.write_text(CANVAS.replace("Missing.md", "Alpha.md"), encoding="utf-8")
+    (editor.root / "Nowhere.md").write_text("# Nowhere\n", encoding="utf-8")
+    published = editor.count("Index.md")
+    editor.client.workspace_did_change_watched_files(
+        lsp.DidChangeWatchedFilesParams(
+            [
+                lsp.FileEvent(board.as_uri(), lsp.FileChangeType.Changed),
+                lsp.FileEvent(editor.uri("Nowhere.md"), lsp.FileChangeType.Created),
+            ]
+        )
+    )
+    await editor.wait_for(lambda: editor.count("Index.md") > published)
+    assert shape(await editor.diagnostics("Index.md")) == [NO_LATER]
+    published = editor.count("Board.canvas")
+    await editor.open("Board.canvas")  # reopened: the text on disk now
+    await editor.wait_for(lambda: editor.count("Board.canvas") > published)
+    assert await editor.diagnostics("Board.canvas") == []
+
+
+_canvas.writes = ["Board.canvas", "Nowhere.md"]
+test_a_canvas_is_linted_open_and_on_disk = session(_canvas)
+
+
 async def _config_saved(editor: Editor) -> None:
     """An editor without file watchers: saving .vaultlint.yaml in it reloads the rules."""
     assert shape(await editor.open("Index.md")) == [BROKEN_NOWHERE, NO_LATER]

@@ -26,7 +26,7 @@ from vaultlint import __version__
 from vaultlint.diagnostic import Diagnostic
 from vaultlint.model import Note
 from vaultlint.server import answers, convert
-from vaultlint.server.session import PRELOAD, VaultSession
+from vaultlint.server.session import PRELOAD, VaultSession, is_linted
 from vaultlint.vault.discovery import CONFIG_NAMES, find_vault_root
 
 log = logging.getLogger("vaultlint.server")
@@ -142,7 +142,7 @@ class VaultlintServer(LanguageServer):
         if place is None or doc is None:
             return
         session, path = place
-        if not path.lower().endswith(".md"):
+        if not is_linted(path):
             return
         change = session.open_document(path, doc.source)
         self.publish(session, path, uri, doc.version)
@@ -331,7 +331,7 @@ def build_server() -> VaultlintServer:
         session, path = place
         if session.is_config_file(path):
             ls.reload(session)
-        elif path.lower().endswith(".md") and session.file_changed(path).index_changed:
+        elif is_linted(path) and session.file_changed(path).index_changed:
             ls.publish_others(session)
         if session.links_stale:
             ls.settle_later(session)

@@ -28,6 +28,7 @@ from vaultlint.vault.discovery import (
     excluded_reason,
     find_vault_root,
     is_note_name,
+    is_vault_file_name,
     obsidian_excludes,
     walk_vault,
 )
@@ -143,7 +144,7 @@ class VaultSession:
             return Change(False)
         if (self.root / path).is_dir():
             return self.resync()
-        if not is_note_name(path):
+        if not is_linted(path):
             if path in self._others:
                 return Change(False)
             self._others.add(path)
@@ -345,6 +346,12 @@ def _without_links(summary: NoteSummary) -> tuple:
     if _LINKS is None:
         return tuple(summary)
     return (*summary[:_LINKS], *summary[_LINKS + 1 :])
+
+
+def is_linted(path: str) -> bool:
+    """Whether a vault file is linted as ``vaultlint scan`` lints it: a note, a canvas or a
+    base (their links count for the other notes too); any other file is an attachment."""
+    return is_note_name(path) or is_vault_file_name(path.rsplit("/", 1)[-1])
 
 
 class Preload:

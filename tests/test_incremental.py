@@ -180,6 +180,39 @@ def test_notes_sharing_a_name_are_listed_in_path_order_whatever_the_run_reports_
     assert whole.endswith("Found 2 errors and 12 warnings in 8 notes.\n")
 
 
+def test_of_paths_that_differ_only_in_case_the_same_one_is_linked_in_every_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by the random-edit fuzzer (minimised): of two files whose paths differ only in
+    case, the first the index was given held the path, and a run's own notes are given last:
+    a run of the new 'Notes/Alpha2.md' alone resolved Other/Alpha's link to 'Notes/aLPHA2'
+    and called Alpha2 an orphan, where a whole-vault run links it (with or without cache)."""
+    monkeypatch.chdir(tmp_path)
+    files = {
+        **VAULT,
+        "Notes/aLPHA2.md": "# Twin\n",
+        "Other/Alpha.md": "# Other alpha\n\n[t](Notes/Alpha2.md#Plan)\n",
+    }
+    vault = write_vault(tmp_path / "v", files)
+    assert (
+        "v/Other/Alpha.md:3:1: error broken-link heading 'Plan' does not exist in 'Notes/aLPHA2'\n"
+        in _same(vault)
+    )
+    (vault / "Notes" / "Alpha2.md").write_text("# Goals\n", encoding="utf-8")
+    assert _same(vault, str(vault / "Notes" / "Alpha2.md")) == (
+        "v/Notes/Alpha2.md:1:1: warning shared 2 notes are named 'Alpha2': also 'Notes/aLPHA2'\n"
+        "Found 1 warning in 1 note.\n"
+    )
+    whole = _same(vault)
+    assert (
+        "v/Other/Alpha.md:3:1: error broken-link heading 'Plan' does not exist in 'Notes/Alpha2'\n"
+        in whole
+    )
+    orphan = ":1:1: warning orphans no other note, property or canvas links to this note\n"
+    assert "v/Notes/aLPHA2.md" + orphan in whole
+    assert "v/Notes/Alpha2.md" + orphan not in whole
+
+
 def _random_edit(rng: random.Random, vault: Path) -> None:
     notes = sorted(p for p in vault.rglob("*.md"))
     names = [p.stem for p in notes] + ["Nowhere", "diagram.png", "Alpha#Goals", "B"]

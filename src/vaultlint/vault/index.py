@@ -113,8 +113,14 @@ class VaultIndex:
         # (in bulk rather than path by path: a pre-commit run builds them for every file)
         paths = [*self.summaries, *self.others]
         keys = fold_all(paths)
-        # of files whose paths differ only in case, the first holds the key
-        self._by_path: dict[str, str] = dict(zip(reversed(keys), reversed(paths), strict=True))
+        # of files whose paths differ only in case, the smallest holds the key (never the
+        # order the index is built in: a run's own notes come last, so that order depends on
+        # which notes a run reports on)
+        by_path = self._by_path = dict(zip(keys, paths, strict=True))
+        if len(by_path) < len(paths):
+            for key, path in zip(keys, paths, strict=True):
+                if path < by_path[key]:
+                    by_path[key] = path
         self._by_name: dict[str, list[str]] = {}
         by_name, same_name = self._by_name, self._by_name.get
         for key, path in zip(keys, paths, strict=True):
@@ -245,7 +251,9 @@ class VaultIndex:
 
     def _add_name(self, path: str) -> None:
         key = fold(path)
-        self._by_path.setdefault(key, path)
+        held = self._by_path.get(key)
+        if held is None or path < held:
+            self._by_path[key] = path
         self._by_name.setdefault(key.rsplit("/", 1)[-1], []).append(path)
 
     def _remove_name(self, path: str) -> None:
@@ -256,10 +264,10 @@ class VaultIndex:
         if not same_name:
             del self._by_name[name]
         if self._by_path.get(key) == path:
-            # another file whose path differs only in case takes the key (the first added)
+            # another file whose path differs only in case takes the key (the smallest)
             rest = [p for p in same_name if fold(p) == key]
             if rest:
-                self._by_path[key] = rest[0]
+                self._by_path[key] = min(rest)
             else:
                 del self._by_path[key]
 

@@ -459,6 +459,46 @@ _canvas.writes = ["Board.canvas", "Nowhere.md"]
 test_a_canvas_is_linted_open_and_on_disk = session(_canvas)
 
 
+async def _not_utf8(editor: Editor) -> None:
+    """A note saved as Latin-1: the editor shows it decoded (VS Code: U+FFFD for the byte) and
+    saves it back as it was, so the finding `scan` makes from the bytes stays while the file is
+    not UTF-8 (it was lost on open); saved as UTF-8, it goes."""
+    latin = editor.root / "Latin.md"
+    latin.write_bytes(b"# Caf\xe9\n\n[[Alpha]] [[Nowhere]]\n")
+    editor.client.workspace_did_change_watched_files(
+        lsp.DidChangeWatchedFilesParams([lsp.FileEvent(latin.as_uri(), lsp.FileChangeType.Created)])
+    )
+    message = (
+        "note is not valid UTF-8 (byte 0xe9 at byte offset 5); "
+        "it was probably saved as Latin-1 or Windows-1252"
+    )
+    encoding = ((0, 5, 0, 6), "mojibake", "vaultlint", WARNING, message)
+    broken = (
+        (2, 10, 2, 21),
+        "broken-link",
+        "vaultlint",
+        ERROR,
+        "link target 'Nowhere' does not exist",
+    )
+    assert shape(await editor.open("Latin.md", "# Caf\ufffd\n\n[[Alpha]] [[Nowhere]]\n")) == [
+        encoding,
+        broken,
+    ]
+    version = editor.edit("Latin.md", rng(2, 12, 2, 19), "Alpha")  # [[Nowhere]] -> [[Alpha]]
+    assert shape(await editor.diagnostics("Latin.md", version)) == [encoding]
+    published = editor.count("Latin.md")
+    latin.write_text("# Café\n\n[[Alpha]] [[Alpha]]\n", encoding="utf-8")
+    editor.client.text_document_did_save(
+        lsp.DidSaveTextDocumentParams(lsp.TextDocumentIdentifier(latin.as_uri()))
+    )
+    await editor.wait_for(lambda: editor.count("Latin.md") > published)
+    assert await editor.diagnostics("Latin.md") == []
+
+
+_not_utf8.writes = ["Latin.md"]
+test_a_note_that_is_not_utf8_keeps_its_finding_while_open = session(_not_utf8)
+
+
 async def _config_saved(editor: Editor) -> None:
     """An editor without file watchers: saving .vaultlint.yaml in it reloads the rules."""
     assert shape(await editor.open("Index.md")) == [BROKEN_NOWHERE, NO_LATER]

@@ -245,6 +245,7 @@ class VaultlintServer(LanguageServer):
 
     def files_changed(self, events: list[lsp.FileEvent]) -> None:
         touched: dict[Path, tuple[VaultSession, bool, bool]] = {}
+        saved: list[str] = []  # open documents whose file changed (saved in another encoding)
         for event in events:
             place = self.locate(event.uri, hidden=True)
             if place is None:
@@ -259,6 +260,8 @@ class VaultlintServer(LanguageServer):
                 continue  # a folder whose files changed: they have events of their own
             else:
                 index = session.file_changed(path).index_changed or index
+                if session.document(path) is not None:
+                    saved.append(event.uri)
             touched[session.root] = (session, config, index)
         if any(e.uri.endswith(CONFIG_NAMES) for e in events):
             self._roots.clear()  # a config created or deleted: vaults may have moved
@@ -269,6 +272,8 @@ class VaultlintServer(LanguageServer):
                 self.publish_others(session)
             if session.links_stale:
                 self.settle_later(session)
+        for uri in saved:
+            self.refresh(uri)
 
 
 def build_server() -> VaultlintServer:
@@ -331,8 +336,10 @@ def build_server() -> VaultlintServer:
         session, path = place
         if session.is_config_file(path):
             ls.reload(session)
-        elif is_linted(path) and session.file_changed(path).index_changed:
-            ls.publish_others(session)
+        elif is_linted(path):
+            if session.file_changed(path).index_changed:
+                ls.publish_others(session, path)
+            ls.refresh(params.text_document.uri)  # its file saved in another encoding, say
         if session.links_stale:
             ls.settle_later(session)
 

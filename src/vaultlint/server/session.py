@@ -23,7 +23,7 @@ from vaultlint.lint.batch import read_and_parse, stored_summaries
 from vaultlint.lint.cache import open_cache
 from vaultlint.lint.linter import Linter
 from vaultlint.model import Note, NoteSummary
-from vaultlint.parse import parse_note
+from vaultlint.server.documents import document_note, not_utf8
 from vaultlint.vault.discovery import (
     excluded_reason,
     find_vault_root,
@@ -69,6 +69,7 @@ class VaultSession:
         self._disk: dict[str, NoteSummary] = {}  # notes on disk
         self._others: set[str] = set()  # other files of the vault (attachments, canvases…)
         self._open: dict[str, Note] = {}  # open documents, parsed from their unsaved text
+        self._not_utf8: dict[str, Note] = {}  # the files of open documents that are not UTF-8
         self._excluded: dict[str, str] = {}
         self._index: VaultIndex | None = None
         self._linter: Linter | None = None
@@ -159,6 +160,7 @@ class VaultSession:
         old = self._disk.get(path)
         self._disk[path] = summary
         if path in self._open:
+            self._read_encoding(path)
             return Change(False)  # the open text counts, not the file
         if old is None:
             self._exclude(path)
@@ -202,7 +204,9 @@ class VaultSession:
     # -- open documents -------------------------------------------------------------------
     def open_document(self, path: str, text: str) -> Change:
         """A document opened or edited in the editor: its text counts from now on."""
-        note = parse_note(path, text)
+        if path not in self._open:
+            self._read_encoding(path)
+        note = document_note(path, text, self._not_utf8.get(path))
         old = self._summary(path)
         self._open[path] = note
         if old is None:
@@ -212,6 +216,7 @@ class VaultSession:
     def close_document(self, path: str) -> Change:
         """A document closed: the file on disk counts again."""
         note = self._open.pop(path, None)
+        self._not_utf8.pop(path, None)
         if note is None:
             return Change(False)
         if path not in self._disk:
@@ -221,6 +226,14 @@ class VaultSession:
             self._excluded.pop(path, None)
             return change
         return self._update(path, self._disk[path], summarize(note))
+
+    def _read_encoding(self, path: str) -> None:
+        """Whether the file of an open document is UTF-8 (see :mod:`.documents`)."""
+        saved = not_utf8(str(self.root), path)
+        if saved is None:
+            self._not_utf8.pop(path, None)
+        else:
+            self._not_utf8[path] = saved
 
     def document(self, path: str) -> Note | None:
         return self._open.get(path)

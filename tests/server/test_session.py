@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.server.conftest import write
+from vaultlint.lint import batch
 from vaultlint.server.session import VaultSession
 
 
@@ -68,3 +71,23 @@ def test_notes_created_and_deleted_update_the_index_in_place(tmp_path: Path) -> 
     assert vault.file_deleted("pic.png").index_changed
     assert vault.index.resolve("pic.png", "A.md") is None
     assert vault.index is before
+
+
+def test_an_open_note_over_the_size_limit_is_not_checked_as_scan_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A text over MAX_NOTE_BYTES (1 MiB here) is not parsed, and reports what `scan` reports
+    of the same file on disk (it was parsed in full at every keystroke)."""
+    monkeypatch.setattr(batch, "MAX_NOTE_BYTES", 1 << 20)
+    vault = session(tmp_path)
+    text = "[[Nowhere]]\n" + "é" * (1 << 20)  # 2 MiB in UTF-8
+    vault.open_document("A.md", text)
+    found = [(d.rule, d.line, d.column, d.message) for d in vault.check("A.md")]
+    message = "the note is 2 MiB, over the 1 MiB vaultlint reads a note: it was not checked"
+    assert found == [("note-too-large", 1, 1, message)]
+    (tmp_path / "A.md").write_text(text, encoding="utf-8")
+    vault.close_document("A.md")
+    assert [(d.rule, d.message) for d in vault.check("A.md")] == [("note-too-large", message)]
+    # under the limit, checked again
+    vault.open_document("A.md", "[[Nowhere]]\n")
+    assert [d.rule for d in vault.check("A.md")] == ["broken-link"]

@@ -213,6 +213,39 @@ def test_of_paths_that_differ_only_in_case_the_same_one_is_linked_in_every_run(
     assert "v/Notes/Alpha2.md" + orphan not in whole
 
 
+def test_a_write_that_keeps_size_inode_and_modification_time_is_seen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by the random-edit fuzzer: a note written in place with one letter changed and
+    its modification time set back (``cp -p`` onto it) kept its size, inode and mtime, and
+    the cached scans served its old findings, warm and not. Its status-change time moved: the
+    stat key's time is the later of the two."""
+    monkeypatch.chdir(tmp_path)
+    vault = write_vault(tmp_path / "v", VAULT)
+    betaa = "v/Notes/Links.md:1:16: error broken-link link target 'Betaa' does not exist; "
+    assert betaa + "did you mean 'Beta'?\n" in _same(vault)
+    note = vault / "Notes" / "Links.md"
+    before = note.stat()
+    while note.stat().st_ctime_ns == before.st_ctime_ns:  # the file system's clock moves on
+        os.utime(note, ns=(before.st_atime_ns, before.st_mtime_ns))
+    with open(note, "r+b") as fh:
+        fh.write(VAULT["Notes/Links.md"].replace("[[Betaa]]", "[[Betab]]").encode())
+    os.utime(note, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = note.stat()
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (
+        before.st_size,
+        before.st_mtime_ns,
+        before.st_ino,
+    )
+    out = _same(vault)
+    assert betaa not in out
+    assert (
+        "v/Notes/Links.md:1:16: error broken-link link target 'Betab' does not exist; "
+        "did you mean 'Beta'?\n" in out
+    )
+    assert _same(vault) == out  # warm
+
+
 def _random_edit(rng: random.Random, vault: Path) -> None:
     notes = sorted(p for p in vault.rglob("*.md"))
     names = [p.stem for p in notes] + ["Nowhere", "diagram.png", "Alpha#Goals", "B"]

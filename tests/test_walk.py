@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from vaultlint.lint.cache import stat_key
 from vaultlint.vault.discovery import walk_vault
 
 
@@ -88,7 +89,7 @@ def test_the_walk_lists_notes_others_links_and_skips_exactly(tmp_path):
     # stats of the notes only (the other files' content never changes a finding)
     assert sorted(files.stats) == files.notes
     st = os.stat(root / "a" / "inside-link.md")  # a link is followed, as it is read
-    assert files.stats["a/inside-link.md"] == (st.st_size, st.st_mtime_ns, st.st_ino)
+    assert files.stats["a/inside-link.md"] == stat_key(st)  # the key the cache compares
 
 
 def test_a_vault_that_cannot_be_listed_is_one_skipped_entry(tmp_path):
@@ -105,3 +106,23 @@ def test_the_walk_of_a_folder_given_with_a_trailing_slash_is_the_same(tmp_path):
     (root / "sub" / "n.md").write_text("x", encoding="utf-8")
     (root / "top.md").write_text("x", encoding="utf-8")
     assert walk_vault(Path(f"{root}/")).notes == ["sub/n.md", "top.md"]
+
+
+def test_a_write_that_sets_the_modification_time_back_changes_the_stat_key(tmp_path):
+    """The key's time is the later of the modification and status-change times: a write that
+    keeps the size and the inode and sets the modification time back (``cp -p`` onto the
+    file) is a new key, which the cache compares before any digest."""
+    note = tmp_path / "a.md"
+    note.write_bytes(b"[[b]]\n")
+    os.utime(note, ns=(10**18, 10**18))  # a time in the past: the ctime (now) is later
+    before = walk_vault(tmp_path).stats["a.md"]
+    st = note.stat()
+    assert before == (6, st.st_ctime_ns, st.st_ino) == stat_key(st)
+    while note.stat().st_ctime_ns == st.st_ctime_ns:  # the file system's clock moves on
+        os.utime(note, ns=(st.st_atime_ns, st.st_mtime_ns))
+    with open(note, "r+b") as fh:
+        fh.write(b"[[c]]\n")
+    os.utime(note, ns=(st.st_atime_ns, st.st_mtime_ns))
+    after = note.stat()
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (6, st.st_mtime_ns, st.st_ino)
+    assert walk_vault(tmp_path).stats["a.md"] == stat_key(after) != before

@@ -76,13 +76,19 @@ _ALLOWED = {("vaultlint.model", "NoteSummary"), ("vaultlint.span", "Span")} | {
 }
 
 
+#: (size, time, inode) of a file: the time is the later of its modification time and its
+#: status-change time (ctime), so that a write that sets the modification time back
+#: (``os.utime``, ``cp -p`` or ``rsync -t --inplace`` onto the same file, keeping its size) is
+#: seen; ctime cannot be set back. On Windows ``st_ctime_ns`` is the creation time, no later
+#: than the modification time: the time is the modification time there. (The walk computes the
+#: same key inline: vault/discovery.py.)
 StatKey = tuple[int, int, int]
 #: the stat of a note that was not read (unreadable, too large, a parser failure)
 NO_STAT: StatKey = (0, 0, 0)
 
 
 def stat_key(st: os.stat_result) -> StatKey:
-    return (st.st_size, st.st_mtime_ns, st.st_ino)
+    return (st.st_size, max(st.st_mtime_ns, st.st_ctime_ns), st.st_ino)
 
 
 def digest(data: bytes) -> bytes:

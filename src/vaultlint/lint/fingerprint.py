@@ -14,8 +14,9 @@ Three parts, each a BLAKE2b digest:
   lists, ``.obsidian/types.json``). Only a run that read the configuration knows them: it
   records them with the digest of each one's bytes (:class:`RunFacts`), and a later run checks
   those digests without parsing anything (:func:`unchanged`).
-- the **vault** (:func:`vault_digest`): the path and stat (size, modification time, inode) of
-  every note and the path of every other file, as the walk found them.
+- the **vault** (:func:`vault_digest`): the path and stat (size, the later of modification and
+  status-change time, inode: ``cache.stat_key``) of every note and the path of every other
+  file, as the walk found them.
 
 :func:`context` (run key + dependencies) is what every note's findings depend on besides the
 vault's files; :func:`results_fingerprint` (context + vault) is what the whole run's findings
@@ -78,7 +79,7 @@ def _read(path: str) -> bytes | None:
         if not stat.S_ISREG(st.st_mode):
             return None
         if st.st_size > _DIGEST_LIMIT:
-            return f"stat {st.st_size} {st.st_mtime_ns} {st.st_ino}".encode()
+            return f"stat {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino}".encode()
         with os.fdopen(fd, "rb", buffering=0, closefd=False) as fh:
             return fh.readall()
     except OSError:

@@ -168,7 +168,9 @@ def walk_vault(root: Path) -> VaultFiles:
                         continue
                     try:
                         st = entry.stat()
-                        stats[path] = (st.st_size, st.st_mtime_ns, st.st_ino)
+                        # lint/cache.py stat_key: the later of mtime and ctime
+                        mtime, ctime = st.st_mtime_ns, st.st_ctime_ns
+                        stats[path] = (st.st_size, ctime if ctime > mtime else mtime, st.st_ino)
                     except OSError:
                         pass
         finally:

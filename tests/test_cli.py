@@ -771,6 +771,55 @@ def test_rule_with_config_documents_a_configured_rule(capsys, tmp_path):
     assert "`sections`" in out
 
 
+def test_rule_shows_the_rule_as_the_configuration_defines_it(capsys, tmp_path):
+    """A rule is a configured instance of a check: `vaultlint rule ID` shows its severity,
+    scope and the options it sets (it showed only the check's option reference)."""
+    config = (
+        "rules:\n"
+        "  person-properties:\n"
+        "    check: properties\n"
+        "    severity: error\n"
+        "    where: {paths: ['People/**'], frontmatter: {type: [person, contact]}}\n"
+        "    message: '{message} (see the handbook)'\n"
+        "    required: [company]\n"
+        "    properties:\n"
+        "      rating: {type: number, max: 5}\n"
+    )
+    write_vault(tmp_path / "v", {".vaultlint.yaml": config, "a.md": "# A\n"})
+    code, out, err = run(capsys, "rule", "person-properties", "--vault", "v")
+    assert (code, err) == (0, "")
+    assert out.startswith(
+        "# person-properties\n"
+        "\n"
+        "Check: properties    Default severity: error\n"
+        "\n"
+        "## This rule\n"
+        "Defined at v/.vaultlint.yaml:2; options at their defaults are left out:\n"
+        "    check: properties\n"
+        "    severity: error\n"
+        "    where:\n"
+        "      paths: [People/**]\n"
+        "      frontmatter:\n"
+        "        type: [person, contact]\n"
+        "    message: '{message} (see the handbook)'\n"
+        "    required: [company]\n"
+        "    properties:\n"
+        "      rating: {type: number, max: 5.0}\n"
+        "\n"
+        "A schema for the properties of a kind of note"
+    )
+    code, out, err = run(capsys, "rule", "broken-link")  # a rule of the built-in pack
+    assert (code, err) == (0, "")
+    assert (
+        "## This rule\n"
+        "Defined in the built-in 'recommended' pack (line 9); options at their defaults are left "
+        "out:\n"
+        "    check: links\n"
+        "    severity: error\n"
+        "\n"
+    ) in out
+
+
 def test_rule_shows_its_options(capsys):
     code, out, err = run(capsys, "rule", "broken-link")
     assert (code, err) == (0, "")

@@ -12,6 +12,7 @@ import yaml
 
 from vaultlint.checks import REGISTRY
 from vaultlint.checks.base import Check
+from vaultlint.escape import printable
 
 
 def type_name(tp: Any) -> str:
@@ -152,6 +153,7 @@ def render_rule_doc(rule_id: str, config: Any = None) -> str:
         if rule.description and rule.description != check.summary:
             lines.append("")
             lines.append(rule.description)
+        lines.extend(_this_rule(rule, check))
     else:
         lines.append(f"# check: {check.name}")
     lines.append("")
@@ -176,6 +178,78 @@ def render_rule_doc(rule_id: str, config: Any = None) -> str:
             where = ", ".join(f"{line}:{col}" for line, col in ex.expect)
             lines.append(f"Reported at {where}.")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _plain(value: Any) -> Any:
+    """Option values as YAML writes them: tuples as lists, an option's nested settings as a
+    mapping of the settings that differ from their defaults."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {name: _plain(v) for name, v in _set_fields(value).items()}
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def _set_fields(options: Any) -> dict[str, Any]:
+    """The fields of a dataclass whose values are not their defaults (required ones always)."""
+    out = {}
+    for f in dataclasses.fields(options):
+        value = getattr(options, f.name)
+        if f.default is not dataclasses.MISSING:
+            default: Any = f.default
+        elif f.default_factory is not dataclasses.MISSING:
+            default = f.default_factory()
+        else:
+            out[f.name] = value
+            continue
+        if value != default:
+            out[f.name] = value
+    return out
+
+
+def _this_rule(rule: Any, check: type[Check]) -> list[str]:
+    """``## This rule``: the rule as the configuration defines it (where it is defined, its
+    severity, scope, message and the options it sets), in the shape of ``.vaultlint.yaml``."""
+    from vaultlint.config.packs import builtin_pack_path, list_packs
+
+    path, _, line = (rule.origin or "").rpartition(":")
+    defined = f"at {rule.origin}"
+    if path and Path(path).is_absolute() and Path(path).is_relative_to(Path.cwd()):
+        defined = f"at {Path(path).relative_to(Path.cwd()).as_posix()}:{line}"
+    for name in list_packs():
+        if path == str(builtin_pack_path(name)):
+            defined = f"in the built-in '{name}' pack (line {line})"
+    data: dict[str, Any] = {"check": rule.check, "severity": rule.severity}
+    where = _set_fields(rule.where)
+    if "frontmatter" in where:
+        where["frontmatter"] = {
+            key: values[0] if len(values) == 1 else list(values)
+            for key, values in where["frontmatter"]
+        }
+    if where:
+        data["where"] = _plain(where)
+    if rule.message:
+        data["message"] = rule.message
+    if dataclasses.is_dataclass(rule.options):
+        data.update(_plain(rule.options))
+    text = "".join(  # one key at a time: the top level is a block mapping, lists are flow
+        yaml.safe_dump(
+            {key: value},
+            allow_unicode=True,
+            sort_keys=False,
+            default_flow_style=None if isinstance(value, list | dict) else False,
+            width=88,
+        )
+        for key, value in data.items()
+    )
+    return [
+        "",
+        "## This rule",
+        f"Defined {printable(defined)}; options at their defaults are left out:",
+        *("    " + printable(line) for line in text.splitlines()),
+    ]
 
 
 def _engine_rule_doc(rule_id: str, doc: EngineRuleDoc) -> str:

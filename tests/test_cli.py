@@ -383,6 +383,23 @@ def test_a_note_that_is_not_utf8_is_a_diagnostic_not_a_crash(capsys, tmp_path):
     assert data["diagnostics"][0]["severity"] == "warning"
 
 
+def test_columns_count_code_points_and_a_bom_is_no_column(capsys, tmp_path):
+    """JSON `column`: characters (code points) from the line start, a BOM not counted; an emoji
+    (two UTF-16 units, four bytes) is one column, a tab one, CRLF none."""
+    write_vault(
+        tmp_path / "v",
+        {
+            ".obsidian/app.json": "{}",
+            "a.md": "\U0001f600é\t[[x]]\r\n[[y]]\r\n".encode(),
+            "b.md": b"\xef\xbb\xbf[[z]] \xc3\xa9[[w]]\n",
+        },
+    )
+    code, data = run_json(capsys, "v")
+    assert code == 1
+    got = [(d["path"], d["line"], d["column"], d["end_column"]) for d in data["diagnostics"]]
+    assert got == [("a.md", 1, 4, 9), ("a.md", 2, 1, 6), ("b.md", 1, 1, 6), ("b.md", 1, 8, 13)]
+
+
 def test_parallel_jobs_give_the_same_report(capsys, notes):
     assert run_json(capsys, "notes", "--jobs", "3") == run_json(capsys, "notes", "--jobs", "1")
 

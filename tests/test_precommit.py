@@ -291,6 +291,25 @@ def test_git_rm_of_a_linked_note_fails_at_the_linking_lines(hook, tmp_path, layo
     assert "ghost" not in output
 
 
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_git_mv_of_a_linked_note_fails_at_the_linking_lines(hook, tmp_path, layout):
+    """A renamed note: the links to its old name break; the note under its new name is linted
+    (its own links resolve), the notes linking to the old name fail at those links only."""
+    repo, _ = make_repo(hook, tmp_path / "repo", layout)
+    _git(hook, repo, "mv", _note(layout, "b.md"), _note(layout, "beta.md"))
+
+    done = run_staged(hook, repo)
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    prefix = "notes/" if layout == "subfolder" else ""
+    for where in ("a.md:3:5", "c.md:3:8"):
+        line = f"{prefix}{where}: error broken-link link target 'b' does not exist"
+        assert re.search(f"^{re.escape(line)}$", output, re.MULTILINE), output
+    assert "Found 2 errors in 2 of 3 notes." in output
+    assert "missing" not in output
+    assert "ghost" not in output
+
+
 def test_git_mv_of_a_linked_attachment_fails(hook, tmp_path):
     repo, vault = make_repo(hook, tmp_path / "repo", "subfolder")
     (vault / "img.png").write_bytes(b"\x89PNG\r\n\x1a\n")

@@ -481,9 +481,10 @@ def test_pack_files_nest_and_override_key_by_key(tmp_path):
     )
 
 
-def test_giving_another_check_redefines_the_rule(tmp_path):
-    path = write(tmp_path, "extends: [recommended]\nrules:\n  broken-link:\n    check: tags\n")
-    rule = by_id(load_config(path, tmp_path))["broken-link"]
+def test_giving_another_check_redefines_a_rule_of_a_users_pack(tmp_path):
+    write(tmp_path, "rules:\n  house:\n    check: links\n    severity: error\n", "team.yaml")
+    path = write(tmp_path, "extends: [team.yaml]\nrules:\n  house:\n    check: tags\n")
+    rule = by_id(load_config(path, tmp_path))["house"]
     assert (rule.check, rule.severity, rule.options, rule.description, rule.origin) == (
         "tags",
         "warning",
@@ -491,6 +492,38 @@ def test_giving_another_check_redefines_the_rule(tmp_path):
         None,
         f"{path}:3",
     )
+
+
+BUILTIN_REDEFINED = (
+    "rule 'broken-link' is a built-in rule of check 'links' (pack 'recommended'), so it cannot "
+    "be given check 'tags': leave out 'check' to adjust it, or give the new rule an id of its "
+    "own (e.g. 'my-broken-link')"
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "rules:\n  tag-case: off\n  broken-link:\n    check: tags\n",
+        "extends: [recommended]\nrules:\n  tag-case: off\n  broken-link: {check: tags}\n",
+    ],
+)
+def test_a_built_in_rule_cannot_be_given_another_check(tmp_path, text):
+    exc, path = config_error(tmp_path, text)
+    assert str(exc) == f"{path}:4: {BUILTIN_REDEFINED}"
+    assert (exc.line, exc.key) == (4, "check")
+
+
+def test_a_built_in_rule_given_its_own_check_is_adjusted(tmp_path):
+    path = write(tmp_path, "rules:\n  broken-link:\n    check: links\n    ignore: [x]\n")
+    rule = by_id(load_config(path, tmp_path))["broken-link"]
+    assert (rule.check, rule.severity, rule.options.ignore) == ("links", "error", ("x",))
+    pack = builtin_pack_path("recommended")
+    line = pack.read_text(encoding="utf-8").splitlines().index("  broken-link:") + 1
+    assert rule.origin == f"{pack}:{line}"  # still the pack's rule, adjusted
+    # with no built-in pack the id is free
+    path = write(tmp_path, "extends: []\nrules:\n  broken-link:\n    check: tags\n")
+    assert by_id(load_config(path, tmp_path))["broken-link"].check == "tags"
 
 
 def test_message_and_description(tmp_path):

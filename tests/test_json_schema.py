@@ -159,12 +159,25 @@ def test_the_exclusions_are_real_corpus_cases():
         ("extends: [recommended]\nrule: {}\n", []),
         ("rules:\n  s: fatal\n", ["rules", "s"]),
         ("rules:\n  s: {check: required-sections}\n", ["rules", "s"]),
+        ("rules:\n  broken-link: {check: tags}\n", ["rules", "broken-link"]),
     ],
 )
 def test_what_vaultlint_refuses_the_schema_refuses(validator, text, path):
     errors = list(validator.iter_errors(yaml_instance(text)))
     assert errors
     assert [list(e.absolute_path) for e in errors] == [path]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "rules:\n  broken-link: {check: links, ignore: [x]}\n",
+        "rules:\n  broken-link: {severity: error, headings: false}\n",
+        "rules:\n  my-broken-link: {check: tags}\n",
+    ],
+)
+def test_a_built_in_rule_adjusted_with_its_own_check_is_accepted(validator, text):
+    assert list(validator.iter_errors(yaml_instance(text))) == []
 
 
 def test_options_carry_their_docs_as_descriptions():

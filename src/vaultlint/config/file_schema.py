@@ -137,14 +137,10 @@ def config_json_schema() -> dict[str, Any]:
             pack_rules[rule.id] = {
                 "description": f"Rule of the recommended pack (check '{rule.check}')"
                 + (f": {rule.description}" if rule.description else "."),
+                # a built-in rule keeps its check: `check` may only repeat it
                 "anyOf": [
                     {"$ref": "#/definitions/severity"},
-                    {
-                        "type": "object",
-                        "if": {"required": ["check"]},
-                        "then": {"$ref": "#/definitions/definition"},
-                        "else": {"$ref": f"#/definitions/override-{rule.check}"},
-                    },
+                    {"$ref": f"#/definitions/override-{rule.check}"},
                 ],
             }
     return {

@@ -27,8 +27,11 @@ Decisions where the contract is silent:
   with a ``/`` or ending in ``.yaml``/``.yml`` are files, relative to the file naming them;
   other entries are built-in pack names.
 * Overriding a rule merges key by key: each option given replaces that option, the others stay;
-  ``where`` is replaced as a whole (a scope is read as one condition). Giving a rule a different
-  ``check`` redefines it from scratch (the earlier options would not fit the new check).
+  ``where`` is replaced as a whole (a scope is read as one condition). Giving a rule of the
+  user's own packs a different ``check`` redefines it from scratch (the earlier options would
+  not fit the new check). A rule of a built-in pack keeps its check: ``broken-link: {check:
+  tags}`` is an error naming the built-in id (users and their CI pin those ids; a rule that
+  checks something else needs an id of its own).
 * ``Rule.origin`` is where the rule was defined (where its ``check`` was given).
 * Every rule is validated, also those turned ``off``: ``--select`` may turn them on again
   (:mod:`vaultlint.config.select`).
@@ -79,8 +82,9 @@ class _Loader:
 
     # files
 
-    def load(self, path: Path, shown: str, *, pack: bool = False) -> None:
-        """Read a config file (``pack``: a file named in ``extends``, or a built-in pack)."""
+    def load(self, path: Path, shown: str, *, pack: bool = False, builtin: bool = False) -> None:
+        """Read a config file (``pack``: a file named in ``extends``, or a built-in pack;
+        ``builtin``: one of the built-in packs)."""
         try:
             real = path.resolve()
         except (OSError, RuntimeError):
@@ -88,7 +92,7 @@ class _Loader:
         self.stack.append((real, shown))
         self.files[str(path.absolute())] = None  # as read (through any link)
         try:
-            self._load(ConfigFile(path, shown), pack)
+            self._load(ConfigFile(path, shown, builtin), pack)
         finally:
             self.stack.pop()
 
@@ -98,7 +102,7 @@ class _Loader:
             raise ConfigError(
                 "recommended", None, "the built-in pack is missing: vaultlint is not installed"
             )
-        self.load(pack, str(pack), pack=True)
+        self.load(pack, str(pack), pack=True, builtin=True)
 
     def _load(self, src: ConfigFile, pack: bool) -> None:
         root = read_yaml(src.path, src.shown)
@@ -150,6 +154,7 @@ class _Loader:
                 except OSError as exc:  # quotes nothing of the file
                     why = exc.strerror or type(exc).__name__
                     src.fail(item, f"pack file '{name}' is not read: {why}", name)
+                builtin = False
             else:
                 found = builtin_pack_path(name)
                 if found is None:
@@ -160,7 +165,7 @@ class _Loader:
                         + (", ".join(packs) or "(none found)"),
                         name,
                     )
-                path, shown = found, str(found)
+                path, shown, builtin = found, str(found), True
             try:
                 real = path.resolve()
             except (OSError, RuntimeError):
@@ -168,7 +173,7 @@ class _Loader:
             chain = [s for r, s in self.stack]
             if any(r == real for r, _ in self.stack):
                 src.fail(item, "'extends' makes a cycle: " + " -> ".join([*chain, shown]), name)
-            self.load(path, shown, pack=True)
+            self.load(path, shown, pack=True, builtin=builtin)
 
     # the end
 

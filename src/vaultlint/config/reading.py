@@ -127,11 +127,13 @@ def _check_expansion(root: Node, shown: str) -> None:
 
 
 class ConfigFile:
-    """One YAML file being read: its displayed path, for errors."""
+    """One YAML file being read: its displayed path, for errors; ``builtin``: a pack shipped
+    with vaultlint (``recommended``), whose rule ids a config may adjust but not redefine."""
 
-    def __init__(self, path: Path, shown: str):
+    def __init__(self, path: Path, shown: str, builtin: bool = False):
         self.path = path
         self.shown = shown
+        self.builtin = builtin
 
     def fail(self, node: Node | int | None, message: str, key: str | None = None) -> NoReturn:
         at = yamlfile.line(node) if isinstance(node, Node) else node

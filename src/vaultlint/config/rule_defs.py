@@ -3,8 +3,9 @@
 Each file's ``rules`` mapping is read into drafts (:class:`Draft`), one per rule id, in
 definition order: a rule given again is merged key by key (each option given replaces that
 option; ``where`` is replaced as a whole); giving it a different ``check`` redefines it from
-scratch. Options are converted by the check's option schema (:mod:`vaultlint.config.schema`).
-When every file is read, :meth:`RuleDefinitions.build` checks each draft's required options and
+scratch, unless a built-in pack defined it (an error: those ids keep their check). Options
+are converted by the check's option schema (:mod:`vaultlint.config.schema`). When every file
+is read, :meth:`RuleDefinitions.build` checks each draft's required options and
 the check's own validation, and makes the rules.
 """
 
@@ -42,6 +43,8 @@ class Draft:
     check: str
     check_cls: type[Check]
     origin: tuple[str, int]
+    #: defined by a built-in pack: a config may adjust it, not give it another check
+    builtin: bool = False
     severity: str = DEFAULT_SEVERITY
     enabled_severity: str = DEFAULT_SEVERITY
     where: Where = EVERYWHERE
@@ -113,6 +116,16 @@ class RuleDefinitions:
             )
         src.fail(key_node, message, rule_id)
 
+    def _redefined(self, src: ConfigFile, builtin: Draft, name: str, node: Node) -> NoReturn:
+        pack = Path(builtin.origin[0]).stem
+        src.fail(
+            node,
+            f"rule '{builtin.id}' is a built-in rule of check '{builtin.check}' (pack '{pack}'), "
+            f"so it cannot be given check '{name}': leave out 'check' to adjust it, or give the "
+            f"new rule an id of its own (e.g. 'my-{builtin.id}')",
+            "check",
+        )
+
     def _set_severity(self, src: ConfigFile, draft: Draft, node: Node, key: str) -> None:
         rule = f"rule '{draft.id}'"
         if not isinstance(node, ScalarNode) or yamlfile.is_null(node):
@@ -159,7 +172,10 @@ class RuleDefinitions:
             if existing is not None and existing.check == name:
                 draft = existing
             else:
-                draft = Draft(rule_id, name, check_cls, (src.shown, yamlfile.line(key_node)))
+                if existing is not None and existing.builtin:
+                    self._redefined(src, existing, name, check_node)
+                origin = (src.shown, yamlfile.line(key_node))
+                draft = Draft(rule_id, name, check_cls, origin, src.builtin)
         elif existing is not None:
             draft = existing
         else:

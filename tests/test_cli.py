@@ -466,6 +466,61 @@ def test_hidden_files_and_folders_are_not_notes_nor_link_targets(capsys, tmp_pat
     )
 
 
+def _unreadable_notes(vault: Path) -> None:
+    """A FIFO, a socket and dangling links named as notes: skipped, never opened (a FIFO
+    opened for reading would block the run)."""
+    import socket
+
+    os.mkfifo(vault / "pipe.md")
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(vault / "sock.md"))
+    (vault / "sub" / "gone.md").symlink_to(vault / "nothing.md")
+    (vault / "away.canvas").symlink_to("/nonexistent/vaultlint/x.canvas")
+    os.mkfifo(vault / "pipe.txt")  # not a note's name: not part of the vault, quietly
+
+
+SKIPPED = [
+    {"path": "away.canvas", "file": "notes/away.canvas", "reason": "dangling symbolic link"},
+    {"path": "pipe.md", "file": "notes/pipe.md", "reason": "not a regular file (a FIFO)"},
+    {"path": "sock.md", "file": "notes/sock.md", "reason": "not a regular file (a socket)"},
+    {"path": "sub/gone.md", "file": "notes/sub/gone.md", "reason": "dangling symbolic link"},
+]
+
+
+@pytest.mark.parametrize("cache", [["--no-cache"], []], ids=["no-cache", "cold-then-warm"])
+def test_notes_that_are_no_files_are_skipped_with_their_reason(capsys, notes, cache):
+    _unreadable_notes(notes)
+    warnings = "".join(
+        f"vaultlint: warning: {s['file']}: skipped, {s['reason']}\n" for s in SKIPPED
+    )
+    text = (
+        "notes/b.md:2:8: warning tag-case tag 'Topic' is spelled 'topic' in 2 notes "
+        "(1 note uses 'Topic')\nFound 1 warning in 1 of 3 notes.\n"
+    )
+    for _ in range(2):  # with the cache: the second run is answered by the warm path
+        code, out, err = run(capsys, "scan", "notes", "--select", "tag-case", *cache)
+        assert (code, out, err) == (0, text, warnings)
+        code, out, err = run(capsys, "scan", "notes", "--format", "json", *cache)
+        data = json.loads(out)
+        assert (code, err, data["skipped"], data["summary"]["notes"]) == (1, warnings, SKIPPED, 3)
+        assert list(data) == ["version", "vault", "diagnostics", "skipped", "summary"]
+
+
+def test_a_path_that_is_no_file_is_skipped_with_its_reason(capsys, notes):
+    _unreadable_notes(notes)
+    paths = ["notes/pipe.md", "notes/sock.md", "notes/sub/gone.md", "notes/b.md"]
+    code, out, err = run(capsys, "scan", *paths, "--format", "json", "--no-cache")
+    assert (code, list(json.loads(out)), err.splitlines()) == (
+        0,
+        ["version", "vault", "diagnostics", "summary"],  # the other skipped are not its
+        [
+            "vaultlint: warning: notes/pipe.md: skipped, not a regular file (a FIFO)",
+            "vaultlint: warning: notes/sock.md: skipped, not a regular file (a socket)",
+            "vaultlint: warning: notes/sub/gone.md: skipped, dangling symbolic link",
+        ],
+    )
+
+
 def test_only_skipped_paths_lint_nothing(capsys, notes, tmp_path):
     """pre-commit may pass only files outside the vault: nothing is linted, exit 0."""
     (tmp_path / "outside.md").write_text("[[nowhere]]\n")

@@ -310,6 +310,37 @@ def test_json_lines_are_what_json_dumps_gives(prefix: str) -> None:
     )
 
 
+def test_json_lists_the_skipped_notes_only_when_there_are() -> None:
+    from dataclasses import replace
+
+    from vaultlint.lint.result import NotLinted
+    from vaultlint.report.json import json_payload
+
+    skipped = (
+        NotLinted("a/pipe.md", "not a regular file (a FIFO)"),
+        NotLinted("a/folder-link", "symbolic link into the vault or a loop"),  # quietly
+        NotLinted("img.png", "dangling symbolic link"),  # not a note: quietly
+        NotLinted("Big.Canvas", "dangling symbolic link"),
+        NotLinted("locked", "cannot list folder: Permission denied"),
+    )
+    result = replace(scan((TAG,), NOTES), skipped=skipped)
+    out = get_reporter("json", file_prefix="v/").render(result)
+    assert out.split("\n")[-8:] == [
+        '  "skipped": [',
+        '    {"path": "a/pipe.md", "file": "v/a/pipe.md", "reason": "not a regular file (a FIFO)"}'
+        ",",
+        '    {"path": "Big.Canvas", "file": "v/Big.Canvas", "reason": "dangling symbolic link"},',
+        '    {"path": "locked", "file": "v/locked", "reason": "cannot list folder: Permission '
+        'denied"}',
+        "  ],",
+        '  "summary": {"notes": 4, "errors": 0, "warnings": 0, "infos": 1}',
+        "}",
+        "",
+    ]
+    assert json.loads(out) == json_payload(result, "v/")
+    assert "skipped" not in json.loads(render("json", scan((TAG,), NOTES)))
+
+
 def test_json_streams_many_findings_in_pieces() -> None:
     many = tuple(at(f"n{i:04}.md", 1, 1, 1, 2, "r", "c", "error", f"m{i}") for i in range(1200))
     pieces = list(get_reporter("json").chunks(scan(many, ())))

@@ -48,6 +48,7 @@ def _tree(root: Path) -> None:
     (root.parent / "outside.md").write_text("secret\n", encoding="utf-8")
     (root / "zz-dangling-out").symlink_to("/nonexistent/vaultlint/x")
     os.mkfifo(root / "a" / "pipe.md")
+    os.mkfifo(root / "a" / "pipe.txt")  # not a note's name: not part of the vault, quietly
     raw = os.fsencode(str(root)) + b"/bad-\xff.md"
     with open(raw, "wb") as fh:
         fh.write(b"x\n")
@@ -85,6 +86,7 @@ def test_the_walk_lists_notes_others_links_and_skips_exactly(tmp_path):
         ("a/folder-link", "symbolic link into the vault or a loop"),
         ("a/gone.md", "dangling symbolic link"),
         ("a/loop", "symbolic link into the vault or a loop"),
+        ("a/pipe.md", "not a regular file (a FIFO)"),
     ]
     # stats of the notes only (the other files' content never changes a finding)
     assert sorted(files.stats) == files.notes

@@ -229,6 +229,12 @@ def _report(
         )
     for warning in result.warnings:
         warn(warning)
+    if whole_vault:  # a PATH's own is among the warnings; other skipped notes are not its
+        shown_at = _file_prefix(root, cwd)
+        for skipped in result.skipped_notes:
+            warn(f"{shown_at}{skipped.path}: skipped, {skipped.reason}")
+    else:
+        result = replace(result, skipped=())
     crashed = result.internal_errors  # exit 2 even when a baseline or --pre-commit hides it
 
     if broken_by:

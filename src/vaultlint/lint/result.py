@@ -93,6 +93,20 @@ class ScanResult:
         object.__setattr__(self, "missing", MappingProxyType(dict(self.missing)))
 
     @property
+    def skipped_notes(self) -> tuple[NotLinted, ...]:
+        """The skipped entries a whole-vault report names (JSON ``skipped``, a warning on
+        stderr): those named as a note, a canvas or a base that are not files vaultlint can
+        read (a FIFO ``x.md``, a dangling link ``y.md``), and what could not be read at all (a
+        folder that cannot be listed). Links to folders of the vault and the other names are
+        left out quietly, as Obsidian leaves them out; ``--statistics`` counts every one."""
+        return tuple(
+            n
+            for n in self.skipped
+            if n.reason.startswith("cannot ")
+            or n.path.lower().endswith((".md", ".canvas", ".base"))
+        )
+
+    @property
     def internal_errors(self) -> bool:
         """Whether a check crashed on some note (the run then exits 2)."""
         return any(d.rule == INTERNAL_ERROR for d in self.diagnostics)

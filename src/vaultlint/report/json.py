@@ -15,13 +15,25 @@ def _with_file(diagnostic: dict[str, object], file_prefix: str) -> dict[str, obj
     return {"path": path, "file": f"{file_prefix}{path}", **diagnostic}
 
 
+def _skipped(result: ScanResult, file_prefix: str) -> list[dict[str, str]]:
+    """``skipped``: the notes a whole-vault scan could not read, and why (the key is there
+    only when there is one: ``{"path", "file", "reason"}``, ``path`` vault-relative)."""
+    return [
+        {"path": n.path, "file": f"{file_prefix}{n.path}", "reason": n.reason}
+        for n in result.skipped_notes
+    ]
+
+
 def json_payload(result: ScanResult, file_prefix: str = "") -> dict[str, object]:
-    """The JSON document as a dict: ``version``, ``vault``, ``diagnostics``, ``summary``."""
+    """The JSON document as a dict: ``version``, ``vault``, ``diagnostics``, ``skipped``
+    (only when a note was skipped), ``summary``."""
     counts = result.severity_counts()
+    skipped = _skipped(result, file_prefix)
     return {
         "version": result.version,
         "vault": result.vault,
         "diagnostics": [_with_file(d.to_json(), file_prefix) for d in result.diagnostics],
+        **({"skipped": skipped} if skipped else {}),
         "summary": {
             "notes": len(result.notes),
             "errors": counts["error"],
@@ -92,4 +104,8 @@ class JsonReporter(Reporter):
                     yield "".join(pending)
                     pending = []
             yield "".join(pending) + "\n  ],\n"
+        skipped = _skipped(result, self.file_prefix)
+        if skipped:
+            items = ",\n    ".join(dumps(n, ensure_ascii=False) for n in skipped)
+            yield f'  "skipped": [\n    {items}\n  ],\n'
         yield f'  "summary": {dumps(summary, ensure_ascii=False)}\n}}\n'

@@ -89,6 +89,38 @@ _DIR_FLAGS = (
 
 #: ``.md`` in any case (``str.endswith`` with a tuple: no ``lower()`` of every name)
 _MD = (".md", ".MD", ".Md", ".mD")
+#: the names the walk lints (notes, canvases, bases), for the rare entry that is none of a
+#: file, a folder and a link: one named so is skipped with a reason, others left out quietly
+_LINTED_ENDS = (".md", ".canvas", ".base")
+_SPECIAL_KINDS = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+)
+
+
+def _special_reason(entry: os.DirEntry) -> str:
+    """Why an entry named as a note is skipped: ``not a regular file (a FIFO)``."""
+    try:
+        mode = entry.stat(follow_symlinks=False).st_mode
+    except OSError as exc:
+        return f"cannot read: {exc.strerror or exc}"
+    return _not_regular(mode)
+
+
+def _special_path(path: Path) -> str | None:
+    """``not a regular file (a FIFO)`` for a PATH that is no file (``stat``, never opened)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return f"cannot read: {exc.strerror or exc}"
+    return None if stat.S_ISREG(mode) else _not_regular(mode)
+
+
+def _not_regular(mode: int) -> str:
+    kind = next((what for test, what in _SPECIAL_KINDS if test(mode)), "not a file or a folder")
+    return f"not a regular file ({kind})"
 
 
 def walk_vault(root: Path) -> VaultFiles:
@@ -154,8 +186,10 @@ def walk_vault(root: Path) -> VaultFiles:
                             if not entry.is_file():
                                 here.append((path, "dangling symbolic link"))
                                 continue
-                        else:
-                            continue  # a FIFO, a socket, a device: not part of the vault
+                        else:  # a FIFO, a socket, a device: never opened (a FIFO blocks)
+                            if name.lower().endswith(_LINTED_ENDS) and len(name) > 3:
+                                here.append((path, _special_reason(entry)))  # named as a note
+                            continue
                     except OSError as exc:
                         here.append((path, f"cannot read: {exc.strerror or exc}"))
                         continue
@@ -356,9 +390,12 @@ def select_targets(
         elif rel in note_set:
             chosen.append(rel)
         elif not full.exists():
-            warnings.append(f"{raw}: skipped, no such file")
+            why = "dangling symbolic link" if full.is_symlink() else "no such file"
+            warnings.append(f"{raw}: skipped, {why}")
         elif not is_note_name(full.name):
             warnings.append(f"{raw}: skipped, not a note (only .md files are linted)")
+        elif (special := _special_path(full)) is not None:
+            warnings.append(f"{raw}: skipped, {special}")  # a FIFO: never opened
         else:
             warnings.append(f"{raw}: skipped, hidden or not part of the vault")
     return list(dict.fromkeys(chosen)), warnings

@@ -478,11 +478,27 @@ def _fs_expected(made: dict[str, bool]) -> list[tuple[str, str, int, int, str]]:
     return sorted(expected)
 
 
+def _fs_skipped(fs_vault: dict[str, Any]) -> list[dict[str, str]]:
+    """The notes that are no files vaultlint reads: named with their reason, never opened."""
+    skipped = [("dangling.md", "dangling symbolic link")]
+    if fs_vault["made"]["fifo"]:
+        skipped.append(("pipe.md", "not a regular file (a FIFO)"))
+    vault = fs_vault["vault"].as_posix()
+    return [{"path": p, "file": f"{vault}/{p}", "reason": why} for p, why in skipped]
+
+
+def _fs_warnings(fs_vault: dict[str, Any]) -> str:
+    return "".join(
+        f"vaultlint: warning: {s['file']}: skipped, {s['reason']}\n" for s in _fs_skipped(fs_vault)
+    )
+
+
 def test_fs_hazards_json(fs_vault: dict[str, Any]) -> None:
     run: C.Run = fs_vault["runs"]["json"]
     assert_clean_output(run)
     assert run.code == 1
-    assert run.stderr == ""
+    assert run.stderr == _fs_warnings(fs_vault)
+    assert run.json()["skipped"] == _fs_skipped(fs_vault)
     assert run.seconds < 60
     got = sorted(
         (d["path"], d["rule"], d["line"], d["column"], d["message"]) for d in run.diagnostics()
@@ -500,7 +516,7 @@ def test_fs_hazards_other_formats(fs_vault: dict[str, Any], fmt: str) -> None:
     run: C.Run = fs_vault["runs"][fmt]
     assert_clean_output(run)
     assert run.code == 1
-    assert run.stderr == ""
+    assert run.stderr == _fs_warnings(fs_vault)
     assert "Missing Newline Name" in run.stdout and "Outside Note" in run.stdout
     assert "Missing Outside" not in run.stdout
 

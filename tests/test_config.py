@@ -753,6 +753,68 @@ ERRORS = [
         "extends",
         "'extends' must be a list of strings, not 1.5 (quote it for a string: '1.5')",
     ),
+    # an empty string in a list of strings means nothing (or everything): refused at its line
+    (
+        "exclude:\n  - Archive/**\n  - ''\n",
+        3,
+        "exclude",
+        "'exclude' must be a list of non-empty strings, not ''",
+    ),
+    ("extends: ['']\n", 1, "extends", "'extends' must be a list of non-empty strings, not ''"),
+    (
+        "rules:\n  s:\n    check: links\n    where: {tags: [a, '']}\n",
+        4,
+        "tags",
+        "'where: tags' of rule 's' must be a list of non-empty strings, not ''",
+    ),
+    (
+        "rules:\n  s:\n    check: file-name\n    forbidden:\n      - '#'\n      - \"\"\n",
+        6,
+        "forbidden",
+        "option 'forbidden' of rule 's' must be a list of non-empty strings, not ''",
+    ),
+    (
+        "rules:\n  s:\n    check: file-name\n    forbidden: ''\n",
+        4,
+        "forbidden",
+        "option 'forbidden' of rule 's' must be a list of non-empty strings, not ''",
+    ),
+    (
+        "rules:\n  s:\n    check: required-sections\n    sections: [A, '']\n",
+        4,
+        "sections",
+        "option 'sections' of rule 's' must be a list of non-empty strings, not ''",
+    ),
+    (
+        "rules:\n  s:\n    check: date-format\n    fields: [due]\n    formats: ['']\n",
+        5,
+        "formats",
+        "option 'formats' of rule 's' must be a list of non-empty strings, not ''",
+    ),
+    (
+        "rules:\n  s:\n    check: properties\n    required: ['']\n",
+        4,
+        "required",
+        "option 'required' of rule 's' must be a list of non-empty strings, not ''",
+    ),
+    (
+        "rules:\n  broken-link:\n    ignore: ['']\n",
+        3,
+        "ignore",
+        "option 'ignore' of rule 'broken-link' must be a list of non-empty strings, not ''",
+    ),
+    (
+        "rules:\n  s:\n    check: tags\n    allowed: ['']\n",
+        4,
+        "allowed",
+        "option 'allowed' of rule 's' must be a list of non-empty strings, not ''",
+    ),
+    (
+        "rules:\n  s:\n    check: unused-attachments\n    ignore: ['']\n",
+        4,
+        "ignore",
+        "option 'ignore' of rule 's' must be a list of non-empty strings, not ''",
+    ),
     (
         "exclude:\n  - Archive/**\n  - '!'\n",
         3,

@@ -160,6 +160,9 @@ def test_the_exclusions_are_real_corpus_cases():
         ("rules:\n  s: fatal\n", ["rules", "s"]),
         ("rules:\n  s: {check: required-sections}\n", ["rules", "s"]),
         ("rules:\n  broken-link: {check: tags}\n", ["rules", "broken-link"]),
+        ("rules:\n  s: {check: file-name, forbidden: ['#', '']}\n", ["rules", "s"]),
+        ("rules:\n  broken-link: {ignore: ''}\n", ["rules", "broken-link"]),
+        ("exclude: [a, '']\n", ["exclude"]),
     ],
 )
 def test_what_vaultlint_refuses_the_schema_refuses(validator, text, path):

@@ -35,8 +35,8 @@ def _strings(description: str) -> dict[str, Any]:
     return {
         "description": description,
         "anyOf": [
-            {"type": "array", "items": {"type": "string"}},
-            {"type": "string"},
+            {"type": "array", "items": {"type": "string", "minLength": 1}},
+            {"type": "string", "minLength": 1},
             {"type": "null"},
         ],
     }

@@ -171,6 +171,8 @@ class ConfigFile:
                 value = yamlfile.shown(item)
                 hint = f" (quote it for a string: '{item.value}')"
                 self.fail(item, f"{what} must be a list of strings, not {value}{hint}", key)
+            if not item.value:  # `exclude: [""]`, `where: {tags: [""]}`: as option lists are
+                self.fail(item, f"{what} must be a list of non-empty strings, not ''", key)
             result.append((item.value, item))
         return result
 

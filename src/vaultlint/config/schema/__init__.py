@@ -25,7 +25,9 @@ Decisions:
   would say. ``yes``/``on`` are strings in YAML 1.2, so ``sections: [On, Off]`` are two
   section names, and ``order: yes`` is not a boolean (write ``true``).
 * A list of scalars also accepts a single scalar (``sections: Objective``); a list of mappings
-  needs a list.
+  needs a list. A list of strings holds no empty string: every such option (names, keys,
+  headings, tags, globs, formats) has no use for one, and ``forbidden: [""]`` (found in every
+  name) or ``sections: [""]`` would be a silent mistake; the JSON Schema says ``minLength: 1``.
 * An error inside a list of scalars is reported as the list's (``must be a list of strings``),
   at the offending item's line; inside mappings and lists of mappings, at the deepest key.
 * A union first picks the members that can take the node's kind (scalar, list, mapping, null):

@@ -10,8 +10,8 @@ from typing import Any
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from vaultlint.config.schema.base import KeyPath, Schema, SchemaError, kind_of, pairs, suggest
-from vaultlint.config.schema.scalars import NullSchema
-from vaultlint.config.yamlfile import is_null, shown
+from vaultlint.config.schema.scalars import NullSchema, ScalarSchema
+from vaultlint.config.yamlfile import STR, is_null, shown
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -31,7 +31,14 @@ class ListSchema(Schema):
         else:
             raise self.mismatch(node, path)
         values = []
+        texts = isinstance(self.item, ScalarSchema) and self.item.type is str
         for i, item in enumerate(items):
+            if texts and isinstance(item, ScalarNode) and item.tag == STR and not item.value:
+                # no list of strings has a use for '' (a name, key, heading, glob or format
+                # that is empty matches nothing, or everything: `forbidden: [""]`)
+                raise SchemaError(
+                    item, path, f"must be a list of non-empty strings, not {shown(item)}"
+                )
             try:
                 values.append(self.item.convert(item, (*path, i)))
             except SchemaError as exc:
@@ -57,9 +64,12 @@ class ListSchema(Schema):
         return False
 
     def json(self) -> dict[str, Any]:
-        array: dict[str, Any] = {"type": "array", "items": self.item.json()}
+        item = self.item.json()
+        if isinstance(self.item, ScalarSchema) and self.item.type is str:
+            item = {**item, "minLength": 1}
+        array: dict[str, Any] = {"type": "array", "items": item}
         if self.item.leaf():
-            return {"anyOf": [array, self.item.json()]}
+            return {"anyOf": [array, item]}
         return array
 
 

@@ -158,3 +158,45 @@ def test_a_file_that_cannot_be_removed_is_named_and_exits_2(capsys, vault, tmp_p
         f"vaultlint: error: cannot remove {folder / 'stuck'}: Permission denied\n",
     )
     assert [p.name for p in folder.iterdir()] == ["stuck"]  # the rest is gone
+
+
+# --- a chosen cache folder that cannot be used: never a silent run without a cache -----------
+
+_HINT = "give a folder vaultlint may write (or --no-cache)"
+
+
+@pytest.mark.parametrize(
+    ("given", "problem"),
+    [
+        ("/dev/null", "not a folder"),
+        ("file", "not a folder"),
+        ("file/sub", "cannot be made or written: Not a directory"),
+    ],
+)
+def test_a_cache_dir_that_cannot_be_used_is_exit_2_naming_it(
+    capsys, vault, tmp_path, given, problem
+):
+    (tmp_path / "file").write_text("mine\n", encoding="utf-8")
+    assert run(capsys, "scan", "v", "--cache-dir", given) == (
+        2,
+        "",
+        f"vaultlint: error: --cache-dir {given}: {problem}; {_HINT}\n",
+    )
+    assert (tmp_path / "file").read_text(encoding="utf-8") == "mine\n"
+    # --no-cache asks for none: the folder is not looked at
+    assert run(capsys, "scan", "v", "--cache-dir", given, "--no-cache")[0] == 1
+
+
+def test_a_cache_environment_variable_that_cannot_be_used_is_a_warning(
+    capsys, vault, tmp_path, monkeypatch
+):
+    (tmp_path / "file").write_text("mine\n", encoding="utf-8")
+    monkeypatch.setenv("VAULTLINT_CACHE_DIR", str(tmp_path / "file"))
+    code, out, err = run(capsys, "scan", "v")
+    assert (code, out, err) == (
+        1,
+        "v/a.md:3:1: error broken-link link target 'gone' does not exist\n"
+        "Found 1 error in 1 note.\n",
+        f"vaultlint: warning: $VAULTLINT_CACHE_DIR={tmp_path / 'file'}: not a folder; running "
+        "without a cache\n",
+    )

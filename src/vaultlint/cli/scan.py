@@ -54,7 +54,8 @@ def add_arguments(scan: argparse.ArgumentParser) -> None:
     scan.add_argument(
         "--cache-dir",
         metavar="DIR",
-        help="keep the cache in DIR (default: $VAULTLINT_CACHE_DIR, else the user's cache folder)",
+        help="keep the cache in DIR (default: $VAULTLINT_CACHE_DIR, else the user's cache "
+        "folder); a DIR that cannot be made or written is exit 2",
     )
     scan.add_argument("--jobs", type=int, metavar="N", help="parallel parse processes")
     scan.add_argument("--baseline", metavar="FILE", help="report only findings not in FILE")
@@ -144,6 +145,8 @@ def run(args: argparse.Namespace) -> Outcome:
     if args.output and (cwd / args.output).is_dir():
         raise UsageError(f"--output {args.output}: is a folder; give the report's file name")
     cache_dir = cache_dir_of(args, cwd)
+    if not args.no_cache:
+        _check_cache_dir(args, root, cache_dir)
     config_path = config_file(args, root, cwd)
     key = None
     if not args.no_cache:
@@ -190,6 +193,24 @@ def run(args: argparse.Namespace) -> Outcome:
     finally:
         progress.stop()
     return _report(args, root, cwd, result, config, broken_by, names if broken_by else set())
+
+
+def _check_cache_dir(args: argparse.Namespace, root: Path, cache_dir: Path | None) -> None:
+    """A cache folder the user chose must be usable: ``--cache-dir`` that is not is exit 2,
+    ``$VAULTLINT_CACHE_DIR`` a warning (the run goes on without a cache); never silent."""
+    from vaultlint.lint.cache import CACHE_ENV, cache_problem  # (a warm scan imports it too)
+
+    if cache_dir is None and not os.environ.get(CACHE_ENV):
+        return  # the user's cache folder: a read-only home runs without a cache, quietly
+    problem = cache_problem(root, cache_dir)
+    if problem is None:
+        return
+    if cache_dir is not None:
+        raise UsageError(
+            f"--cache-dir {args.cache_dir}: {problem}; give a folder vaultlint may write "
+            "(or --no-cache)"
+        )
+    warn(f"${CACHE_ENV}={os.environ[CACHE_ENV]}: {problem}; running without a cache")
 
 
 def _check_format(name: str) -> None:

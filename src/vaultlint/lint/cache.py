@@ -290,7 +290,24 @@ def open_cache(
         key = _load_key(base, create=False)
         folder = base / "vaults" / vault_folder_name(root)
         return CacheFolder(folder, key) if key is not None and folder.is_dir() else None
+    opened = _open(root, base)
+    return opened if isinstance(opened, CacheFolder) else None  # a read-only home: no cache
+
+
+def cache_problem(root: Path, override: str | os.PathLike[str] | None = None) -> str | None:
+    """Why the cache folder of the vault at ``root`` cannot be made or used (``not a folder``,
+    ``cannot create it: Permission denied``), or None when it can (it is then made, as
+    :func:`open_cache` makes it). The CLI asks it when the folder was chosen (``--cache-dir``,
+    ``$VAULTLINT_CACHE_DIR``), where a run without a cache must not be silent."""
+    opened = _open(root, cache_root(override))
+    return None if isinstance(opened, CacheFolder) else opened
+
+
+def _open(root: Path, base: Path) -> CacheFolder | str:
+    """The vault's cache folder below ``base`` (made), or why it cannot be."""
     try:
+        if os.path.lexists(base) and not base.is_dir():
+            return "not a folder"
         base.mkdir(mode=0o700, parents=True, exist_ok=True)
         markers = ((".gitignore", "# created by vaultlint\n*\n"), ("CACHEDIR.TAG", _TAG))
         for name, content in markers:
@@ -298,11 +315,12 @@ def open_cache(
                 _create_exclusive(base / name, content.encode(), 0o644)
         key = _load_key(base)
         if key is None:
-            return None
+            return "its key file ('key') cannot be made, or is not a private file of this user"
         folder = base / "vaults" / vault_folder_name(root)
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    except OSError:
-        return None  # a read-only home: run without a cache
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename and str(exc.filename) != str(base) else ""
+        return f"cannot be made or written: {exc.strerror or exc}{where}"
     return CacheFolder(folder, key)
 
 

@@ -206,15 +206,58 @@ async def _config_reloads(editor: Editor) -> None:
         )
     )
     found = await editor.diagnostics(".vaultlint.yaml")
-    assert [(d.range.start.line, d.code, d.severity) for d in found] == [(2, "config", ERROR)]
-    assert "broken-lnk" in found[0].message
+    assert shape(found) == [
+        (
+            (2, 0, 3, 0),  # the whole line of the key
+            "config",
+            "vaultlint",
+            ERROR,
+            "unknown rule 'broken-lnk' (did you mean 'broken-link'?); a new rule needs a 'check'",
+        )
+    ]
     await editor.wait_for(lambda: editor.client.messages)
     assert editor.client.messages[-1].type == lsp.MessageType.Error
-    assert "the previous rules stay in force" in editor.client.messages[-1].message
+    assert editor.client.messages[-1].message == (
+        f"vaultlint: {config}:3: unknown rule 'broken-lnk' (did you mean 'broken-link'?); a new "
+        "rule needs a 'check' (the previous rules stay in force)"
+    )
 
 
 _config_reloads.writes = [".vaultlint.yaml"]
 test_config_change_reloads_the_rules = session(_config_reloads)
+
+
+async def _types_json_broken(editor: Editor) -> None:
+    assert shape(await editor.open("Index.md")) == [BROKEN_NOWHERE, NO_LATER]
+    types = editor.root / ".obsidian" / "types.json"
+    # the JSON error is after a non-ASCII key: its column is sent in UTF-16 units
+    types.write_text('{"types": {\n  "😀 mood": "text",,\n}}\n', encoding="utf-8")
+    editor.client.workspace_did_change_watched_files(
+        lsp.DidChangeWatchedFilesParams([lsp.FileEvent(types.as_uri(), lsp.FileChangeType.Created)])
+    )
+    found = await editor.diagnostics(".obsidian/types.json")
+    assert shape(found) == [
+        (
+            (1, 20, 2, 0),  # JSON's line 2, column 20 (code points): the second comma
+            "config",
+            "vaultlint",
+            ERROR,
+            "invalid JSON: Expecting property name enclosed in double quotes; Obsidian rewrites "
+            "this file when a property's type is set (read by rule 'property-type')",
+        )
+    ]
+    # fixed: the diagnostic is withdrawn
+    types.write_text('{"types": {"mood": "text"}}\n', encoding="utf-8")
+    editor.client.workspace_did_change_watched_files(
+        lsp.DidChangeWatchedFilesParams([lsp.FileEvent(types.as_uri(), lsp.FileChangeType.Changed)])
+    )
+    assert await editor.wait_for(
+        lambda: [p.diagnostics for p in editor.published if p.uri == types.as_uri()][-1] == []
+    )
+
+
+_types_json_broken.writes = [".obsidian/types.json"]
+test_a_broken_types_json_is_shown_at_its_own_line_and_column = session(_types_json_broken)
 
 
 @session

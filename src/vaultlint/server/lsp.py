@@ -230,9 +230,8 @@ class VaultlintServer(LanguageServer):
         uri = from_fs_path(str(path))
         if uri is None:
             return
-        line = max((error.line or 1) - 1, 0)
         diagnostic = lsp.Diagnostic(
-            range=lsp.Range(lsp.Position(line, 0), lsp.Position(line + 1, 0)),
+            range=_config_range(path, error.line, error.column),
             message=error.message,
             severity=lsp.DiagnosticSeverity.Error,
             code="config",
@@ -394,3 +393,20 @@ def serve() -> int:
     server = build_server()
     server.start_io()
     return 0 if server.shut_down else 1
+
+
+def _config_range(path: Path, line: int | None, column: int | None) -> lsp.Range:
+    """Where a configuration error is shown in its file: from its column (a JSON error in
+    ``.obsidian/types.json`` has one; counted in code points, sent in UTF-16 units as LSP
+    wants) to the end of its line, else the whole line; the first line when it has none."""
+    row = max((line or 1) - 1, 0)
+    start = 0
+    if column:
+        start = column - 1
+        try:  # types.json is read under a size cap: this file is small
+            text = path.read_text(encoding="utf-8-sig").split("\n")[row]
+            start = len(text[:start].encode("utf-16-le")) // 2
+        except (OSError, UnicodeError, IndexError):
+            pass
+    return lsp.Range(lsp.Position(row, start), lsp.Position(row + 1, 0))
+

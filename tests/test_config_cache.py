@@ -233,3 +233,37 @@ def test_the_reader_refuses_a_kept_file_larger_than_the_bound(capsys, vault, mon
     assert kept_config(vault, config_file) == load_config(config_file, vault)
     monkeypatch.setattr(cached, "MAX_BYTES", size - 1)
     assert kept_config(vault, config_file) is None
+
+
+def test_temporaries_a_dead_run_left_are_removed_when_the_folder_is_opened(
+    capsys, vault, monkeypatch
+):
+    import os
+    import time
+
+    from vaultlint.config import cached
+
+    # a run that dies between writing the temporary and renaming it over config.bin
+    def die(src, dst):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(cached.os, "replace", die)
+        assert main(["scan", "v"]) == 2
+    assert capsys.readouterr().err == "vaultlint: interrupted\n"
+    folder = open_cache(vault).path
+    (left,) = [p.name for p in folder.iterdir() if p.name.startswith(f".{FILE_NAME}-")]
+    assert not (folder / FILE_NAME).exists()
+    # another run's, being written now (young), a link and other names stay
+    young = f".{FILE_NAME}-{'0' * 16}"
+    (folder / young).write_bytes(b"x")
+    (folder / f".{FILE_NAME}-{'1' * 16}").symlink_to(folder / young)
+    (folder / f".{FILE_NAME}-short").write_bytes(b"x")
+    hour_ago = time.time() - 3600
+    for name in (left, f".{FILE_NAME}-short"):
+        os.utime(folder / name, (hour_ago, hour_ago))
+    os.utime(folder / f".{FILE_NAME}-{'1' * 16}", (hour_ago, hour_ago), follow_symlinks=False)
+    assert scan(capsys) == (1, TWO, "")
+    names = sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+    assert names == [f".{FILE_NAME}-{'0' * 16}", f".{FILE_NAME}-{'1' * 16}", f".{FILE_NAME}-short"]
+    assert (folder / FILE_NAME).is_file()  # this run kept the configuration

@@ -177,10 +177,10 @@ def keep_config(root: Path, path: Path | None, config: Config, cache_dir: Any = 
     body = _body(folder, (*stamp, again))
     if body is None:
         return
-    target = folder.path / FILE_NAME
-    import secrets
+    from vaultlint.lint.cache import temporary_path
 
-    temporary = folder.path / f".{FILE_NAME}-{secrets.token_hex(8)}"
+    target = folder.path / FILE_NAME
+    temporary = temporary_path(folder.path, FILE_NAME)  # pruned if a run dies before the rename
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     try:
         fd = os.open(temporary, flags | getattr(os, "O_CLOEXEC", 0), 0o600)

@@ -48,6 +48,11 @@ error (a file in use on Windows, a permission) leaves that file and never fails 
 older vaultlint still using a database removed here keeps working on POSIX (the open files
 live on until it closes them; SQLite drops a WAL file left beside a database file that is
 gone or empty), it only stores its results where no later run reads them.
+
+Files written whole (``config.bin``) are written under a temporary name and renamed into
+place (:func:`temporary_path`); a run that dies in between leaves the temporary, so opening
+the folder removes the temporaries older than ten minutes (:func:`prune_temporaries`; a
+younger one may be another run's, still being written).
 """
 
 from __future__ import annotations
@@ -178,6 +183,47 @@ def stale_files(names: list[str], current: str) -> list[str]:
         if ours is None or theirs is None or theirs < ours:
             found.append(name)
     return sorted(found)
+
+
+#: a temporary written beside a file and renamed over it (:func:`temporary_path`)
+_TEMPORARY = re.compile(r"\.[a-z][a-z.]*-[0-9a-f]{16}")
+#: a temporary older than this was left by a run that died before renaming it
+TEMPORARY_AGE = 10 * 60
+
+
+def temporary_path(folder: Path, name: str) -> Path:
+    """A fresh name in ``folder`` to write ``name`` under before renaming it into place
+    (``.config.bin-<16 hex digits>``); a run that dies in between leaves it, and a later run
+    that opens the folder removes it (:func:`prune_temporaries`)."""
+    import secrets  # only when a file is written
+
+    return folder / f".{name}-{secrets.token_hex(8)}"
+
+
+def prune_temporaries(folder: Path, now: float | None = None) -> list[str]:
+    """Remove from the vault's cache folder ``folder`` the temporaries (:func:`temporary_path`)
+    older than :data:`TEMPORARY_AGE` (by modification time): a younger one may be another
+    run's, still being written. Best effort, as :func:`prune_stale`: regular files only,
+    links never followed nor removed. Returns the names removed."""
+    import time
+
+    limit = (time.time() if now is None else now) - TEMPORARY_AGE
+    removed = []
+    try:
+        with os.scandir(folder) as entries:
+            names = [e.name for e in entries if e.name[0] == "." and _TEMPORARY.fullmatch(e.name)]
+    except OSError:
+        return []
+    for name in sorted(names):
+        try:
+            st = os.lstat(folder / name)
+            if not stat.S_ISREG(st.st_mode) or st.st_mtime > limit:
+                continue
+            os.unlink(folder / name)
+        except OSError:
+            continue
+        removed.append(name)
+    return removed
 
 
 def prune_stale(folder: Path, current: str) -> list[str]:
@@ -318,6 +364,7 @@ def _open(root: Path, base: Path) -> CacheFolder | str:
             return "its key file ('key') cannot be made, or is not a private file of this user"
         folder = base / "vaults" / vault_folder_name(root)
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        prune_temporaries(folder)  # one listing of a few names: microseconds
     except OSError as exc:
         where = f" ({exc.filename})" if exc.filename and str(exc.filename) != str(base) else ""
         return f"cannot be made or written: {exc.strerror or exc}{where}"

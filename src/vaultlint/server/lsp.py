@@ -409,4 +409,3 @@ def _config_range(path: Path, line: int | None, column: int | None) -> lsp.Range
         except (OSError, UnicodeError, IndexError):
             pass
     return lsp.Range(lsp.Position(row, start), lsp.Position(row + 1, 0))
-

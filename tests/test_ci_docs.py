@@ -171,7 +171,7 @@ def test_the_hook_definition_holds_what_the_contract_promises():
 
 def test_the_contract_pre_commit_snippet_is_on_the_page():
     page = PAGE.read_text(encoding="utf-8")
-    assert "repos:\n  - repo: https://github.com/vaultlint/vaultlint\n    rev: v0.1.0\n" in page
+    assert "repos:\n  - repo: https://github.com/vaultlint/vaultlint\n    rev: v0.2.0\n" in page
     assert "    hooks:\n      - id: vaultlint\n" in page
 
 

@@ -114,7 +114,7 @@ def test_json_shape_values_and_order(capsys, notes):
     code, out, err = run(capsys, "scan", "notes", "--format", "json", "--no-cache")
     assert (code, err) == (1, "")
     assert json.loads(out) == {
-        "version": "0.1.0",
+        "version": "0.2.0",
         "vault": notes.resolve().as_posix(),
         "diagnostics": ALL,
         "summary": {"notes": 3, "errors": 3, "warnings": 1, "infos": 0},
@@ -911,7 +911,19 @@ def test_rule_unknown_exits_2_with_a_suggestion(capsys):
 
 
 def test_version(capsys):
-    assert run(capsys, "--version") == (0, "vaultlint 0.1.0\n", "")
+    assert run(capsys, "--version") == (0, "vaultlint 0.2.0\n", "")
+
+
+def test_the_version_is_written_once_and_the_package_metadata_agrees():
+    import importlib.metadata
+    import tomllib
+
+    import vaultlint
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "version" not in project["project"] and project["project"]["dynamic"] == ["version"]
+    assert project["tool"]["hatch"]["version"] == {"path": "src/vaultlint/__init__.py"}
+    assert importlib.metadata.version("obsidian-vaultlint") == vaultlint.__version__ == "0.2.0"
 
 
 # --- a reader that goes away (`vaultlint … | head`) -------------------------------------------

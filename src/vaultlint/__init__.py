@@ -1,6 +1,8 @@
 """vaultlint: a linter and consistency checker for Obsidian vaults."""
 
-__version__ = "0.1.0"
+#: the version, written here only: pyproject.toml reads it (``[tool.hatch.version]``), so the
+#: package metadata agrees without ``importlib.metadata`` being imported on every run
+__version__ = "0.2.0"
 
 #: bump when parsing changes what a note yields: cached parses of older versions are dropped
 #: (kept here, not in ``vaultlint.parse``, so that the caches can name it without importing

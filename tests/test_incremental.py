@@ -246,40 +246,81 @@ def test_a_write_that_keeps_size_inode_and_modification_time_is_seen(
     assert _same(vault) == out  # warm
 
 
-def _random_edit(rng: random.Random, vault: Path) -> None:
+def _random_edit(rng: random.Random, vault: Path) -> Path | None:
+    """One random edit. Beside links, headings, tags, aliases, renames, deletions and new
+    notes, the kinds the random-edit fuzzer found bugs with: a note whose path differs from
+    another's only in case, a note moved to a folder where its name may be taken, and a write
+    in place that keeps the size and sets the modification time back. Returns the note
+    written or moved (None for a deletion or no edit)."""
     notes = sorted(p for p in vault.rglob("*.md"))
     names = [p.stem for p in notes] + ["Nowhere", "diagram.png", "Alpha#Goals", "B"]
-    kind = rng.choice(["link", "heading", "tag", "alias", "rename", "delete", "new", "unlink"])
+    kinds = ["link", "heading", "tag", "alias", "rename", "delete", "new", "unlink"]
+    kind = rng.choice([*kinds, "twin", "move", "same-stat"])
     note = rng.choice(notes)
     text = note.read_text(encoding="utf-8")
     if kind == "link":
         note.write_text(text + f"\n[[{rng.choice(names)}]]\n", encoding="utf-8")
+        return note
     elif kind == "heading":
         note.write_text(text + f"\n## {rng.choice(['Goals', 'Plan', 'New'])}\n", "utf-8")
+        return note
     elif kind == "tag":
         note.write_text(text + f"\n#{rng.choice(['project', 'Project', 'misc', 'MISC'])}\n")
+        return note
     elif kind == "alias" and not text.startswith("---"):
         note.write_text(f"---\naliases: [{rng.choice(names)}]\n---\n" + text, encoding="utf-8")
+        return note
     elif kind == "rename":
-        note.rename(note.with_name(rng.choice(["Alpha", "Beta", "Zed", "Gamma"]) + ".md"))
+        renamed = note.with_name(rng.choice(["Alpha", "Beta", "Zed", "Gamma"]) + ".md")
+        note.rename(renamed)
+        return renamed
     elif kind == "delete" and len(notes) > 3:
         note.unlink()
     elif kind == "new":
         name = f"{rng.choice(['Alpha', 'Beta', 'Fresh'])}{rng.randint(0, 3)}.md"
-        (vault / rng.choice(["", "Projects", "Notes"]) / name).write_text(
-            f"# {name}\n[[{rng.choice(names)}]]\n", encoding="utf-8"
-        )
+        new = vault / rng.choice(["", "Projects", "Notes"]) / name
+        new.write_text(f"# {name}\n[[{rng.choice(names)}]]\n", encoding="utf-8")
+        return new
     elif kind == "unlink":
         note.write_text(text.replace("[[", "[", 1), encoding="utf-8")
+        return note
+    elif kind == "twin":
+        case = rng.choice([str.swapcase, str.lower, str.upper])
+        twin = note.with_name(case(note.stem) + ".md")
+        if twin.exists():
+            return None
+        folder = twin.parent.relative_to(vault).as_posix()
+        twin.write_text(f"# Twin\n[t]({folder}/{note.name}#Plan)\n", encoding="utf-8")
+        return twin
+    elif kind == "move":
+        moved = vault / rng.choice(["", "Projects", "Notes", "Other"]) / note.name
+        if not moved.exists():
+            note.rename(moved)
+            return moved
+    elif kind == "same-stat" and "[[" in text:
+        before = note.stat()
+        while note.stat().st_ctime_ns == before.st_ctime_ns:  # the clock moves on
+            os.utime(note, ns=(before.st_atime_ns, before.st_mtime_ns))
+        at = text.index("[[") + 2
+        with open(note, "r+b") as fh:
+            fh.write((text[:at] + ("x" if text[at] != "x" else "y") + text[at + 1 :]).encode())
+        os.utime(note, ns=(before.st_atime_ns, before.st_mtime_ns))
+        return note
+    return None
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+# seeds whose edits catch each of the fuzzer's bugs when its fix is undone (of 1-30: 3 the case
+# twins, 17 and 23 those and the shared names' order, 17 the same-stat write)
+@pytest.mark.parametrize("seed", [3, 17, 23])
 def test_random_edits(tmp_path: Path, seed: int) -> None:
     vault = write_vault(tmp_path / "v", VAULT)
     rng = random.Random(seed)
     _same(vault)
     for _ in range(12):
-        _random_edit(rng, vault)
+        edited = _random_edit(rng, vault)
+        if edited is not None and rng.random() < 0.5:  # pre-commit: the edited note and one
+            other = rng.choice(sorted(vault.rglob("*.md")))  # more, then the whole vault
+            _same(vault, str(edited), str(other))
         _same(vault, "--format", "json")
 
 

@@ -203,8 +203,7 @@ def walk_vault(root: Path) -> VaultFiles:
                     try:
                         st = entry.stat()
                         # lint/cache.py stat_key: the later of mtime and ctime
-                        mtime, ctime = st.st_mtime_ns, st.st_ctime_ns
-                        stats[path] = (st.st_size, ctime if ctime > mtime else mtime, st.st_ino)
+                        stats[path] = (st.st_size, max(st.st_mtime_ns, st.st_ctime_ns), st.st_ino)
                     except OSError:
                         pass
         finally:

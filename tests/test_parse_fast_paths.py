@@ -8,6 +8,7 @@ taken, the result is the same).
 from __future__ import annotations
 
 import json
+import re
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -17,7 +18,7 @@ from vaultlint.model import line_starts_of
 from vaultlint.parse import decode, parse_text
 from vaultlint.parse.flat_yaml import read_flat
 from vaultlint.parse.frontmatter import parse_frontmatter
-from vaultlint.parse.markdown import scan_blocks
+from vaultlint.parse.markdown import atx_heading, scan_blocks
 from vaultlint.parse.obsidian import scan_inline
 
 # ---------------------------------------------------------------------------------------------
@@ -324,6 +325,12 @@ _MARKDOWN_PIECES = st.sampled_from(
         "[[a]]",
         "![[b|c]]",
         "[[a#h]]",
+        "[[a#h#k|d]]",
+        "[[ x |]]",
+        "[[|x]]",
+        "[[a\\|b]]",
+        "!",
+        "\\![[a]]",
         "[[",
         "]]",
         "[",
@@ -346,6 +353,14 @@ def test_scanners_fast_paths_find_what_their_general_paths_find(text: str) -> No
     general = scan_blocks(text, 0, starts, fast=False)
     assert fast == general
     assert scan_inline(text, fast.ranges) == scan_inline(text, fast.ranges, fast=False)
+    # ranges without a special character are skipped by one search ahead: as if each range
+    # were scanned alone
+    alone: tuple[list, list] = ([], [])
+    for r in fast.ranges:
+        links, tags = scan_inline(text, [r])
+        alone[0].extend(links)
+        alone[1].extend(tags)
+    assert scan_inline(text, fast.ranges) == alone
     whole = [(0, len(text))]  # the inline scan over the whole text too, brackets and all
     assert scan_inline(text, whole) == scan_inline(text, whole, fast=False)
     # parse_text builds the line table from the lines it hands the block scan
@@ -368,3 +383,43 @@ def test_fast_paths_agree_on_real_notes() -> None:
         fast = scan_blocks(text, body, starts)
         assert fast == scan_blocks(text, body, starts, fast=False)
         assert scan_inline(text, fast.ranges) == scan_inline(text, fast.ranges, fast=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# ATX headings: string methods against the regular expression the scanner used before
+
+_ATX_REGEX = re.compile(r"(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_ATX_BARE = re.compile(r"#{1,6}[ \t]*$")
+
+
+def _atx_by_regex(s: str) -> tuple[int, str] | None:
+    m = _ATX_REGEX.match(s)
+    if m is None:
+        return None
+    return len(m.group(1)), "" if _ATX_BARE.match(s) else (m.group(2) or "").strip()
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["#", "#", "##", " ", "\t", "a", "b c", "\u00a0", "\x85", "é", "\\#"]),
+        max_size=14,
+    ).map("".join)
+)
+@example("## ###")
+@example("# #")
+@example("####### seven")
+@example("## a #b")
+@example("## a \u00a0##")
+def test_atx_heading_reads_as_the_regular_expression_did(s: str) -> None:
+    assert atx_heading(s) == _atx_by_regex(s)
+
+
+def test_atx_heading_examples() -> None:
+    assert atx_heading("## Context testing ##  ") == (2, "Context testing")
+    assert atx_heading("#tag") is None
+    assert atx_heading("#") == (1, "")
+    assert atx_heading("### \t") == (3, "")
+    assert atx_heading("## a#") == (2, "a#")
+    assert atx_heading("## ###") == (2, "###")
+    assert atx_heading("####### x") is None

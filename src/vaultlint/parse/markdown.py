@@ -26,8 +26,6 @@ from dataclasses import dataclass, field
 
 from vaultlint.model import Block, Heading, Section, Span
 
-_ATX = re.compile(r"(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_ATX_BARE = re.compile(r"#{1,6}[ \t]*$")
 _FENCE = re.compile(r"(`{3,}|~{3,})(.*)$")
 _THEMATIC = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
 _SETEXT = re.compile(r"(=+|-+)[ \t]*$")
@@ -96,6 +94,27 @@ def _quote_prefix(line: str, limit: int = -1) -> tuple[int, int]:
         else:
             return depth, i
     return depth, i
+
+
+def atx_heading(s: str) -> tuple[int, str] | None:
+    """Level and text of an ATX heading line's content ``s`` (``## Text ##``), or None.
+
+    What the regular expression ``(#{1,6})(?:[ \\t]+(.*?))?(?:[ \\t]+#+)?[ \\t]*$`` decides,
+    the text being its second group stripped (empty when only blanks follow the marks), with
+    string methods instead: the lazy group tried the closing sequence at every character, ten
+    microseconds a heading (``tests/test_parse_fast_paths.py`` compares the two)."""
+    n = len(s) - len(s.lstrip("#"))
+    if not 1 <= n <= 6 or (n < len(s) and s[n] not in " \t"):
+        return None
+    rest = s[n:].lstrip(" \t")
+    if not rest:
+        return n, ""
+    text = rest.rstrip(" \t")
+    if text[-1] == "#":  # a closing sequence counts only after a blank
+        head = text.rstrip("#")
+        if head and head[-1] in " \t":
+            text = head.rstrip(" \t")
+    return n, text.strip()
 
 
 def _html_block_kind(s: str, in_para: bool) -> int:
@@ -359,7 +378,7 @@ def scan_blocks(
                     sections.append(_new(Section, (sec_type, _new(Span, (sec_start, sec_end)))))
                 sec_type, sec_start, sec_end = "list", ls, le
             continue
-        elif c0 == "#" and (m := _ATX.match(line)) is not None:
+        elif c0 == "#" and (atx := atx_heading(line)) is not None:
             # fast path for an ATX heading at the start of the line (what the general path
             # below does for it: no quote, no indent, every open list item ends)
             if range_start != -1:
@@ -371,11 +390,10 @@ def scan_blocks(
             in_para = False
             prev_blank = False
             prev_depth = 0
-            marks = m.group(1)
-            raw = "" if _ATX_BARE.match(line) else (m.group(2) or "").strip()
-            headings.append(_new(Heading, (len(marks), raw, _new(Span, (ls, le)))))
-            if len(marks) < len(line):
-                ranges.append((ls + len(marks), le))
+            level = atx[0]
+            headings.append(_new(Heading, (level, atx[1], _new(Span, (ls, le)))))
+            if level < len(line):
+                ranges.append((ls + level, le))
             if sec_start != -1:  # section("heading", ls, le, "new"), inlined
                 sections.append(_new(Section, (sec_type, _new(Span, (sec_start, sec_end)))))
             sec_type, sec_start, sec_end = "heading", ls, le
@@ -490,13 +508,12 @@ def scan_blocks(
                     )
                 continue
         if starts and c0 == "#":
-            m = _ATX.match(s)
-            if m:
+            atx = atx_heading(s)
+            if atx is not None:
                 close_range()
                 in_para = False
-                raw = "" if _ATX_BARE.match(s) else (m.group(2) or "").strip()
-                headings.append(Heading(len(m.group(1)), raw, Span(ls, le)))
-                hstart = ls + fi + len(m.group(1))
+                headings.append(Heading(atx[0], atx[1], Span(ls, le)))
+                hstart = ls + fi + atx[0]
                 if hstart < le:
                     ranges.append((hstart, le))
                 if depth:

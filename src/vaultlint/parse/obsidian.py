@@ -19,7 +19,6 @@ from vaultlint.parse.linktext import TAG_BODY, split_linktext
 _SPECIAL = re.compile(r"[\\`$<\[#%]")
 _BACKTICKS = re.compile(r"`+")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
-_ALL_DIGITS = re.compile(r"[0-9]+$")
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _MAX_DEST = 4096  # longest Markdown link destination we look for
 # A destination without <…>: no spaces, parentheses balanced up to two levels deep. Each
@@ -144,6 +143,10 @@ _BRACKET_CHARS = re.compile(r"[\\\[\]\n\r]")
 # ``[[`` up to the first ``]]`` on the line when no ``[[`` comes between: the common wiki-link,
 # matched in one step (anything else takes the general path in :func:`_wikilink`)
 _WIKI = re.compile(r"\[\[(?:[^\[\]\n\r]++|\[(?!\[)|\](?!\]))*+\]\]")
+# The commonest wiki-link, with its parts: a target without ``#``, ``|``, ``\\`` (and not
+# empty), a subpath from the first ``#``, a display after the first ``|``; no bracket inside.
+# Where it matches, _WIKI matches the same text and split_linktext gives the same parts.
+_WIKI_PARTS = re.compile(r"\[\[([^\[\]\n\r|#\\]+)(#[^\[\]\n\r|\\]*)?(?:\|([^\[\]\n\r]*))?\]\]")
 #: builds a NamedTuple from a tuple without its Python-level ``__new__`` (hot paths only)
 _new = tuple.__new__
 
@@ -165,8 +168,14 @@ def scan_inline(
     tags: list[Tag] = []
     search = _SPECIAL.search
     r: _Range | None = None
+    # the next special character at or after ``searched``: one search answers every range
+    # before it (two lines in three hold none), rather than one search a range
+    searched = nxt = len(text)
     for start, end in ranges:
-        if search(text, start, end) is not None:  # most list items and lines have nothing
+        if start < searched or nxt < start:
+            m = search(text, start)
+            searched, nxt = start, len(text) if m is None else m.start()
+        if nxt < end:
             if r is None:
                 r = _Range(text, start, end)
                 r.fast = fast
@@ -203,6 +212,7 @@ def _scan_range(r: _Range, links: list[Link], tags: list[Tag]) -> None:
     wiki_close = -1
     in_comment = False  # inside ``%% … %%`` (links there are marked, not dropped)
     search = _SPECIAL.search
+    fast = r.fast
     while i < end:
         limit = skip_at if skip_at != -1 else end
         m = search(text, i, limit)
@@ -215,6 +225,34 @@ def _scan_range(r: _Range, links: list[Link], tags: list[Tag]) -> None:
         c = text[i]
         if c == "[":
             if i + 1 < end and text[i + 1] == "[":
+                if fast and wiki_close <= i and (w := _WIKI_PARTS.match(text, i, end)) is not None:
+                    # the common wiki-link, its parts matched at once: what _wikilink and
+                    # split_linktext give it
+                    close = w.end()
+                    embed = (
+                        i > r.start
+                        and text[i - 1] == "!"
+                        and not (i - 1 > r.start and text[i - 2] == "\\")
+                    )
+                    at = i - 1 if embed else i
+                    target, subpath, display = w.groups()
+                    links.append(
+                        _new(
+                            Link,
+                            (
+                                "embed" if embed else "wiki",
+                                target.strip(),
+                                "" if subpath is None else subpath.strip(),
+                                display,
+                                text[at:close],
+                                _new(Span, (at, close)),
+                                None,
+                                in_comment,
+                            ),
+                        )
+                    )
+                    i = close
+                    continue
                 j = _wikilink(r, i, links, wiki_inner, wiki_close, in_comment)
                 if isinstance(j, tuple):
                     wiki_inner, wiki_close = j
@@ -230,7 +268,7 @@ def _scan_range(r: _Range, links: list[Link], tags: list[Tag]) -> None:
             i += 1
             continue
         if c == "#":
-            if _tag_boundary(text, i, r.start, escape_end, tag_end):
+            if text[i - 1] == " " or _tag_boundary(text, i, r.start, escape_end, tag_end):
                 bm = TAG_BODY.match(text, i + 1, end)
                 if bm is not None:
                     body_end = bm.end()
@@ -243,7 +281,7 @@ def _scan_range(r: _Range, links: list[Link], tags: list[Tag]) -> None:
                             body_end -= 1
                             opened -= 1
                     name = text[i + 1 : body_end]
-                    if not _ALL_DIGITS.match(name):
+                    if not (name.isdigit() and name.isascii()):  # not all 0-9
                         tags.append(_new(Tag, (name, _new(Span, (i, body_end)), "body")))
                         tag_end = body_end
                         i = body_end

@@ -4,7 +4,9 @@ before it, unsafe), applied by ``--fix``."""
 from __future__ import annotations
 
 import json
+import re
 
+from vaultlint.checks import encoding
 from vaultlint.cli import main
 
 from .conftest import write_vault
@@ -142,3 +144,20 @@ def test_a_thematic_break_below_a_blank_line_is_not_frontmatter(capsys, tmp_path
     }
     vault = write_vault(tmp_path / "v", notes)
     assert findings(capsys, str(vault)) == []
+
+
+def test_mojibake_prefilter_lets_through_every_text_the_pattern_can_match():
+    # the check skips a note holding neither 'Ã' nor a character of the continuation class
+    # (found by str.__contains__): exactly the characters the pattern's second part needs
+    continuation = re.compile(f"[{encoding._CONTINUATION}]")
+    every = {chr(c) for c in range(0x110000) if continuation.match(chr(c))}
+    assert set(encoding._NEEDED) == every | {"\u00c3"}
+    assert len(encoding._NEEDED) == len(every) + 1
+    for text, suspect in [
+        ("Café résumé, Привет, 日本語 📅", False),
+        ("2028â€“2029", True),
+        ("communiquÃ said", True),  # 'Ã' then a space
+        ("ã€", True),
+    ]:
+        assert any(map(text.__contains__, encoding._NEEDED)) is suspect
+        assert (encoding._SUSPECT.search(text) is not None) is suspect

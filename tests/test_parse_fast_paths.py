@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import DATA
 from vaultlint.model import line_starts_of
-from vaultlint.parse import decode, parse_text
+from vaultlint.parse import decode, obsidian, parse_text
 from vaultlint.parse.flat_yaml import read_flat
 from vaultlint.parse.frontmatter import parse_frontmatter
 from vaultlint.parse.markdown import atx_heading, scan_blocks
@@ -295,6 +295,14 @@ _MARKDOWN_PIECES = st.sampled_from(
         "\n* ",
         "\n+ ",
         "\n  - ",
+        "\n  - x",
+        "\n  * y",
+        "\n  + z",
+        "\n   - w",
+        "\n      - v",
+        "\n  -  u",
+        "\n  - - -",
+        "\n  *\tt",
         "\n    - ",
         "\n\t- ",
         "\n1. ",
@@ -423,3 +431,34 @@ def test_atx_heading_examples() -> None:
     assert atx_heading("## a#") == (2, "a#")
     assert atx_heading("## ###") == (2, "###")
     assert atx_heading("####### x") is None
+
+
+def test_the_listed_special_characters_are_those_the_regex_searches() -> None:
+    searched = {chr(c) for c in range(0x110000) if obsidian._SPECIAL.match(chr(c))}
+    assert set(obsidian._SPECIAL_CHARS) == searched
+    assert obsidian._special_positions("a [[b]] #c `d` $e$ <f> %%g%% \\h") == [
+        2,
+        3,
+        8,
+        11,
+        13,
+        15,
+        17,
+        19,
+        23,
+        24,
+        26,
+        27,
+        29,
+    ]
+
+
+def test_a_note_with_too_many_special_characters_is_searched_by_the_regex() -> None:
+    text = "%" * (obsidian._MAX_LISTED + 1) + "\n\nsee [[a#b|c]] and #tag\n"
+    assert obsidian._special_positions(text) is None
+    start = text.index("see")
+    links, tags = scan_inline(text, [(start, len(text) - 1)])
+    assert [(link.target, link.subpath, link.display, link.span) for link in links] == [
+        ("a", "#b", "c", (start + 4, start + 13))
+    ]
+    assert [(tag.name, tag.span) for tag in tags] == [("tag", (start + 18, start + 22))]

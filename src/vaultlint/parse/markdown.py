@@ -143,6 +143,8 @@ def _html_block_kind(s: str, in_para: bool) -> int:
 _new = tuple.__new__
 _MAY_START_BLOCK = frozenset(" \t>#`~$%<=-*_+:|0123456789")
 _MERGEABLE = frozenset({"list", "blockquote", "callout"})
+_BULLETS = ("-", "*", "+")
+_BLANK_OR_END = ("", " ", "\t")
 _HTML_END = {1: None, 2: "-->", 3: "?>", 4: ">", 5: "]]>"}
 
 
@@ -429,6 +431,49 @@ def scan_blocks(
             prev_depth = 0
             _block_id(line, ls, le, para_start, blocks)
             continue
+        elif (
+            c0 == " "
+            and opaque is None
+            and (rest := line.lstrip(" "))[:1] in _BULLETS
+            and rest[1:2] == " "
+            and rest[2:3] not in _BLANK_OR_END
+            and rest.strip(rest[0] + " \t")  # not a thematic break (`  - - -`)
+        ):
+            # fast path for a bullet indented by spaces, one space after its marker (a nested
+            # item, mostly): what the general path below does for it, without its tests
+            ind = len(line) - len(rest)
+            lazy = in_para and not prev_blank
+            if list_depth and not lazy:
+                list_stack.clear()
+                list_depth = 0
+            if list_stack and ind < list_stack[-1] and not lazy:
+                while list_stack and ind < list_stack[-1]:
+                    list_stack.pop()
+            if ind - (list_stack[-1] if list_stack else 0) < 4:  # else: the general path
+                if range_start != -1:
+                    ranges.append((range_start, range_end))
+                while list_stack and list_stack[-1] > ind:
+                    list_stack.pop()
+                list_stack.append(ind + 2)
+                list_depth = 0
+                marker = rest[0]
+                new_list = len(list_stack) == 1 and marker != list_marker
+                if len(list_stack) == 1:
+                    list_marker = marker
+                in_para = True
+                para_start = range_start = ls
+                range_end = le
+                para_depth = 0
+                para_in_list = True
+                prev_blank = False
+                prev_depth = 0
+                if "^" in line:
+                    _block_id(line, ls, le, ls, blocks)
+                if len(list_stack) > 1 and sec_start != -1:
+                    sec_end = le  # a nested item: the list goes on
+                else:
+                    section("list", ls, le, "new" if new_list else "merge")
+                continue
         if line and line[0] not in " \t>":
             depth = ind = fi = 0  # the common case: text at the start of the line
         elif c0 == " " and (rest := line.lstrip(" ")) and rest[0] not in ">\t":

@@ -181,3 +181,21 @@ def test_only_the_latest_heading_trees_are_kept_and_answers_do_not_change(
     assert list(index._headings) == ["n0.md", "n1.md"]  # the last two asked (i = 10, 11)
     expected = [(path == "n3.md", path == "n3.md", True) for path, _ in asked[::3]]
     assert got == [answer for triple in expected for answer in triple]
+
+
+def test_a_first_heading_link_is_answered_without_a_tree_and_a_second_builds_one() -> None:
+    note = parse_note("a.md", "# Top\n## Sub: one\ntext\n")
+    index = VaultIndex({"a.md": note, "b.md": parse_note("b.md", "[[a#Sub one]] [[c]]\n")})
+    assert index.has_subpath("a.md", "#sub one") is True
+    assert list(index._headings) == []  # asked about once: its headings read, no tree
+    assert index.has_subpath("a.md", "#Nope") is False
+    assert list(index._headings) == ["a.md"]  # asked again: a tree
+    index.replace(parse_note("a.md", "# Top\n## Sub: one\ntext\n"))
+    assert index.has_subpath("a.md", "#Top#Sub one") is True  # a chain needs the tree at once
+    assert list(index._headings) == ["a.md"]
+    index.replace(parse_note("a.md", "# Other\n"))
+    assert (index._headings, index._asked) == ({}, {})
+    assert index.has_subpath("a.md", "#Top") is False
+    assert index.has_subpath("a.md", "#other") is True
+    assert list(index._headings) == ["a.md"]  # the second single heading asked: a tree now
+    assert index.unresolved(["c", "", "a", "c", "./a.md", "../x"], "b.md") == ["c", "c", "../x"]

@@ -127,8 +127,7 @@ def read_and_parse(root: str, path: str, fingerprint: bool = True) -> tuple[Note
 
 def unresolved_links(summary: NoteSummary, index: VaultIndex) -> list[str]:
     """The link targets of a note (distinct, as written) that do not resolve."""
-    path = summary.path
-    return [t for t in summary.links if t and index.resolve(t, path) is None]
+    return index.unresolved(summary.links, summary.path)
 
 
 # --- shard workers -------------------------------------------------------------------------

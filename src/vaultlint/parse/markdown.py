@@ -348,19 +348,28 @@ def scan_blocks(
         elif (
             c0 in "-*+"
             and line[1:2] == " "
-            and line[1:].lstrip(" ")[:1] != "\t"  # a tab's width: the general path
-            and line.strip(c0 + " \t")  # not a thematic break (`- - -`)
+            and (
+                # one space, then text (the commonest): neither a tab nor a thematic break
+                ((c2 := line[2:3]) not in _BLANK_OR_END and c2 != c0)
+                or (
+                    line[1:].lstrip(" ")[:1] != "\t"  # a tab's width: the general path
+                    and line.strip(c0 + " \t")  # not a thematic break (`- - -`)
+                )
+            )
         ):
             # fast path for a bullet at the start of the line: a new top-level list item
             if range_start != -1:
                 ranges.append((range_start, range_end))
-            j = 1
-            n = len(line)
-            while j < n and line[j] == " ":
-                j += 1
-            w = j - 1
             list_stack.clear()
-            list_stack.append(1 + (w if w <= 4 and j < n else 1))
+            if c2 not in _BLANK_OR_END:
+                list_stack.append(2)  # its content starts after the one space
+            else:
+                j = 1
+                n = len(line)
+                while j < n and line[j] == " ":
+                    j += 1
+                w = j - 1
+                list_stack.append(1 + (w if w <= 4 and j < n else 1))
             list_depth = 0
             new_list = c0 != list_marker
             list_marker = c0

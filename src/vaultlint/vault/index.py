@@ -141,6 +141,8 @@ class VaultIndex:
         # constant (blocks) or logarithmic (headings) time, whatever the note holds; at most
         # TREES_KEPT of each are kept (the oldest dropped first)
         self._headings: dict[str, HeadingTree] = {}
+        #: the headings of the notes asked about once, without a tree (at most TREES_KEPT)
+        self._asked: dict[str, tuple[tuple[int, str], ...]] = {}
         self._blocks: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {}
 
     @staticmethod
@@ -212,6 +214,7 @@ class VaultIndex:
         old = self.summaries[path]
         self.summaries[path] = summary
         self._headings.pop(path, None)
+        self._asked.pop(path, None)
         self._blocks.pop(path, None)
         self._names = None  # aliases may have changed
         self._graph = None  # and links
@@ -224,6 +227,7 @@ class VaultIndex:
         old = self.summaries.pop(path)
         self._remove_name(path)
         self._headings.pop(path, None)
+        self._asked.pop(path, None)
         self._blocks.pop(path, None)
         self._resolved.clear()
         self._names = None
@@ -343,6 +347,21 @@ class VaultIndex:
         cands = self._name_candidates(key)
         return sorted(cands) if len(cands) > 1 else []
 
+    def unresolved(self, targets: Iterable[str], source: str) -> list[str]:
+        """The link targets of note ``source`` (as written; empty ones skipped) that resolve
+        to no file: :meth:`resolve` of each, its remembered answers read directly."""
+        known = self._resolved.get
+        out = []
+        for target in targets:
+            if not target:
+                continue
+            hit = known(target, _UNKNOWN)
+            if hit is _UNKNOWN:
+                hit = self.resolve(target, source)
+            if hit is None:
+                out.append(target)
+        return out
+
     # -- subpaths ---------------------------------------------------------------------------
     def has_subpath(self, note: Note | NoteSummary | str, subpath: str) -> bool:
         """Whether ``#Heading#Sub`` or ``#^block`` exists in ``note`` (SPEC R-S1..R-S4)."""
@@ -363,6 +382,13 @@ class VaultIndex:
         keys = [normalize_heading(p) for p in parts]
         headings = self._headings.get(summary.path)
         if headings is None or headings.source is not summary.headings:
+            if len(keys) == 1 and self._asked.get(summary.path) is not summary.headings:
+                # a note's first heading link is answered by reading its headings (most
+                # notes are asked about once: a tree for each was built and soon dropped);
+                # a tree is built when it is asked again
+                _keep(self._asked, summary.path, summary.headings)
+                key = keys[0]
+                return any(normalize_heading(text) == key for _, text in summary.headings)
             headings = HeadingTree(summary.headings)
             _keep(self._headings, summary.path, headings)
         return headings.chain_exists(keys)

@@ -147,17 +147,24 @@ def test_a_thematic_break_below_a_blank_line_is_not_frontmatter(capsys, tmp_path
 
 
 def test_mojibake_prefilter_lets_through_every_text_the_pattern_can_match():
-    # the check skips a note holding neither 'Ã' nor a character of the continuation class
-    # (found by str.__contains__): exactly the characters the pattern's second part needs
+    # Latin-1 text is searched only when it holds 'Ã' or a character of the continuation
+    # class: the characters the pattern's second part needs
     continuation = re.compile(f"[{encoding._CONTINUATION}]")
     every = {chr(c) for c in range(0x110000) if continuation.match(chr(c))}
     assert set(encoding._NEEDED) == every | {"\u00c3"}
-    assert len(encoding._NEEDED) == len(every) + 1
+    assert set(encoding._NOT_NEEDED) == {b for b in range(256) if chr(b) not in every | {"Ã"}}
     for text, suspect in [
-        ("Café résumé, Привет, 日本語 📅", False),
-        ("2028â€“2029", True),
-        ("communiquÃ said", True),  # 'Ã' then a space
-        ("ã€", True),
+        ("Café résumé, naïve, São", None),
+        ("Café résumé, Привет, 日本語 📅", None),
+        ("Привет — 📅", None),  # an em dash (searched), after no lead character
+        ("2028â€“2029", (4, 6)),
+        ("communiquÃ said", (9, 11)),  # 'Ã' then a space
+        ("a ã€", (2, 4)),
+        ("a ã\u00a0", (2, 4)),
+        ("é°", (0, 2)),
+        ("°C", None),  # a continuation character without a lead before it
     ]:
-        assert any(map(text.__contains__, encoding._NEEDED)) is suspect
-        assert (encoding._SUSPECT.search(text) is not None) is suspect
+        found = encoding.first_suspect(text)
+        assert (None if found is None else found.span()) == suspect
+        found = encoding._SUSPECT.search(text)
+        assert (None if found is None else found.span()) == suspect

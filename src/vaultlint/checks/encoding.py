@@ -35,10 +35,23 @@ def _expand(ranges: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-#: a note holding none of these cannot match _SUSPECT: each is looked for by ``str.__contains__``
-#: (memchr speed; the regex's scan for its first character class costs ~50 instructions a
-#: character, and accented text is full of lead bytes)
+#: a note holding none of these cannot match _SUSPECT (the second character it needs)
 _NEEDED = ("\u00c3", *_expand(_CONTINUATION))
+#: the bytes of Latin-1 text that are not in _NEEDED (deleted, what is left are needed ones)
+_NOT_NEEDED = bytes(b for b in range(256) if chr(b) not in _NEEDED)
+
+
+def first_suspect(text: str) -> re.Match[str] | None:
+    """The first match of _SUSPECT in ``text``. Text within Latin-1 (most accented text) is
+    first asked, in two C passes (its Latin-1 bytes, then those of _NEEDED among them), whether
+    it holds a character the match needs: the regex's scan for its first character class costs
+    ~50 instructions a character, and accented text is full of lead bytes. Other text is
+    searched at once (the same test on its UTF-8 was measured slower than the search)."""
+    try:
+        latin = text.encode("latin-1")
+    except UnicodeEncodeError:
+        return _SUSPECT.search(text)
+    return _SUSPECT.search(text) if latin.translate(None, _NOT_NEEDED) else None
 
 
 def _first_difference(a: str, b: str) -> tuple[int, int, int]:
@@ -96,9 +109,9 @@ class MojibakeCheck(Check):
             if problem.code == "encoding":
                 yield ctx.diagnostic(note, problem.span, problem.message)
         text = note.text
-        if text.isascii() or not any(map(text.__contains__, _NEEDED)):
+        if text.isascii():
             return
-        first = _SUSPECT.search(text)
+        first = first_suspect(text)
         if first is None:
             return
         from ftfy import fix_encoding  # imported only for notes that may be garbled

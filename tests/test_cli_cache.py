@@ -187,6 +187,25 @@ def test_a_cache_dir_that_cannot_be_used_is_exit_2_naming_it(
     assert run(capsys, "scan", "v", "--cache-dir", given, "--no-cache")[0] == 1
 
 
+@pytest.mark.parametrize("clear", [[], ["--clear"]])
+def test_the_cache_command_on_a_cache_root_that_is_no_folder_is_exit_2(
+    capsys, vault, tmp_path, monkeypatch, clear
+):
+    (tmp_path / "file").write_text("mine\n", encoding="utf-8")
+    assert run(capsys, "cache", "v", "--cache-dir", "file", *clear) == (
+        2,
+        "",
+        "vaultlint: error: --cache-dir file: not a folder, so no cache can be kept there\n",
+    )
+    monkeypatch.setenv("VAULTLINT_CACHE_DIR", "/dev/null")
+    assert run(capsys, "cache", "v", *clear) == (
+        2,
+        "",
+        "vaultlint: error: /dev/null: not a folder, so no cache can be kept there\n",
+    )
+    assert (tmp_path / "file").read_text(encoding="utf-8") == "mine\n"
+
+
 def test_a_cache_environment_variable_that_cannot_be_used_is_a_warning(
     capsys, vault, tmp_path, monkeypatch
 ):

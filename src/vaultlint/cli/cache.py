@@ -12,6 +12,7 @@ root is not vaultlint's or the folder cannot be removed (naming the file).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -66,6 +67,9 @@ def run(args: argparse.Namespace) -> Outcome:
     root = resolve_root(args, cwd)
     check_paths(args.paths, root, cwd)  # a PATH that does not exist: exit 2, as for scan
     base = cache_root(cache_dir_of(args, cwd))
+    if os.path.lexists(base) and not base.is_dir():  # /dev/null, a file: scan cannot use it
+        given = f"--cache-dir {args.cache_dir}" if args.cache_dir else printable(str(base))
+        raise UsageError(f"{given}: not a folder, so no cache can be kept there")
     folder = base / "vaults" / vault_folder_name(root)
     held = folder_size(folder)
     shown = printable(str(folder))

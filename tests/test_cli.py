@@ -1027,3 +1027,31 @@ def test_write_baseline_exits_0_with_findings(capsys, tmp_path):
     )
     assert code == 0
     assert (tmp_path / "b.json").exists()
+
+
+def test_a_whole_vault_scan_whose_every_note_is_excluded_says_so(capsys, tmp_path, monkeypatch):
+    """Nothing checked is not a silent pass: exit 0 (the exclusion is the user's), and a
+    warning saying how many notes were excluded and why — cold and answered from the cache."""
+    monkeypatch.setenv("VAULTLINT_CACHE_DIR", str(tmp_path / "cache"))
+    vault = write_vault(
+        tmp_path / "v",
+        {
+            ".vaultlint.yaml": 'exclude: ["Drafts/**", "Old.md"]\n',
+            "Drafts/a.md": "[[Nowhere]]\n",
+            "Drafts/b.md": "text\n",
+            "Old.md": "text\n",
+        },
+    )
+    warning = (
+        "vaultlint: warning: every note of the vault is excluded (3 notes; excluded by the "
+        "configuration: 3): nothing was checked\n"
+    )
+    for extra in (["--no-cache"], [], []):  # the last run is a warm hit
+        assert run(capsys, "scan", str(vault), *extra) == (
+            0,
+            "No problems found in 0 notes.\n",
+            warning,
+        )
+    # one note left to check: no such warning
+    (vault / "New.md").write_text("text\n", encoding="utf-8")
+    assert run(capsys, "scan", str(vault)) == (0, "No problems found in 1 note.\n", "")

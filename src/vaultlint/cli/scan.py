@@ -250,6 +250,9 @@ def _report(
         )
     for warning in result.warnings:
         warn(warning)
+    if whole_vault and not result.notes and result.excluded:
+        # a gate that checked nothing must not pass silently
+        warn(_all_excluded(result))
     if whole_vault:  # a PATH's own is among the warnings; other skipped notes are not its
         shown_at = _file_prefix(root, cwd)
         for skipped in result.skipped_notes:
@@ -338,6 +341,18 @@ class _Stdout:
 
     def write(self, text: str) -> None:
         write(sys.stdout, text)
+
+
+def _all_excluded(result: ScanResult) -> str:
+    """The warning of a whole-vault scan whose every note is excluded: how many, and why."""
+    from collections import Counter
+
+    reasons = Counter(n.reason for n in result.excluded)
+    why = "; ".join(f"{reason}: {n}" for reason, n in sorted(reasons.items()))
+    return (
+        f"every note of the vault is excluded ({_count(len(result.excluded), 'note')}; {why}): "
+        "nothing was checked"
+    )
 
 
 def _count(n: int, word: str, plural: str | None = None) -> str:

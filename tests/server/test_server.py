@@ -542,6 +542,45 @@ _not_utf8.writes = ["Latin.md"]
 test_a_note_that_is_not_utf8_keeps_its_finding_while_open = session(_not_utf8)
 
 
+async def _allowed_file(editor: Editor) -> None:
+    """A file a rule reads (a tags rule's allowed_file) is part of the configuration: changed
+    on disk or saved in the editor, the rules are read again (they kept the old list)."""
+    config = editor.root / ".vaultlint.yaml"
+    allowed = editor.root / "tags.txt"
+    allowed.write_text("project\n", encoding="utf-8")
+    config.write_text(
+        "extends: []\nrules:\n  house-tags: {check: tags, allowed_file: tags.txt, case: any}\n",
+        encoding="utf-8",
+    )
+
+    async def event(path: Path, kind: lsp.FileChangeType) -> list[tuple]:
+        published = editor.count("C.md")
+        editor.client.workspace_did_change_watched_files(
+            lsp.DidChangeWatchedFilesParams([lsp.FileEvent(path.as_uri(), kind)])
+        )
+        await editor.wait_for(lambda: editor.count("C.md") > published)
+        return shape(await editor.diagnostics("C.md"))
+
+    await editor.open("C.md", "Tagged #Project here #draft\n")
+    not_allowed = "tag 'draft' is not in the allowed list"
+    expected = [((0, 21, 0, 27), "house-tags", "vaultlint", WARNING, not_allowed)]
+    assert await event(config, lsp.FileChangeType.Changed) == expected
+    allowed.write_text("project\ndraft\n", encoding="utf-8")
+    assert await event(allowed, lsp.FileChangeType.Changed) == []
+    # saved in the editor (no file watcher)
+    allowed.write_text("project\n", encoding="utf-8")
+    published = editor.count("C.md")
+    editor.client.text_document_did_save(
+        lsp.DidSaveTextDocumentParams(lsp.TextDocumentIdentifier(allowed.as_uri()))
+    )
+    await editor.wait_for(lambda: editor.count("C.md") > published)
+    assert shape(await editor.diagnostics("C.md")) == expected
+
+
+_allowed_file.writes = [".vaultlint.yaml", "tags.txt"]
+test_a_file_a_rule_reads_reloads_the_rules = session(_allowed_file)
+
+
 async def _config_saved(editor: Editor) -> None:
     """An editor without file watchers: saving .vaultlint.yaml in it reloads the rules."""
     assert shape(await editor.open("Index.md")) == [BROKEN_NOWHERE, NO_LATER]

@@ -252,8 +252,8 @@ class VaultlintServer(LanguageServer):
             session, path = place
             config, index = touched.get(session.root, (session, False, False))[1:]
             if session.is_config_file(path):
-                config = True
-            elif event.type == lsp.FileChangeType.Deleted:
+                config = True  # (and, when it is a file of the vault, an attachment too:)
+            if event.type == lsp.FileChangeType.Deleted:
                 index = session.file_deleted(path).index_changed or index
             elif event.type == lsp.FileChangeType.Changed and (session.root / path).is_dir():
                 continue  # a folder whose files changed: they have events of their own

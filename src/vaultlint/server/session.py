@@ -75,6 +75,7 @@ class VaultSession:
         self._linter: Linter | None = None
         self._stale_links: set[str] = set()  # notes whose typed links the index lacks
         self._obsidian = None
+        self._inputs: frozenset[str] = frozenset()  # see _inputs_of
         self.reload_config()
         self._load_vault()
 
@@ -102,13 +103,28 @@ class VaultSession:
             return False
         self.config, self.config_error, self.config_path = config, None, path
         self._linter = None
+        self._inputs = self._inputs_of(config)
         self._refresh_excluded()
         return True
 
+    def _inputs_of(self, config: Config) -> frozenset[str]:
+        """The vault files a configuration was made from besides YAML files: what its rules
+        read (a tags rule's ``allowed_file``), as the kept configuration stamps them."""
+        from vaultlint.checks import REGISTRY
+
+        found = set()
+        for rule in config.rules:
+            for full in REGISTRY[rule.check]().external_files(rule.options, self.root):
+                rel = self.relative(Path(full), hidden=True)
+                if rel is not None:
+                    found.add(rel)
+        return frozenset(found)
+
     def is_config_file(self, path: str) -> bool:
         """Whether a change to this vault file may change the configuration: the config, a
-        YAML pack beside it, Obsidian's settings (templates folder, excluded files)."""
-        return path.endswith((".yaml", ".yml")) or path in OBSIDIAN_SETTINGS
+        YAML pack beside it, Obsidian's settings (templates folder, excluded files), a file a
+        rule reads (``allowed_file``)."""
+        return path.endswith((".yaml", ".yml")) or path in OBSIDIAN_SETTINGS or path in self._inputs
 
     def _refresh_excluded(self) -> None:
         self._obsidian = obsidian_excludes(self.root) if self.config.obsidian_excludes else None

@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> Outcome:
             f"`vaultlint server` needs the 'server' extra ({exc.name} is "
             "not installed): pip install 'obsidian-vaultlint[server]'"
         ) from None
-    from vaultlint.server.session import PRELOAD
+    from vaultlint.server.preload import PRELOAD
 
     PRELOAD.start(Path.cwd())  # read the vault while the LSP machinery is imported
     from vaultlint.server.lsp import serve

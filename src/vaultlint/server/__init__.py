@@ -2,6 +2,10 @@
 
 - :mod:`~vaultlint.server.session`: a vault as the server holds it (config, index, the
   unsaved text of open notes) and the one way into the lint core;
+- :mod:`~vaultlint.server.documents`: the note of an open document as ``scan`` would read its
+  file (too large, not UTF-8);
+- :mod:`~vaultlint.server.preload`: the vault of the starting directory, read while the LSP
+  machinery is imported;
 - :mod:`~vaultlint.server.convert`: findings, positions (UTF-16) and fixes in LSP terms;
 - :mod:`~vaultlint.server.navigation`: go to definition, completion inside ``[[``;
 - :mod:`~vaultlint.server.answers`: code actions, definition, completion, hover;

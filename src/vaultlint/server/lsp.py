@@ -26,7 +26,8 @@ from vaultlint import __version__
 from vaultlint.diagnostic import Diagnostic
 from vaultlint.model import Note
 from vaultlint.server import answers, convert
-from vaultlint.server.session import PRELOAD, VaultSession, is_linted
+from vaultlint.server.preload import PRELOAD
+from vaultlint.server.session import VaultSession, is_linted
 from vaultlint.vault.discovery import CONFIG_NAMES, find_vault_root
 
 log = logging.getLogger("vaultlint.server")

@@ -36,6 +36,7 @@ class Editor:
     versions: dict[str, int] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
     registrations: list[lsp.Registration] = field(default_factory=list)
+    capabilities: lsp.ServerCapabilities | None = None  # what the server answered initialize
 
     def uri(self, path: str) -> str:
         return (self.root / path).as_uri()
@@ -132,7 +133,7 @@ async def start(root: Path, capabilities: str = "visual-studio-code") -> Editor:
 
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     await client.start_io(sys.executable, "-m", "vaultlint", "server", cwd=str(root), env=env)
-    await client.initialize_session(
+    result = await client.initialize_session(
         lsp.InitializeParams(
             capabilities=client_capabilities(capabilities),
             root_uri=root.as_uri(),
@@ -140,6 +141,7 @@ async def start(root: Path, capabilities: str = "visual-studio-code") -> Editor:
             initialization_options={"debounce_ms": 5},
         )
     )
+    editor.capabilities = result.capabilities
     return editor
 
 

@@ -629,6 +629,33 @@ def test_a_vault_in_a_subfolder_of_the_workspace(tmp_path: Path) -> None:
     assert vault_digest(tmp_path) == before
 
 
+def test_positions_are_utf16_whatever_encoding_the_client_offers_first(tmp_path: Path) -> None:
+    """Neovim 0.11 offers UTF-8 first, Emacs 29 UTF-32: the server still speaks UTF-16 (pygls
+    took the client's first choice and applied edits in it, while vaultlint's ranges are
+    UTF-16), says so, and applies an edit at UTF-16 positions."""
+    write(tmp_path, FILES)
+
+    async def main(client: str) -> tuple[str | None, list[tuple], list[tuple]]:
+        editor = await start(tmp_path, client)
+        try:
+            assert editor.capabilities is not None
+            encoding = editor.capabilities.position_encoding
+            opened = shape(await editor.open("Index.md"))
+            # "Hi 😀 [[Nowhere]]": put "é" just after the emoji (UTF-16 character 5)
+            version = editor.edit("Index.md", rng(2, 5, 2, 5), "é")
+            edited = shape(await editor.diagnostics("Index.md", version))
+        finally:
+            assert await stop(editor) == 0
+        return encoding, opened, edited
+
+    moved = [((2, 7, 2, 18), *BROKEN_NOWHERE[1:]), ((2, 23, 2, 38), *NO_LATER[1:])]
+    for client in ("neovim@v0.11.0", "emacs@v29.1"):
+        encoding, opened, edited = asyncio.run(main(client))
+        assert (client, encoding) == (client, lsp.PositionEncodingKind.Utf16)
+        assert opened == [BROKEN_NOWHERE, NO_LATER]
+        assert edited == moved
+
+
 def test_exit_without_shutdown_is_status_1(tmp_path: Path) -> None:
     """LSP: an exit notification without a shutdown request first exits with status 1."""
     write(tmp_path, FILES)

@@ -6,6 +6,7 @@
   file (too large, not UTF-8);
 - :mod:`~vaultlint.server.preload`: the vault of the starting directory, read while the LSP
   machinery is imported;
+- :mod:`~vaultlint.server.protocol`: pygls's protocol with positions always in UTF-16;
 - :mod:`~vaultlint.server.convert`: findings, positions (UTF-16) and fixes in LSP terms;
 - :mod:`~vaultlint.server.navigation`: go to definition, completion inside ``[[``;
 - :mod:`~vaultlint.server.answers`: code actions, definition, completion, hover;

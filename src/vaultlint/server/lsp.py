@@ -27,6 +27,7 @@ from vaultlint.diagnostic import Diagnostic
 from vaultlint.model import Note
 from vaultlint.server import answers, convert
 from vaultlint.server.preload import PRELOAD
+from vaultlint.server.protocol import Utf16Protocol
 from vaultlint.server.session import VaultSession, is_linted
 from vaultlint.vault.discovery import CONFIG_NAMES, find_vault_root
 
@@ -51,7 +52,7 @@ class Published:
 
 class VaultlintServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("vaultlint", __version__)
+        super().__init__("vaultlint", __version__, protocol_cls=Utf16Protocol)
         self.sessions: dict[Path, VaultSession] = {}
         self.published: dict[str, Published] = {}
         self.pending: dict[str, asyncio.TimerHandle] = {}

@@ -313,6 +313,25 @@ class NameIndex:
             for key in asked[query]:
                 self._files[key] = found
 
+    def replaced(self, path: str, old: tuple[str, ...], new: tuple[str, ...]) -> None:
+        """A note's summary was replaced (:meth:`VaultIndex.replace`: same path, so the same
+        files): its near headings and blocks are asked again, its aliases are the new ones."""
+        self._subpaths = {memo: v for memo, v in self._subpaths.items() if memo[0] != path}
+        if old == new or not is_note_path(path):
+            return
+        fold = self._fold
+        for alias in old:
+            key = fold(alias)
+            owners = self._aliases.get(key)
+            if owners is not None and path in owners:
+                owners.remove(path)
+                if not owners:
+                    del self._aliases[key]
+        for alias in new:
+            owners = self._aliases.setdefault(fold(alias), [])
+            if path not in owners:
+                owners.append(path)
+
     # -- subpaths ---------------------------------------------------------------------------
     def near_heading(self, summary: NoteSummary, heading: str) -> str | None:
         """The heading of a note (as written) close to a heading link's text, or None."""

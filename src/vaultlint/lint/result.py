@@ -99,12 +99,9 @@ class ScanResult:
         read (a FIFO ``x.md``, a dangling link ``y.md``), and what could not be read at all (a
         folder that cannot be listed). Links to folders of the vault and the other names are
         left out quietly, as Obsidian leaves them out; ``--statistics`` counts every one."""
-        return tuple(
-            n
-            for n in self.skipped
-            if n.reason.startswith("cannot ")
-            or n.path.lower().endswith((".md", ".canvas", ".base"))
-        )
+        from vaultlint.vault.discovery import is_linted
+
+        return tuple(n for n in self.skipped if n.reason.startswith("cannot ") or is_linted(n.path))
 
     @property
     def internal_errors(self) -> bool:

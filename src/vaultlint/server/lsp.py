@@ -28,8 +28,8 @@ from vaultlint.model import Note
 from vaultlint.server import answers, convert
 from vaultlint.server.preload import PRELOAD
 from vaultlint.server.protocol import Utf16Protocol
-from vaultlint.server.session import VaultSession, is_linted
-from vaultlint.vault.discovery import CONFIG_NAMES, find_vault_root
+from vaultlint.server.session import VaultSession
+from vaultlint.vault.discovery import CONFIG_NAMES, find_vault_root, is_linted
 
 log = logging.getLogger("vaultlint.server")
 

@@ -26,8 +26,7 @@ from vaultlint.server.documents import document_note, not_utf8
 from vaultlint.vault.discovery import (
     excluded_reason,
     find_vault_root,
-    is_note_name,
-    is_vault_file_name,
+    is_linted,
     obsidian_excludes,
     walk_vault,
 )
@@ -374,9 +373,3 @@ def _without_links(summary: NoteSummary) -> tuple:
     if _LINKS is None:
         return tuple(summary)
     return (*summary[:_LINKS], *summary[_LINKS + 1 :])
-
-
-def is_linted(path: str) -> bool:
-    """Whether a vault file is linted as ``vaultlint scan`` lints it: a note, a canvas or a
-    base (their links count for the other notes too); any other file is an attachment."""
-    return is_note_name(path) or is_vault_file_name(path.rsplit("/", 1)[-1])

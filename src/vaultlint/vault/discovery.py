@@ -38,6 +38,12 @@ def is_vault_file_name(name: str) -> bool:
     return lower.endswith((".canvas", ".base")) and not lower.startswith(".")
 
 
+def is_linted(path: str) -> bool:
+    """Whether a vault file is linted as ``vaultlint scan`` lints it: a note, a canvas or a
+    base (their links count for the other notes too); any other file is an attachment."""
+    return is_note_name(path) or is_vault_file_name(path.rsplit("/", 1)[-1])
+
+
 @dataclass
 class VaultFiles:
     """The files of a vault (vault-relative POSIX paths) and what was left out, with reasons."""
@@ -89,9 +95,6 @@ _DIR_FLAGS = (
 
 #: ``.md`` in any case (``str.endswith`` with a tuple: no ``lower()`` of every name)
 _MD = (".md", ".MD", ".Md", ".mD")
-#: the names the walk lints (notes, canvases, bases), for the rare entry that is none of a
-#: file, a folder and a link: one named so is skipped with a reason, others left out quietly
-_LINTED_ENDS = (".md", ".canvas", ".base")
 _SPECIAL_KINDS = (
     (stat.S_ISFIFO, "a FIFO"),
     (stat.S_ISSOCK, "a socket"),
@@ -187,8 +190,8 @@ def walk_vault(root: Path) -> VaultFiles:
                                 here.append((path, "dangling symbolic link"))
                                 continue
                         else:  # a FIFO, a socket, a device: never opened (a FIFO blocks)
-                            if name.lower().endswith(_LINTED_ENDS) and len(name) > 3:
-                                here.append((path, _special_reason(entry)))  # named as a note
+                            if is_linted(name):  # named as a note: skipped with a reason
+                                here.append((path, _special_reason(entry)))
                             continue
                     except OSError as exc:
                         here.append((path, f"cannot read: {exc.strerror or exc}"))

@@ -187,15 +187,9 @@ class NameIndex:
         self._fold = fold
         if aliased is None:
             aliased = {path: s.aliases for path, s in index.summaries.items() if s.aliases}
-        aliases: dict[str, list[str]] = {}
+        self._aliases: dict[str, list[str]] = {}
         for path, its_aliases in aliased.items():
-            if not is_note_path(path):
-                continue  # (a canvas or a base has no frontmatter)
-            for alias in its_aliases:
-                owners = aliases.setdefault(fold(alias), [])
-                if path not in owners:
-                    owners.append(path)
-        self._aliases = aliases
+            self._add_aliases(path, its_aliases)
         # notes by name: taken from the index's own table of names when every name is ASCII
         # (a pre-commit run at 100k notes spent a quarter of a second building it again);
         # else folded name by name as the table cannot be (``fold("ΑΣ.md")[:-3]`` is not
@@ -319,16 +313,21 @@ class NameIndex:
         self._subpaths = {memo: v for memo, v in self._subpaths.items() if memo[0] != path}
         if old == new or not is_note_path(path):
             return
-        fold = self._fold
         for alias in old:
-            key = fold(alias)
+            key = self._fold(alias)
             owners = self._aliases.get(key)
             if owners is not None and path in owners:
                 owners.remove(path)
                 if not owners:
                     del self._aliases[key]
-        for alias in new:
-            owners = self._aliases.setdefault(fold(alias), [])
+        self._add_aliases(path, new)
+
+    def _add_aliases(self, path: str, aliases: Iterable[str]) -> None:
+        """Count a note's aliases (a canvas or a base has no frontmatter: none)."""
+        if not is_note_path(path):
+            return
+        for alias in aliases:
+            owners = self._aliases.setdefault(self._fold(alias), [])
             if path not in owners:
                 owners.append(path)
 

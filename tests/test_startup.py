@@ -53,10 +53,13 @@ print(json.dumps([code, out.getvalue(), sorted(m for m in heavy if m in sys.modu
 """
 
 
-def _imports(argv: list[str], cwd=None, env=None) -> tuple[int, str, list[str]]:
-    """(exit status, stdout, the HEAVY modules imported) of ``main(argv)`` in a fresh Python."""
+def _imports(
+    argv: list[str], cwd=None, env=None, heavy: list[str] = HEAVY
+) -> tuple[int, str, list[str]]:
+    """(exit status, stdout, the ``heavy`` modules imported) of ``main(argv)`` in a fresh
+    Python."""
     done = subprocess.run(
-        [sys.executable, "-c", _CHILD, json.dumps(argv), json.dumps(HEAVY)],
+        [sys.executable, "-c", _CHILD, json.dumps(argv), json.dumps(heavy)],
         capture_output=True,
         text=True,
         check=True,
@@ -65,6 +68,46 @@ def _imports(argv: list[str], cwd=None, env=None) -> tuple[int, str, list[str]]:
     )
     code, out, heavy = json.loads(done.stdout)
     return code, out, heavy
+
+
+#: modules a run of one edited note (the pre-commit run: the note parsed and checked in this
+#: process against the stored summaries of the others) has no use for; each was imported by it
+#: once, at module level, and is now imported where it is used
+ONE_NOTE_HEAVY = [
+    "difflib",  # did-you-mean hints (an unknown command, a suppression of an unknown rule)
+    "hashlib",  # OpenSSL's bindings: BLAKE2b and compare_digest come from vaultlint.digest
+    "hmac",
+    "jsonschema",
+    "multiprocessing",  # workers: one note is served in this process
+    "pygls",
+    "shutil",  # argparse's terminal width (cli._HelpFormatter), clearing a cache folder
+    "traceback",  # a worker's or a check's crash
+    "vaultlint.config.loader",
+    "vaultlint.config.schema",
+    "vaultlint.fix",
+    "vaultlint.server",
+    "yaml",
+]
+
+
+def test_a_run_of_one_edited_note_imports_nothing_it_does_not_use(tmp_path):
+    vault = tmp_path / "v"
+    (vault / "sub").mkdir(parents=True)
+    (vault / ".vaultlint.yaml").write_text("extends: [recommended]\n", encoding="utf-8")
+    (vault / "a.md").write_text("---\ntags: [x]\n---\n# A\n\n[[b#B]] [[gone]]\n", "utf-8")
+    (vault / "sub" / "b.md").write_text("# B\n\n[[a]] #x\n", encoding="utf-8")
+    argv = ["scan", "--vault", str(vault), str(vault / "a.md")]
+    first = _imports(argv, cwd=tmp_path, heavy=ONE_NOTE_HEAVY)  # reads the configuration
+    assert "yaml" in first[2]
+    with (vault / "a.md").open("a", encoding="utf-8") as note:
+        note.write("[[missing]]\n")
+    code, out, heavy = _imports(argv, cwd=tmp_path, heavy=ONE_NOTE_HEAVY)
+    assert (code, heavy) == (1, [])
+    assert out.splitlines() == [
+        "v/a.md:6:9: error broken-link link target 'gone' does not exist",
+        "v/a.md:7:1: error broken-link link target 'missing' does not exist",
+        "Found 2 errors in 1 note.",
+    ]
 
 
 def test_version_imports_nothing_heavy():

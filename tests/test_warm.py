@@ -19,7 +19,7 @@ import pytest
 
 import vaultlint.config.cached
 import vaultlint.config.loader
-from tests.test_startup import HEAVY
+from tests.test_startup import HEAVY, ONE_NOTE_HEAVY
 from vaultlint.cli import main
 from vaultlint.lint import fingerprint, warm
 from vaultlint.lint.cache import CACHE_ENV, open_cache
@@ -209,7 +209,7 @@ print(json.dumps([code, out.getvalue(), sorted(m for m in heavy if m in sys.modu
 
 def _child(vault: Path) -> tuple[int, str, list[str]]:
     done = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(vault), json.dumps(HEAVY)],
+        [sys.executable, "-c", _CHILD, str(vault), json.dumps(sorted({*HEAVY, *ONE_NOTE_HEAVY}))],
         capture_output=True,
         text=True,
         check=True,

@@ -68,18 +68,48 @@ _EXIT = {
 __all__ = ["COMMANDS", "Command", "Listed", "Outcome", "UsageError", "build_parser", "main"]
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """``argparse``'s formatter, told the terminal's width as ``shutil.get_terminal_size``
+    finds it (``$COLUMNS``, else the terminal of stdout, else 80) rather than importing
+    ``shutil`` (with ``bz2`` and ``lzma``) for it: ``argparse`` builds a formatter for every
+    argument it adds, even when no help is shown."""
+
+    def __init__(self, prog: str, **kwargs) -> None:
+        if kwargs.get("width") is None:
+            kwargs["width"] = _terminal_columns() - 2  # what argparse takes off shutil's width
+        super().__init__(prog, **kwargs)
+
+
+def _terminal_columns() -> int:
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
+        except (AttributeError, ValueError, OSError):
+            columns = 80
+    return columns
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The argument parser of every command in :data:`COMMANDS` (with ``only``: every
-    command is listed, but only that one's module is imported and its arguments added; the
-    others are never read; ``""``: no command's, for ``vaultlint`` alone or ``--help``)."""
+    """The argument parser of every command in :data:`COMMANDS` (``None``: with every
+    command's arguments; ``""``: every command listed, none's arguments, for ``vaultlint``
+    alone or ``--help``); with a command's name, that command only (its module imported and
+    its arguments added, the others neither listed nor read: ``main`` has already checked that
+    the first word is that command, so the top-level parser never reports on another)."""
     parser = argparse.ArgumentParser(
         prog="vaultlint",
         description="Lint an Obsidian vault: links, tags, sections, dates and encoding.",
+        formatter_class=_HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"vaultlint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for listed in COMMANDS:
-        sub_parser = sub.add_parser(listed.name, help=listed.help)
+        if only and listed.name != only:
+            continue
+        sub_parser = sub.add_parser(listed.name, help=listed.help, formatter_class=_HelpFormatter)
         if only is None or listed.name == only:
             listed.load().add_arguments(sub_parser)
     return parser

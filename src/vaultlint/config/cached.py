@@ -31,12 +31,13 @@ is a miss. It is unpickled with an allow-list: the configuration's own classes a
 from __future__ import annotations
 
 import contextlib
-import hmac
 import io
 import os
 import pickle
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from vaultlint.digest import blake2b, compare_digest
 
 if TYPE_CHECKING:
     from vaultlint.config.resolved import Config
@@ -71,9 +72,7 @@ class _Unpickler(pickle.Unpickler):
 
 
 def _mac(folder: CacheFolder, body: bytes) -> bytes:
-    import hashlib
-
-    mac = hashlib.blake2b(key=folder.key, digest_size=_MAC_SIZE, person=_PERSON)
+    mac = blake2b(key=folder.key, digest_size=_MAC_SIZE, person=_PERSON)
     mac.update(folder.path.name.encode("utf-8", "surrogateescape") + b"\0" + body)
     return mac.digest()
 
@@ -103,7 +102,7 @@ def kept_config(root: Path, path: Path | None, cache_dir: Any = None) -> Config 
     if len(data) > MAX_BYTES:  # never written so (keep_config): not ours, not read further
         return None
     body = data[_MAC_SIZE:]
-    if not hmac.compare_digest(data[:_MAC_SIZE], _mac(folder, body)):
+    if not compare_digest(data[:_MAC_SIZE], _mac(folder, body)):
         return None
     try:
         kept = _Unpickler(io.BytesIO(body)).load()

@@ -30,9 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import multiprocessing
 import os
-import traceback
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -309,6 +307,8 @@ def _worker_main(conn: Any, run: _Run, unit: _Unit, parent_pid: int = 0) -> None
     except SystemExit:
         pass  # SIGTERM: the parent is stopping (or gone); say nothing
     except BaseException:
+        import traceback
+
         with contextlib.suppress(OSError):
             conn.send(("error", traceback.format_exc()))
     finally:
@@ -319,6 +319,8 @@ def _run_parallel(
     run: _Run, units: list[_Unit], progress: Callable[[int], None] | None
 ) -> tuple[list[Parsed], dict[str, Outcome]] | None:
     """Run the units in forked workers; None when that is impossible (run serially then)."""
+    import multiprocessing  # here: a run of one note, served in this process, never needs it
+
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
     ctx = multiprocessing.get_context("fork")

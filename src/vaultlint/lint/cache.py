@@ -58,7 +58,6 @@ younger one may be another run's, still being written).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import pickle
 import re
@@ -67,6 +66,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from vaultlint.digest import blake2b
 
 #: the environment variable that moves the cache (as ``--cache-dir`` does)
 CACHE_ENV = "VAULTLINT_CACHE_DIR"
@@ -97,7 +98,7 @@ def stat_key(st: os.stat_result) -> StatKey:
 
 
 def digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
+    return blake2b(data, digest_size=16).digest()
 
 
 class SafeUnpickler(pickle.Unpickler):
@@ -265,7 +266,7 @@ def vault_folder_name(root: Path) -> str:
     """``NAME-HASH``: the vault folder's name (for people looking) and a digest of its
     resolved path (so two vaults never share a cache, and a moved vault starts a new one)."""
     real = os.path.realpath(root)
-    key = hashlib.blake2b(real.encode("utf-8", "surrogateescape"), digest_size=10).hexdigest()
+    key = blake2b(real.encode("utf-8", "surrogateescape"), digest_size=10).hexdigest()
     name = re.sub(r"[^A-Za-z0-9._-]+", "_", os.path.basename(real))[:40].strip("._") or "vault"
     return f"{name}-{key}"
 

@@ -29,7 +29,6 @@ what they compute.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 import weakref
@@ -39,6 +38,7 @@ from itertools import chain
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from vaultlint import PARSER_VERSION, __version__
+from vaultlint.digest import blake2b
 
 if TYPE_CHECKING:
     from vaultlint.config import Config
@@ -60,7 +60,7 @@ Digests = tuple[tuple[str, str], ...]
 
 
 def _digest(*parts: bytes) -> bytes:
-    h = hashlib.blake2b(digest_size=16)
+    h = blake2b(digest_size=16)
     for part in parts:
         h.update(len(part).to_bytes(8, "little"))
         h.update(part)

@@ -15,7 +15,6 @@ index of the whole vault is built); :meth:`Linter.check` is both at once.
 
 from __future__ import annotations
 
-import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -209,6 +208,8 @@ class Linter:
 
 
 def _internal_error(note: Note | NoteView, rule: Rule, exc: Exception) -> Diagnostic:
+    import traceback  # only for a check that failed
+
     frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
     where = f" at {Path(frame.filename).name}:{frame.lineno}" if frame else ""
     message = (

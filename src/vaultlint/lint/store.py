@@ -53,8 +53,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
-import hmac
 import io
 import itertools
 import marshal
@@ -68,6 +66,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vaultlint import PARSER_VERSION, __version__
+from vaultlint.digest import blake2b, compare_digest
 from vaultlint.lint.cache import CacheFolder, SafeUnpickler, prune_stale
 
 _MAC_SIZE = 16
@@ -181,12 +180,12 @@ def lines_of(text: str) -> tuple[str, ...]:
 
 
 def summary_digest(blob: bytes) -> bytes:
-    return hashlib.blake2b(blob, digest_size=16).digest()
+    return blake2b(blob, digest_size=16).digest()
 
 
 def keys_digest(keys: str | None) -> bytes:
     """The ``kdig`` of a ``keys`` column (empty when it is NULL)."""
-    return b"" if keys is None else hashlib.blake2b(keys.encode(), digest_size=16).digest()
+    return b"" if keys is None else blake2b(keys.encode(), digest_size=16).digest()
 
 
 def _blob(value: Any) -> bytes:
@@ -255,7 +254,7 @@ class Store:
     def __init__(self, cache: CacheFolder, *, readonly: bool = False) -> None:
         self.cache = cache
         self.readonly = readonly
-        self._base = hashlib.blake2b(key=cache.key, digest_size=_MAC_SIZE)
+        self._base = blake2b(key=cache.key, digest_size=_MAC_SIZE)
         self._base.update(f"{cache.path.name}\0".encode("utf-8", "surrogateescape"))
         self.db: sqlite3.Connection | None = None
         self.generation = 0
@@ -385,7 +384,7 @@ class Store:
             try:
                 self.generation = self._generation()
                 cursor = self.db.execute(_SELECT_ROWS)
-                compare = hmac.compare_digest
+                compare = compare_digest
                 base, pack, make = self._base, _ROW_HEAD.pack, Row
                 # (the hot path of a run that reads the state: _row_mac spelled out, a wrong
                 # type in any column fails the packing, a concatenation or the comparison)
@@ -470,7 +469,7 @@ class Store:
         changes it. Kept in the ``complete`` marker, whose MAC authenticates it — so that the
         warm path checks every result it reads with one digest, not a MAC per row."""
         pack = _FOUND_HEAD.pack
-        h = hashlib.blake2b(digest_size=16)
+        h = blake2b(digest_size=16)
         parts: list[bytes] = []
         for path, result in sorted(found):
             name = path.encode("utf-8", "surrogateescape")
@@ -505,7 +504,7 @@ class Store:
                 return None
             out[path] = result
         try:
-            if not hmac.compare_digest(self.results_digest(out.items()), marker[1]):
+            if not compare_digest(self.results_digest(out.items()), marker[1]):
                 return None
         except Exception:  # (a wrong-shaped marker)
             return None
@@ -556,7 +555,7 @@ class Store:
             return None
         if found is None or type(found[0]) is not bytes or type(found[1]) is not bytes:
             return None
-        if not hmac.compare_digest(self._mac((), "meta", name, found[0]), found[1]):
+        if not compare_digest(self._mac((), "meta", name, found[0]), found[1]):
             return None
         return load_blob(found[0])
 

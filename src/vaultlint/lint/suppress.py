@@ -9,7 +9,6 @@ a misspelt name silences nothing, silently).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Iterator
 
 from vaultlint.diagnostic import Diagnostic
@@ -76,5 +75,7 @@ def _name_span(note: Note | NoteView, sup: Suppression, name: str) -> Span:
 
 
 def _hint(name: str, known: Iterable[str]) -> str:
+    import difflib  # only for a suppression naming an unknown rule
+
     close = difflib.get_close_matches(name, sorted(known), n=1)
     return f"; did you mean '{close[0]}'?" if close else ""

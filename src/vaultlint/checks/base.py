@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from vaultlint.diagnostic import Diagnostic, Fix, Severity, line_table
 from vaultlint.model import Note, Span
@@ -32,8 +32,7 @@ class NoOptions:
     """A check without options."""
 
 
-@dataclass(frozen=True)
-class DocExample:
+class DocExample(NamedTuple):
     """An example from a check's docs: a note (and optionally other notes) and whether it fails.
 
     ``files`` maps vault paths to text; the note under test is ``note``. ``options`` are the
@@ -47,8 +46,7 @@ class DocExample:
     note: str = "Note.md"  # the note under test
 
 
-@dataclass(frozen=True)
-class FileProblem:
+class FileProblem(NamedTuple):
     """A problem :meth:`Check.validate_options` finds in a file the check reads besides the
     configuration (``.obsidian/types.json``): reported at that file's own place — ``path`` as
     found, ``line`` and ``column`` 1-based where the file's format says them — not at the
@@ -116,8 +114,7 @@ class Check:
         return None
 
 
-@dataclass(frozen=True)
-class CheckContext:
+class CheckContext(NamedTuple):
     """What a check may use while it looks at one note under one rule."""
 
     index: VaultIndex

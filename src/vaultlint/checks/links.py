@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import quote
 
@@ -121,7 +121,7 @@ class LinksCheck(Check):
         if opts.missing_notes == "off":
             missing_ctx = None
         elif opts.missing_notes is not None and opts.missing_notes != ctx.severity:
-            missing_ctx = replace(ctx, severity=opts.missing_notes)
+            missing_ctx = ctx._replace(severity=opts.missing_notes)
         for link in note.links:
             if link.in_comment and not opts.in_comments:
                 continue

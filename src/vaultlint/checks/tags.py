@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from vaultlint.checks.base import Check, CheckContext, DocExample, option
 from vaultlint.diagnostic import Diagnostic, Edit, Fix
@@ -64,8 +64,7 @@ class TagsOptions:
     )
 
 
-@dataclass(frozen=True)
-class TagsState:
+class TagsState(NamedTuple):
     """What :meth:`TagsCheck.prepare` compiles once per rule."""
 
     allowed: re.Pattern[str] | None

@@ -63,9 +63,8 @@ import pickle
 import re
 import stat
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from vaultlint.digest import blake2b
 
@@ -271,8 +270,7 @@ def vault_folder_name(root: Path) -> str:
     return f"{name}-{key}"
 
 
-@dataclass(frozen=True)
-class CacheFolder:
+class CacheFolder(NamedTuple):
     """One vault's cache folder and the key that authenticates its files."""
 
     path: Path
@@ -375,8 +373,7 @@ def _open(root: Path, base: Path) -> CacheFolder | str:
 # --- what `vaultlint cache` shows and clears -------------------------------------------------
 
 
-@dataclass(frozen=True)
-class FolderSize:
+class FolderSize(NamedTuple):
     """What a cache folder holds: its files (at any depth, links counted, never followed) and
     their bytes."""
 

@@ -16,9 +16,8 @@ index of the whole vault is built); :meth:`Linter.check` is both at once.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from vaultlint.checks import (  # the rule ids the linter reports are registered there
     ENGINE_RULES,
@@ -47,8 +46,7 @@ _PROBLEMS: dict[str, tuple[str, str, Severity]] = {
 }
 
 
-@dataclass(frozen=True)
-class _Prepared:
+class _Prepared(NamedTuple):
     """One enabled rule, its check instance and its context (``ctx.state`` is what the check's
     ``prepare`` returned, or the exception it raised)."""
 
@@ -115,7 +113,7 @@ class Linter:
         other.index = index
         other.known_rules = self.known_rules
         other._local = self._local
-        other._indexed = tuple(replace(p, ctx=replace(p.ctx, index=index)) for p in self._indexed)
+        other._indexed = tuple(p._replace(ctx=p.ctx._replace(index=index)) for p in self._indexed)
         return other
 
     # -- what the batch runner needs to know ------------------------------------------------

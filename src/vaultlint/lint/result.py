@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from vaultlint import __version__
 from vaultlint.checks import INTERNAL_ERROR, REGISTRY
@@ -21,8 +21,7 @@ if TYPE_CHECKING:
     from vaultlint.config import Config
 
 
-@dataclass(frozen=True)
-class RuleInfo:
+class RuleInfo(NamedTuple):
     """Metadata of an active rule: SARIF's ``tool.driver.rules`` and help texts are made of it.
 
     ``severity`` is the rule's configured severity (``info``, ``warning``, ``error``); ``help``
@@ -36,8 +35,7 @@ class RuleInfo:
     help: str = ""
 
 
-@dataclass(frozen=True)
-class NotLinted:
+class NotLinted(NamedTuple):
     """A note of the vault that was not linted, and why (``reason``: the exclusion or the
     reason it was skipped, e.g. ``dangling symbolic link``)."""
 
@@ -45,8 +43,7 @@ class NotLinted:
     reason: str
 
 
-@dataclass(frozen=True)
-class MissingTarget:
+class MissingTarget(NamedTuple):
     """A link target that does not resolve: as first written, how many notes link to it and
     with how many links."""
 

@@ -29,8 +29,7 @@ characters when it is given a ``str``; only its reader errors count bytes, and a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from vaultlint.model import Field, FieldItem, Link, Problem, Span, Tag
 from vaultlint.parse.flat_yaml import read_flat
@@ -53,8 +52,7 @@ INVALID = "invalid-frontmatter"
 DUPLICATE = "duplicate-key"
 
 
-@dataclass(frozen=True, slots=True)
-class FrontmatterResult:
+class FrontmatterResult(NamedTuple):
     """What a note's frontmatter holds, with positions.
 
     ``span`` runs from offset 0 to the end of the closing ``---`` (None: no frontmatter);

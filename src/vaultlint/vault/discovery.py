@@ -22,6 +22,7 @@ import stat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from vaultlint.globs import glob_match
 
@@ -275,8 +276,7 @@ def read_in_vault(
     return data
 
 
-@dataclass(frozen=True)
-class ObsidianExcludes:
+class ObsidianExcludes(NamedTuple):
     """What Obsidian's own settings keep out of the vault's content."""
 
     templates: tuple[str, ...] = ()  # template folders (core Templates and Templater)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from vaultlint.parse.property_values import OBSIDIAN_TYPES
 
@@ -37,8 +37,7 @@ class TypesFileError(ValueError):
         return f"{place}: {self.message}"
 
 
-@dataclass(frozen=True)
-class PropertyTypes:
+class PropertyTypes(NamedTuple):
     """The declared types, by case-folded property name (property names are
     case-insensitive in Obsidian)."""
 

@@ -311,8 +311,6 @@ def test_json_lines_are_what_json_dumps_gives(prefix: str) -> None:
 
 
 def test_json_lists_the_skipped_notes_only_when_there_are() -> None:
-    from dataclasses import replace
-
     from vaultlint.lint.result import NotLinted
     from vaultlint.report.json import json_payload
 
@@ -323,7 +321,7 @@ def test_json_lists_the_skipped_notes_only_when_there_are() -> None:
         NotLinted("Big.Canvas", "dangling symbolic link"),
         NotLinted("locked", "cannot list folder: Permission denied"),
     )
-    result = replace(scan((TAG,), NOTES), skipped=skipped)
+    result = scan((TAG,), NOTES)._replace(skipped=skipped)
     out = get_reporter("json", file_prefix="v/").render(result)
     assert out.split("\n")[-8:] == [
         '  "skipped": [',

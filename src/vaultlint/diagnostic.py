@@ -13,9 +13,9 @@ import bisect
 import re
 from array import array
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
+from vaultlint.record import Record, set_field
 from vaultlint.span import Span
 
 if TYPE_CHECKING:
@@ -33,8 +33,7 @@ _ASTRAL = "[\U00010000-\U0010ffff]"  # compiled on use (a run from the cache mak
 _STARTS_FORMAT = "I" if array("I").itemsize == 4 else "L"
 
 
-@dataclass(frozen=True, slots=True)
-class LineTable:
+class LineTable(Record):
     """What positions are derived from: where each line of a note starts (character offsets)
     and the offsets of its characters outside the BMP (one code point, two UTF-16 units).
 
@@ -42,15 +41,19 @@ class LineTable:
     once. The line starts are packed in ``bytes`` (four a line; given as a tuple of ints, they
     are packed): a run keeps the table of every note with a finding until it reports, and a
     tuple of ints took nine times the room (~20 MB at 50k notes). ``astral`` is a tuple, empty
-    for most notes.
+    for most notes. A :class:`~vaultlint.record.Record`, like :class:`Diagnostic`.
     """
 
+    _fields = ("starts", "astral")
+    __slots__ = _fields
     starts: bytes
-    astral: tuple[int, ...] = ()
+    astral: tuple[int, ...]
 
-    def __post_init__(self) -> None:
-        if type(self.starts) is not bytes:
-            object.__setattr__(self, "starts", array(_STARTS_FORMAT, self.starts).tobytes())
+    def __init__(self, starts: bytes | Sequence[int], astral: tuple[int, ...] = ()) -> None:
+        if type(starts) is not bytes:
+            starts = array(_STARTS_FORMAT, starts).tobytes()
+        set_field(self, "starts", starts)
+        set_field(self, "astral", astral)
 
     @classmethod
     def of(cls, text: str, starts: Sequence[int]) -> LineTable:
@@ -60,11 +63,6 @@ class LineTable:
         if text.isascii() or len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text):
             return cls(packed)
         return cls(packed, tuple(m.start() for m in re.finditer(_ASTRAL, text)))
-
-    def __reduce__(self) -> tuple:
-        # unpickled by a call of the class: much cheaper than the slots dataclass's
-        # ``__setstate__`` (the results cache holds one table per note with findings)
-        return (LineTable, (self.starts, self.astral))
 
     @property
     def line_starts(self) -> Sequence[int]:
@@ -101,41 +99,37 @@ def line_table(note: Note) -> LineTable:
     return _last_table
 
 
-@dataclass(frozen=True, slots=True)
-class Edit:
+class Edit(NamedTuple):
     """Replace ``text[start:end]`` with ``replacement``."""
 
     start: int
     end: int
     replacement: str
 
-    def __reduce__(self) -> tuple:
-        return (Edit, (self.start, self.end, self.replacement))
 
-
-@dataclass(frozen=True, slots=True)
-class Fix:
+class Fix(NamedTuple):
     """A change that would resolve a diagnostic. ``safe`` fixes may be applied by ``--fix``."""
 
     message: str
     edits: tuple[Edit, ...]
     applicability: Literal["safe", "unsafe"] = "safe"
 
-    def __reduce__(self) -> tuple:
-        return (Fix, (self.message, self.edits, self.applicability))
 
-
-@dataclass(frozen=True, slots=True, eq=False)
-class Diagnostic:
+class Diagnostic(Record):
     """A finding at ``span`` of the note at ``path``; make one with
     :meth:`vaultlint.checks.base.CheckContext.diagnostic` (or :func:`note_diagnostic`).
 
     Orderable as reports sort them: path, line, column, rule — compared as (path, span start,
     rule), which is the same order for the diagnostics of one note, without computing a line.
     Equal when path, start and rule are equal (as before spans were kept). ``snippet`` is the
-    offending text (the baseline matches findings across moved lines with it).
+    offending text (the baseline matches findings across moved lines with it). A
+    :class:`~vaultlint.record.Record`: frozen, pickled by a call of the class (the results
+    cache holds every finding: about twice as fast to unpickle as a slots dataclass's
+    ``__setstate__``).
     """
 
+    _fields = ("path", "span", "rule", "check", "severity", "message", "lines", "snippet", "fix")
+    __slots__ = _fields
     path: str
     span: Span
     rule: str
@@ -143,12 +137,33 @@ class Diagnostic:
     severity: Severity
     message: str
     lines: LineTable
-    snippet: str = ""
-    fix: Fix | None = None
+    snippet: str
+    fix: Fix | None
+
+    def __init__(
+        self,
+        path: str,
+        span: Span,
+        rule: str,
+        check: str,
+        severity: Severity,
+        message: str,
+        lines: LineTable,
+        snippet: str = "",
+        fix: Fix | None = None,
+    ) -> None:
+        set_field(self, "path", path)
+        set_field(self, "span", span)
+        set_field(self, "rule", rule)
+        set_field(self, "check", check)
+        set_field(self, "severity", severity)
+        set_field(self, "message", message)
+        set_field(self, "lines", lines)
+        set_field(self, "snippet", snippet)
+        set_field(self, "fix", fix)
 
     def __reduce__(self) -> tuple:
-        # unpickled by a call of the class (the results cache holds every finding): about
-        # twice as fast as the slots dataclass's ``__setstate__``
+        # written out rather than Record's loop: the results cache pickles every finding
         return (
             Diagnostic,
             (

@@ -233,8 +233,6 @@ def _report(
 ) -> Outcome:
     """Report a scan's result (narrowed by ``--pre-commit``, fixed with ``--fix``, which need
     the ``config``; filtered by a baseline) and decide the outcome."""
-    from dataclasses import replace
-
     from vaultlint.report import get_reporter
 
     _check_format(args.format)
@@ -258,12 +256,12 @@ def _report(
         for skipped in result.skipped_notes:
             warn(f"{shown_at}{skipped.path}: skipped, {skipped.reason}")
     else:
-        result = replace(result, skipped=())
+        result = result._replace(skipped=())
     crashed = result.internal_errors  # exit 2 even when a baseline or --pre-commit hides it
 
     if broken_by:
         kept = _links_only(result.diagnostics, broken_by, names, args.paths, root, cwd)
-        result = replace(result, diagnostics=kept)
+        result = result._replace(diagnostics=kept)
     if args.fix or args.diff:
         from vaultlint.fix import run_fixes
 
@@ -273,7 +271,7 @@ def _report(
             root, config, result.diagnostics, unsafe=args.unsafe_fixes, diff=args.diff, cwd=cwd,
             use_cache=not args.no_cache,
         )  # fmt: skip
-        result = replace(result, diagnostics=left)
+        result = result._replace(diagnostics=left)
         if args.diff:  # like ruff: the diff is the output; 1 when there is one
             if crashed:
                 return Outcome.FAILED
@@ -291,7 +289,7 @@ def _report(
         from vaultlint.lint.baseline import filter_with_baseline
 
         applied = filter_with_baseline(cwd / args.baseline, result)
-        result = replace(result, diagnostics=applied.new)
+        result = result._replace(diagnostics=applied.new)
         info(f"{args.baseline}: hid {_count(applied.hidden, 'known finding')}")
         if applied.stale:
             info(

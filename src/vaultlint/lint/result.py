@@ -1,21 +1,21 @@
 """What a run produced: :class:`ScanResult`, the one result type.
 
 The batch runner (:func:`vaultlint.lint.batch.lint`) makes it; the CLI narrows it
-(``dataclasses.replace`` after ``--fix``, ``--baseline`` or ``--pre-commit``); the reporters,
+(``ScanResult._replace`` after ``--fix``, ``--baseline`` or ``--pre-commit``); the reporters,
 the audit and the baseline read it. Frozen, with typed parts (:class:`RuleInfo`,
 :class:`NotLinted`, :class:`MissingTarget`) rather than positional tuples.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, NamedTuple
 
 from vaultlint import __version__
 from vaultlint.checks import INTERNAL_ERROR, REGISTRY
 from vaultlint.diagnostic import Diagnostic
+from vaultlint.record import Record, set_field
 
 if TYPE_CHECKING:
     from vaultlint.config import Config
@@ -52,8 +52,7 @@ class MissingTarget(NamedTuple):
     links: int
 
 
-@dataclass(frozen=True)
-class ScanResult:
+class ScanResult(Record):
     """Everything known about one scan: what the reporters show and what the audit and the
     baseline need.
 
@@ -66,28 +65,69 @@ class ScanResult:
     ``warnings`` what the CLI prints about PATHs. ``parsed`` and ``cached`` count the notes
     parsed and taken from the cache (``from_results_cache``: the whole result was).
     ``missing`` (only when asked for): lower-case link target → :class:`MissingTarget`.
+    A :class:`~vaultlint.record.Record` (frozen; ``_replace`` makes a narrowed copy).
     """
 
+    _fields = (
+        "vault",
+        "diagnostics",
+        "notes",
+        "rules",
+        "version",
+        "vault_notes",
+        "excluded",
+        "skipped",
+        "warnings",
+        "parsed",
+        "cached",
+        "from_results_cache",
+        "missing",
+    )
+    __slots__ = _fields
     vault: str
     diagnostics: tuple[Diagnostic, ...]
     notes: tuple[str, ...]
-    rules: tuple[RuleInfo, ...] = ()
-    version: str = __version__
-    vault_notes: tuple[str, ...] = ()
-    excluded: tuple[NotLinted, ...] = ()
-    skipped: tuple[NotLinted, ...] = ()
-    warnings: tuple[str, ...] = ()
-    parsed: int = 0
-    cached: int = 0
-    from_results_cache: bool = False
-    missing: Mapping[str, MissingTarget] = field(default_factory=dict)
+    rules: tuple[RuleInfo, ...]
+    version: str
+    vault_notes: tuple[str, ...]
+    excluded: tuple[NotLinted, ...]
+    skipped: tuple[NotLinted, ...]
+    warnings: tuple[str, ...]
+    parsed: int
+    cached: int
+    from_results_cache: bool
+    missing: Mapping[str, MissingTarget]
 
-    def __post_init__(self) -> None:
-        # Frozen, so normalise through object.__setattr__: tuples, and the contract's order.
-        object.__setattr__(self, "diagnostics", tuple(sorted(self.diagnostics)))
-        for name in ("notes", "rules", "vault_notes", "excluded", "skipped", "warnings"):
-            object.__setattr__(self, name, tuple(getattr(self, name)))
-        object.__setattr__(self, "missing", MappingProxyType(dict(self.missing)))
+    def __init__(
+        self,
+        vault: str,
+        diagnostics: Iterable[Diagnostic],
+        notes: Iterable[str],
+        rules: Iterable[RuleInfo] = (),
+        version: str = __version__,
+        vault_notes: Iterable[str] = (),
+        excluded: Iterable[NotLinted] = (),
+        skipped: Iterable[NotLinted] = (),
+        warnings: Iterable[str] = (),
+        parsed: int = 0,
+        cached: int = 0,
+        from_results_cache: bool = False,
+        missing: Mapping[str, MissingTarget] | None = None,
+    ) -> None:
+        # tuples, and the contract's order
+        set_field(self, "vault", vault)
+        set_field(self, "diagnostics", tuple(sorted(diagnostics)))
+        set_field(self, "notes", tuple(notes))
+        set_field(self, "rules", tuple(rules))
+        set_field(self, "version", version)
+        set_field(self, "vault_notes", tuple(vault_notes))
+        set_field(self, "excluded", tuple(excluded))
+        set_field(self, "skipped", tuple(skipped))
+        set_field(self, "warnings", tuple(warnings))
+        set_field(self, "parsed", parsed)
+        set_field(self, "cached", cached)
+        set_field(self, "from_results_cache", from_results_cache)
+        set_field(self, "missing", MappingProxyType(dict(missing or {})))
 
     @property
     def skipped_notes(self) -> tuple[NotLinted, ...]:

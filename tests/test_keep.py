@@ -13,11 +13,12 @@ import pytest
 from vaultlint.config import load_config
 from vaultlint.lint import batch
 from vaultlint.lint.batch import lint, read_and_parse
-from vaultlint.lint.keep import Keeper, KeptNote, KeptView, share
-from vaultlint.model import NOTE_PARTS, NoteView
+from vaultlint.lint.keep import LINK_FIELDS, Keeper, KeptNote, KeptView, shared_summary
+from vaultlint.model import NOTE_PARTS, Link, NoteView, Span
+from vaultlint.vault.discovery import walk_vault
 from vaultlint.vault.index import summarize
 
-from .conftest import write_vault
+from .conftest import REPO, write_vault
 
 FILES = {
     "a.md": "# A\n\nSee [[Missing]] and [[b]].\n",
@@ -230,6 +231,51 @@ def test_equal_strings_of_summaries_are_shared(tmp_path: Path) -> None:
         tmp_path / "v", {"a.md": "# Notes\n[[Hub]]\n", "b.md": "# Notes\n[[Hub]]\n"}
     )
     seen: dict = {}
-    a, b = (share(summarize(read_and_parse(str(vault), p)[0]), seen) for p in ("a.md", "b.md"))
+    a, b = (shared_summary(read_and_parse(str(vault), p)[0], seen) for p in ("a.md", "b.md"))
     assert a[1:] == b[1:] == (((1, "Notes"),), (), (), (), ("Hub",))
     assert a.headings[0] is b.headings[0] and a.links[0] is b.links[0]
+
+
+def test_a_shared_summary_is_the_summary() -> None:
+    """shared_summary builds in one pass what summarize builds (then shared): on every note
+    of the example vault, and on one with repeated tags, links, blocks and aliases."""
+    text = (
+        "---\naliases: [One, Two]\ntags: [x, X]\n---\n# H\n## H\n"
+        "[[a]] [[a#H]] [[b|B]] #x #Y #x ^Blk\n\npara ^two\n"
+    )
+    example = REPO / "examples" / "vault"
+    notes = [read_and_parse(str(example), p)[0] for p in walk_vault(example).notes]
+    notes.append(batch.parse_text("n.md", text))
+    seen: dict = {}
+    for note in notes:
+        got = shared_summary(note, seen)
+        assert type(got) is type(summarize(note)) and got == summarize(note), note.path
+    assert shared_summary(notes[-1], {})[1:] == (
+        ((1, "H"), (2, "H")),
+        ("blk", "two"),
+        ("x", "X", "Y"),
+        ("One", "Two"),
+        ("a", "b"),
+    )
+
+
+def test_the_keeper_knows_every_field_of_a_link(tmp_path: Path) -> None:
+    """keep.py packs a link's fields by name: a field added to Link (or its span) must be
+    added there too, else it would be lost between the stages."""
+    assert Link._fields == LINK_FIELDS and Span._fields == ("start", "end")
+    links = (
+        Link("embed", "pic.png", "", "300", "![[pic.png|300]]", Span(1, 17), "up", True),
+        Link("embed", "pic.png", "#x", None, "![[pic.png#x]]", Span(2, 3)),
+        Link("fm", "a", "#^b", None, "[[a#^b]]", Span(4, 9), "links.0"),
+        Link("wiki", "a", "", "", "[[a|]]", Span(5, 6), None, True),
+        Link("wiki", "a", "", None, "[[ a ]]", Span(7, 8)),
+        Link("embed", "a", "", None, "[[a]]", Span(7, 8)),  # not how an embed is written
+        Link("md", "a.md", "", "a", "[a](a.md)", Span(9, 10)),
+    )
+    vault = write_vault(tmp_path / "v", {"n.md": "x\n"})
+    note, content, key = read_and_parse(str(vault), "n.md")
+    note = dataclasses.replace(note, links=links)
+    keeper = Keeper(str(vault), frozenset({"links", "tags"}))
+    view = keeper.view("n.md", keeper.keep(note, content, key))
+    assert view.links == links and view.tags == note.tags
+    assert [type(link.span) for link in view.links] == [Span] * len(links)

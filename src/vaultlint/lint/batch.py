@@ -42,7 +42,7 @@ from vaultlint.diagnostic import Diagnostic
 from vaultlint.lint.cache import NO_STAT, CacheFolder, StatKey, digest, open_cache, stat_key
 from vaultlint.lint.fingerprint import config_key, facts_of, results_fingerprint
 from vaultlint.lint.incremental import Outcome, Parsed, Plan, plan
-from vaultlint.lint.keep import Keeper, Kept, share
+from vaultlint.lint.keep import Keeper, Kept, shared_summary
 from vaultlint.lint.lazy import LazyIndex, StoredSummaries
 from vaultlint.lint.linter import PARSE_FAILED, TOO_LARGE, UNREADABLE, Linter
 from vaultlint.lint.result import ScanResult, active_rules
@@ -192,7 +192,7 @@ class _Worker:
         for path in [*[p for p in unit.parse if p not in targets], *unit.targets]:
             found = run.early.get(path)
             note, content, key = found or read_and_parse(root, path, run.use_cache)
-            summary = share(summarize(note), self.strings)
+            summary = shared_summary(note, self.strings)
             self.parsed.append(Parsed(note.path, content, key if content else NO_STAT, summary))
             if path in targets:
                 self._keep(note, content, key)

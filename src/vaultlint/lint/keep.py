@@ -9,7 +9,8 @@ hundred bytes for a note whose ``Link`` objects take kilobytes; cut in pieces sm
 for Python's own allocator, so that stage 2 reuses their memory as they are freed). A link's
 source text is left out when it is what its parts write (``[[Target#Sub|Shown]]``) and
 written again when the note is viewed: a generated vault's records shrink from ~1,000 to
-~700 bytes (15 MB at 50k notes, all held when stage 2 starts), for ~7 µs a note. The text
+~700 bytes (15 MB at 50k notes, all held when stage 2 starts). Links are packed (and their
+text left out) by this module in one tuple a link, each other part by the model's codec. The text
 and the line table are *not* kept — they were the vault's whole text, held until the end of
 the run. A check reads them only where it reports (a finding's snippet and positions, a
 frontmatter link's ``[[``, a fix's edit), so a :class:`KeptView` reads the file again the
@@ -33,15 +34,18 @@ from __future__ import annotations
 import marshal
 import os
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from operator import itemgetter
+from typing import Any
 
 from vaultlint.lint.cache import NO_STAT, StatKey, digest, stat_key
 from vaultlint.model import (
+    Block,
     Link,
     Note,
     NoteSummary,
     NoteView,
     Suppression,
+    Tag,
     line_starts_of,
     parts_codec,
 )
@@ -50,20 +54,114 @@ from vaultlint.span import Span
 from vaultlint.vault.discovery import open_in_vault
 
 
-def share(summary: NoteSummary, seen: dict[Any, Any]) -> NoteSummary:
-    """``summary`` with each of its strings and headings the very object of an equal one in
-    ``seen`` (added when new). Link targets, tags and headings repeat across a vault (one
-    distinct string in six in a generated vault): the index holds each once, and a pipe
-    carries it once (pickle writes an object seen before as a reference)."""
+def shared_summary(note: Note, seen: dict[Any, Any]) -> NoteSummary:
+    """``summarize(note)`` (vault/index.py) with each of its strings and headings the very
+    object of an equal one in ``seen`` (added when new). Link targets, tags and headings
+    repeat across a vault (one distinct string in six in a generated vault): the index holds
+    each once, and a pipe carries it once (pickle writes an object seen before as a
+    reference). Made in one pass, without the summary ``summarize`` would build first
+    (``tests/test_keep.py`` compares the two)."""
     get = seen.setdefault
-    path, headings, blocks, tags, aliases, links = summary
-    return NoteSummary(
-        path,
-        tuple(map(get, headings, headings)),
-        tuple(map(get, blocks, blocks)),
-        tuple(map(get, tags, tags)),
-        tuple(map(get, aliases, aliases)),
-        tuple(map(get, links, links)),
+    headings = [heading[:2] for heading in note.headings]  # (level, text)
+    blocks = list(map(str.lower, map(_ID, note.blocks)))
+    tags = dict.fromkeys(map(_NAME, note.tags))
+    links = dict.fromkeys(map(_TARGET, note.links))
+    aliases = note.aliases
+    return _new(
+        NoteSummary,
+        (
+            note.path,
+            tuple(map(get, headings, headings)),
+            tuple(map(get, blocks, blocks)),
+            tuple(map(get, tags, tags)),
+            tuple(map(get, aliases, aliases)),
+            tuple(map(get, links, links)),
+        ),
+    )
+
+
+_new = tuple.__new__  # a named tuple made without its Python-level ``__new__``
+_ID = itemgetter(Block._fields.index("id"))
+_NAME = itemgetter(Tag._fields.index("name"))
+_TARGET = itemgetter(Link._fields.index("target"))
+#: the fields of a link as :func:`_pack_links` and :func:`_unpack_links` spell them out
+#: (``tests/test_keep.py`` fails when :class:`~vaultlint.model.Link` or its span changes)
+LINK_FIELDS = ("kind", "target", "subpath", "display", "original", "span", "key", "in_comment")
+
+
+def _pack_links(links: tuple[Link, ...]) -> tuple[tuple, ...]:
+    """A note's links as plain tuples (their span's start and end in its place), each without
+    its ``original`` text (None) when that is how a wiki link of its target, subpath and
+    display is written (``[[Target#Sub|Shown]]``, an embed ``![[…]]``; a frontmatter link's
+    text can be that too): most links of a vault are, and their text was a third of a kept
+    record. An original that differs from it is kept, so :func:`_unpack_links` is exact
+    whatever the link's kind. One tuple a link: this is the packing and the eliding at once."""
+    return tuple(
+        [
+            (
+                kind,
+                target,
+                subpath,
+                display,
+                None
+                if original
+                == (
+                    (
+                        f"[[{target}{subpath}]]"
+                        if display is None
+                        else f"[[{target}{subpath}|{display}]]"
+                    )
+                    if kind != "embed"
+                    else (
+                        f"![[{target}{subpath}]]"
+                        if display is None
+                        else f"![[{target}{subpath}|{display}]]"
+                    )
+                )
+                else original,
+                span[0],
+                span[1],
+                key,
+                in_comment,
+            )
+            for kind, target, subpath, display, original, span, key, in_comment in links
+        ]
+    )
+
+
+def _unpack_links(packed: tuple[tuple, ...]) -> tuple[Link, ...]:
+    """The links :func:`_pack_links` packed, as they were."""
+    return tuple(
+        [
+            _new(
+                Link,
+                (
+                    kind,
+                    target,
+                    subpath,
+                    display,
+                    original
+                    if original is not None
+                    else (
+                        (
+                            f"[[{target}{subpath}]]"
+                            if display is None
+                            else f"[[{target}{subpath}|{display}]]"
+                        )
+                        if kind != "embed"
+                        else (
+                            f"![[{target}{subpath}]]"
+                            if display is None
+                            else f"![[{target}{subpath}|{display}]]"
+                        )
+                    ),
+                    _new(Span, (start, end)),
+                    key,
+                    in_comment,
+                ),
+            )
+            for kind, target, subpath, display, original, start, end, key, in_comment in packed
+        ]
     )
 
 
@@ -129,16 +227,9 @@ class Keeper:
     def __init__(self, root: str, parts: frozenset[str]) -> None:
         self.root = root
         self.parts = parts
-        self._pack, self._unpack = parts_codec(parts)
-        #: where the links are in a packed record (None: not kept), and the places of a
-        #: packed link's fields (found by packing a probe: no layout is assumed)
-        self._links_at: int | None = None
-        if "links" in parts:
-            self._links_at = sorted(parts).index("links")
-            pack = parts_codec({"links"})[0]
-            probe = Link("wiki", "\0t", "\0s", "\0d", "\0o", Span(0, 0))
-            fields = pack(_Links((probe,)))[0][0]
-            self._fields = tuple(fields.index(v) for v in ("wiki", "\0t", "\0s", "\0d", "\0o"))
+        #: the links are packed apart (:func:`_pack_links`), every other part by the codec
+        self._links = "links" in parts
+        self._pack, self._unpack = parts_codec(parts - {"links"})
 
     def keep(self, note: Note, content: bytes, key: StatKey) -> Kept:
         """The record of ``note``; ``content`` and ``key``: the digest (or ``b""``) and stat of
@@ -147,11 +238,8 @@ class Keeper:
         text = None
         if key == NO_STAT:  # nothing was read (unreadable, too large, parser failure)
             text = (note.text, note.line_starts)
-        packed = self._pack(note)
-        at = self._links_at
-        if at is not None and packed[at]:
-            packed = (*packed[:at], self._elide(packed[at]), *packed[at + 1 :])
-        record = (packed, sups, content, key, len(note.text), text)
+        links = _pack_links(note.links) if self._links else None
+        record = (self._pack(note), links, sups, content, key, len(note.text), text)
         try:
             blob = marshal.dumps(record)
         except ValueError:  # a value marshal does not know (a YAML subclass…): kept as is
@@ -159,43 +247,6 @@ class Keeper:
         if len(blob) <= _PIECE:
             return blob
         return tuple(blob[at : at + _PIECE] for at in range(0, len(blob), _PIECE))
-
-    def _elide(self, links: tuple[tuple, ...]) -> tuple[tuple, ...]:
-        """Packed links, each without its ``original`` text (None) when that is how a wiki
-        link of its target, subpath and display is written (``[[Target#Sub|Shown]]``, an
-        embed ``![[…]]``; a frontmatter link's text can be that too): most links of a vault
-        are, and their text was a third of a kept record. An original that differs from it is
-        kept, so :meth:`_restore` is exact whatever the link's kind."""
-        kind_at, target_at, subpath_at, display_at, original_at = self._fields
-        return tuple(
-            (*link[:original_at], None, *link[original_at + 1 :])
-            if link[original_at]
-            == ("![[" if link[kind_at] == "embed" else "[[")
-            + link[target_at]
-            + link[subpath_at]
-            + ("" if link[display_at] is None else "|" + link[display_at])
-            + "]]"
-            else link
-            for link in links
-        )
-
-    def _restore(self, links: tuple[tuple, ...]) -> tuple[tuple, ...]:
-        """The packed links as they were before :meth:`_elide`."""
-        kind_at, target_at, subpath_at, display_at, original_at = self._fields
-        return tuple(
-            link
-            if link[original_at] is not None
-            else (
-                *link[:original_at],
-                ("![[" if link[kind_at] == "embed" else "[[")
-                + link[target_at]
-                + link[subpath_at]
-                + ("" if link[display_at] is None else "|" + link[display_at])
-                + "]]",
-                *link[original_at + 1 :],
-            )
-            for link in links
-        )
 
     def view(self, path: str, kept: Kept) -> KeptView:
         """The note of ``kept`` as the index-reading rules see it (its text read on demand)."""
@@ -205,21 +256,15 @@ class Keeper:
             record = marshal.loads(b"".join(kept))
         else:
             record = kept[0]
-        packed, sups, content, key, length, text = record
-        at = self._links_at
-        if at is not None and packed[at]:
-            packed = (*packed[:at], self._restore(packed[at]), *packed[at + 1 :])
+        packed, links, sups, content, key, length, text = record
         note = KeptNote(path, content, tuple(key), length)
         if text is not None:
             note.text, note.line_starts = text[0], tuple(text[1])
         suppressions = tuple(map(Suppression._make, sups))
-        return KeptView(note, suppressions, self._unpack(packed), lambda: note.load(self.root))
-
-
-class _Links(NamedTuple):
-    """A stand-in note with only links (to find where a packed link keeps each field)."""
-
-    links: tuple[Link, ...]
+        parts = self._unpack(packed)
+        if links is not None:
+            parts["links"] = _unpack_links(links)
+        return KeptView(note, suppressions, parts, lambda: note.load(self.root))
 
 
 class KeptView(NoteView):

@@ -7,6 +7,7 @@ is authenticated with a key made on first use (a MAC per row), and a wrong-shape
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import pickle
 import shutil
@@ -280,3 +281,40 @@ def test_a_forged_keys_column_is_not_trusted(tmp_path: Path) -> None:
     run = _scan(vault, root)
     assert (run.code, run.stderr, _findings(run.stdout)) == (1, "", [gone])
     assert _findings(_scan(vault, root, "--no-cache").stdout) == [gone]
+
+
+def test_an_authentic_result_of_another_shape_is_a_miss_warm_or_not(tmp_path: Path) -> None:
+    """Row 17 for the results (marshalled plain values, lint/outcomes.py): the broken link's
+    result replaced by a blob of another shape — a pickle of the old rows, a code object, a
+    finding whose line table is no packed array — under a valid row MAC *and* a ``complete``
+    marker made for it, so that the warm path reads it: a miss (no error), and the note is
+    checked again; its clean neighbour given the broken note's findings is trusted only as
+    what its row says (the marker holds it), never as an error either."""
+    from vaultlint.diagnostic import LineTable
+    from vaultlint.lint.outcomes import FORMAT
+
+    vault = _vault(tmp_path / "vault", broken=True)
+    root = tmp_path / "cache"
+    finding = (0, "Note 7.md", 0, 1, "r", "c", "error", "m", "", None)
+    bad_table = (FORMAT, ((b"\0\0\0", ()),), (finding,), ())
+    shapes = [
+        pickle.dumps(((), ())),
+        marshal.dumps(compile("print(1)", "x", "exec")),
+        marshal.dumps(bad_table),
+        marshal.dumps((FORMAT, ((LineTable((0,)).starts, ()),), (), (7,))),
+    ]
+    for blob in shapes:
+        assert _scan(vault, root).code == 1  # (re)writes good rows and the marker
+        cache = open_cache(vault, root)
+        assert cache is not None
+        store = Store(cache)
+        rows = store.load()
+        fingerprint, _ = store.meta("complete")
+        rows["Note 7.md"] = rows["Note 7.md"].but(result=blob)
+        found = [(p, r.result) for p, r in rows.items() if r.result is not None]
+        marker = (fingerprint, Store.results_digest(found))
+        assert store.save({"Note 7.md": rows["Note 7.md"]}, [], [], {"complete": marker})
+        assert store.complete_results(fingerprint) is not None  # the warm path reads it
+        store.close()
+        run = _scan(vault, root)
+        assert (run.code, run.stderr, _findings(run.stdout)) == (1, "", [BROKEN]), blob[:20]

@@ -27,7 +27,7 @@ from vaultlint.lint.cache import StatKey, digest
 from vaultlint.lint.depends import broken_affected, changed_keys, name_keys, note_keys
 from vaultlint.lint.lazy import StoredSummaries
 from vaultlint.lint.rowcodec import decode_summary, outcome_blob, whole_row
-from vaultlint.lint.store import Outcome, Row, Store, keys_digest, outcome_of
+from vaultlint.lint.store import Outcome, Row, Store, keys_digest, outcomes_of
 from vaultlint.vault.discovery import read_in_vault
 from vaultlint.vault.filetypes import extension, is_note_path
 from vaultlint.vault.index import fold
@@ -297,10 +297,9 @@ class Plan:
         new_ext = _extensions(others, self.notes)
         out: set[str] = set()
         broken: dict[str, list[str]] = {}
-        for path, row in self.rows.items():
-            if row.result is None:
-                continue
-            outcome = outcome_of(row)
+        found = [(path, row) for path, row in self.rows.items() if row.result is not None]
+        read = outcomes_of([row for _, row in found])
+        for (path, _), outcome in zip(found, read, strict=True):
             if outcome is None:
                 out.add(path)
             elif outcome[1]:
@@ -368,12 +367,19 @@ def plan(
     out.pre_parsed = parse_now(unknown)
     out.fresh.update({p.path: p.summary for p in out.pre_parsed})
     needed = out.needed = out.affected(out.fresh)
+    changed = out.changed
+    usable = [
+        path
+        for path in targets
+        if (row := rows.get(path)) is not None
+        and row.ctx == context
+        and path not in changed
+        and path not in needed
+    ]
+    # (the stored outcomes read in one pass: outcomes_of)
+    decoded = dict(zip(usable, outcomes_of([rows[p] for p in usable]), strict=True))
     for path in targets:
-        row = rows.get(path)
-        outcome = None
-        valid = row is not None and path not in out.changed and row.ctx == context
-        if valid and path not in needed:
-            outcome = outcome_of(row)  # type: ignore[arg-type]
+        outcome = decoded.get(path)
         if outcome is None:
             out.check.append(path)
         else:

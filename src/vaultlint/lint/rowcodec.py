@@ -6,8 +6,9 @@ it is read, and reading is ten times cheaper than unpickling) without what the r
 columns hold: its path is the row's key, its tag spellings and aliases are the ``tags`` and
 ``aliases`` columns (kept in the blob only when those are NULL: a tag or alias one line cannot
 hold), its dependency keys are the ``keys`` column and are computed again when it is decoded
-(state ``k6``: they were stored twice). An outcome (findings and unresolved links) is pickled,
-read with the allow-listed unpickler; a note without findings has none (NULL).
+(state ``k6``: they were stored twice). An outcome (findings and unresolved links) is
+marshalled as plain values too (:mod:`vaultlint.lint.outcomes`, state ``k9``: it was pickled
+and read with the allow-listed unpickler); a note without findings has none (NULL).
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from typing import Any
 
 from vaultlint.lint.cache import StatKey
 from vaultlint.lint.depends import note_keys
+from vaultlint.lint.outcomes import encode_outcome
 from vaultlint.lint.store import (
     Outcome,
     Row,
-    encode,
     encode_plain,
     lines_of,
     lines_text,
@@ -99,7 +100,6 @@ def whole_row(stat: StatKey, content: bytes, summary: NoteSummary) -> Row:
 
 
 def outcome_blob(outcome: Outcome) -> bytes | None:
-    diags, unresolved = outcome
-    if not diags and not unresolved:
-        return None
-    return encode((tuple(diags), tuple(unresolved)))
+    """A note's outcome as its row's ``result`` keeps it (None: no findings, no unresolved
+    link): :func:`vaultlint.lint.outcomes.encode_outcome`."""
+    return encode_outcome(outcome)

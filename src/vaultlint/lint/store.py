@@ -30,8 +30,9 @@ Trust: a row is used only when its MAC matches (made with the cache root's key, 
 vault's cache folder name and to the row's path: a row copied from another vault, another key
 or another path is a miss). The MAC covers the summary and the dependency keys through their
 digests (``sdig``, ``kdig``), so that a run reads neither unless it needs them, and uses one
-only when its digest is the row's. Results and meta values are unpickled with the allow-list of
-:mod:`vaultlint.lint.cache`; summaries, plain tuples of strings and integers, are kept with
+only when its digest is the row's. Meta values are unpickled with the allow-list of
+:mod:`vaultlint.lint.cache`; summaries and results, plain tuples of strings, integers and
+bytes (:mod:`vaultlint.lint.rowcodec`, :mod:`vaultlint.lint.outcomes`), are kept with
 :mod:`marshal` (:func:`encode_plain`), which calls no constructor and runs no code when it
 reads, and reads them faster than the allow-listed unpickler.
 Any wrong shape is a miss, never an error (the caller checks the shapes it reads).
@@ -61,7 +62,7 @@ import pickle
 import sqlite3
 import stat
 import struct
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,7 +105,7 @@ _BATCH = 1024
 #: (a note's findings, its link targets that do not resolve, distinct, as written)
 Outcome = tuple[list[Any], list[str]]
 #: the database's file name: another version's state is simply another file
-DB_NAME = f"state-{__version__}-p{PARSER_VERSION}-k8.sqlite"
+DB_NAME = f"state-{__version__}-p{PARSER_VERSION}-k9.sqlite"
 
 
 def _key(path: str) -> str:
@@ -229,22 +230,21 @@ def outcome_of(row: Row) -> Outcome | None:
     return load_outcome(row.result)
 
 
+def outcomes_of(rows: Sequence[Row]) -> list[Outcome | None]:
+    """Each row's stored outcome, read in one pass (:func:`outcome_of` of each)."""
+    from vaultlint.lint.outcomes import decode_outcomes
+
+    return decode_outcomes([row.result for row in rows])
+
+
 def load_outcome(result: bytes | None) -> Outcome | None:
-    """The outcome a ``result`` blob holds (no findings: None); None on a wrong shape."""
+    """The outcome a ``result`` blob holds (no findings: None); None on a wrong shape
+    (:func:`vaultlint.lint.outcomes.decode_outcome`: marshalled plain values, no class)."""
     if result is None:
         return [], []
-    from vaultlint.diagnostic import Diagnostic
+    from vaultlint.lint.outcomes import decode_outcome
 
-    value = load_blob(result)
-    try:
-        diags, unresolved = value  # type: ignore[misc]
-        if not (type(diags) is tuple and all(type(d) is Diagnostic for d in diags)):
-            return None
-        if type(unresolved) is not tuple or not all(type(u) is str for u in unresolved):
-            return None
-        return list(diags), list(unresolved)
-    except Exception:
-        return None
+    return decode_outcome(result)
 
 
 class Store:

@@ -166,17 +166,13 @@ def cached_scan(
         if walked is not None:
             walked.append(files)  # the run that follows need not walk the vault again
         return None
-    from vaultlint.lint.store import load_outcome
+    from vaultlint.lint.outcomes import findings_of
 
-    diagnostics: list[Diagnostic] = []
-    for path in targets:
-        result = rows.get(path)
-        if result is not None:
-            outcome = load_outcome(result)
-            if outcome is None:
-                return None
-            diagnostics.extend(outcome[0])
-    diagnostics.sort()
+    # (every blob read in one pass, in the targets' order: the order of equal findings)
+    found = findings_of([blob for blob in map(rows.get, targets) if blob is not None])
+    if found is None:
+        return None
+    diagnostics: list[Diagnostic] = found
     return finish(
         root,
         files,

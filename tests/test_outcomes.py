@@ -3,7 +3,6 @@ field read back, and anything of another shape a miss (None), never an error."""
 
 from __future__ import annotations
 
-import dataclasses
 import marshal
 import pickle
 
@@ -34,11 +33,13 @@ def _diags() -> list[Diagnostic]:
 
 
 def _fields(value: object) -> list:
-    """Every field of a dataclass value, nested values by their fields too."""
-    if dataclasses.is_dataclass(value):
-        return [type(value), *(_fields(getattr(value, f.name)) for f in dataclasses.fields(value))]
-    if isinstance(value, tuple) and not isinstance(value, Span):
-        return [_fields(v) for v in value]
+    """Every field of a record or named tuple (``_fields``), nested values by their fields
+    too, with their types."""
+    names = getattr(type(value), "_fields", None)
+    if names is not None:
+        return [type(value), *(_fields(getattr(value, name)) for name in names)]
+    if isinstance(value, tuple):
+        return [tuple, *(_fields(v) for v in value)]
     return [type(value), value]
 
 
@@ -58,7 +59,7 @@ def test_every_field_is_read_back() -> None:
 def test_the_decoder_knows_every_field() -> None:
     """The decoder sets each field through its slot, in this order (lint/outcomes.py: _made)."""
     for cls in (Diagnostic, LineTable):
-        assert cls.__slots__ == tuple(f.name for f in dataclasses.fields(cls))
+        assert cls.__slots__ == cls._fields
     assert Diagnostic.__slots__ == (
         "path",
         "span",

@@ -263,3 +263,23 @@ def test_the_walk_digest_is_made_once_a_walk_and_keeps_no_walk_alive() -> None:
     del walk
     gc.collect()
     assert seen() is None
+
+
+def test_notes_of_any_name_are_answered_warm(capsys, tmp_path, monkeypatch):
+    """The ``complete`` marker's digest of the results is made in the order of the database's
+    keys (the paths' UTF-8 bytes, lint/store.py), the order the warm path reads them in: a
+    vault whose notes with findings have accented, upper-case, emoji and non-UTF-8 names is
+    answered warm, as a run without cache reports it."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("VAULTLINT_DEBUG", "1")
+    vault = write_vault(tmp_path / "v", {".obsidian/app.json": "{}"})
+    names = ["é.md", "z.md", "Zebra.md", "ä/b.md", "a😀.md", "ab.md", "a b.md", "Ω.md"]
+    for i, name in enumerate(names):
+        write_vault(vault, {name: f"# {i}\n[[gone {i}]]\n"})
+    (vault / os.fsdecode(b"a\xff.md")).write_bytes(b"[[gone too]]\n")  # after a😀 in UTF-8
+    expected = _out(capsys, str(vault), "--no-cache")
+    assert expected[0] == 1 and expected[1].count("broken-link") == len(names) + 1
+    assert _out(capsys, str(vault)) == expected  # writes the cache
+    monkeypatch.setattr(vaultlint.config.loader, "load_config", _refuse)
+    monkeypatch.setattr(vaultlint.config.cached, "kept_config", _refuse)
+    assert _out(capsys, str(vault)) == expected

@@ -31,10 +31,10 @@ from __future__ import annotations
 
 import os
 import stat
+import struct
 import weakref
-from array import array
 from collections.abc import Iterable, Sequence
-from itertools import chain
+from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from vaultlint import PARSER_VERSION, __version__
@@ -170,12 +170,13 @@ def vault_digest(files: VaultFiles) -> bytes:
 
 
 def _vault_digest(files: VaultFiles) -> bytes:
-    stats = files.stats
-    none = (-1, -1, -1)
-    numbers = array("q", chain.from_iterable([stats.get(path, none) for path in files.notes]))
+    # (every note's stat, or -1s, looked up and packed in C loops: struct packs integers in
+    # half the instructions of an array's constructor)
+    stats = chain.from_iterable(map(files.stats.get, files.notes, repeat((-1, -1, -1))))
+    numbers = struct.pack(f"<{3 * len(files.notes)}q", *stats)
     return _digest(
         "\0".join(files.notes).encode("utf-8", "surrogateescape"),
-        numbers.tobytes(),
+        numbers,
         "\0".join(files.others).encode("utf-8", "surrogateescape"),
     )
 

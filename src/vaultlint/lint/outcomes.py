@@ -94,10 +94,10 @@ def _only(values: Iterable[Any], kind: type) -> bool:
 
 
 def _made(cls: type, columns: Sequence[Sequence[Any]]) -> list[Any]:
-    """Objects of the frozen slots dataclass ``cls``, one per row of ``columns`` (one column
-    per field, in :data:`dataclasses.fields` order): each field set through its slot, a C loop
-    per field, rather than a call of the class per object (half the time; ``cls`` has no
-    ``__post_init__`` work for values of these types: see the callers' checks).
+    """Objects of the frozen record ``cls`` (:class:`~vaultlint.record.Record`), one per row
+    of ``columns`` (one column per field, in ``_fields`` order, its ``__slots__``): each field
+    set through its slot, a C loop per field, rather than a call of the class per object (half
+    the time; its ``__init__`` does no more for values of the types the callers check).
     ``tests/test_outcomes.py`` holds the field lists equal to the classes'."""
     objects = list(map(object.__new__, repeat(cls, len(columns[0]))))
     for name, column in zip(cls.__slots__, columns, strict=True):

@@ -62,8 +62,11 @@ import pickle
 import sqlite3
 import stat
 import struct
+from array import array
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain, repeat
 from typing import Any
 
 from vaultlint import PARSER_VERSION, __version__
@@ -99,13 +102,13 @@ _COLUMNS = (
 #: every column but the summary and the keys, in order (what a run reads of each row)
 _SELECT_ROWS = f"SELECT {', '.join(c for c in _COLUMNS if c not in ('summary', 'keys'))} FROM notes"
 _ROW_HEAD = struct.Struct("<11q")
-_FOUND_HEAD = struct.Struct("<2q")
+_COUNT = struct.Struct("<q")
 #: rows written per statement (a run's rows are made batch by batch as they are written)
 _BATCH = 1024
 #: (a note's findings, its link targets that do not resolve, distinct, as written)
 Outcome = tuple[list[Any], list[str]]
 #: the database's file name: another version's state is simply another file
-DB_NAME = f"state-{__version__}-p{PARSER_VERSION}-k9.sqlite"
+DB_NAME = f"state-{__version__}-p{PARSER_VERSION}-k10.sqlite"
 
 
 def _key(path: str) -> str:
@@ -223,6 +226,21 @@ def load_plain(data: bytes) -> Any:
         return marshal.loads(data)
     except Exception:
         return None
+
+
+def _results_digest(keys: Sequence[str], results: Sequence[bytes]) -> bytes:
+    """:meth:`Store.results_digest` of the rows of these database keys (in order) and their
+    result blobs: their count, each one's (name, result) lengths, the names (the paths' UTF-8:
+    a key's Latin-1), then the results, each hashed where it is (never a copy of every result
+    at once) — C loops, no Python work per row."""
+    names = list(map(str.encode, keys, repeat("latin-1")))
+    lengths = chain.from_iterable(zip(map(len, names), map(len, results), strict=True))
+    h = blake2b(digest_size=16)
+    h.update(_COUNT.pack(len(names)))
+    h.update(array("q", lengths).tobytes())
+    h.update(b"".join(names))
+    deque(map(h.update, results), 0)
+    return h.digest()
 
 
 def outcome_of(row: Row) -> Outcome | None:
@@ -465,27 +483,20 @@ class Store:
     @staticmethod
     def results_digest(found: Iterable[tuple[str, bytes]]) -> bytes:
         """A digest of the (path, result blob) of the rows that hold findings (what the warm
-        path reads), in path order: a row with findings removed, added, moved or changed
-        changes it. Kept in the ``complete`` marker, whose MAC authenticates it — so that the
-        warm path checks every result it reads with one digest, not a MAC per row."""
-        pack = _FOUND_HEAD.pack
-        h = blake2b(digest_size=16)
-        parts: list[bytes] = []
-        for path, result in sorted(found):
-            name = path.encode("utf-8", "surrogateescape")
-            parts += (pack(len(name), len(result)), name, result)
-            if len(parts) >= 768:  # hashed in pieces: never a copy of every result at once
-                h.update(b"".join(parts))
-                parts.clear()
-        h.update(b"".join(parts))
-        return h.digest()
+        path reads), in the order of their database keys (:func:`_key`: the paths' UTF-8
+        bytes, the order :meth:`complete_results` reads them in): a row with findings removed,
+        added, moved or changed changes it. Kept in the ``complete`` marker, whose MAC
+        authenticates it — so that the warm path checks every result it reads with one
+        digest, not a MAC per row (:func:`_results_digest`)."""
+        keyed = sorted((_key(path), result) for path, result in found)
+        return _results_digest([k for k, _ in keyed], [r for _, r in keyed])
 
     def complete_results(self, fingerprint: str) -> dict[str, bytes] | None:
         """The result blobs of the rows with findings, by path, when the state is complete for
         ``fingerprint`` (every note as the walk found it, every linted note's result valid:
         :meth:`Plan.finish`) and they are exactly the results it was marked with (their
         digest, :meth:`results_digest`, under the marker's MAC); else None. Reads no summary
-        and no other row (the ``found`` index)."""
+        and no other row (the ``found`` index, in its order: the digest's)."""
         marker = self.meta("complete")
         if self.db is None or type(marker) is not tuple or len(marker) != 2:
             return None
@@ -493,22 +504,22 @@ class Store:
             return None
         try:
             found = self.db.execute(
-                "SELECT path, result FROM notes WHERE result IS NOT NULL"
+                "SELECT path, result FROM notes WHERE result IS NOT NULL ORDER BY path"
             ).fetchall()
         except sqlite3.Error:
             return None
-        out: dict[str, bytes] = {}
-        for key, result in found:
-            path = _path(key)
-            if path is None or type(result) is not bytes:
-                return None
-            out[path] = result
-        try:
-            if not compare_digest(self.results_digest(out.items()), marker[1]):
-                return None
-        except Exception:  # (a wrong-shaped marker)
+        keys, results = zip(*found, strict=True) if found else ((), ())
+        if not (set(map(type, keys)) <= {str} and set(map(type, results)) <= {bytes}):
             return None
-        return out
+        try:
+            if not compare_digest(_results_digest(keys, results), marker[1]):
+                return None
+        except Exception:  # (a key no path gives, a wrong-shaped marker)
+            return None
+        paths = list(map(_path, keys))
+        if None in paths:
+            return None
+        return dict(zip(paths, results, strict=True))
 
     def summaries(self, paths: list[str] | None = None) -> dict[str, bytes]:
         """The summary blobs of some rows (``None``: all), unverified: the caller compares

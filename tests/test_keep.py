@@ -4,7 +4,6 @@ changed (or went) between the stages checked again, whole, as it is now."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from pathlib import Path
 
@@ -196,7 +195,7 @@ def test_values_marshal_refuses_are_kept_as_they_are(tmp_path: Path) -> None:
 
     vault = write_vault(tmp_path / "v", {"n.md": "---\nk: v\n---\n"})
     note, content, key = read_and_parse(str(vault), "n.md")
-    note = dataclasses.replace(note, frontmatter={"k": Label("v")})
+    note = note._replace(frontmatter={"k": Label("v")})
     keeper = Keeper(str(vault), frozenset({"frontmatter"}))
     kept = keeper.keep(note, content, key)
     assert isinstance(kept, list)

@@ -81,6 +81,8 @@ ONE_NOTE_HEAVY = [
     "multiprocessing",  # workers: one note is served in this process
     "pygls",
     "shutil",  # argparse's terminal width (cli._HelpFormatter), clearing a cache folder
+    "signal",  # workers (lint/signals.py)
+    "threading",
     "traceback",  # a worker's or a check's crash
     "vaultlint.config.loader",
     "vaultlint.config.schema",

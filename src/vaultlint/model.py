@@ -8,15 +8,14 @@ diagnostic is reported, from the note's line-offset table.
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import re
 import types
 import typing
 from collections.abc import Iterable
-from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any, Literal, NamedTuple
 
+from vaultlint.record import Record, set_field
 from vaultlint.span import Span as Span  # kept apart: findings hold one (see span.py)
 
 LinkKind = Literal["wiki", "embed", "md", "mdembed", "fm", "canvas"]  # canvas: a file node
@@ -142,10 +141,27 @@ class Suppression(NamedTuple):
     line: int
 
 
-@dataclass(frozen=True, slots=True)
-class Note:
-    """One parsed note. Built once by :func:`vaultlint.parse.parse_note`; never mutated."""
+class Note(Record):
+    """One parsed note. Built once by :func:`vaultlint.parse.parse_note`; never mutated (a
+    :class:`~vaultlint.record.Record`: ``note._replace(problems=...)`` makes a changed copy)."""
 
+    _fields = (
+        "path",
+        "text",
+        "line_starts",
+        "frontmatter",
+        "frontmatter_span",
+        "fields",
+        "headings",
+        "links",
+        "tags",
+        "blocks",
+        "sections",
+        "problems",
+        "suppressions",
+        "body_start",
+    )
+    __slots__ = _fields
     path: str
     text: str
     line_starts: tuple[int, ...]
@@ -158,8 +174,40 @@ class Note:
     blocks: tuple[Block, ...]
     sections: tuple[Section, ...]
     problems: tuple[Problem, ...]
-    suppressions: tuple[Suppression, ...] = ()
-    body_start: int = 0
+    suppressions: tuple[Suppression, ...]
+    body_start: int
+
+    def __init__(
+        self,
+        path: str,
+        text: str,
+        line_starts: tuple[int, ...],
+        frontmatter: dict[str, Any] | None,
+        frontmatter_span: Span | None,
+        fields: tuple[Field, ...],
+        headings: tuple[Heading, ...],
+        links: tuple[Link, ...],
+        tags: tuple[Tag, ...],
+        blocks: tuple[Block, ...],
+        sections: tuple[Section, ...],
+        problems: tuple[Problem, ...],
+        suppressions: tuple[Suppression, ...] = (),
+        body_start: int = 0,
+    ) -> None:
+        set_field(self, "path", path)
+        set_field(self, "text", text)
+        set_field(self, "line_starts", line_starts)
+        set_field(self, "frontmatter", frontmatter)
+        set_field(self, "frontmatter_span", frontmatter_span)
+        set_field(self, "fields", fields)
+        set_field(self, "headings", headings)
+        set_field(self, "links", links)
+        set_field(self, "tags", tags)
+        set_field(self, "blocks", blocks)
+        set_field(self, "sections", sections)
+        set_field(self, "problems", problems)
+        set_field(self, "suppressions", suppressions)
+        set_field(self, "body_start", body_start)
 
     def position(self, offset: int) -> tuple[int, int]:
         """0-based (line, column) of a character offset."""
@@ -323,8 +371,7 @@ def _record_of(tp: Any) -> Any:
 
 def _hints(cls: type) -> list[tuple[str, Any]]:
     hints = typing.get_type_hints(cls)
-    names = [f.name for f in dataclasses.fields(cls)] if cls is Note else list(cls._fields)
-    return [(name, hints[name]) for name in names]
+    return [(name, hints[name]) for name in cls._fields]
 
 
 def _flat(tp: Any) -> bool:

@@ -33,7 +33,6 @@ import gc
 import os
 import zlib
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +83,7 @@ def shard_of(path: str) -> int:
 def _unreadable(path: str, exc: OSError) -> Note:
     why = "it leads outside the vault" if isinstance(exc, OutsideVault) else exc.strerror or exc
     problem = Problem(UNREADABLE, f"cannot read the note: {why}", Span(0, 0))
-    return replace(parse_text(path, ""), problems=(problem,))
+    return parse_text(path, "")._replace(problems=(problem,))
 
 
 def read_and_parse(root: str, path: str, fingerprint: bool = True) -> tuple[Note, bytes, StatKey]:
@@ -105,7 +104,7 @@ def read_and_parse(root: str, path: str, fingerprint: bool = True) -> tuple[Note
             "a note: it was not checked"
         )
         problem = Problem(TOO_LARGE, message, Span(0, 0))
-        return replace(parse_text(path, ""), problems=(problem,)), b"", NO_STAT
+        return parse_text(path, "")._replace(problems=(problem,)), b"", NO_STAT
     try:
         note = parse_note(path, data)
     except Exception as exc:  # a parser bug must not cost the whole scan
@@ -114,7 +113,7 @@ def read_and_parse(root: str, path: str, fingerprint: bool = True) -> tuple[Note
             "please report this bug"
         )
         problem = Problem(PARSE_FAILED, message, Span(0, 0))
-        return replace(parse_text(path, ""), problems=(problem,)), b"", NO_STAT
+        return parse_text(path, "")._replace(problems=(problem,)), b"", NO_STAT
     if not fingerprint:
         return note, b"", stat_key(st)  # the stat, free: it tells a kept note's file unchanged
     return note, digest(data), stat_key(st)
@@ -131,19 +130,31 @@ def unresolved_links(summary: NoteSummary, index: VaultIndex) -> list[str]:
 # --- shard workers -------------------------------------------------------------------------
 
 
-@dataclass
 class _Unit:
-    """The work of one worker: its shards, the notes to parse and the notes to check."""
+    """The work of one worker: its shards, the notes to parse and the notes to check. (This
+    module's classes are written out, not dataclasses: every run imports it.)"""
 
-    shards: list[int]
-    parse: list[str]  # notes whose summary is unknown or stale (not checked)
-    targets: list[str]  # notes to check (parsed too)
+    __slots__ = ("parse", "shards", "targets")
+
+    def __init__(self, shards: list[int], parse: list[str], targets: list[str]) -> None:
+        self.shards = shards
+        self.parse = parse  # notes whose summary is unknown or stale (not checked)
+        self.targets = targets  # notes to check (parsed too)
 
 
-@dataclass
 class _Run:
     """What every worker shares (inherited through fork)."""
 
+    __slots__ = (
+        "early",
+        "linter",
+        "others",
+        "root",
+        "summaries",
+        "tag_paths",
+        "use_cache",
+        "want_unresolved",
+    )
     root: Path
     linter: Linter  # without an index: each worker binds the index it builds
     others: list[str]
@@ -155,6 +166,26 @@ class _Run:
     want_unresolved: bool
     #: notes parsed already (few changed notes, parsed to see what their change affects)
     early: dict[str, tuple[Note, bytes, StatKey]]
+
+    def __init__(
+        self,
+        root: Path,
+        linter: Linter,
+        others: list[str],
+        tag_paths: list[str],
+        summaries: dict[str, NoteSummary] | StoredSummaries,
+        use_cache: bool,
+        want_unresolved: bool,
+        early: dict[str, tuple[Note, bytes, StatKey]],
+    ) -> None:
+        self.root = root
+        self.linter = linter
+        self.others = others
+        self.tag_paths = tag_paths
+        self.summaries = summaries
+        self.use_cache = use_cache
+        self.want_unresolved = want_unresolved
+        self.early = early
 
 
 class _Worker:
@@ -527,13 +558,15 @@ def _scan_files(root: Path, config: Config) -> tuple[Any, dict[str, str]]:
     return files, excluded
 
 
-@dataclass
 class VaultView:
     """A vault as ``vaultlint inspect`` needs it: the index and the notes it asked for."""
 
-    root: Path
-    notes: list[str]
-    index: VaultIndex
+    __slots__ = ("index", "notes", "root")
+
+    def __init__(self, root: Path, notes: list[str], index: VaultIndex) -> None:
+        self.root = root
+        self.notes = notes
+        self.index = index
 
     def note(self, path: str) -> Note:
         return read_and_parse(str(self.root), path)[0]

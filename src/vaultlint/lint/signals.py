@@ -11,14 +11,15 @@
   by SIGKILL (``PR_SET_PDEATHSIG``), so no worker outlives it holding stdout open.
 - :func:`stop_workers`: SIGTERM to the workers that are still alive, a short wait, then
   SIGKILL.
+
+``signal`` and ``threading`` are imported by the functions: a run of one note (the pre-commit
+run) starts no worker and never needs them.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import signal
-import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -32,6 +33,9 @@ def _interrupt(signum: int, frame: Any) -> None:
 @contextlib.contextmanager
 def parent_signals() -> Iterator[None]:
     """SIGTERM raises KeyboardInterrupt in the parent for the duration (main thread only)."""
+    import signal
+    import threading
+
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -48,6 +52,8 @@ def _terminate(signum: int, frame: Any) -> None:
 
 def worker_signals(parent_pid: int) -> None:
     """In a freshly forked worker: ignore SIGINT, exit cleanly on SIGTERM, die with the parent."""
+    import signal
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _terminate)
     with contextlib.suppress(Exception):  # Linux only; elsewhere the parent's clean-up is all

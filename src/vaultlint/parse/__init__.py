@@ -101,8 +101,6 @@ def parse_note(path: str, data: bytes | str) -> Note:
 
 def _parse_vault_file(path: str, text: str, problems: list[Problem]) -> Note:
     """A canvas or a base: their links and views, at their place in the file."""
-    from dataclasses import replace
-
     if path.lower().endswith(".canvas"):
         from vaultlint.parse.canvas import parse_canvas
 
@@ -112,7 +110,7 @@ def _parse_vault_file(path: str, text: str, problems: list[Problem]) -> Note:
 
         note = parse_base(path, text)
     if problems:
-        note = replace(note, problems=(*problems, *note.problems))
+        note = note._replace(problems=(*problems, *note.problems))
     return note
 
 

@@ -22,7 +22,6 @@ without its calls. ``scan_blocks(..., fast=False)`` sends every line through the
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from vaultlint.model import Block, Heading, Section, Span
 
@@ -48,15 +47,18 @@ _HTML7 = re.compile(
 )
 
 
-@dataclass(slots=True)
 class BlockScan:
-    """What the block scan found. ``ranges`` are the text ranges where links and tags count."""
+    """What the block scan found. ``ranges`` are the text ranges where links and tags count.
+    (Written out, not a dataclass: no ``exec`` at import.)"""
 
-    headings: list[Heading] = field(default_factory=list)
-    ranges: list[tuple[int, int]] = field(default_factory=list)
-    blocks: list[Block] = field(default_factory=list)
-    sections: list[Section] = field(default_factory=list)
-    hard: bool = False
+    __slots__ = ("blocks", "hard", "headings", "ranges", "sections")
+
+    def __init__(self) -> None:
+        self.headings: list[Heading] = []
+        self.ranges: list[tuple[int, int]] = []
+        self.blocks: list[Block] = []
+        self.sections: list[Section] = []
+        self.hard = False
 
 
 def _indent_of(line: str, start: int) -> tuple[int, int]:

@@ -15,7 +15,6 @@ here from what the server knows:
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 
 from vaultlint.lint import batch
 from vaultlint.lint.linter import TOO_LARGE
@@ -55,7 +54,7 @@ def document_note(path: str, text: str, saved: Note | None) -> Note:
         for p in saved.problems
         if p.code == "encoding"
     ]
-    return replace(note, problems=(*kept, *note.problems))
+    return note._replace(problems=(*kept, *note.problems))
 
 
 def too_large(path: str, size: int) -> Note:
@@ -64,4 +63,4 @@ def too_large(path: str, size: int) -> Note:
         f"the note is {size / 2**20:.0f} MiB, over the {batch.MAX_NOTE_BYTES >> 20} MiB "
         "vaultlint reads a note: it was not checked"
     )
-    return replace(parse_text(path, ""), problems=(Problem(TOO_LARGE, message, Span(0, 0)),))
+    return parse_text(path, "")._replace(problems=(Problem(TOO_LARGE, message, Span(0, 0)),))

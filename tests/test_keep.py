@@ -273,7 +273,7 @@ def test_the_keeper_knows_every_field_of_a_link(tmp_path: Path) -> None:
     )
     vault = write_vault(tmp_path / "v", {"n.md": "x\n"})
     note, content, key = read_and_parse(str(vault), "n.md")
-    note = dataclasses.replace(note, links=links)
+    note = note._replace(links=links)
     keeper = Keeper(str(vault), frozenset({"links", "tags"}))
     view = keeper.view("n.md", keeper.keep(note, content, key))
     assert view.links == links and view.tags == note.tags

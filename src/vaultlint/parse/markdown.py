@@ -60,6 +60,20 @@ class BlockScan:
         self.sections: list[Section] = []
         self.hard = False
 
+    def _values(self) -> tuple:
+        return (self.headings, self.ranges, self.blocks, self.sections, self.hard)
+
+    def __eq__(self, other: object) -> bool:  # as a dataclass compares (tests compare scans)
+        if other.__class__ is not BlockScan:
+            return NotImplemented
+        return self._values() == other._values()  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]  # mutable
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"BlockScan({shown})"
+
 
 def _indent_of(line: str, start: int) -> tuple[int, int]:
     """Visual indent (tabs to multiples of 4) from ``start``, and the first non-blank index."""

@@ -4,7 +4,6 @@ only when a question needs them all (or a row's tags are not known)."""
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
@@ -114,7 +113,7 @@ def _rewrite_rows(vault: Path, change) -> None:
     rows = store.load()
     blobs, keys = store.summaries(), store.keys()
     changed = {
-        path: change(path, Row(**{**row.__dict__, "summary": blobs[path], "keys": keys[path]}))
+        path: change(path, Row(**{**row._asdict(), "summary": blobs[path], "keys": keys[path]}))
         for path, row in rows.items()
     }
     assert store.save(changed, [], [], {})
@@ -129,10 +128,10 @@ def _not_known(column: str):
     def change(path: str, row: Row) -> Row:
         got = decode_summary(path, row.summary, row)
         assert got is not None
-        changed = dataclasses.replace(row, **{column: None})
+        changed = row.but(**{column: None})
         blob = summary_blob(got[0], changed.tags, changed.aliases)
         assert blob != row.summary
-        return dataclasses.replace(changed, summary=blob, sdig=b"")
+        return changed.but(summary=blob, sdig=b"")
 
     return change
 

@@ -19,6 +19,7 @@ over the notes, no row copied). How a summary and an outcome are kept in a row:
 
 from __future__ import annotations
 
+import operator
 import posixpath
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NamedTuple
@@ -31,6 +32,9 @@ from vaultlint.lint.store import Outcome, Row, Store, keys_digest, outcomes_of
 from vaultlint.vault.discovery import read_in_vault
 from vaultlint.vault.filetypes import extension, is_note_path
 from vaultlint.vault.index import fold
+
+#: a row's columns, read in C
+_STAT, _CTX, _RESULT = (operator.attrgetter(c) for c in ("stat", "ctx", "result"))
 
 #: with more changed notes than this, every target is checked (as a run without cache)
 MANY_CHANGES = 200
@@ -216,19 +220,20 @@ class Plan:
             stored = list(map(rows.__getitem__, kept))
         except KeyError:
             return None  # a note with no row
-        if [row.stat for row in stored] != list(map(stats.get, kept)):
+        if list(map(_STAT, stored)) != list(map(stats.get, kept)):
             return None
         if any(row[0] != stats.get(path) for path, row in written.items()):
             return None
         lints = set(linted)
         if not stale.isdisjoint(lints):
             return None
-        for path in lints & self._note_set:  # (every note has its row: see above)
-            got = written.get(path)
-            if (got[1] if got is not None else rows[path].ctx) != context:
-                return None
-        pairs = zip(kept, stored, strict=True)
-        found = [(p, row.result) for p, row in pairs if row.result is not None]
+        lints &= self._note_set  # (every note has its row: see above)
+        again = lints.intersection(written)
+        if any(written[path][1] != context for path in again):
+            return None
+        if not set(map(_CTX, map(rows.__getitem__, lints - again))) <= {context}:
+            return None
+        found = [(p, r) for p, r in zip(kept, map(_RESULT, stored), strict=True) if r is not None]
         found += [(p, row[2]) for p, row in written.items() if row[2] is not None]
         return fingerprint, Store.results_digest(found)
 

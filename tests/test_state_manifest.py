@@ -1,0 +1,162 @@
+"""The state's manifest (lint/store.py): every row's columns under one MAC, so that a run reads
+the state without a MAC per row. It must hold exactly what the rows hold, after every kind
+of edit, whether a save writes its base again or only the rows it changed; and one edited,
+replayed from another generation or cut off from its base is not used (the rows are read one
+by one, each under its own MAC, and the findings are still a scan's without cache)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from vaultlint.lint import store as store_module
+from vaultlint.lint.cache import CACHE_ENV, open_cache, vault_folder_name
+from vaultlint.lint.store import DB_NAME, Store, lines_of
+
+from .conftest import write_vault
+from .test_incremental import EDITS, VAULT, _edit, _same
+
+
+def _state(vault: Path) -> tuple[str, dict, dict, int | None]:
+    """How a run reads the state ("manifest" or "rows"), the rows it reads, the rows the
+    table holds (each under its own MAC), and the generation of the manifest's base."""
+    cache = open_cache(vault)
+    assert cache is not None
+    store = Store(cache, readonly=True)
+    try:
+        rows = store.load()
+        base = store._manifest_base
+        if base is not None:  # the census of tag spellings it keeps: the rows' tags counted
+            counted = Counter(t for row in rows.values() for t in lines_of(row.tags))
+            assert store.census == dict(counted)
+        per_row = store._read_rows()
+    finally:
+        store.close()
+    return ("rows" if base is None else "manifest"), rows, per_row, base and base[0]
+
+
+def _db(vault: Path) -> sqlite3.Connection:
+    return sqlite3.connect(
+        Path(os.environ[CACHE_ENV]) / "vaults" / vault_folder_name(vault) / DB_NAME
+    )
+
+
+def _other_edits(vault: Path) -> Iterator[None]:
+    """Renames, a deletion, a new note, a moved attachment: each followed by a scan."""
+    (vault / "Projects" / "Beta.md").rename(vault / "Projects" / "Betaa.md")
+    yield
+    (vault / "Other" / "Alpha.md").unlink()
+    yield
+    (vault / "Gamma.md").write_text("# Gamma\n[[Home]]\n", encoding="utf-8")
+    yield
+    (vault / "unused.png").rename(vault / "Other" / "unused.png")
+    yield
+    (vault / "Notes" / "Links.md").rename(vault / "Notes" / "Linked.md")  # moved, unchanged
+    yield
+
+
+@pytest.mark.parametrize("delta_min", [1, 256])
+def test_the_manifest_holds_what_the_rows_hold(tmp_path, monkeypatch, delta_min):
+    monkeypatch.setattr(store_module, "_DELTA_MIN", delta_min)
+    vault = write_vault(tmp_path / "v", VAULT)
+    _same(vault)
+    via, rows, per_row, _ = _state(vault)
+    assert (via, rows == per_row, len(rows)) == ("rows", True, 6)  # a first run writes none
+    bases = set()
+    steps = 0
+    for _what, rel, old, new in EDITS:
+        _edit(vault, rel, old, new)
+        _same(vault)
+        _same(vault, str(vault / rel))  # a pre-commit run on the edited note
+        via, rows, per_row, base = _state(vault)
+        assert via == "manifest"
+        assert rows == per_row
+        bases.add(base)
+        steps += 1
+    for _ in _other_edits(vault):
+        _same(vault)
+        via, rows, per_row, base = _state(vault)
+        assert (via, rows == per_row) == ("manifest", True)
+        bases.add(base)
+        steps += 1
+    assert sorted(rows) == sorted(
+        p.relative_to(vault).as_posix() for p in vault.rglob("*.md") if ".obsidian" not in p.parts
+    )
+    if delta_min == 1:  # the base written again whenever more than one row changed
+        assert len(bases) > steps // 2
+    else:  # written once, after the first run that read the rows; the changes since beside it
+        assert len(bases) == 1
+
+
+def test_a_manifest_edited_replayed_or_cut_off_is_not_used(tmp_path):
+    vault = write_vault(tmp_path / "v", VAULT)
+    _same(vault)
+    _edit(vault, "Notes/Tags.md", "#misc", "#misc #fresh")
+    _same(vault)
+    assert _state(vault)[0] == "manifest"
+    db = _db(vault)
+    older = db.execute("SELECT value, mac FROM meta WHERE name = 'manifest-changes'").fetchone()
+    _edit(vault, "Projects/Alpha.md", "## Goals\n", "")
+    expected = _same(vault)
+    via, rows, per_row, _ = _state(vault)
+    assert (via, rows == per_row) == ("manifest", True)
+
+    # the changes of an earlier generation put back (authentic, but not the current ones)
+    db.execute("UPDATE meta SET value = ?, mac = ? WHERE name = 'manifest-changes'", older)
+    db.commit()
+    via, rows, per_row, _ = _state(vault)
+    assert (via, rows == per_row) == ("rows", True)
+    assert _same(vault) == expected  # (a warm run: nothing written)
+    _edit(vault, "Notes/Tags.md", "#fresh", "#fresh #again")
+    expected = _same(vault)
+    assert _state(vault)[0] == "manifest"  # written again by the run that read the rows
+
+    # one byte of the base changed
+    value = db.execute("SELECT value FROM meta WHERE name = 'manifest'").fetchone()[0]
+    db.execute(
+        "UPDATE meta SET value = ? WHERE name = 'manifest'",
+        (value[:-1] + bytes([value[-1] ^ 1]),),
+    )
+    db.commit()
+    assert _state(vault)[0] == "rows"
+    assert _same(vault) == expected
+
+    # a base whose MAC is not the one the changes were made against
+    _edit(vault, "Notes/Tags.md", "#again", "#again #more")
+    expected = _same(vault)
+    assert _state(vault)[0] == "manifest"
+    base = db.execute("SELECT value, mac FROM meta WHERE name = 'manifest'").fetchone()
+    db.execute("UPDATE meta SET mac = ? WHERE name = 'manifest'", (bytes(len(base[1])),))
+    db.commit()
+    assert _state(vault)[0] == "rows"
+    assert _same(vault) == expected
+    db.close()
+
+
+def test_a_result_changed_in_the_table_drops_its_row(tmp_path):
+    """The manifest holds a digest of each row's findings: a result emptied or planted in
+    the table is not served, and the note is checked again."""
+    vault = write_vault(tmp_path / "v", VAULT)
+    _same(vault)
+    _edit(vault, "Notes/Tags.md", "#misc", "#misc #fresh")
+    _same(vault)
+    db = _db(vault)
+    db.execute("UPDATE notes SET result = NULL WHERE path = 'Notes/Links.md'")
+    planted = db.execute("SELECT result FROM notes WHERE path = 'Notes/Tags.md'").fetchone()[0]
+    db.execute(
+        "UPDATE notes SET result = ? WHERE path = 'Gamma.md' OR path = 'Home.md'", (planted,)
+    )
+    db.commit()
+    db.close()
+    via, rows, _, _ = _state(vault)
+    assert via == "manifest"
+    assert "Notes/Links.md" not in rows and "Home.md" not in rows
+    assert "Notes/Tags.md" in rows
+    _edit(vault, "Notes/Tags.md", "#fresh", "#fresh #again")
+    out = _same(vault)  # (Notes/Links.md checked again: else its findings were gone)
+    assert "Notes/Links.md" in out

@@ -320,6 +320,10 @@ _MARKDOWN_PIECES = st.sampled_from(
         "\n   ```",
         "\n\t```",
         "\n~~~",
+        "\n  ~~~~",
+        "\n    ```",
+        "\n \t ``",
+        "\n  >x",
         "\n    code",
         "\n<div>\n",
         "\n<!-- c -->",
@@ -355,6 +359,9 @@ _MARKDOWN_PIECES = st.sampled_from(
 @given(st.lists(_MARKDOWN_PIECES, max_size=40).map("".join))
 @example("\n- \tword \n   ```")  # a tab after the bullet: its width decides where the fence is
 @example("-  \tword\n    ```\n")
+# inside a top-level fence: indented code, an indented closing fence, a quote marker
+@example("```\n    code\n  > q\n\t``\n  ```\n[[a]]\n")
+@example("~~~~\n   ~~~\n  ~~~~~\n[[a]]\n")
 def test_scanners_fast_paths_find_what_their_general_paths_find(text: str) -> None:
     starts = line_starts_of(text)
     fast = scan_blocks(text, 0, starts)

@@ -122,18 +122,24 @@ class LinksCheck(Check):
             missing_ctx = None
         elif opts.missing_notes is not None and opts.missing_notes != ctx.severity:
             missing_ctx = ctx._replace(severity=opts.missing_notes)
+        # the kinds of link the options skip, and the options, read once a note
+        skipped = set()
+        if not opts.embeds:
+            skipped |= {"embed", "mdembed"}
+        if not opts.markdown_links:
+            skipped |= {"md", "mdembed"}
+        if not opts.frontmatter_links:
+            skipped.add("fm")
+        in_comments, ignore, resolve = opts.in_comments, opts.ignore, index.resolve
         for link in note.links:
-            if link.in_comment and not opts.in_comments:
+            if link.in_comment and not in_comments:
                 continue
-            if link.is_embed and not opts.embeds:
+            kind = link.kind
+            if kind in skipped:
                 continue
-            if link.kind in ("md", "mdembed") and not opts.markdown_links:
+            if ignore and glob_match(ignore, link.target or link.linktext):
                 continue
-            if link.kind == "fm" and not opts.frontmatter_links:
-                continue
-            if opts.ignore and glob_match(opts.ignore, link.target or link.linktext):
-                continue
-            if link.kind == "canvas":
+            if kind == "canvas":
                 resolved = index.file(link.target)  # a file node names an exact vault path
                 if resolved is None:
                     yield ctx.diagnostic(
@@ -141,7 +147,7 @@ class LinksCheck(Check):
                     )
                     continue
             else:
-                resolved = index.resolve(link.target, note.path)
+                resolved = resolve(link.target, note.path)
             if resolved is None:
                 diag = _missing_target(note, link, ctx, missing_ctx)
                 if diag is not None:

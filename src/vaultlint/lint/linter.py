@@ -159,8 +159,9 @@ class Linter:
                 found.append(note_diagnostic(note, *made, problem.message))
         if note.suppressions:
             found.extend(self._unknown_suppressed_rules(note))
+        markdown = is_note_path(note.path)  # a canvas or a base: only the checks that read them
         for item in self._local:
-            if item.rule.where.matches(note):
+            if (markdown or item.check.reads_vault_files) and item.rule.where.matches(note):
                 self._run(item, note, found)
         return apply_suppressions(note, found) if found else found
 
@@ -176,8 +177,11 @@ class Linter:
         if self.index is None:
             raise ValueError("this Linter has no index: make it with one, or bind() one")
         found: list[Diagnostic] = []
+        markdown = is_note_path(note.path)  # a canvas or a base: only the checks that read them
         for i in which:
             item = self._indexed[i]
+            if not (markdown or item.check.reads_vault_files):
+                continue
             if item.reads is not None:
                 seen: Note | NoteView = NoteView.of(note, item.reads)
             elif isinstance(note, NoteView):
@@ -188,8 +192,8 @@ class Linter:
         return apply_suppressions(note, found) if found else found
 
     def _run(self, item: _Prepared, note: Any, found: list[Diagnostic]) -> None:
-        if not item.check.reads_vault_files and not is_note_path(note.path):
-            return  # a canvas or a base: only the checks that read them
+        """Run one rule on a note its ``where`` matched (and that is a note, or a file its
+        check reads: ``Check.reads_vault_files``)."""
         try:
             if isinstance(item.ctx.state, Exception):
                 raise item.ctx.state

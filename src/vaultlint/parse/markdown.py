@@ -273,10 +273,19 @@ def scan_blocks(
 
         # --- inside a multi-line construct -------------------------------------------------
         if fence is not None:
-            if fast and not fence[2] and not fence[3] and (not line or line[0] not in fence[4]):
+            if (
+                fast
+                and not fence[2]
+                and not fence[3]
+                and (
+                    not line
+                    or line[0] not in fence[4]
+                    or (line[0] != fence[0] and not line.lstrip(" \t").startswith(fence[0]))
+                )
+            ):
                 # fast path: a fence outside any quote or list, and a line that can neither
-                # close it nor end its container (no indent, no fence character first; a
-                # quote marker there is code)
+                # close it nor end its container (no fence character first, after any indent;
+                # a quote marker there is code)
                 sec_end = le
                 continue
             depth, cstart = _quote_prefix(line)

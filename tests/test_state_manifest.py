@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from vaultlint.lint import store as store_module
+from vaultlint.lint import manifest
 from vaultlint.lint.cache import CACHE_ENV, open_cache, vault_folder_name
 from vaultlint.lint.store import DB_NAME, Store, lines_of
 
@@ -62,7 +62,7 @@ def _other_edits(vault: Path) -> Iterator[None]:
 
 @pytest.mark.parametrize("delta_min", [1, 256])
 def test_the_manifest_holds_what_the_rows_hold(tmp_path, monkeypatch, delta_min):
-    monkeypatch.setattr(store_module, "_DELTA_MIN", delta_min)
+    monkeypatch.setattr(manifest, "CHANGES_MIN", delta_min)
     vault = write_vault(tmp_path / "v", VAULT)
     _same(vault)
     via, rows, per_row, _ = _state(vault)

@@ -27,19 +27,9 @@ empties the ``ctx`` of the rows that change can affect (or checks them again), i
 transaction. So the rows are always consistent with each other, and a run re-checks only what
 changed and what that can affect.
 
-The manifest: what a run reads of every row (all but the summary, the keys and the result:
-their digests instead), one tuple a column under one MAC, so that reading the state costs
-one digest of one blob and C-level loops rather than a MAC and a Python loop a row (at 10k
-notes 58 → ~35 ms; rows made with ``tuple.__new__``). A save keeps it: the base, written
-again only when the rows changed since it would be more than an eighth of them, and the
-rows changed since (``manifest-changes``, MAC'd with the generation the save makes and
-holding the base's MAC and generation), so that a pre-commit run writes the few rows it
-changed, not every row's columns. A save of more than :data:`_MANIFEST_WRITES` rows (a first
-run, a configuration changed) writes none (it would hold every row's columns at once); a run
-that finds no manifest of the current generation, or one that does not authenticate, reads
-the rows one by one under their own MACs and writes one. The results the manifest's rows
-name are read from the ``found`` index and checked against the manifest's digests: a result
-emptied, planted or changed by hand drops its row (the note is checked again).
+A run reads the rows through their manifest (:mod:`vaultlint.lint.manifest`: every row's
+columns but its summary, keys and result, under one MAC, beside a census of tag spellings),
+and row by row under each row's own MAC only when there is none it can trust.
 
 Trust: a row is used only when its MAC matches, or the manifest's that holds it (made with
 the cache root's key, bound to the vault's cache folder name and to the row's path: a row
@@ -70,7 +60,6 @@ computed from.
 from __future__ import annotations
 
 import contextlib
-import functools
 import io
 import itertools
 import marshal
@@ -80,14 +69,35 @@ import sqlite3
 import stat
 import struct
 from array import array
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain, repeat
-from typing import Any, NamedTuple
+from typing import Any
 
 from vaultlint import PARSER_VERSION, __version__
 from vaultlint.digest import blake2b, compare_digest
+from vaultlint.lint import manifest
 from vaultlint.lint.cache import CacheFolder, SafeUnpickler, prune_stale
+from vaultlint.lint.row import (
+    Row,
+    digest_of,
+    keys_digest,
+    lines_of,
+    lines_text,
+    make_row,
+    summary_digest,
+)
+
+__all__ = [
+    "DB_NAME",
+    "Outcome",
+    "Row",
+    "Store",
+    "keys_digest",
+    "lines_of",
+    "lines_text",
+    "summary_digest",
+]
 
 _MAC_SIZE = 16
 _SCHEMA = (
@@ -123,14 +133,6 @@ _COUNT = struct.Struct("<q")
 _BATCH = 1024
 #: (a note's findings, its link targets that do not resolve, distinct, as written)
 Outcome = tuple[list[Any], list[str]]
-#: the meta row of the manifest: every row's columns under one MAC (:meth:`Store.load`)
-_MANIFEST = "manifest"
-#: the meta row of the rows changed since the manifest was written
-_DELTA = "manifest-changes"
-#: the rows changed a manifest's base is not written again for (below an eighth of them)
-_DELTA_MIN = 256
-#: a save that writes more rows than this writes no manifest (:class:`_Recorder`)
-_MANIFEST_WRITES = 4096
 #: the database's file name: another version's state is simply another file
 DB_NAME = f"state-{__version__}-p{PARSER_VERSION}-k10.sqlite"
 
@@ -152,126 +154,6 @@ def _path(key: Any) -> str | None:
         return key.encode("latin-1").decode("utf-8", "surrogateescape")
     except UnicodeEncodeError:
         return None
-
-
-class _Columns(NamedTuple):
-    stat: tuple[int, int, int]
-    digest: bytes
-    summary: bytes | None
-    ctx: bytes
-    result: bytes | None
-    sdig: bytes = b""
-    tags: str | None = None
-    aliases: str | None = None
-    keys: str | None = None
-    #: the digest of ``keys`` (:func:`keys_digest`), made again with the summary
-    kdig: bytes = b""
-
-
-class Row(_Columns):
-    """One note's row, authenticated (blobs still encoded). A row read from the database has
-    no ``summary`` (None) until :meth:`Store.summaries` reads it; ``sdig`` is its digest.
-    ``tags`` and ``aliases``: the summary's tag spellings and aliases, one a line
-    (:func:`lines_text`; None: not known), what a lazy index counts a tag's spellings and
-    finds aliases with (lint/lazy.py); ``keys``: its dependency keys (lint/depends.py), what
-    a run finds the notes a change affects with — a row read from the database has none
-    (None), only their digest ``kdig``: :meth:`Store.keys` reads them when a run needs them.
-
-    A tuple (read-only): a row made with its summary gets the summary's digest (unless
-    given) and its keys' digest; ``_make_row`` (what :meth:`Store.load` makes every row
-    with, in C) takes the columns as they are.
-    """
-
-    __slots__ = ()
-
-    def __new__(
-        cls,
-        stat: tuple[int, int, int],
-        digest: bytes,
-        summary: bytes | None,
-        ctx: bytes,
-        result: bytes | None,
-        sdig: bytes = b"",
-        tags: str | None = None,
-        aliases: str | None = None,
-        keys: str | None = None,
-        kdig: bytes = b"",
-    ) -> Row:
-        if summary is not None:
-            sdig = sdig or summary_digest(summary)
-            kdig = keys_digest(keys)
-        return tuple.__new__(
-            cls, (stat, digest, summary, ctx, result, sdig, tags, aliases, keys, kdig)
-        )
-
-    def but(self, **changes: Any) -> Row:
-        """A copy with some columns changed (the summary and its digest kept; the keys'
-        digest made again when the row has its summary)."""
-        return Row(**{**self._asdict(), **changes})
-
-
-#: a row of its columns as they are (``Row._make`` without its Python frame: in C)
-_make_row = functools.partial(tuple.__new__, Row)
-
-
-def lines_text(items: tuple[str, ...]) -> str | None:
-    """A summary's tag spellings or aliases as the ``tags`` and ``aliases`` columns keep them
-    (one a line); None when one cannot be kept so (empty, holding a line break, not UTF-8:
-    the column says "not known")."""
-    if not all(items) or any("\n" in item for item in items):
-        return None
-    text = "\n".join(items)
-    if not text.isascii():
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:
-            return None
-    return text
-
-
-def lines_of(text: str) -> tuple[str, ...]:
-    """The items of a ``tags`` or ``aliases`` column (:func:`lines_text` undone)."""
-    return tuple(text.split("\n")) if text else ()
-
-
-def summary_digest(blob: bytes) -> bytes:
-    return blake2b(blob, digest_size=16).digest()
-
-
-def keys_digest(keys: str | None) -> bytes:
-    """The ``kdig`` of a ``keys`` column (empty when it is NULL)."""
-    return b"" if keys is None else blake2b(keys.encode(), digest_size=16).digest()
-
-
-def digest_of(blob: bytes) -> bytes:
-    """The digest a manifest keeps of a row's result blob."""
-    return blake2b(blob, digest_size=16).digest()
-
-
-#: the types of a manifest's columns (:meth:`Store._manifest_blob`), in order
-_MANIFEST_TYPES = (
-    {str},
-    {int},
-    {int},
-    {int},
-    {bytes},
-    {bytes},
-    {bytes},
-    {bytes, type(None)},
-    {str, type(None)},
-    {str, type(None)},
-    {bytes},
-)
-
-
-def _manifest_shape(columns: Any) -> bool:
-    """Whether a manifest read back has its shape: a tuple of tuples of one length, each of
-    its column's types (checked a column at a time, in C)."""
-    if type(columns) is not tuple or len(columns) != len(_MANIFEST_TYPES):
-        return False
-    if any(type(c) is not tuple or len(c) != len(columns[0]) for c in columns):
-        return False
-    return all(set(map(type, c)) <= t for c, t in zip(columns, _MANIFEST_TYPES, strict=True))
 
 
 def _blob(value: Any) -> bytes:
@@ -345,115 +227,6 @@ def load_outcome(result: bytes | None) -> Outcome | None:
     from vaultlint.lint.outcomes import decode_outcome
 
     return decode_outcome(result)
-
-
-def _columns(rows: dict[str, Row], known: dict[bytes, bytes]) -> tuple:
-    """The columns a manifest keeps of ``rows`` (the rows turned into columns in C; the
-    digests of results in ``known`` not made again)."""
-    if not rows:
-        return ((),) * len(_MANIFEST_TYPES)
-    stat, dig, _summary, ctx, result, sdig, tags, aliases, _keys, kdig = zip(
-        *rows.values(), strict=True
-    )
-    rdigs = tuple(None if r is None else known.get(r) or digest_of(r) for r in result)
-    return (tuple(rows), *zip(*stat, strict=True), dig, sdig, ctx, rdigs, tags, aliases, kdig)
-
-
-def _rows_of(columns: tuple, results: dict[str, bytes]) -> tuple[dict[str, Row], dict[str, bytes]]:
-    """The rows of a manifest's columns, with the result blobs the table holds for them
-    (``results``, by path: still to be checked), and the digests of their results for the
-    rows that have some, by path."""
-    paths, sizes, mtimes, inos, digests, sdigs, ctxs, rdigs, tags, aliases, kdigs = columns
-    none = (None,) * len(paths)
-    made = zip(
-        zip(sizes, mtimes, inos, strict=True),
-        digests,
-        none,
-        ctxs,
-        map(results.get, paths),
-        sdigs,
-        tags,
-        aliases,
-        none,
-        kdigs,
-        strict=True,
-    )
-    rows = dict(zip(paths, map(_make_row, made), strict=True))  # (in C: no Python a row)
-    return rows, {p: r for p, r in zip(paths, rdigs, strict=True) if r is not None}
-
-
-def _census_shape(census: Any) -> bool:
-    return (
-        type(census) is dict
-        and set(map(type, census)) <= {str}
-        and set(map(type, census.values())) <= {int}
-    )
-
-
-def _census_of(rows: Iterable[Row]) -> dict[str, int] | None:
-    """How many of ``rows`` spell a tag each way; None when a row's tags are not known."""
-    texts = [row.tags for row in rows]
-    if None in texts:
-        return None
-    joined = "\n".join(filter(None, texts))  # type: ignore[arg-type]
-    return dict(Counter(joined.split("\n"))) if joined else {}
-
-
-def _census_less(census: dict[str, int] | None, rows: list[Row]) -> dict[str, int] | None:
-    """``census`` without the tags of ``rows`` (None: not known)."""
-    if census is None or not rows:
-        return census
-    gone = _census_of(rows)
-    if gone is None:
-        return None
-    out = Counter(census)
-    out.subtract(gone)
-    return {name: count for name, count in out.items() if count > 0}
-
-
-def _census_after(
-    census: dict[str, int] | None,
-    loaded: dict[str, Row],
-    final: dict[str, Row],
-    changed: set[str],
-) -> dict[str, int] | None:
-    """The census of ``final``: ``census`` (of ``loaded``) with the rows of ``changed`` as
-    they were taken away and as they are added; counted again when it was not known."""
-    if census is None:
-        return _census_of(final.values())
-    before = _census_of(loaded[p] for p in changed if p in loaded)
-    after = _census_of(final[p] for p in changed if p in final)
-    if before is None or after is None:
-        return None
-    out = Counter(census)
-    out.subtract(before)
-    out.update(after)
-    return {name: count for name, count in out.items() if count > 0}
-
-
-class _Recorder:
-    """The rows a save writes, as they are written, kept without their summaries and keys
-    in the next manifest's rows (:meth:`Store.save`) — up to :data:`_MANIFEST_WRITES` of
-    them: a run that writes more (a first run, a configuration changed) keeps none and
-    writes no manifest, so that it does not hold every note's columns at once; the next
-    run reads the rows one by one and writes it."""
-
-    def __init__(self, final: dict[str, Row] | None) -> None:
-        self.final = final
-        self.written: list[str] = []
-
-    def rows(self, given: Iterable[tuple[str, Row]]) -> Iterator[tuple[str, Row]]:
-        for path, row in given:
-            final = self.final
-            if final is not None:
-                self.written.append(path)
-                if len(self.written) > _MANIFEST_WRITES:
-                    self.final = None
-                elif row.summary is not None or row.keys is not None:
-                    final[path] = row._replace(summary=None, keys=None)
-                else:
-                    final[path] = row
-            yield path, row
 
 
 class Store:
@@ -626,7 +399,7 @@ class Store:
         rows: dict[str, Row] = {}
         cursor = self.db.execute(_SELECT_ROWS)
         compare = compare_digest
-        base, pack, make = self._base, _ROW_HEAD.pack, _make_row
+        base, pack, make = self._base, _ROW_HEAD.pack, make_row
         # (the hot path of a run that reads the state: _row_mac spelled out, a wrong
         # type in any column fails the packing, a concatenation or the comparison)
         for (
@@ -693,21 +466,21 @@ class Store:
         the manifest holds (a result emptied, planted or changed by hand drops its row);
         None when there is no such manifest, or it cannot be read."""
         assert self.db is not None
-        delta = self._meta_plain(_DELTA, self.generation)
+        delta = self._meta_plain(manifest.CHANGES, self.generation)
         if type(delta) is not tuple or len(delta) != 5:
             return None
         base_generation, base_mac, deleted, changed, census = delta
         if type(base_generation) is not int or type(deleted) is not tuple:
             return None
-        if census is not None and not _census_shape(census):
+        if census is not None and not manifest.census_shape(census):
             return None
         found = self.db.execute(
-            "SELECT value, mac FROM meta WHERE name = ?", (_MANIFEST,)
+            "SELECT value, mac FROM meta WHERE name = ?", (manifest.BASE,)
         ).fetchone()
         if found is None or found[1] != base_mac:
             return None
-        base = self._meta_plain(_MANIFEST, base_generation, found)
-        if not (_manifest_shape(base) and _manifest_shape(changed)):
+        base = self._meta_plain(manifest.BASE, base_generation, found)
+        if not (manifest.shape(base) and manifest.shape(changed)):
             return None
         results: dict[str, bytes] = {}
         for key, result in self.db.execute(
@@ -716,11 +489,11 @@ class Store:
             path = _path(key)
             if path is not None and type(result) is bytes:
                 results[path] = result
-        rows, rdigs = _rows_of(base, results)
+        rows, rdigs = manifest.rows_of(base, results)
         for path in deleted:
             rows.pop(path, None)
             rdigs.pop(path, None)
-        more, more_rdigs = _rows_of(changed, results)
+        more, more_rdigs = manifest.rows_of(changed, results)
         rows.update(more)
         for path in more:
             rdigs.pop(path, None)
@@ -741,7 +514,7 @@ class Store:
         for path in results.keys() - rdigs.keys():  # a result where the manifest holds none
             if path in rows:
                 dropped.append(rows.pop(path))
-        self.census = _census_less(census, dropped)
+        self.census = manifest.census_less(census, dropped)
         return rows
 
     def _meta_plain(self, name: str, generation: int, found: Any = None) -> Any:
@@ -773,26 +546,28 @@ class Store:
         paths = self._delta | changed
         delta = {path: final[path] for path in paths if path in final}
         deleted = (self._deleted | changed) - delta.keys()
-        if base is None or len(delta) + len(deleted) > max(_DELTA_MIN, base[2] // 8):
+        if base is None or len(delta) + len(deleted) > max(manifest.CHANGES_MIN, base[2] // 8):
             blob = self._manifest_blob(final)
-            mac = self._mac((generation,), _MANIFEST, blob)
-            self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?, ?)", (_MANIFEST, blob, mac))
+            mac = self._mac((generation,), manifest.BASE, blob)
+            self.db.execute(
+                "INSERT OR REPLACE INTO meta VALUES (?, ?, ?)", (manifest.BASE, blob, mac)
+            )
             base = self._manifest_base = (generation, mac, len(final))
             delta, deleted = {}, set()
-        census = _census_after(self.census, loaded, final, changed)
+        census = manifest.census_after(self.census, loaded, final, changed)
         value = encode_plain(
-            (base[0], base[1], tuple(deleted), _columns(delta, self._rdigs), census)
+            (base[0], base[1], tuple(deleted), manifest.columns(delta, self._rdigs), census)
         )
         self.db.execute(
             "INSERT OR REPLACE INTO meta VALUES (?, ?, ?)",
-            (_DELTA, value, self._mac((generation,), _DELTA, value)),
+            (manifest.CHANGES, value, self._mac((generation,), manifest.CHANGES, value)),
         )
         self._delta, self._deleted, self.census = set(delta), deleted, census
 
     def _manifest_blob(self, rows: dict[str, Row]) -> bytes:
         """A manifest's base: every row's columns but its summary, keys and result (their
         digests instead), one tuple a column (:func:`encode_plain`)."""
-        return encode_plain(_columns(rows, self._rdigs))
+        return encode_plain(manifest.columns(rows, self._rdigs))
 
     @staticmethod
     def results_digest(found: Iterable[tuple[str, bytes]]) -> bytes:
@@ -918,7 +693,7 @@ class Store:
                         "DELETE FROM notes WHERE path = ?", [(_key(p),) for p in deleted]
                     )
                 loaded = self._loaded
-                recorder = _Recorder(None if not loaded else dict(loaded))
+                recorder = manifest.Recorder(None if not loaded else dict(loaded))
                 final = recorder.final
                 emptied: list[tuple[str, Row]] = []
                 if final is not None:
@@ -974,7 +749,9 @@ class Store:
                     changed = set(deleted).union(recorder.written, (p for p, _ in emptied))
                     self._write_manifest(loaded, final, changed)  # type: ignore[arg-type]
                 else:  # (one of another generation is not read: its MAC says which)
-                    db.execute("DELETE FROM meta WHERE name IN (?, ?)", (_MANIFEST, _DELTA))
+                    db.execute(
+                        "DELETE FROM meta WHERE name IN (?, ?)", (manifest.BASE, manifest.CHANGES)
+                    )
                     self._manifest_base, self._delta, self._deleted = None, set(), set()
                     self.census = None
                 db.execute(

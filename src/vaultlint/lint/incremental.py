@@ -22,6 +22,7 @@ from __future__ import annotations
 import operator
 import posixpath
 from collections.abc import Callable, Iterator, Sequence
+from itertools import filterfalse
 from typing import Any, NamedTuple
 
 from vaultlint.lint.cache import StatKey, digest
@@ -85,7 +86,7 @@ class Plan:
         #: rows to write whatever the run finds (a new stat, a moved note's summary)
         self.writes: dict[str, Row] = {}
         note_set = self._note_set = set(notes)
-        self.deleted = [p for p in self.rows if p not in note_set]
+        self.deleted = sorted(self.rows.keys() - note_set)
         self.old_others: tuple[str, ...] = ()
         self.new_others: tuple[str, ...] | None = None
         #: the stored rows cannot be trusted as a whole (no list of other files)
@@ -215,7 +216,7 @@ class Plan:
         # (the deleted rows are those of no note: a note's row is its written or stored one;
         # list comprehensions and C-level comparisons: at 100k notes a loop over the notes
         # was a tenth of a pre-commit run)
-        kept = [path for path in self.notes if path not in written]
+        kept = list(filterfalse(written.__contains__, self.notes))  # (in C)
         try:
             stored = list(map(rows.__getitem__, kept))
         except KeyError:

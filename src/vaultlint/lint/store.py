@@ -71,7 +71,8 @@ import struct
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import chain, repeat
+from itertools import chain, compress, repeat
+from operator import attrgetter
 from typing import Any
 
 from vaultlint import PARSER_VERSION, __version__
@@ -131,6 +132,7 @@ _ROW_HEAD = struct.Struct("<11q")
 _COUNT = struct.Struct("<q")
 #: rows written per statement (a run's rows are made batch by batch as they are written)
 _BATCH = 1024
+_ALIASES = attrgetter("aliases")
 #: (a note's findings, its link targets that do not resolve, distinct, as written)
 Outcome = tuple[list[Any], list[str]]
 #: the database's file name: another version's state is simply another file
@@ -387,8 +389,9 @@ class Store:
         except sqlite3.Error as exc:
             self._reset(exc)
             return {}
-        self.aliased = [path for path, row in rows.items() if row.aliases]
-        self.aliases_unknown = any(row.aliases is None for row in rows.values())
+        aliases = list(map(_ALIASES, rows.values()))  # (in C)
+        self.aliased = list(compress(rows, aliases))
+        self.aliases_unknown = None in aliases
         self._loaded = dict(rows)
         return rows
 

@@ -7,6 +7,7 @@ each tag is spelled across the vault.
 
 from __future__ import annotations
 
+import operator
 import posixpath
 import re
 import unicodedata
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
 # Characters Obsidian's stripHeading ignores when it matches a heading link (SPEC R-S2).
 _HEADING_STRIP = re.compile(r"[!\"#$%&()*+,.:;<=>?@^`{|}~/\[\]\\]")
 _SPACES = re.compile(r"\s+")
+#: a folded path's file name, in C
+_RPARTITION, _LAST = operator.methodcaller("rpartition", "/"), operator.itemgetter(2)
 
 
 def fold(text: str) -> str:
@@ -121,15 +124,17 @@ class VaultIndex:
             for key, path in zip(keys, paths, strict=True):
                 if path < by_path[key]:
                     by_path[key] = path
-        self._by_name: dict[str, list[str]] = {}
-        by_name, same_name = self._by_name, self._by_name.get
-        for key, path in zip(keys, paths, strict=True):
-            name = key[key.rfind("/") + 1 :]
-            same = same_name(name)
-            if same is None:
-                by_name[name] = [path]
-            else:
-                same.append(path)
+        # (names cut in C, and a Python pass only over the paths whose name is shared)
+        names = list(map(_LAST, map(_RPARTITION, keys)))
+        by_name: dict[str, list[str]] = {n: [p] for n, p in zip(names, paths, strict=True)}
+        self._by_name = by_name
+        if len(by_name) < len(names):
+            shared = {name for name, count in Counter(names).items() if count > 1}
+            for name in shared:
+                by_name[name] = []
+            for name, path in zip(names, paths, strict=True):
+                if name in shared:
+                    by_name[name].append(path)
         self._tag_spellings: dict[str, Counter[str]] | None = None
         self._preferred: dict[str, tuple[str, int] | None] = {}
         self._misspelled: frozenset[str] | None = None

@@ -42,14 +42,17 @@ HEAVY = [
     "yaml",
 ]
 
+#: json is imported after the run: it is one of the modules a run should not import
 _CHILD = """
-import contextlib, io, json, sys
+import contextlib, io, sys
+heavy = sys.argv[1].split(",")
 from vaultlint.cli import main
 out = io.StringIO()
 with contextlib.redirect_stdout(out):
-    code = main(json.loads(sys.argv[1]))
-heavy = json.loads(sys.argv[2])
-print(json.dumps([code, out.getvalue(), sorted(m for m in heavy if m in sys.modules)]))
+    code = main(sys.argv[2:])
+found = sorted(m for m in heavy if m in sys.modules)
+import json
+print(json.dumps([code, out.getvalue(), found]))
 """
 
 
@@ -59,7 +62,7 @@ def _imports(
     """(exit status, stdout, the ``heavy`` modules imported) of ``main(argv)`` in a fresh
     Python."""
     done = subprocess.run(
-        [sys.executable, "-c", _CHILD, json.dumps(argv), json.dumps(heavy)],
+        [sys.executable, "-c", _CHILD, ",".join(heavy), *argv],
         capture_output=True,
         text=True,
         check=True,
@@ -77,6 +80,7 @@ ONE_NOTE_HEAVY = [
     "difflib",  # did-you-mean hints (an unknown command, a suppression of an unknown rule)
     "hashlib",  # OpenSSL's bindings: BLAKE2b and compare_digest come from vaultlint.digest
     "hmac",
+    "json",  # .obsidian settings, types.json and canvases, read only when they changed
     "jsonschema",
     "multiprocessing",  # workers: one note is served in this process
     "pygls",

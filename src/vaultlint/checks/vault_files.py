@@ -7,8 +7,7 @@ from collections.abc import Iterator
 from vaultlint.checks.base import Check, CheckContext, DocExample
 from vaultlint.diagnostic import Diagnostic
 from vaultlint.model import Note
-from vaultlint.parse.base import INVALID_BASE
-from vaultlint.parse.canvas import INVALID_CANVAS
+from vaultlint.parse.base import INVALID_BASE, INVALID_CANVAS
 
 _CODES = (INVALID_CANVAS, INVALID_BASE)
 

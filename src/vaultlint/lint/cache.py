@@ -67,6 +67,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from vaultlint.digest import blake2b
+from vaultlint.lazyre import LazyPattern
 
 #: the environment variable that moves the cache (as ``--cache-dir`` does)
 CACHE_ENV = "VAULTLINT_CACHE_DIR"
@@ -119,18 +120,20 @@ _FOUND: dict[tuple[str, str], Any] = {}
 
 # --- stale state ---------------------------------------------------------------------------
 
+# (the patterns of stale files are compiled on first use: few runs look for any)
+
 #: a state database's name (``lint/store.py``'s ``DB_NAME``; before the store number, none)
-_STATE = re.compile(
+_STATE = LazyPattern(
     r"state-(?P<version>[0-9][0-9A-Za-z.+!]*)-p(?P<parser>[0-9]+)(?:-k(?P<k>[0-9]+))?"
 )
 #: the files vaultlint 0.1 kept (whole-vault pickles) and its temporary files
-_PICKLES_01 = re.compile(
+_PICKLES_01 = LazyPattern(
     r"notes-[0-9][0-9A-Za-z.+!]*-p[0-9]+-[0-9]+\.pickle|summaries-[0-9][0-9A-Za-z.+!]*-p[0-9]+\.pickle"
     r"|results-[0-9][0-9A-Za-z.+!]*\.pickle|run-facts\.pickle|\.tmp-[0-9a-z_]{8}\.pickle"
 )
 _STATE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 #: a version as PEP 440 writes it, normalized: release, pre-release, post-release, development
-_VERSION = re.compile(
+_VERSION = LazyPattern(
     r"(?P<release>[0-9]+(?:\.[0-9]+)*)(?:(?P<pre>a|b|rc)(?P<pre_n>[0-9]+))?"
     r"(?:\.post(?P<post>[0-9]+))?(?:\.dev(?P<dev>[0-9]+))?(?:\+[0-9a-z.]+)?"
 )

@@ -11,6 +11,9 @@ from __future__ import annotations
 from vaultlint.model import Heading, Note, Problem, Span, line_starts_of
 
 INVALID_BASE = "invalid-base"
+#: a canvas that is not JSON Canvas (``parse/canvas.py``; here, so that the check naming it
+#: does not import the canvas reader and ``json``)
+INVALID_CANVAS = "invalid-canvas"
 
 
 def parse_base(path: str, text: str) -> Note:

@@ -19,8 +19,8 @@ from json.decoder import scanstring
 from typing import Any
 
 from vaultlint.model import Link, Note, Problem, Span, line_starts_of
+from vaultlint.parse.base import INVALID_CANVAS
 
-INVALID_CANVAS = "invalid-canvas"
 #: nesting deeper than this is not a canvas (and must not exhaust Python's stack)
 MAX_DEPTH = 200
 

@@ -15,7 +15,6 @@ checks again, when the file is opened, that it is a regular file inside the vaul
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import stat
@@ -307,8 +306,13 @@ _SETTINGS_LIMIT = 1 << 20
 def _read_json(root: Path, path: Path) -> dict | None:
     try:
         raw = read_in_vault(root, path.relative_to(root).as_posix(), _SETTINGS_LIMIT)
+    except OSError:
+        return None
+    import json  # here: most settings files do not exist, and a run may read none
+
+    try:
         data = json.loads(raw.decode("utf-8"))
-    except (OSError, ValueError):
+    except ValueError:
         return None
     return data if isinstance(data, dict) else None
 

@@ -9,7 +9,6 @@ somewhere else is not read.
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import NamedTuple
@@ -72,6 +71,8 @@ def read_property_types(root: Path) -> PropertyTypes | None:
         raise TypesFileError(f"not UTF-8 ({exc.reason})") from None
     except OSError as exc:
         raise TypesFileError(f"cannot be read: {exc.strerror or exc}") from None
+    import json  # here: most vaults have no types.json
+
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

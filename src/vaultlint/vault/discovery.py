@@ -19,7 +19,6 @@ import os
 import re
 import stat
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
@@ -44,18 +43,50 @@ def is_linted(path: str) -> bool:
     return is_note_name(path) or is_vault_file_name(path.rsplit("/", 1)[-1])
 
 
-@dataclass
 class VaultFiles:
-    """The files of a vault (vault-relative POSIX paths) and what was left out, with reasons."""
+    """The files of a vault (vault-relative POSIX paths) and what was left out, with reasons.
+
+    Written out, not a dataclass (the same fields, ``__eq__`` and ``repr``): every run walks
+    the vault, and a warm run imports nothing else that needs ``dataclasses``."""
 
     root: Path
-    notes: list[str] = field(default_factory=list)
-    others: list[str] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
+    notes: list[str]
+    others: list[str]
+    skipped: list[tuple[str, str]]  # (path, why)
     #: symbolic links whose target is outside the vault (never followed)
-    outside: list[str] = field(default_factory=list)
+    outside: list[str]
     #: (size, mtime_ns, inode) of every file, taken while walking (used by the caches)
-    stats: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    stats: dict[str, tuple[int, int, int]]
+
+    def __init__(
+        self,
+        root: Path,
+        notes: list[str] | None = None,
+        others: list[str] | None = None,
+        skipped: list[tuple[str, str]] | None = None,
+        outside: list[str] | None = None,
+        stats: dict[str, tuple[int, int, int]] | None = None,
+    ) -> None:
+        self.root = root
+        self.notes = [] if notes is None else notes
+        self.others = [] if others is None else others
+        self.skipped = [] if skipped is None else skipped
+        self.outside = [] if outside is None else outside
+        self.stats = {} if stats is None else stats
+
+    def _values(self) -> tuple:
+        return (self.root, self.notes, self.others, self.skipped, self.outside, self.stats)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not VaultFiles:
+            return NotImplemented
+        return self._values() == other._values()  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass was
+
+    def __repr__(self) -> str:
+        names = ("root", "notes", "others", "skipped", "outside", "stats")
+        return f"VaultFiles({', '.join(f'{n}={getattr(self, n)!r}' for n in names)})"
 
 
 def find_vault_root(paths: Sequence[str], vault: str | None, cwd: Path) -> Path:

@@ -278,3 +278,28 @@ def test_the_keeper_knows_every_field_of_a_link(tmp_path: Path) -> None:
     view = keeper.view("n.md", keeper.keep(note, content, key))
     assert view.links == links and view.tags == note.tags
     assert [type(link.span) for link in view.links] == [Span] * len(links)
+
+
+def test_a_note_is_read_to_its_end_even_when_it_grew_since_its_stat(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """read_and_parse asks for a note's size and one byte more (not MAX_NOTE_BYTES at once):
+    a file longer than its stat said is still read whole, and only as far as one byte past
+    the limit."""
+    path = tmp_path / "n.md"
+    path.write_bytes(b"0123456789" * 10)
+    monkeypatch.setattr(batch, "MAX_NOTE_BYTES", 60)
+    for size, expected in ((60, 61), (10, 61), (0, 61)):  # sizes a stat gave, at most 60
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            assert len(batch._read_note(fd, size)) == expected, size
+        finally:
+            os.close(fd)
+    monkeypatch.setattr(batch, "MAX_NOTE_BYTES", 1000)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        assert batch._read_note(fd, 40) == b"0123456789" * 10  # grew from 40 bytes: all of it
+    finally:
+        os.close(fd)
+    note = read_and_parse(str(tmp_path), "n.md")[0]
+    assert note.text == "0123456789" * 10 and note.problems == ()

@@ -92,9 +92,12 @@ def read_and_parse(root: str, path: str, fingerprint: bool = True) -> tuple[Note
     inside the vault, or is over :data:`MAX_NOTE_BYTES`), or that the parser fails on (a bug),
     becomes a note with a problem."""
     try:
-        with os.fdopen(open_in_vault(root, path, walked=True), "rb", buffering=0) as fh:
-            st = os.fstat(fh.fileno())
-            data = fh.read(MAX_NOTE_BYTES + 1) if st.st_size <= MAX_NOTE_BYTES else b""
+        fd = open_in_vault(root, path, walked=True)
+        try:
+            st = os.fstat(fd)
+            data = _read_note(fd, st.st_size) if st.st_size <= MAX_NOTE_BYTES else b""
+        finally:
+            os.close(fd)
     except OSError as exc:
         return _unreadable(path, exc), b"", NO_STAT
     if st.st_size > MAX_NOTE_BYTES or len(data) > MAX_NOTE_BYTES:
@@ -117,6 +120,17 @@ def read_and_parse(root: str, path: str, fingerprint: bool = True) -> tuple[Note
     if not fingerprint:
         return note, b"", stat_key(st)  # the stat, free: it tells a kept note's file unchanged
     return note, digest(data), stat_key(st)
+
+
+def _read_note(fd: int, size: int) -> bytes:
+    """The bytes of an open note of ``size`` bytes (by its stat), up to one more than
+    :data:`MAX_NOTE_BYTES` if it grew since. Asked for its size and one byte more: a read of
+    ``MAX_NOTE_BYTES + 1`` at once made a 32 MiB buffer for every note (mapped and unmapped
+    again by the kernel: ~0.2 s of system time at 10k notes)."""
+    data = os.read(fd, size + 1)
+    if len(data) > size:  # it grew: read on, as far as a note too large to read
+        data += os.read(fd, MAX_NOTE_BYTES + 1 - len(data))
+    return data
 
 
 # --- checking ------------------------------------------------------------------------------

@@ -277,3 +277,55 @@ def test_config_names_are_the_modules_objects():
     with pytest.raises(AttributeError) as exc:
         vaultlint.config.nothing  # noqa: B018
     assert str(exc.value) == "module 'vaultlint.config' has no attribute 'nothing'"
+
+
+def _gc_after(code: str) -> str:
+    """``gc.isenabled()`` in a fresh interpreter after ``code`` ran (its output dropped)."""
+    probe = (
+        "import contextlib, gc, io, sys\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    {code}\n"
+        "print(gc.isenabled())\n"
+    )
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    return run.stdout.strip()
+
+
+def test_a_process_of_its_own_runs_without_the_cyclic_collector():
+    """``vaultlint`` and ``python -m vaultlint`` (main called with no argv) turn the cyclic
+    garbage collector off; a caller of ``main([...])`` keeps its own."""
+    assert (
+        _gc_after(
+            "import sys; sys.argv = ['vaultlint', '--version']; "
+            "from vaultlint.cli import main; main()"
+        )
+        == "False"
+    )
+    assert _gc_after("from vaultlint.cli import main; main(['--version'])") == "True"
+    assert (
+        _gc_after(
+            "import runpy, sys; sys.argv = ['vaultlint', '--version']\n"
+            "    try: runpy.run_module('vaultlint', run_name='__main__')\n"
+            "    except SystemExit: pass"
+        )
+        == "False"
+    )
+
+
+def test_the_server_turns_the_cyclic_collector_on(monkeypatch):
+    """A long-running server collects cycles (``main()`` turned it off for its process)."""
+    import gc
+
+    from vaultlint.cli import server
+    from vaultlint.server import lsp, preload
+
+    seen: list[bool] = []
+    monkeypatch.setattr(lsp, "serve", lambda: seen.append(gc.isenabled()) or 0)
+    monkeypatch.setattr(preload.PRELOAD, "start", lambda root: None)
+    gc.disable()
+    try:
+        assert server.run(None) == server.Outcome.CLEAN
+    finally:
+        gc.enable()
+    assert seen == [True]

@@ -21,6 +21,7 @@ before any parser is built.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -137,9 +138,14 @@ def _with_command(argv: list[str]) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run vaultlint; returns the exit status."""
+    """Run vaultlint; returns the exit status. Called as a process of its own (``argv``
+    None), it runs without the cyclic garbage collector: a run's objects form no cycles its
+    phases leave behind (the runner's and the workers' phases ran without it already), and
+    its passes cost 3-5 % of a warm or pre-commit run; ``vaultlint server`` turns it on."""
     from vaultlint.config.errors import ConfigError
 
+    if argv is None:
+        gc.disable()
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list == ["--version"]:  # what argparse's version action prints, without a parser
         write(sys.stdout, f"vaultlint {__version__}\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 from pathlib import Path
 
 from vaultlint.cli.base import Command, Outcome, UsageError
@@ -25,6 +26,7 @@ def run(args: argparse.Namespace) -> Outcome:
             f"`vaultlint server` needs the 'server' extra ({exc.name} is "
             "not installed): pip install 'obsidian-vaultlint[server]'"
         ) from None
+    gc.enable()  # a long-running process (vaultlint.cli.main turns it off for a run)
     from vaultlint.server.preload import PRELOAD
 
     PRELOAD.start(Path.cwd())  # read the vault while the LSP machinery is imported

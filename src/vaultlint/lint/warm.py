@@ -19,6 +19,8 @@ tests run every mode warm and cold.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
+from operator import is_not
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -66,8 +68,10 @@ def select_notes(
         chosen, warnings = select_targets(paths, root, cwd, files.notes, excluded)
         targets = [p for p in chosen if p not in excluded]
         links_out = select_targets(paths, root, cwd, files.outside)[0]
-    else:
+    elif excluded:
         targets = [p for p in files.notes if p not in excluded]
+    else:
+        targets = list(files.notes)
     return excluded, targets, links_out, warnings
 
 
@@ -169,7 +173,7 @@ def cached_scan(
     from vaultlint.lint.outcomes import findings_of
 
     # (every blob read in one pass, in the targets' order: the order of equal findings)
-    found = findings_of([blob for blob in map(rows.get, targets) if blob is not None])
+    found = findings_of(list(filter(partial(is_not, None), map(rows.get, targets))))
     if found is None:
         return None
     diagnostics: list[Diagnostic] = found

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 
+from vaultlint.diagnostic import LineTable
 from vaultlint.lint.result import ScanResult
 from vaultlint.report.base import Reporter
 
@@ -78,6 +80,8 @@ class JsonReporter(Reporter):
             kinds: dict[tuple[str, str, str], str] = {}  # rule, check, severity -> members
             sep = '  "diagnostics": [\n    '
             pending: list[str] = []
+            table: LineTable | None = None
+            starts: Sequence[int] = ()
             for d in result.diagnostics:
                 head = heads.get(d.path)
                 if head is None:
@@ -91,12 +95,15 @@ class JsonReporter(Reporter):
                         f'"rule": {encode(d.rule)}, "check": {encode(d.check)}, '
                         f'"severity": {encode(d.severity)}, "message": '
                     )
-                position = d.lines.position
-                line, column = position(d.span.start)
-                end_line, end_column = position(d.span.end)
+                if d.lines is not table:  # (one view of a note's line starts)
+                    table = d.lines
+                    starts = table.line_starts
+                start, end = d.span
+                line = bisect_right(starts, start)  # (1-based: LineTable.position's + 1)
+                end_line = line if end == start else bisect_right(starts, end)
                 pending.append(
-                    f'{sep}{head}"line": {line + 1}, "column": {column + 1}, '
-                    f'"end_line": {end_line + 1}, "end_column": {end_column + 1}, '
+                    f'{sep}{head}"line": {line}, "column": {start - starts[line - 1] + 1}, '
+                    f'"end_line": {end_line}, "end_column": {end - starts[end_line - 1] + 1}, '
                     f"{members}{encode(d.message)}}}"
                 )
                 sep = ",\n    "

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
-from vaultlint.diagnostic import Diagnostic
+from vaultlint.diagnostic import Diagnostic, LineTable
 from vaultlint.escape import printable
 from vaultlint.lint.result import ScanResult
 from vaultlint.report.base import Reporter, encodable
@@ -66,11 +67,15 @@ class TextReporter(Reporter):
 
     def chunks(self, result: ScanResult) -> Iterator[str]:
         # each line is format_diagnostic's (a test holds them equal), with the painted path
-        # and "severity rule" made once per value, and the position looked up once
+        # and "severity rule" made once per value, the position looked up in the line starts
+        # of the note (one view of them a note: its findings are together) and a message
+        # that is printable as it is not passed on
         color = self.color
         paths: dict[str, str] = {}
         kinds: dict[tuple[str, str], str] = {}
         pending: list[str] = []
+        table: LineTable | None = None
+        starts: Sequence[int] = ()
         for d in result.diagnostics:
             path = paths.get(d.path)
             if path is None:
@@ -80,8 +85,16 @@ class TextReporter(Reporter):
                 severity = _paint(d.severity, _SEVERITY_STYLE.get(d.severity, ""), color)
                 rule = _paint(_visible(d.rule), _RULE_STYLE, color)
                 kind = kinds[d.severity, d.rule] = f"{severity} {rule}"
-            line, column = d.lines.position(d.span.start)
-            pending.append(f"{path}:{line + 1}:{column + 1}: {kind} {_visible(d.message)}\n")
+            if d.lines is not table:
+                table = d.lines
+                starts = table.line_starts
+            offset = d.span.start
+            line = bisect_right(starts, offset)  # (1-based: LineTable.position's line + 1)
+            column = offset - starts[line - 1] + 1
+            message = d.message
+            if not message.isprintable():
+                message = _visible(message)
+            pending.append(f"{path}:{line}:{column}: {kind} {message}\n")
             if len(pending) >= 512:
                 yield "".join(pending)
                 pending = []

@@ -43,17 +43,47 @@ def _fields(value: object) -> list:
     return [type(value), value]
 
 
+def _shown(d: Diagnostic) -> list:
+    """Every field of a finding but its line table, and every position it gives (a row
+    keeps its table's lines up to the last one its findings ask about: the positions are
+    the table's meaning)."""
+    fields = [_fields(getattr(d, name)) for name in Diagnostic._fields if name != "lines"]
+    return [*fields, d.line, d.column, d.end_line, d.end_column, d.lsp_range()]
+
+
 def test_every_field_is_read_back() -> None:
     diags = _diags()
     blob = encode_outcome((diags, ["Nowhere", "x#y"]))
     assert blob is not None
     got = decode_outcome(blob)
     assert got is not None
-    assert [_fields(d) for d in got[0]] == [_fields(d) for d in diags]
+    assert [_shown(d) for d in got[0]] == [_shown(d) for d in diags]
     assert got[1] == ["Nowhere", "x#y"]
     assert got[0][0].lines is got[0][1].lines  # one table a note, shared by its findings
     assert (got[0][0].line, got[0][0].column, got[0][1].lsp_range()) == (1, 2, ((1, 1), (1, 1)))
     assert load_outcome(blob) == got and load_outcome(None) == ([], [])
+    # the lines up to the last one asked about (offset 6, line 2 of 3), astral ones before it
+    assert (got[0][0].lines.starts, got[0][0].lines.astral) == (LineTable((0, 5)).starts, ())
+    assert (got[0][2].lines.starts, got[0][2].lines.astral) == (OTHER.starts[:4], ())
+
+
+def test_a_kept_table_gives_every_position_the_whole_one_gives() -> None:
+    """Findings anywhere in a note of 400 lines with characters outside the BMP: every
+    position (code points and UTF-16) is the same from the row's shorter table."""
+    text = "".join(f"line {i} {'😀' * (i % 3)} é\n" for i in range(400))
+    starts = [0, *(i + 1 for i, c in enumerate(text) if c == "\n")][:-1]
+    lines = LineTable.of(text, starts)
+    assert lines.astral
+    for ends in ([(5, 9)], [(0, 0), (len(text) - 3, len(text))], [(100, 4000), (120, 130)]):
+        diags = [Diagnostic("n.md", Span(a, b), "r", "c", "error", f"m{a}", lines) for a, b in ends]
+        blob = encode_outcome((diags, []))
+        got = decode_outcome(blob)
+        assert got is not None and list(map(_shown, got[0])) == list(map(_shown, diags))
+        kept = got[0][0].lines
+        assert len(kept.starts) == 4 * (diags[0].lines.position(max(b for _, b in ends))[0] + 1)
+    assert len(decode_outcome(encode_outcome(([diags[0]], [])))[0][0].lines.starts) < len(
+        lines.starts
+    )
 
 
 def test_the_decoder_knows_every_field() -> None:
@@ -86,13 +116,13 @@ def test_many_blobs_are_read_in_one_pass_as_one_by_one() -> None:
     third = encode_outcome(([], ["u"]))
     got = decode_outcomes([first, None, second, third])
     alone = [decode_outcome(b) for b in (first, None, second, third)]
-    assert [(list(map(_fields, o[0])), o[1]) for o in got] == [  # type: ignore[index]
-        (list(map(_fields, o[0])), o[1])  # type: ignore[index]
+    assert [(list(map(_shown, o[0])), o[1]) for o in got] == [  # type: ignore[index]
+        (list(map(_shown, o[0])), o[1])  # type: ignore[index]
         for o in alone
     ]
     assert got[1] == ([], [])
     found = findings_of([first, second, third])
-    assert found is not None and [_fields(d) for d in found] == [_fields(d) for d in _diags()]
+    assert found is not None and [_shown(d) for d in found] == [_shown(d) for d in _diags()]
     assert findings_of([]) == []
 
 
@@ -143,7 +173,7 @@ def test_a_blob_of_another_shape_is_a_miss(name: str) -> None:
     assert findings_of([good, blob]) is None
     got = decode_outcomes([good, blob, None])
     assert got[1:] == [None, ([], [])]
-    assert got[0] is not None and [_fields(d) for d in got[0][0]] == list(map(_fields, _diags()))
+    assert got[0] is not None and [_shown(d) for d in got[0][0]] == list(map(_shown, _diags()))
 
 
 def test_a_finding_points_at_its_own_notes_tables_only() -> None:
@@ -159,5 +189,5 @@ def test_the_row_helpers_agree() -> None:
 
     blob = encode_outcome((_diags(), []))
     got = outcome_of(Row((1, 2, 3), b"d", None, b"c", blob))
-    assert got is not None and list(map(_fields, got[0])) == list(map(_fields, _diags()))
+    assert got is not None and list(map(_shown, got[0])) == list(map(_shown, _diags()))
     assert outcome_of(Row((1, 2, 3), b"d", None, b"c", WRONG["a code object"])) is None

@@ -160,3 +160,59 @@ def test_a_result_changed_in_the_table_drops_its_row(tmp_path):
     _edit(vault, "Notes/Tags.md", "#fresh", "#fresh #again")
     out = _same(vault)  # (Notes/Links.md checked again: else its findings were gone)
     assert "Notes/Links.md" in out
+
+
+def test_a_save_of_many_rows_writes_no_manifest_and_the_next_run_writes_it(tmp_path, monkeypatch):
+    """A save of more rows than MAX_WRITES keeps none of them (memory) and writes no
+    manifest; the next run reads the rows one by one, and its save writes the manifest."""
+    monkeypatch.setattr(manifest, "MAX_WRITES", 3)
+    vault = write_vault(tmp_path / "v", VAULT)
+    _same(vault)
+    vias = []
+    for _what, rel, old, new in EDITS:
+        _edit(vault, rel, old, new)
+        _same(vault)
+        via, rows, per_row, _ = _state(vault)
+        assert rows == per_row
+        vias.append(via)
+    assert set(vias) == {"manifest", "rows"}
+    # a run that writes one row after one that wrote none writes it again
+    (vault / ".vaultlint.yaml").write_text(VAULT[".vaultlint.yaml"] + "\n", encoding="utf-8")
+    _same(vault)  # the configuration: every note checked again, more than 3 rows written
+    assert _state(vault)[0] == "rows"
+    _edit(vault, "Notes/Tags.md", "#misc", "#misc #fresh")
+    _same(vault, str(vault / "Notes" / "Tags.md"))
+    via, rows, per_row, _ = _state(vault)
+    assert (via, rows == per_row) == ("manifest", True)
+
+
+def test_a_one_note_run_counts_tags_from_the_census_as_from_the_rows(tmp_path, monkeypatch):
+    """The tag-case check of a one-note run counts the vault's tag spellings from the
+    manifest's census; the counts are those the rows' tags give."""
+    from vaultlint.lint import lazy
+
+    vault = write_vault(tmp_path / "v", VAULT)
+    _same(vault)
+    _edit(vault, "Notes/Tags.md", "#misc", "#misc #fresh")
+    _same(vault)  # (writes the manifest)
+    taken = []
+    census_way = lazy.StoredSummaries._tag_names_from
+
+    def both(self, census, paths):
+        got = census_way(self, census, paths)
+        store = self._plan.store
+        store.census = None
+        try:
+            taken.append((got, self.tag_names(paths)))
+        finally:
+            store.census = census
+        return got
+
+    monkeypatch.setattr(lazy.StoredSummaries, "_tag_names_from", both)
+    _edit(vault, "Notes/Tags.md", "#Misc", "#Misc #MISC")
+    out = _same(vault, str(vault / "Notes" / "Tags.md"))
+    assert len(taken) == 1
+    got, from_rows = taken[0]
+    assert got == from_rows
+    assert got["project"] >= 1 and got["MISC"] == 1
+    assert "tag-case" in out

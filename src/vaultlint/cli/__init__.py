@@ -139,9 +139,10 @@ def _with_command(argv: list[str]) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run vaultlint; returns the exit status. Called as a process of its own (``argv``
-    None), it runs without the cyclic garbage collector: a run's objects form no cycles its
-    phases leave behind (the runner's and the workers' phases ran without it already), and
-    its passes cost 3-5 % of a warm or pre-commit run; ``vaultlint server`` turns it on."""
+    None), it runs without the cyclic garbage collector: the heavy phases (the runner's and
+    the workers') ran without it already, the few cycles a run makes (the vault index and its
+    name index) live until it exits anyway, and its passes cost 3-5 % of a warm or pre-commit
+    run; ``vaultlint server``, a long-running process, turns it on."""
     from vaultlint.config.errors import ConfigError
 
     if argv is None:

@@ -9,9 +9,11 @@ summary from the state when it is first asked for; :class:`LazyIndex` is the ind
 
 Two questions need something of every note; the state keeps it beside each row, in columns
 authenticated with the row and written with its summary: a tag's spellings across the vault
-(``tags``: :meth:`LazyIndex._tag_names`) and the aliases a broken link may be
-(``aliases``: the name index, :attr:`LazyIndex.names`). ``misspelled_tags`` is answered per
-tag spelling (:class:`_Misspelled`), so that a note with no tag counts nothing. What needs
+(``tags``: :meth:`LazyIndex._tag_names`; from the manifest's census of every row's tags,
+less the rows that do not count, when the state has one: lint/manifest.py) and the aliases
+a broken link may be (``aliases``: the name index, :attr:`LazyIndex.names`).
+``misspelled_tags`` is answered per tag spelling (:class:`_Misspelled`), so that a note with
+no tag counts nothing. What needs
 more of every note (the link graph: orphans, unused attachments) reads every summary, in one
 pass, the first time it is asked, and so does a question whose column a row lacks (NULL: a
 tag or alias a line cannot hold) — so the answers are those of an index built from every

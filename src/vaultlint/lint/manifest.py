@@ -9,7 +9,8 @@ since it would be more than an eighth of them, and the rows changed since (meta
 and generation, the rows deleted since, and the census: how many rows spell each tag each
 way), so that a pre-commit run writes the few rows it changed, not every row's columns. A
 save of more than :data:`MAX_WRITES` rows (a first run, a configuration changed) writes none
-(it would hold every row's columns at once); a run that finds no manifest of the current
+(a first run would hold every row's columns at once; a save that rewrites that many rows
+would write the base again anyway); a run that finds no manifest of the current
 generation, or one that does not authenticate, reads the rows one by one under their own
 MACs and writes one. The results the manifest's rows name are read from the ``found`` index
 and checked against the manifest's digests: a result emptied, planted or changed by hand

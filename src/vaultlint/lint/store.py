@@ -34,7 +34,8 @@ and row by row under each row's own MAC only when there is none it can trust.
 Trust: a row is used only when its MAC matches, or the manifest's that holds it (made with
 the cache root's key, bound to the vault's cache folder name and to the row's path: a row
 copied from another vault, another key or another path is a miss; a manifest bound to the
-generation it was written for: one put back from an earlier save is a miss). The MAC
+generation counter it was written for: changes put back from an earlier save without
+that counter are a miss). The MAC
 covers the summary and the dependency keys through their digests (``sdig``, ``kdig``), so
 that a run reads neither unless it needs them, and uses one only when its digest is the
 row's. Meta values are unpickled with the allow-list of
@@ -711,33 +712,12 @@ class Store:
                     self._write_rows(iter(emptied))
                     given = recorder.rows(given)
                     stale = []
-                for path in stale:
-                    found = db.execute(
-                        "SELECT size, mtime, ino, digest, sdig, result, tags, aliases, kdig"
-                        " FROM notes WHERE path = ?",
-                        (_key(path),),
-                    ).fetchone()
-                    if found is None or (isinstance(rows, dict) and path in rows):
-                        continue
-                    try:
-                        row = Row(
-                            found[:3],
-                            found[3],
-                            None,
-                            b"",
-                            found[5],
-                            found[4],
-                            *found[6:8],
-                            None,
-                            found[8],
-                        )
-                        mac = self._row_mac(path, row)
-                    except Exception:  # a wrong-shaped row: drop it
-                        db.execute("DELETE FROM notes WHERE path = ?", (_key(path),))
-                        continue
-                    db.execute(
-                        "UPDATE notes SET ctx = ?, mac = ? WHERE path = ?", (b"", mac, _key(path))
-                    )
+                # stale rows this store did not read under their MACs (no load before the
+                # save) are removed, never given a MAC made over what the table holds now
+                db.executemany(
+                    "DELETE FROM notes WHERE path = ?",
+                    [(_key(p),) for p in stale if not (isinstance(rows, dict) and p in rows)],
+                )
                 self._write_rows(iter(given))
                 if late_meta is not None:
                     meta = {**meta, **late_meta()}

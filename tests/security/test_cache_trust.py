@@ -14,6 +14,8 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from vaultlint.lint.cache import open_cache, vault_folder_name
 from vaultlint.lint.store import DB_NAME, Row, Store, encode, encode_plain
 
@@ -318,3 +320,22 @@ def test_an_authentic_result_of_another_shape_is_a_miss_warm_or_not(tmp_path: Pa
         store.close()
         run = _scan(vault, root)
         assert (run.code, run.stderr, _findings(run.stdout)) == (1, "", [BROKEN]), blob[:20]
+
+
+def test_the_cache_unpickler_admits_no_class() -> None:
+    """Since summaries and results are marshalled plain values, a cache pickle holds plain
+    tuples only: even vaultlint's own classes are refused (a miss for the caller)."""
+    import io
+
+    from vaultlint.lint.cache import SafeUnpickler
+    from vaultlint.model import NoteSummary
+    from vaultlint.span import Span
+
+    plain = ("others", ("a.md", "b.png"), 3, b"x", None)
+    assert SafeUnpickler(io.BytesIO(pickle.dumps(plain))).load() == plain
+    for value in (
+        Span(0, 1),
+        NoteSummary._make(("a.md",) + ((),) * (len(NoteSummary._fields) - 1)),
+    ):
+        with pytest.raises(pickle.UnpicklingError, match="is not allowed in a vaultlint cache"):
+            SafeUnpickler(io.BytesIO(pickle.dumps(value))).load()

@@ -22,7 +22,7 @@ the note's path and every column, with a key made on first use with :mod:`secret
 ``DIR/key`` (mode 0600). A row whose MAC does not match — copied from another machine,
 another vault or another path, edited — is ignored, as if the note had never been seen. A key
 that is not a regular file of the current user, readable by nobody else, disables the cache.
-Authenticated blobs are still unpickled with an allow-list of vaultlint's own data classes
+Authenticated blobs are still unpickled with an unpickler that admits no class at all
 (:class:`SafeUnpickler`), and a value of the wrong shape is a cache miss, never an error.
 
 A note is matched on its ``stat`` (size, modification time, inode), so that an unchanged note is
@@ -77,9 +77,9 @@ _TAG = (
     "# This file is a cache directory tag created by vaultlint.\n"
     "# For information about cache directory tags, see https://bford.info/cachedir/\n"
 )
-_ALLOWED = {("vaultlint.model", "NoteSummary"), ("vaultlint.span", "Span")} | {
-    ("vaultlint.diagnostic", name) for name in ("Diagnostic", "Fix", "Edit", "LineTable")
-}
+#: the classes a cache pickle may name: none since the state's summaries and results are
+#: marshalled plain values (state k9); the pickled meta values are plain tuples
+_ALLOWED: frozenset[tuple[str, str]] = frozenset()
 
 
 #: (size, time, inode) of a file: the time is the later of its modification time and its
@@ -102,7 +102,7 @@ def digest(data: bytes) -> bytes:
 
 
 class SafeUnpickler(pickle.Unpickler):
-    """Unpickles vaultlint's own data classes and plain values, nothing else."""
+    """Unpickles plain values (tuples, strings, numbers, bytes…), no class at all."""
 
     def find_class(self, module: str, name: str) -> Any:
         found = _FOUND.get((module, name))

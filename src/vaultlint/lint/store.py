@@ -38,7 +38,7 @@ generation counter it was written for: changes put back from an earlier save wit
 that counter are a miss). The MAC
 covers the summary and the dependency keys through their digests (``sdig``, ``kdig``), so
 that a run reads neither unless it needs them, and uses one only when its digest is the
-row's. Meta values are unpickled with the allow-list of
+row's. Meta values (plain tuples) are unpickled by the unpickler of
 :mod:`vaultlint.lint.cache`; summaries and results, plain tuples of strings, integers and
 bytes (:mod:`vaultlint.lint.rowcodec`, :mod:`vaultlint.lint.outcomes`), are kept with
 :mod:`marshal` (:func:`encode_plain`), which calls no constructor and runs no code when it

@@ -95,7 +95,9 @@ def _pack_links(links: tuple[Link, ...]) -> tuple[tuple, ...]:
     display is written (``[[Target#Sub|Shown]]``, an embed ``![[…]]``; a frontmatter link's
     text can be that too): most links of a vault are, and their text was a third of a kept
     record. An original that differs from it is kept, so :func:`_unpack_links` is exact
-    whatever the link's kind. One tuple a link: this is the packing and the eliding at once."""
+    whatever the link's kind. One tuple a link: this is the packing and the eliding at once.
+    (The link's own text is spelled out here and in :func:`_unpack_links` rather than made by
+    a shared function: the call a link cost 1 % of a cold scan's instructions, 1k vault.)"""
     return tuple(
         [
             (

@@ -244,20 +244,7 @@ class Note(Record):
 
 #: the parts of a :class:`Note` an index-reading check may declare in ``Check.reads``; the
 #: path, text, line table and suppressions are always there
-NOTE_PARTS = frozenset(
-    {
-        "frontmatter",
-        "frontmatter_span",
-        "fields",
-        "headings",
-        "links",
-        "tags",
-        "blocks",
-        "sections",
-        "problems",
-        "body_start",
-    }
-)
+NOTE_PARTS = frozenset(Note._fields) - {"path", "text", "line_starts", "suppressions"}
 
 
 class NotePartMissing(LookupError):

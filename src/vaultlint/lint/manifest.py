@@ -26,7 +26,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from vaultlint.lint.row import Row, digest_of, make_row
+from vaultlint.lint.cache import digest
+from vaultlint.lint.row import Row, make_row
 
 #: the meta row of the manifest's base: every row's columns under one MAC
 BASE = "manifest"
@@ -72,7 +73,7 @@ def columns(rows: dict[str, Row], known: dict[bytes, bytes]) -> tuple:
     stat, dig, _summary, ctx, result, sdig, tags, aliases, _keys, kdig = zip(
         *rows.values(), strict=True
     )
-    rdigs = tuple(None if r is None else known.get(r) or digest_of(r) for r in result)
+    rdigs = tuple(None if r is None else known.get(r) or digest(r) for r in result)
     return (tuple(rows), *zip(*stat, strict=True), dig, sdig, ctx, rdigs, tags, aliases, kdig)
 
 

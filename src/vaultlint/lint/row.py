@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 from typing import Any, NamedTuple
 
-from vaultlint.digest import blake2b
+from vaultlint.lint.cache import digest
 
 
 class _Columns(NamedTuple):
@@ -90,15 +90,10 @@ def lines_of(text: str) -> tuple[str, ...]:
     return tuple(text.split("\n")) if text else ()
 
 
-def summary_digest(blob: bytes) -> bytes:
-    return blake2b(blob, digest_size=16).digest()
+#: the ``sdig`` of a summary blob (the caches' BLAKE2b-16 of bytes)
+summary_digest = digest
 
 
 def keys_digest(keys: str | None) -> bytes:
     """The ``kdig`` of a ``keys`` column (empty when it is NULL)."""
-    return b"" if keys is None else blake2b(keys.encode(), digest_size=16).digest()
-
-
-def digest_of(blob: bytes) -> bytes:
-    """The digest a manifest keeps of a row's result blob."""
-    return blake2b(blob, digest_size=16).digest()
+    return b"" if keys is None else digest(keys.encode())

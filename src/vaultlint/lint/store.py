@@ -79,10 +79,9 @@ from typing import Any
 from vaultlint import PARSER_VERSION, __version__
 from vaultlint.digest import blake2b, compare_digest
 from vaultlint.lint import manifest
-from vaultlint.lint.cache import CacheFolder, SafeUnpickler, prune_stale
+from vaultlint.lint.cache import CacheFolder, SafeUnpickler, digest, prune_stale
 from vaultlint.lint.row import (
     Row,
-    digest_of,
     keys_digest,
     lines_of,
     lines_text,
@@ -511,7 +510,7 @@ class Store:
         dropped: list[Row] = []
         for path, rdig in rdigs.items():
             result = results.get(path)
-            if result is None or rdig != digest_of(result):
+            if result is None or rdig != digest(result):
                 dropped.append(rows.pop(path))  # a result emptied or changed: not its row
             else:
                 known[result] = rdig  # (what the next manifest need not hash again)

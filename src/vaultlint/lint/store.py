@@ -523,6 +523,14 @@ class Store:
     def _meta_plain(self, name: str, generation: int, found: Any = None) -> Any:
         """A meta value kept with :func:`encode_plain` whose MAC binds it to ``generation``
         (``found``: its (value, mac), read already); None when there is none, or another."""
+        blob = self._authentic(name, (generation,), (name,), found)
+        return None if blob is None else load_plain(blob)
+
+    def _authentic(
+        self, name: str, ints: tuple[int, ...], parts: tuple[str, ...], found: Any = None
+    ) -> bytes | None:
+        """The value of the meta row ``name`` when its MAC is that of ``ints``, ``parts`` and
+        the value (:meth:`_mac`; ``found``: its (value, mac), read already); else None."""
         assert self.db is not None
         if found is None:
             found = self.db.execute(
@@ -530,9 +538,17 @@ class Store:
             ).fetchone()
         if found is None or type(found[0]) is not bytes or type(found[1]) is not bytes:
             return None
-        if not compare_digest(self._mac((generation,), name, found[0]), found[1]):
+        if not compare_digest(self._mac(ints, *parts, found[0]), found[1]):
             return None
-        return load_plain(found[0])
+        return found[0]
+
+    def _put_meta(self, name: str, value: bytes, ints: tuple[int, ...], *parts: str) -> bytes:
+        """Write the meta row ``name`` with ``value`` and its MAC (of ``ints``, ``parts`` and
+        the value, as :meth:`_authentic` checks it); returns the MAC."""
+        assert self.db is not None
+        mac = self._mac(ints, *parts, value)
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?, ?)", (name, value, mac))
+        return mac
 
     def _write_manifest(
         self, loaded: dict[str, Row], final: dict[str, Row], changed: set[str]
@@ -550,27 +566,16 @@ class Store:
         delta = {path: final[path] for path in paths if path in final}
         deleted = (self._deleted | changed) - delta.keys()
         if base is None or len(delta) + len(deleted) > max(manifest.CHANGES_MIN, base[2] // 8):
-            blob = self._manifest_blob(final)
-            mac = self._mac((generation,), manifest.BASE, blob)
-            self.db.execute(
-                "INSERT OR REPLACE INTO meta VALUES (?, ?, ?)", (manifest.BASE, blob, mac)
-            )
+            blob = encode_plain(manifest.columns(final, self._rdigs))
+            mac = self._put_meta(manifest.BASE, blob, (generation,), manifest.BASE)
             base = self._manifest_base = (generation, mac, len(final))
             delta, deleted = {}, set()
         census = manifest.census_after(self.census, loaded, final, changed)
         value = encode_plain(
             (base[0], base[1], tuple(deleted), manifest.columns(delta, self._rdigs), census)
         )
-        self.db.execute(
-            "INSERT OR REPLACE INTO meta VALUES (?, ?, ?)",
-            (manifest.CHANGES, value, self._mac((generation,), manifest.CHANGES, value)),
-        )
+        self._put_meta(manifest.CHANGES, value, (generation,), manifest.CHANGES)
         self._delta, self._deleted, self.census = set(delta), deleted, census
-
-    def _manifest_blob(self, rows: dict[str, Row]) -> bytes:
-        """A manifest's base: every row's columns but its summary, keys and result (their
-        digests instead), one tuple a column (:func:`encode_plain`)."""
-        return encode_plain(manifest.columns(rows, self._rdigs))
 
     @staticmethod
     def results_digest(found: Iterable[tuple[str, bytes]]) -> bytes:
@@ -651,16 +656,9 @@ class Store:
         if self.db is None:
             return None
         try:
-            found = self.db.execute(
-                "SELECT value, mac FROM meta WHERE name = ?", (name,)
-            ).fetchone()
+            return load_blob(self._authentic(name, (), ("meta", name)))
         except sqlite3.Error:
             return None
-        if found is None or type(found[0]) is not bytes or type(found[1]) is not bytes:
-            return None
-        if not compare_digest(self._mac((), "meta", name, found[0]), found[1]):
-            return None
-        return load_blob(found[0])
 
     # -- writing ----------------------------------------------------------------------------
     def save(
@@ -721,11 +719,7 @@ class Store:
                 if late_meta is not None:
                     meta = {**meta, **late_meta()}
                 for name, value in meta.items():
-                    blob = encode(value)
-                    db.execute(
-                        "INSERT OR REPLACE INTO meta VALUES (?, ?, ?)",
-                        (name, blob, self._mac((), "meta", name, blob)),
-                    )
+                    self._put_meta(name, encode(value), (), "meta", name)
                 final = recorder.final
                 if final is not None:
                     changed = set(deleted).union(recorder.written, (p for p, _ in emptied))

@@ -196,23 +196,29 @@ def test_a_one_note_run_counts_tags_from_the_census_as_from_the_rows(tmp_path, m
     _edit(vault, "Notes/Tags.md", "#misc", "#misc #fresh")
     _same(vault)  # (writes the manifest)
     taken = []
-    census_way = lazy.StoredSummaries._tag_names_from
+    census_way = lazy.StoredSummaries._census_tag_names
+    tag_names = lazy.StoredSummaries.tag_names
 
-    def both(self, census, paths):
-        got = census_way(self, census, paths)
+    def both(self, paths):
+        got = tag_names(self, paths)
         store = self._plan.store
-        store.census = None
+        census, store.census = store.census, None
         try:
-            taken.append((got, self.tag_names(paths)))
+            taken.append((got, tag_names(self, paths)))
         finally:
             store.census = census
         return got
 
-    monkeypatch.setattr(lazy.StoredSummaries, "_tag_names_from", both)
+    def census_used(self, census, paths):
+        taken.append("census")
+        return census_way(self, census, paths)
+
+    monkeypatch.setattr(lazy.StoredSummaries, "tag_names", both)
+    monkeypatch.setattr(lazy.StoredSummaries, "_census_tag_names", census_used)
     _edit(vault, "Notes/Tags.md", "#Misc", "#Misc #MISC")
     out = _same(vault, str(vault / "Notes" / "Tags.md"))
-    assert len(taken) == 1
-    got, from_rows = taken[0]
+    assert len(taken) == 2 and taken[0] == "census"  # (the census way, then the rows')
+    got, from_rows = taken[1]
     assert got == from_rows
     assert got["project"] >= 1 and got["MISC"] == 1
     assert "tag-case" in out

@@ -34,6 +34,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from vaultlint.lint.manifest import census_less
 from vaultlint.lint.store import lines_of
 from vaultlint.model import NoteSummary
 from vaultlint.vault.index import VaultIndex
@@ -99,56 +100,52 @@ class StoredSummaries(Mapping[str, NoteSummary]):
     def tag_names(self, paths: Mapping[str, Any]) -> Counter[str] | None:
         """How many of the notes ``paths`` (keys of the mapping: the index's ordered set of
         notes whose tags count, all of this mapping's) spell a tag each way, from the
-        summaries read or computed in this run and the stored rows' ``tags``; None when a
-        stored row's tags are not known."""
-        got, rows, order = self._got, self._plan.rows, self._order
+        summaries read or computed in this run and, for the others, the state's census of
+        tag spellings when it keeps one, else the stored rows' ``tags``; None when a stored
+        row's tags are not known."""
         store = self._plan.store
         census = store.census if store is not None else None
-        if census is not None:
-            return self._tag_names_from(census, paths)
-        names: Counter[str] = Counter()
+        if census is None:
+            names = self._stored_tag_names(paths)
+        else:
+            names = self._census_tag_names(census, paths)
+        if names is None:
+            return None
         # (the counts do not depend on the order they are made in: preferred_spelling breaks
-        # ties by the spellings themselves; comprehensions rather than one loop over every
-        # path: at 100k notes that loop was a tenth of a pre-commit run)
-        for path, summary in got.items():
+        # ties by the spellings themselves)
+        for path, summary in self._got.items():
             if path in paths:
                 names.update(summary.tags)
+        return names
+
+    def _stored_tag_names(self, paths: Mapping[str, Any]) -> Counter[str] | None:
+        """The tag spellings of the rows of ``paths`` whose summary this run did not read,
+        from their ``tags`` columns (comprehensions rather than one loop over every path: at
+        100k notes that loop was a tenth of a pre-commit run)."""
+        got, rows, order = self._got, self._plan.rows, self._order
         try:
             texts = [rows[p].tags for p in paths if p not in got and p in order]
         except KeyError:
             return None  # a note with neither its summary read nor a row
         if None in texts:
             return None
-        joined = "\n".join(filter(None, texts))
-        if joined:
-            names.update(joined.split("\n"))
-        return names
+        joined = "\n".join(filter(None, texts))  # type: ignore[arg-type]
+        return Counter(joined.split("\n")) if joined else Counter()
 
-    def _tag_names_from(
+    def _census_tag_names(
         self, census: dict[str, int], paths: Mapping[str, Any]
     ) -> Counter[str] | None:
-        """:meth:`tag_names` from the state's census of every row's tags: taken away, the
+        """:meth:`_stored_tag_names` from the state's census of every row's tags, less the
         tags of the rows that do not count (not among ``paths``, not a note of the mapping,
-        or read in this run: their summaries count instead) — set operations in C and a
-        pass over those rows only, not over every note."""
+        or read in this run: their summaries count instead) — set operations in C and a pass
+        over those rows only, not over every note."""
         got, rows, order = self._got, self._plan.rows, self._order
         counted = paths.keys() & order.keys()
         if counted - got.keys() - rows.keys():
             return None  # a note with neither its summary read nor a row
-        names = Counter(census)
-        rows_keys = rows.keys()
-        not_counted = (rows_keys - counted) | (rows_keys & got.keys())
-        gone = [rows[p].tags for p in not_counted]
-        if None in gone:
-            return None
-        joined = "\n".join(filter(None, gone))  # type: ignore[arg-type]
-        if joined:
-            names.subtract(joined.split("\n"))
-            names = +names  # (no spelling left with no note)
-        for path, summary in got.items():
-            if path in paths:
-                names.update(summary.tags)
-        return names
+        not_counted = (rows.keys() - counted) | (rows.keys() & got.keys())
+        left = census_less(census, [rows[p] for p in not_counted])
+        return None if left is None else Counter(left)
 
     def aliases(self) -> dict[str, tuple[str, ...]] | None:
         """The aliases of every note of the mapping that has some, by path (what the name

@@ -222,3 +222,17 @@ def test_a_one_note_run_counts_tags_from_the_census_as_from_the_rows(tmp_path, m
     assert got == from_rows
     assert got["project"] >= 1 and got["MISC"] == 1
     assert "tag-case" in out
+
+
+def test_the_manifest_keeps_its_rows_in_path_order(tmp_path, monkeypatch):
+    """(a run then makes the rows in the order it looks the walk's notes up in)"""
+    monkeypatch.setattr(manifest, "CHANGES_MIN", 1)  # every save writes the base again
+    vault = write_vault(tmp_path / "v", VAULT)
+    _same(vault)
+    _same(vault)  # the manifest's first base
+    for name in ("0 first.md", "Projects/Aa.md", "zz last.md"):  # added after every row
+        (vault / name).write_text("# New\n", encoding="utf-8")
+        _same(vault)
+        via, rows, per_row, _ = _state(vault)
+        assert (via, rows == per_row) == ("manifest", True)
+        assert list(rows) == sorted(rows) and len(rows) > 6

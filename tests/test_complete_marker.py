@@ -1,0 +1,95 @@
+"""The state's ``complete`` marker (lint/incremental.py, ``Plan._complete``): a run marks the
+state complete when, after it, every note has its row as the walk found it and every linted
+note a result valid in the run's context, with the digest of exactly the rows that hold
+findings; a warm run then answers from the rows with findings alone (lint/warm.py). The
+marker is decided without looking a note's row up (what ``plan`` compared already, and one
+pass over the rows): these tests hold it to what the table holds, and show the runs in which
+it must not be set."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from vaultlint.lint import batch
+from vaultlint.lint.cache import open_cache
+from vaultlint.lint.store import Store, _path
+
+from .conftest import write_vault
+from .test_incremental import EDITS, VAULT, _edit, _same
+
+
+def _marker(vault: Path) -> bool | None:
+    """None when the state is not marked complete; else whether the marker's digest is that
+    of the rows with findings the table holds now."""
+    cache = open_cache(vault)
+    assert cache is not None
+    store = Store(cache, readonly=True)
+    try:
+        marker = store.meta("complete")
+        if marker is None:
+            return None
+        assert store.db is not None
+        found = store.db.execute("SELECT path, result FROM notes WHERE result IS NOT NULL")
+        return marker[1] == Store.results_digest((_path(k), r) for k, r in found.fetchall())
+    except sqlite3.Error as exc:  # pragma: no cover - the state is ours
+        raise AssertionError(exc) from exc
+    finally:
+        store.close()
+
+
+def test_every_whole_vault_run_marks_the_rows_it_leaves(tmp_path: Path) -> None:
+    vault = write_vault(tmp_path / "v", VAULT)
+    _same(vault)  # a first run: no manifest yet, rows written in one go
+    assert _marker(vault) is True
+    _same(vault)
+    assert _marker(vault) is True
+    for _what, rel, old, new in EDITS:
+        _edit(vault, rel, old, new)
+        _same(vault, str(vault / rel))  # pre-commit: the notes it affects are left unchecked
+        assert _marker(vault) in (None, True)
+        _same(vault)  # the whole vault: those checked again (rows of another context)
+        assert _marker(vault) is True
+    (vault / "Projects" / "Beta.md").rename(vault / "Projects" / "Betaa.md")
+    _same(vault)
+    assert _marker(vault) is True
+    (vault / "Other" / "Alpha.md").unlink()  # a deleted note's row, and its findings, gone
+    _same(vault)
+    assert _marker(vault) is True
+
+
+def test_a_note_left_unchecked_by_an_earlier_run_keeps_the_state_incomplete(
+    tmp_path: Path,
+) -> None:
+    vault = write_vault(tmp_path / "v", VAULT)
+    _same(vault)
+    _edit(vault, "Projects/Alpha.md", "## Goals\n", "")  # Home and Beta link to it
+    _same(vault, str(vault / "Projects" / "Alpha.md"))
+    assert _marker(vault) is None
+    _edit(vault, "Notes/Tags.md", "#project\n", "#project\nWords.\n")  # affects no other note
+    _same(vault, str(vault / "Notes"))  # a run of a folder: every note of it checked
+    assert _marker(vault) is None  # Home's and Beta's rows still wait to be checked
+    out = _same(vault)  # ... and the whole vault's run finds what they now lack
+    assert "heading 'Goals' does not exist" in out
+    assert _marker(vault) is True
+
+
+@pytest.mark.parametrize("grown", [False, True])
+def test_a_note_that_is_not_stored_keeps_the_state_incomplete(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, grown: bool
+) -> None:
+    """A note too large to read has no row (new) or keeps a row unlike the walk (grown since
+    it was stored): no run may mark the state complete, or a warm run would not report it."""
+    monkeypatch.setattr(batch, "MAX_NOTE_BYTES", 200)
+    vault = write_vault(tmp_path / "v", VAULT)
+    big = vault / "Notes" / "Big.md"
+    big.write_text("# Big\n", encoding="utf-8")
+    if grown:
+        _same(vault)
+        assert _marker(vault) is True
+    big.write_text("# Big\n\n" + "text " * 60, encoding="utf-8")
+    outs = [_same(vault), _same(vault), _same(vault)]
+    assert "MiB" in outs[0] and outs[0] == outs[1] == outs[2]
+    assert _marker(vault) is None

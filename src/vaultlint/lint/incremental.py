@@ -12,9 +12,9 @@ index's questions: lint/lazy.py) and its result, all under the row's MAC; not it
 (read when asked, checked against ``sdig``) nor its dependency keys (read only when a change
 has keys, each checked against ``kdig``: :meth:`Plan._keyed`). :meth:`Plan.finish` makes the
 rows it writes one at a time as the transaction writes them (a first run does not hold every
-note's row at once) and marks the state complete after them (:meth:`Plan._complete`: one pass
-over the notes, no row copied). How a summary and an outcome are kept in a row:
-:mod:`vaultlint.lint.rowcodec`.
+note's row at once) and marks the state complete after them (:meth:`Plan._complete`: from
+what :func:`plan` compared, and one pass over the rows, no note's row looked up). How a
+summary and an outcome are kept in a row: :mod:`vaultlint.lint.rowcodec`.
 """
 
 from __future__ import annotations

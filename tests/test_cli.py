@@ -220,6 +220,51 @@ def test_usage_errors_exit_2(capsys, notes, argv, needle):
     assert needle in err
 
 
+_LISTS = " (vaultlint scan --help lists its options)"
+
+
+@pytest.mark.parametrize(
+    ("argv", "last"),
+    [
+        (["--formt", "json"], "--formt json; did you mean '--format'?" + _LISTS),
+        (["--jbos=2"], "--jbos=2; did you mean '--jobs'?" + _LISTS),
+        (["--no-cahce"], "--no-cahce; did you mean '--no-cache'?" + _LISTS),
+        (["--bogus-option"], "--bogus-option" + _LISTS),  # close to none
+        (
+            ["--formt", "json", "--strcit"],
+            "--formt json --strcit; did you mean '--format' for '--formt', '--strict' for "
+            "'--strcit'?" + _LISTS,
+        ),
+    ],
+)
+def test_an_unknown_option_is_named_with_the_closest_one_the_command_takes(
+    capsys, notes, argv, last
+):
+    code, out, err = run(capsys, "scan", "notes", *argv)
+    assert (code, out) == (2, "")
+    assert err.startswith("usage: vaultlint scan ")  # the command's usage, not vaultlint's
+    assert err.splitlines()[-1] == "vaultlint: error: unrecognized arguments: " + last
+
+
+def test_an_unknown_option_of_another_command_gets_that_commands_usage(capsys, notes):
+    code, out, err = run(capsys, "rules", "--formt", "json")
+    assert (code, out) == (2, "")
+    assert err.startswith("usage: vaultlint rules ")
+    assert err.splitlines()[-1] == (
+        "vaultlint: error: unrecognized arguments: --formt json "
+        "(vaultlint rules --help lists its options)"
+    )
+
+
+def test_an_unknown_format_is_named_with_the_closest_one(capsys, notes):
+    code, out, err = run(capsys, "scan", "notes", "--format", "jsn")
+    assert (code, out) == (2, "")
+    assert err == (
+        "vaultlint: error: unknown format 'jsn' (did you mean 'json'?); choose one of: text, "
+        "json, sarif, github, junit\n"
+    )
+
+
 def test_configuration_error_exits_2_naming_the_file(capsys, tmp_path):
     write_vault(tmp_path / "v", {".vaultlint.yaml": "rules:\n  x:\n    check: no-such-check\n"})
     code, out, err = run(capsys, "scan", "v", "--no-cache")

@@ -94,23 +94,31 @@ def _terminal_columns() -> int:
     return columns
 
 
+class _Parser(argparse.ArgumentParser):
+    """The top-level parser, which knows its commands' parsers (:func:`_unrecognized`)."""
+
+    commands: dict[str, argparse.ArgumentParser]
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The argument parser of every command in :data:`COMMANDS` (``None``: with every
     command's arguments; ``""``: every command listed, none's arguments, for ``vaultlint``
     alone or ``--help``); with a command's name, that command only (its module imported and
     its arguments added, the others neither listed nor read: ``main`` has already checked that
     the first word is that command, so the top-level parser never reports on another)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="vaultlint",
         description="Lint an Obsidian vault: links, tags, sections, dates and encoding.",
         formatter_class=_HelpFormatter,
     )
+    parser.commands = {}
     parser.add_argument("--version", action="version", version=f"vaultlint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for listed in COMMANDS:
         if only and listed.name != only:
             continue
         sub_parser = sub.add_parser(listed.name, help=listed.help, formatter_class=_HelpFormatter)
+        parser.commands[listed.name] = sub_parser
         if only is None or listed.name == only:
             listed.load().add_arguments(sub_parser)
     return parser
@@ -134,6 +142,31 @@ def _with_command(argv: list[str]) -> list[str]:
     hint = f"; did you mean '{close[0]}'?" if close else ""
     raise UsageError(
         f"unknown command '{first}'{hint} (commands: {', '.join(names)}; a PATH to lint must exist)"
+    )
+
+
+def _unrecognized(parser: argparse.ArgumentParser, command: str, extras: list[str]) -> str:
+    """The usage of ``command`` and the error for the arguments it does not take: each unknown
+    option with the one of the command's options it is closest to, when one is close
+    (``--formt`` -> ``--format``)."""
+    import difflib
+
+    sub = getattr(parser, "commands", {}).get(command, parser)
+    known = sorted({o[2:] for a in sub._actions for o in a.option_strings if o[:2] == "--"})
+    hints = []
+    for word in extras:
+        name = word.split("=", 1)[0]
+        if name[:2] == "--" and (close := difflib.get_close_matches(name[2:], known, 1, 0.7)):
+            hints.append((name, f"--{close[0]}"))
+    hint = ""
+    if len(hints) == 1:
+        hint = f"; did you mean '{hints[0][1]}'?"
+    elif hints:
+        hint = "; did you mean " + ", ".join(f"'{m}' for '{w}'" for w, m in hints) + "?"
+    listed = f" (vaultlint {command} --help lists its options)" if command else ""
+    return (
+        f"{sub.format_usage()}vaultlint: error: unrecognized arguments: "
+        f"{printable(' '.join(extras))}{hint}{listed}"
     )
 
 
@@ -162,9 +195,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         args_list = [args_list[0], *chosen.prepare_argv(args_list[1:])]
     parser = build_parser(chosen.name if chosen is not None else "")
     try:
-        args = parser.parse_args(args_list)
+        args, extras = parser.parse_known_args(args_list)
     except SystemExit as exc:  # argparse already printed the message
         return EXIT_OK if exc.code == 0 else EXIT_ERROR
+    if extras:
+        print(_unrecognized(parser, args.command or "", extras), file=sys.stderr)
+        return EXIT_ERROR
     if args.command is None:
         parser.print_help()
         return EXIT_ERROR

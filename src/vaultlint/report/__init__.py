@@ -55,7 +55,13 @@ def get_reporter(
     try:
         reporter = REPORTERS[name]
     except KeyError:
-        raise ValueError(f"unknown format {name!r}; choose one of: {', '.join(FORMATS)}") from None
+        import difflib
+
+        close = difflib.get_close_matches(name, FORMATS, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ValueError(
+            f"unknown format {name!r}{hint}; choose one of: {', '.join(FORMATS)}"
+        ) from None
     return reporter(color=color, path_prefix=path_prefix, file_prefix=file_prefix)
 
 

@@ -166,7 +166,7 @@ def _unrecognized(parser: argparse.ArgumentParser, command: str, extras: list[st
     listed = f" (vaultlint {command} --help lists its options)" if command else ""
     return (
         f"{sub.format_usage()}vaultlint: error: unrecognized arguments: "
-        f"{printable(' '.join(extras))}{hint}{listed}"
+        f"{printable(' '.join(extras) + hint)}{listed}"
     )
 
 

@@ -201,6 +201,8 @@ def scan_blocks(
     html_end: int = 0  # open HTML block kind
     math_open = False
     comment_open = False
+    # whether one of the four is open (at most one is): one test a line instead of four
+    inside = False
     in_para = False
     para_start = -1  # offset where the current paragraph starts
     para_depth = 0
@@ -250,24 +252,21 @@ def scan_blocks(
         lines = lines[first:]
     else:
         lines = text[line_starts[first] :].split("\n")  # one piece per line, in C
-    li = first - 1
-    for line in lines:
-        li += 1
-        ls = line_starts[li]
+    # the opaque lines by their start offsets: the loop knows a line by where it starts
+    opaque_at = None if opaque is None else frozenset(line_starts[i] for i in opaque if i < n_lines)
+    for ls, line in zip(line_starts[first:], lines, strict=False):
+        # a blank line (the commonest kind after text)
+        if not line and not inside and (opaque_at is None or ls not in opaque_at):
+            if range_start != -1:
+                ranges.append((range_start, range_end))
+                range_start = -1
+            in_para = False
+            prev_blank = True
+            prev_depth = 0
+            continue
         le = ls + len(line)
-        if not line:  # a blank line (the commonest kind after text)
-            if fence is not None or math_open or comment_open or html_end:
-                pass  # handled below, as any line inside a construct
-            elif opaque is None or li not in opaque:
-                if range_start != -1:
-                    ranges.append((range_start, range_end))
-                    range_start = -1
-                in_para = False
-                prev_blank = True
-                prev_depth = 0
-                continue
 
-        if opaque is not None and li in opaque:
+        if opaque_at is not None and ls in opaque_at:
             close_range()
             in_para = False
             prev_blank = False
@@ -275,7 +274,9 @@ def scan_blocks(
             continue
 
         # --- inside a multi-line construct -------------------------------------------------
-        if fence is not None:
+        if not inside:
+            pass
+        elif fence is not None:
             if (
                 fast
                 and not fence[2]
@@ -299,6 +300,7 @@ def scan_blocks(
             ind, fi = _indent_of(line, cstart)
             if depth < fence[2] or (fi < len(line) and ind < fence[3]):
                 fence = None  # its container ended, and so did the fence: reprocess the line
+                inside = False
             else:
                 s = line[fi:]
                 # only a line at the fence's own quote depth closes it
@@ -306,17 +308,19 @@ def scan_blocks(
                     run = len(s) - len(s.lstrip(fence[0]))
                     if run >= fence[1] and not s[run:].strip():
                         fence = None
+                        inside = False
                 sec_end = le  # the fence's section goes on
                 continue
-        if math_open:
+        elif math_open:
             if "$$" in line:
-                math_open = False
+                math_open = inside = False
             sec_end = le
             continue
-        if html_end:
+        elif html_end:
             if html_end in (6, 7):
                 if not line.strip():
                     html_end = 0
+                    inside = False
                     prev_blank = True
                     prev_depth = 0
                     continue
@@ -325,6 +329,7 @@ def scan_blocks(
                 if end is None:
                     if _HTML1_END.search(line):
                         html_end = 0
+                        inside = False
                 elif end in line:
                     if html_end == 2:
                         # text after a multi-line comment's ``-->`` is read as text
@@ -332,14 +337,15 @@ def scan_blocks(
                         if line[after:].strip():
                             ranges.append((ls + after, le))
                     html_end = 0
+                    inside = False
             sec_end = le
             continue
-        if comment_open:
+        elif comment_open:
             if range_start == -1:
                 range_start = ls
             range_end = le
             if line.count("%%") % 2 == 1:
-                comment_open = False
+                comment_open = inside = False
                 close_range()
             _block_id(line, ls, le, ls, blocks)
             sec_end = le
@@ -582,6 +588,7 @@ def scan_blocks(
                 _inside_list(list_stack, ind, depth)  # a fence ends deeper list items
                 base = list_stack[-1] if list_stack else 0
                 fence = (c0, len(m.group(1)), depth, base, " \t" + c0)
+                inside = True
                 if depth:
                     section(qkind, ls, le, qmode)
                 else:
@@ -612,7 +619,7 @@ def scan_blocks(
             close_range()
             in_para = False
             if s.find("$$", 2) == -1:
-                math_open = True
+                math_open = inside = True
             if depth:
                 section(qkind, ls, le, qmode)
             else:
@@ -621,7 +628,7 @@ def scan_blocks(
         if c0 == "%" and s.startswith("%%") and s.count("%%") % 2 == 1:
             close_range()
             in_para = False
-            comment_open = True
+            comment_open = inside = True
             range_start, range_end = ls, le
             if depth:
                 section(qkind, ls, le, qmode)
@@ -649,6 +656,7 @@ def scan_blocks(
                         html_end = 1
                 elif end is not None and end not in s[4 if kind == 2 else 2 :]:
                     html_end = kind
+                inside = html_end != 0
                 if depth:
                     section(qkind, ls, le, qmode)
                 else:

@@ -180,35 +180,33 @@ def scan_inline(
     the one-step match of common wiki-links, the reference that fast path is tested against)."""
     links: list[Link] = []
     tags: list[Tag] = []
-    r: _Range | None = None
     specials = _special_positions(text) if fast and ranges else None
     if specials is not None:
+        # the ranges holding a special character (most list items and lines hold none): the
+        # first special at or after a range's start comes before its end
         count = len(specials)
+        todo = []
         for start, end in ranges:
             k = bisect_left(specials, start)
-            if k < count and specials[k] < end:  # most list items and lines have nothing
-                if r is None:
-                    r = _Range(text, start, end)
-                    r.specials = specials
-                else:
-                    r.start, r.end = start, end
-                _scan_range(r, links, tags)
-        return links, tags
-    search = _SPECIAL.search
-    # the next special character at or after ``searched``: one search answers every range
-    # before it (two lines in three hold none), rather than one search a range
-    searched = nxt = len(text)
-    for start, end in ranges:
-        if start < searched or nxt < start:
-            m = search(text, start)
-            searched, nxt = start, len(text) if m is None else m.start()
-        if nxt < end:
-            if r is None:
-                r = _Range(text, start, end)
-                r.fast = fast
-            else:
-                r.start, r.end = start, end
-            _scan_range(r, links, tags)
+            if k < count and specials[k] < end:
+                todo.append((start, end))
+    else:
+        search = _SPECIAL.search
+        # the next special character at or after ``searched``: one search answers every range
+        # before it (two lines in three hold none), rather than one search a range
+        searched = nxt = len(text)
+        todo = []
+        for start, end in ranges:
+            if start < searched or nxt < start:
+                m = search(text, start)
+                searched, nxt = start, len(text) if m is None else m.start()
+            if nxt < end:
+                todo.append((start, end))
+    if todo:
+        r = _Range(text, *todo[0])
+        r.fast = fast
+        r.specials = specials
+        _scan_ranges(r, todo, links, tags)
     return links, tags
 
 
@@ -246,143 +244,153 @@ def _tag_boundary(text: str, j: int, start: int, escape_end: int, tag_end: int) 
     return False
 
 
-def _scan_range(r: _Range, links: list[Link], tags: list[Tag]) -> None:
+def _scan_ranges(
+    r: _Range, spans: list[tuple[int, int]], links: list[Link], tags: list[Tag]
+) -> None:
+    """Scan each of ``spans`` (``r`` set to each in turn), each with a state of its own."""
     text = r.text
-    end = r.end
-    i = r.start
-    escape_end = -1  # index just after the last backslash escape
-    tag_end = -1  # index just after the last tag
-    skip_at = -1  # a Markdown link's ``](dest)`` part: jump from skip_at to skip_to
-    skip_to = -1
-    wiki_inner = -1  # the innermost ``[[`` before a known ``]]`` (``[[a [[b]] c]]``)
-    wiki_close = -1
-    in_comment = False  # inside ``%% … %%`` (links there are marked, not dropped)
     search = _SPECIAL.search
     fast = r.fast
     specials = r.specials
     count = 0 if specials is None else len(specials)
-    while i < end:
-        limit = skip_at if skip_at != -1 else end
-        if specials is not None:  # the next special character, from the list of them all
-            k = bisect_left(specials, i)
-            j = specials[k] if k < count else limit
-        else:
-            m = search(text, i, limit)
-            j = limit if m is None else m.start()
-        if j >= limit:
-            if skip_at == -1:
-                return
-            i, skip_at = skip_to, -1
-            continue
-        i = j
-        c = text[i]
-        if c == "[":
-            if i + 1 < end and text[i + 1] == "[":
-                if fast and wiki_close <= i and (w := _WIKI_PARTS.match(text, i, end)) is not None:
-                    # the common wiki-link, its parts matched at once: what _wikilink and
-                    # split_linktext give it
-                    close = w.end()
-                    embed = (
-                        i > r.start
-                        and text[i - 1] == "!"
-                        and not (i - 1 > r.start and text[i - 2] == "\\")
-                    )
-                    at = i - 1 if embed else i
-                    target, subpath, display = w.groups()
-                    links.append(
-                        _new(
-                            Link,
-                            (
-                                "embed" if embed else "wiki",
-                                target.strip(),
-                                "" if subpath is None else subpath.strip(),
-                                display,
-                                text[at:close],
-                                _new(Span, (at, close)),
-                                None,
-                                in_comment,
-                            ),
+    for start, end in spans:
+        r.start = start
+        r.end = end
+        i = start
+        escape_end = -1  # index just after the last backslash escape
+        tag_end = -1  # index just after the last tag
+        skip_at = -1  # a Markdown link's ``](dest)`` part: jump from skip_at to skip_to
+        skip_to = -1
+        wiki_inner = -1  # the innermost ``[[`` before a known ``]]`` (``[[a [[b]] c]]``)
+        wiki_close = -1
+        in_comment = False  # inside ``%% … %%`` (links there are marked, not dropped)
+        while i < end:
+            limit = skip_at if skip_at != -1 else end
+            if specials is not None:  # the next special character, from the list of them all
+                k = bisect_left(specials, i)
+                j = specials[k] if k < count else limit
+            else:
+                m = search(text, i, limit)
+                j = limit if m is None else m.start()
+            if j >= limit:
+                if skip_at == -1:
+                    break
+                i, skip_at = skip_to, -1
+                continue
+            i = j
+            c = text[i]
+            if c == "[":
+                if i + 1 < end and text[i + 1] == "[":
+                    if (
+                        fast
+                        and wiki_close <= i
+                        and (w := _WIKI_PARTS.match(text, i, end)) is not None
+                    ):
+                        # the common wiki-link, its parts matched at once: what _wikilink and
+                        # split_linktext give it
+                        close = w.end()
+                        embed = (
+                            i > start
+                            and text[i - 1] == "!"
+                            and not (i - 1 > start and text[i - 2] == "\\")
                         )
-                    )
-                    i = close
+                        at = i - 1 if embed else i
+                        target, subpath, display = w.groups()
+                        links.append(
+                            _new(
+                                Link,
+                                (
+                                    "embed" if embed else "wiki",
+                                    target.strip(),
+                                    "" if subpath is None else subpath.strip(),
+                                    display,
+                                    text[at:close],
+                                    _new(Span, (at, close)),
+                                    None,
+                                    in_comment,
+                                ),
+                            )
+                        )
+                        i = close
+                        continue
+                    j = _wikilink(r, i, links, wiki_inner, wiki_close, in_comment)
+                    if isinstance(j, tuple):
+                        wiki_inner, wiki_close = j
+                        i += 2
+                    else:
+                        i = j
                     continue
-                j = _wikilink(r, i, links, wiki_inner, wiki_close, in_comment)
-                if isinstance(j, tuple):
-                    wiki_inner, wiki_close = j
+                j = _markdown_link(r, i, links, in_comment)
+                if j is None:
+                    i += 1
+                    continue
+                skip_at, skip_to = j
+                i += 1
+                continue
+            if c == "#":
+                if text[i - 1] == " " or _tag_boundary(text, i, start, escape_end, tag_end):
+                    bm = TAG_BODY.match(text, i + 1, end)
+                    if bm is not None:
+                        body_end = bm.end()
+                        if text[i - 1] == "_" and i > start:
+                            # ``_#tag_`` is emphasis around a tag: the closing ``_`` is not
+                            # the tag's
+                            opened = 0
+                            while i - opened > start and text[i - opened - 1] == "_":
+                                opened += 1
+                            while opened and body_end > i + 2 and text[body_end - 1] == "_":
+                                body_end -= 1
+                                opened -= 1
+                        name = text[i + 1 : body_end]
+                        if not (name.isdigit() and name.isascii()):  # not all 0-9
+                            tags.append(_new(Tag, (name, _new(Span, (i, body_end)), "body")))
+                            tag_end = body_end
+                            i = body_end
+                            continue
+                i += 1
+                continue
+            if c == "\\":
+                if i + 1 < end and text[i + 1] in _ASCII_PUNCT:
+                    escape_end = i + 2
                     i += 2
                 else:
-                    i = j
+                    i += 1
                 continue
-            j = _markdown_link(r, i, links, in_comment)
-            if j is None:
-                i += 1
+            if c == "`":
+                n = i + 1
+                while n < end and text[n] == "`":
+                    n += 1
+                length = n - i
+                close = r.tick_closer(n, length)
+                i = close + length if close != -1 and close + length <= end else n
                 continue
-            skip_at, skip_to = j
-            i += 1
-            continue
-        if c == "#":
-            if text[i - 1] == " " or _tag_boundary(text, i, r.start, escape_end, tag_end):
-                bm = TAG_BODY.match(text, i + 1, end)
-                if bm is not None:
-                    body_end = bm.end()
-                    if text[i - 1] == "_" and i > r.start:
-                        # ``_#tag_`` is emphasis around a tag: the closing ``_`` is not the tag's
-                        opened = 0
-                        while i - opened > r.start and text[i - opened - 1] == "_":
-                            opened += 1
-                        while opened and body_end > i + 2 and text[body_end - 1] == "_":
-                            body_end -= 1
-                            opened -= 1
-                    name = text[i + 1 : body_end]
-                    if not (name.isdigit() and name.isascii()):  # not all 0-9
-                        tags.append(_new(Tag, (name, _new(Span, (i, body_end)), "body")))
-                        tag_end = body_end
-                        i = body_end
-                        continue
-            i += 1
-            continue
-        if c == "\\":
-            if i + 1 < end and text[i + 1] in _ASCII_PUNCT:
-                escape_end = i + 2
-                i += 2
-            else:
-                i += 1
-            continue
-        if c == "`":
-            n = i + 1
-            while n < end and text[n] == "`":
-                n += 1
-            length = n - i
-            close = r.tick_closer(n, length)
-            i = close + length if close != -1 and close + length <= end else n
-            continue
-        if c == "$":
-            if i + 1 < end and text[i + 1] == "$":
-                close = r.find("$$", i + 2, end)
-                i = close + 2 if close != -1 else i + 2
-                continue
-            nxt = text[i + 1] if i + 1 < end else " "
-            if nxt.isspace():
-                i += 1
-                continue
-            close = r.dollar_closer(i + 2)
-            i = close + 1 if close != -1 and close < end else i + 1
-            continue
-        if c == "<":
-            if text.startswith("<!--", i):
-                close = r.find("-->", i + 4, end)
-                if close != -1:
-                    i = close + 3
+            if c == "$":
+                if i + 1 < end and text[i + 1] == "$":
+                    close = r.find("$$", i + 2, end)
+                    i = close + 2 if close != -1 else i + 2
                     continue
-            i += 1
-            continue
-        if c == "%":
-            if i + 1 < end and text[i + 1] == "%":
-                in_comment = not in_comment
-                i += 2
-            else:
+                nxt = text[i + 1] if i + 1 < end else " "
+                if nxt.isspace():
+                    i += 1
+                    continue
+                close = r.dollar_closer(i + 2)
+                i = close + 1 if close != -1 and close < end else i + 1
+                continue
+            if c == "<":
+                if text.startswith("<!--", i):
+                    close = r.find("-->", i + 4, end)
+                    if close != -1:
+                        i = close + 3
+                        continue
                 i += 1
-            continue
+                continue
+            if c == "%":
+                if i + 1 < end and text[i + 1] == "%":
+                    in_comment = not in_comment
+                    i += 2
+                else:
+                    i += 1
+                continue
 
 
 def _wikilink(

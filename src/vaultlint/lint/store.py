@@ -333,7 +333,8 @@ class Store:
         lengths = [-1 if p is None else len(b) for p, b in zip(parts, blobs, strict=True)]
         head = struct.pack(f"<{len(ints) + len(lengths)}q", *ints, *lengths)
         mac = self._base.copy()
-        mac.update(head + b"".join(blobs))
+        mac.update(head)
+        deque(map(mac.update, blobs), 0)  # (each where it is: no copy of a manifest's blob)
         return mac.digest()
 
     def _row_mac(self, path: str, row: Row) -> bytes:

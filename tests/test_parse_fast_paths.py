@@ -17,7 +17,7 @@ from tests.conftest import DATA
 from vaultlint.model import line_starts_of
 from vaultlint.parse import decode, obsidian, parse_text
 from vaultlint.parse.flat_yaml import read_flat
-from vaultlint.parse.frontmatter import parse_frontmatter
+from vaultlint.parse.frontmatter import closing_line, parse_frontmatter
 from vaultlint.parse.markdown import atx_heading, scan_blocks
 from vaultlint.parse.obsidian import scan_inline
 
@@ -398,6 +398,38 @@ def test_fast_paths_agree_on_real_notes() -> None:
         fast = scan_blocks(text, body, starts)
         assert fast == scan_blocks(text, body, starts, fast=False)
         assert scan_inline(text, fast.ranges) == scan_inline(text, fast.ranges, fast=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# The frontmatter's closing line: str.find against the regular expression it replaced
+
+_CLOSING_REGEX = re.compile(r"(?<=[\n\r])---(?:\r\n|\r|\n|\Z)")
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["---", "--", "-", "----", "\n", "\r", "\r\n", "a", " ", "\n---", "\r---"]),
+        max_size=16,
+    ).map("".join),
+    st.integers(0, 12),
+)
+@example("---\n---", 4)  # the closing line right after the opening one, at the text's end
+@example("---\n---\r\nx", 4)
+@example("---\r---\rx", 4)
+@example("a\n----\n---\n", 0)  # four dashes do not close; the next line does
+@example("---", 0)  # at the start of the text: no line break before it
+def test_the_closing_line_is_where_the_regular_expression_finds_it(text: str, base: int) -> None:
+    base = min(base, len(text))
+    m = _CLOSING_REGEX.search(text, base)
+    assert closing_line(text, base) == (None if m is None else m.span())
+
+
+def test_closing_line_examples() -> None:
+    assert closing_line("---\na: 1\n---\nbody", 4) == (9, 13)
+    assert closing_line("---\r\na: 1\r\n---\r\nbody", 5) == (11, 16)
+    assert closing_line("---\na: 1\n---", 4) == (9, 12)
+    assert closing_line("---\na: 1\n--- x\n", 4) is None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -169,7 +169,12 @@ class Plan:
             p for p in outcomes if p in whole or p in writes or (p not in changed and p in stored)
         }
         written = checked.union(writes, whole)
-        needed = self.needed if self.needed is not None else self.affected(new_summary)
+        needed = self.needed
+        if needed is None:
+            # no stored row (a first run): none to make stale, and every row written is
+            # checked now or new (its ctx empty already); finding what the changes affect
+            # cost a first run at 10k notes more than its writes
+            needed = self.affected(new_summary) if stored else set()
         stale = needed - set(outcomes)
         emptied = stale & written
         stale -= written

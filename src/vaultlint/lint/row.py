@@ -62,8 +62,13 @@ class Row(_Columns):
 
     def but(self, **changes: Any) -> Row:
         """A copy with some columns changed (the summary and its digest kept; the keys'
-        digest made again when the row has its summary)."""
-        return Row(**{**self._asdict(), **changes})
+        digest made again when the row has its summary and the summary or the keys change).
+        Other columns are replaced as they are (``_replace``, no digest made again: a row
+        holding its summary was made by :class:`Row`, so its ``kdig`` is its keys' digest
+        already; every row of a first run is changed so, once)."""
+        if "summary" in changes or "keys" in changes:
+            return Row(**{**self._asdict(), **changes})
+        return self._replace(**changes)
 
 
 #: a row of its columns as they are (``Row._make`` without its Python frame: in C)
@@ -74,9 +79,11 @@ def lines_text(items: tuple[str, ...]) -> str | None:
     """A summary's tag spellings or aliases as the ``tags`` and ``aliases`` columns keep them
     (one a line); None when one cannot be kept so (empty, holding a line break, not UTF-8:
     the column says "not known")."""
-    if not all(items) or any("\n" in item for item in items):
+    if not all(items):
         return None
     text = "\n".join(items)
+    if items and text.count("\n") != len(items) - 1:  # (an item holds one: C, no loop)
+        return None
     if not text.isascii():
         try:
             text.encode("utf-8")

@@ -18,10 +18,12 @@ from typing import Any
 from vaultlint.lint.cache import StatKey
 from vaultlint.lint.depends import note_keys
 from vaultlint.lint.outcomes import encode_outcome
+from vaultlint.lint.row import make_row
 from vaultlint.lint.store import (
     Outcome,
     Row,
     encode_plain,
+    keys_digest,
     lines_of,
     lines_text,
     load_plain,
@@ -91,12 +93,13 @@ def summary_blob(summary: NoteSummary, tags: str | None, aliases: str | None) ->
 
 
 def whole_row(stat: StatKey, content: bytes, summary: NoteSummary) -> Row:
-    """A note's new row: its summary (and its tags, aliases and dependency keys), no result
-    yet."""
+    """A note's new row: its summary (and its tags, aliases and dependency keys, and their
+    digests), no result yet; made as :class:`Row` makes it, without its Python frame."""
     tags, aliases = lines_text(summary.tags), lines_text(summary.aliases)
     keys = lines_text(note_keys(summary))
     blob = summary_blob(summary, tags, aliases)
-    return Row(stat, content, blob, b"", None, tags=tags, aliases=aliases, keys=keys)
+    sdig, kdig = summary_digest(blob), keys_digest(keys)
+    return make_row((stat, content, blob, b"", None, sdig, tags, aliases, keys, kdig))
 
 
 def outcome_blob(outcome: Outcome) -> bytes | None:

@@ -338,35 +338,25 @@ class Store:
         return mac.digest()
 
     def _row_mac(self, path: str, row: Row) -> bytes:
-        # (the hot path of a run: one call per note, so _mac spelled out)
+        # (the hot path of a save: one call per row written, so _mac spelled out, and the
+        # row's columns unpacked once rather than looked up by name)
+        stat, dig, _summary, ctx, result, sdig, tags, aliases, _keys, kdig = row
         name = path.encode("utf-8", "surrogateescape")
-        result = row.result
-        tags = b"" if row.tags is None else row.tags.encode("utf-8")
-        aliases = b"" if row.aliases is None else row.aliases.encode("utf-8")
+        tb = b"" if tags is None else tags.encode("utf-8")
+        ab = b"" if aliases is None else aliases.encode("utf-8")
         head = _ROW_HEAD.pack(
-            *row.stat,
+            *stat,
             len(name),
-            len(row.digest),
-            len(row.sdig),
-            len(row.ctx),
+            len(dig),
+            len(sdig),
+            len(ctx),
             -1 if result is None else len(result),
-            -1 if row.tags is None else len(tags),
-            -1 if row.aliases is None else len(aliases),
-            len(row.kdig),
+            -1 if tags is None else len(tb),
+            -1 if aliases is None else len(ab),
+            len(kdig),
         )
         mac = self._base.copy()
-        mac.update(
-            b"note\0"
-            + head
-            + name
-            + row.digest
-            + row.sdig
-            + row.ctx
-            + (result or b"")
-            + tags
-            + aliases
-            + row.kdig
-        )
+        mac.update(b"note\0" + head + name + dig + sdig + ctx + (result or b"") + tb + ab + kdig)
         return mac.digest()
 
     # -- reading ----------------------------------------------------------------------------
@@ -750,51 +740,62 @@ class Store:
 
     def _write_rows(self, rows: Iterator[tuple[str, Row]]) -> None:
         """Write rows in batches of :data:`_BATCH` (a row with a summary whole, one without
-        its other columns), each batch made when it is written."""
+        its other columns), each batch made when it is written (each row's columns unpacked
+        once, not looked up by name: a first run writes every note's row)."""
         assert self.db is not None
         mac = self._row_mac
         while True:
             batch = list(itertools.islice(rows, _BATCH))
             if not batch:
                 return
+            whole = []
+            partial = []
+            for p, r in batch:
+                (size, mtime, ino), dig, summary, ctx, result, sdig, tags, aliases, keys, kdig = r
+                mac_of = mac(p, r)
+                if summary is not None:
+                    key = _key(p)
+                    whole.append(
+                        (
+                            key,
+                            size,
+                            mtime,
+                            ino,
+                            dig,
+                            sdig,
+                            summary,
+                            ctx,
+                            result,
+                            tags,
+                            aliases,
+                            keys,
+                            kdig,
+                            mac_of,
+                        )
+                    )
+                else:
+                    partial.append(
+                        (
+                            size,
+                            mtime,
+                            ino,
+                            dig,
+                            sdig,
+                            ctx,
+                            result,
+                            tags,
+                            aliases,
+                            kdig,
+                            mac_of,
+                            _key(p),
+                        )
+                    )
             self.db.executemany(
                 "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        _key(p),
-                        *r.stat,
-                        r.digest,
-                        r.sdig,
-                        r.summary,
-                        r.ctx,
-                        r.result,
-                        r.tags,
-                        r.aliases,
-                        r.keys,
-                        r.kdig,
-                        mac(p, r),
-                    )
-                    for p, r in batch
-                    if r.summary is not None
-                ],
+                whole,
             )
             self.db.executemany(
                 "UPDATE notes SET size = ?, mtime = ?, ino = ?, digest = ?, sdig = ?, ctx = ?,"
                 " result = ?, tags = ?, aliases = ?, kdig = ?, mac = ? WHERE path = ?",
-                [
-                    (
-                        *r.stat,
-                        r.digest,
-                        r.sdig,
-                        r.ctx,
-                        r.result,
-                        r.tags,
-                        r.aliases,
-                        r.kdig,
-                        mac(p, r),
-                        _key(p),
-                    )
-                    for p, r in batch
-                    if r.summary is None
-                ],
+                partial,
             )

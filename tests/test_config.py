@@ -632,6 +632,29 @@ def test_select_or_ignore_an_unknown_rule(option):
     assert (info.value.line, info.value.key) == (None, "broken-links")
 
 
+def test_select_or_ignore_a_check_names_the_rules_that_run_it(tmp_path):
+    config = load(
+        tmp_path,
+        """\
+        extends: [recommended]
+        rules:
+          house-links: {check: links, severity: warning}
+        """,
+    )
+    with pytest.raises(ConfigError) as info:
+        select_rules(config, ["links"], [])
+    assert str(info.value) == (
+        "--select: unknown rule 'links': that is a check; the rules of this configuration that "
+        "run it: broken-link, house-links"
+    )
+    with pytest.raises(ConfigError) as info:
+        select_rules(config, [], ["orphans"])  # a check of the registry no rule here runs
+    assert str(info.value) == (
+        "--ignore: unknown rule 'orphans': that is a check, and no rule of this configuration "
+        "runs it (`vaultlint rules` lists the rules)"
+    )
+
+
 # --- find_config ------------------------------------------------------------------------------
 
 

@@ -16,11 +16,28 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from vaultlint.checks import ENGINE_RULES, INTERNAL_ERROR, PARSE_FAILED
+from vaultlint.checks import ENGINE_RULES, INTERNAL_ERROR, PARSE_FAILED, REGISTRY
 from vaultlint.config.errors import ConfigError
 from vaultlint.config.resolved import Config
 from vaultlint.config.rule_defs import DEFAULT_SEVERITY
 from vaultlint.config.schema import suggest
+
+
+def _unknown(config: Config, rule_id: str, known: list[str]) -> str:
+    """Why ``rule_id`` selects nothing: the nearest rule id, or, for the name of a check (the
+    ids are rules' ids, a check's rules may have any), the rules that run it."""
+    runs = [rule.id for rule in config.rules if rule.check == rule_id]
+    if runs:
+        return (
+            f"unknown rule '{rule_id}': that is a check; the rules of this configuration that "
+            f"run it: {', '.join(runs)}"
+        )
+    if rule_id in REGISTRY:
+        return (
+            f"unknown rule '{rule_id}': that is a check, and no rule of this configuration runs "
+            "it (`vaultlint rules` lists the rules)"
+        )
+    return f"unknown rule '{rule_id}'{suggest(rule_id, known)}"
 
 
 def select_rules(config: Config, select: Sequence[str], ignore: Sequence[str]) -> Config:
@@ -36,9 +53,7 @@ def select_rules(config: Config, select: Sequence[str], ignore: Sequence[str]) -
         wanted = {v.strip() for v in values if v.strip()}
         for rule_id in sorted(wanted):
             if rule_id not in known:
-                raise ConfigError(
-                    option, None, f"unknown rule '{rule_id}'{suggest(rule_id, known)}", rule_id
-                )
+                raise ConfigError(option, None, _unknown(config, rule_id, known), rule_id)
         return wanted
 
     selected = ids("--select", select)

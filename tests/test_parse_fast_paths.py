@@ -362,6 +362,10 @@ _MARKDOWN_PIECES = st.sampled_from(
 # inside a top-level fence: indented code, an indented closing fence, a quote marker
 @example("```\n    code\n  > q\n\t``\n  ```\n[[a]]\n")
 @example("~~~~\n   ~~~\n  ~~~~~\n[[a]]\n")
+# a quote's lazy lines: at its depth, deeper and shallower, a block id, an item inside it
+@example("> a\n> b ^id\n> [[c]]\n>\n> d\n")
+@example("> > a\n> b\n> > c\n> d\n")
+@example("> - a\n> b\nc\n> d\n")
 def test_scanners_fast_paths_find_what_their_general_paths_find(text: str) -> None:
     starts = line_starts_of(text)
     fast = scan_blocks(text, 0, starts)

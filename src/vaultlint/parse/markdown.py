@@ -14,8 +14,9 @@ more than a bounded amount per character, and no container is handled by recursi
 
 The module is long for speed: the scan is one loop with its state in local variables, and the
 commonest lines (plain text, a bullet, an ATX heading or a table row at the start of a line, a
-line inside a top-level fence) take fast paths that do what the general path would do for them
-without its calls. ``scan_blocks(..., fast=False)`` sends every line through the general path:
+line inside a top-level fence, a quote's lazy ``> text`` line) take fast paths that do what the
+general path would do for them without its calls; one flag tells whether a multi-line construct
+is open. ``scan_blocks(..., fast=False)`` sends every line through the general path:
 ``tests/test_parse_fast_paths.py`` compares both on generated Markdown and on the real notes.
 """
 
@@ -472,7 +473,27 @@ def scan_blocks(
                 range_start = ls
             range_end = le
             prev_depth = 0
-            _block_id(line, ls, le, para_start, blocks)
+            if "^" in line:
+                _block_id(line, ls, le, para_start, blocks)
+            continue
+        elif (
+            c0 == ">"
+            and in_para
+            and not prev_blank
+            and para_depth == 1
+            and line[1:2] == " "
+            and (c2 := line[2:3])
+            and c2 not in _MAY_START_BLOCK
+        ):
+            # fast path for a lazy continuation line of a paragraph in a one-level quote or
+            # callout (``> text``, text first after one space): what the general path below
+            # does for it (the quote's depth is the paragraph's; no block can start)
+            prev_depth = 1
+            sec_end = range_end = le
+            if range_start == -1:
+                range_start = ls
+            if "^" in line:
+                _block_id(line, ls, le, para_start, blocks)
             continue
         elif (
             c0 == " "

@@ -8,8 +8,11 @@ it must not be set."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,7 +21,7 @@ from vaultlint.lint.cache import open_cache
 from vaultlint.lint.store import Store, _path
 
 from .conftest import write_vault
-from .test_incremental import EDITS, VAULT, _edit, _same
+from .test_incremental import EDITS, VAULT, _edit, _run, _same
 
 
 def _marker(vault: Path) -> bool | None:
@@ -93,3 +96,41 @@ def test_a_note_that_is_not_stored_keeps_the_state_incomplete(
     outs = [_same(vault), _same(vault), _same(vault)]
     assert "MiB" in outs[0] and outs[0] == outs[1] == outs[2]
     assert _marker(vault) is None
+
+
+def test_a_note_rewritten_while_the_run_read_it_keeps_the_state_incomplete(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A note rewritten between the walk and its read is stored with the stat it was read
+    with, not the walk's: the state must not be marked complete for the walk's fingerprint
+    (``_complete``'s check of the written rows' stats). Else, with the note's modification
+    time in the future (a stat key is the later of mtime and ctime, so a write can set that
+    one back), its bytes and time restored would make a warm run answer with the findings of
+    the bytes the run read."""
+    vault = write_vault(tmp_path / "v", VAULT)
+    note = vault / "Notes" / "Links.md"
+    future = time.time_ns() + 10**15  # ~11 days ahead: later than any ctime of this test
+    _same(vault)
+    walked = note.read_bytes().replace(b"#misc", b"#mist")  # an edit of the same size
+    read = walked.replace(b"[[Betaa]]", b"[[Beta]] ")  # the bytes the run reads instead
+
+    def put(data: bytes, ns: int) -> None:
+        with note.open("r+b") as f:  # in place: the same inode
+            f.write(data)
+        os.utime(note, ns=(ns, ns))
+
+    put(walked, future)
+    real = batch.read_and_parse
+
+    def rewritten_first(root: str, path: str, fingerprint: bool = True) -> Any:
+        if path == "Notes/Links.md":
+            put(read, future + 10**9)
+            monkeypatch.setattr(batch, "read_and_parse", real)
+        return real(root, path, fingerprint)
+
+    monkeypatch.setattr(batch, "read_and_parse", rewritten_first)
+    _run(vault)
+    assert batch.read_and_parse is real  # the run read the note (rewritten first)
+    assert _marker(vault) is None
+    put(walked, future)  # the walk's bytes and stat again
+    assert "link target 'Betaa' does not exist" in _same(vault)

@@ -66,7 +66,8 @@ def test_the_manifest_holds_what_the_rows_hold(tmp_path, monkeypatch, delta_min)
     vault = write_vault(tmp_path / "v", VAULT)
     _same(vault)
     via, rows, per_row, _ = _state(vault)
-    assert (via, rows == per_row, len(rows)) == ("rows", True, 6)  # a first run writes none
+    # a first run writes it (from its empty loaded state: every row it wrote)
+    assert (via, rows == per_row, len(rows)) == ("manifest", True, 6)
     bases = set()
     steps = 0
     for _what, rel, old, new in EDITS:
@@ -160,6 +161,30 @@ def test_a_result_changed_in_the_table_drops_its_row(tmp_path):
     _edit(vault, "Notes/Tags.md", "#fresh", "#fresh #again")
     out = _same(vault)  # (Notes/Links.md checked again: else its findings were gone)
     assert "Notes/Links.md" in out
+
+
+def test_a_first_run_writes_the_manifest_the_next_run_reads(tmp_path, monkeypatch):
+    """A first run (an empty state, loaded) records every row it writes and writes the
+    manifest and its census; the next run reads the rows through it (never row by row), and
+    its findings are a scan's without cache."""
+    vault = write_vault(tmp_path / "v", VAULT)
+    _same(vault)
+    via, rows, per_row, base = _state(vault)
+    assert (via, rows == per_row, len(rows), base) == ("manifest", True, 6, 1)
+    read = []
+    real = Store._read_rows
+
+    def spy(self):
+        read.append(self)
+        return real(self)
+
+    monkeypatch.setattr(Store, "_read_rows", spy)
+    _edit(vault, "Notes/Tags.md", "#misc", "#misc #fresh")
+    _same(vault, str(vault / "Notes" / "Tags.md"))  # a pre-commit run on the edited note
+    assert read == []  # (the one-note run read the manifest)
+    monkeypatch.setattr(Store, "_read_rows", real)
+    via, rows, per_row, base = _state(vault)
+    assert (via, rows == per_row, base) == ("manifest", True, 1)  # only the changes written
 
 
 def test_a_save_of_many_rows_writes_no_manifest_and_the_next_run_writes_it(tmp_path, monkeypatch):

@@ -519,6 +519,7 @@ def check_vault(
                     worker = _Worker(run, _merge(units), progress)
                     parsed = worker.stage1()
                     outcomes = worker.stage2({p.path: p.summary for p in parsed})
+                    del worker  # its index: freed before the save makes the rows
             if outcome is not None:
                 parsed, outcomes = outcome
             if isinstance(known, StoredSummaries):

@@ -685,7 +685,7 @@ class Store:
                         "DELETE FROM notes WHERE path = ?", [(_key(p),) for p in deleted]
                     )
                 loaded = self._loaded
-                recorder = manifest.Recorder(None if not loaded else dict(loaded))
+                recorder = manifest.Recorder(None if loaded is None else dict(loaded))
                 final = recorder.final
                 emptied: list[tuple[str, Row]] = []
                 if final is not None:

@@ -100,7 +100,7 @@ class _Parser(argparse.ArgumentParser):
     commands: dict[str, argparse.ArgumentParser]
 
 
-def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> _Parser:
     """The argument parser of every command in :data:`COMMANDS` (``None``: with every
     command's arguments; ``""``: every command listed, none's arguments, for ``vaultlint``
     alone or ``--help``); with a command's name, that command only (its module imported and
@@ -145,13 +145,13 @@ def _with_command(argv: list[str]) -> list[str]:
     )
 
 
-def _unrecognized(parser: argparse.ArgumentParser, command: str, extras: list[str]) -> str:
+def _unrecognized(parser: _Parser, command: str, extras: list[str]) -> str:
     """The usage of ``command`` and the error for the arguments it does not take: each unknown
     option with the one of the command's options it is closest to, when one is close
     (``--formt`` -> ``--format``)."""
     import difflib
 
-    sub = getattr(parser, "commands", {}).get(command, parser)
+    sub = parser.commands.get(command, parser)
     known = sorted({o[2:] for a in sub._actions for o in a.option_strings if o[:2] == "--"})
     hints = []
     for word in extras:

@@ -19,11 +19,10 @@ summary and an outcome are kept in a row: :mod:`vaultlint.lint.rowcodec`.
 
 from __future__ import annotations
 
-import operator
 import posixpath
 from collections.abc import Callable, Iterator, Sequence
 from itertools import compress, repeat
-from operator import is_not, ne
+from operator import attrgetter, is_not, ne
 from typing import Any, NamedTuple
 
 from vaultlint.lint.cache import StatKey, digest
@@ -36,7 +35,7 @@ from vaultlint.vault.filetypes import extension, is_note_path
 from vaultlint.vault.index import fold
 
 #: a row's columns, read in C
-_CTX, _RESULT = (operator.attrgetter(c) for c in ("ctx", "result"))
+_CTX, _RESULT = attrgetter("ctx"), attrgetter("result")
 
 #: with more changed notes than this, every target is checked (as a run without cache)
 MANY_CHANGES = 200

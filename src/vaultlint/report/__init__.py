@@ -55,12 +55,10 @@ def get_reporter(
     try:
         reporter = REPORTERS[name]
     except KeyError:
-        import difflib
+        from vaultlint.config.schema.base import suggest  # (only on this error)
 
-        close = difflib.get_close_matches(name, FORMATS, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise ValueError(
-            f"unknown format {name!r}{hint}; choose one of: {', '.join(FORMATS)}"
+            f"unknown format {name!r}{suggest(name, FORMATS)}; choose one of: {', '.join(FORMATS)}"
         ) from None
     return reporter(color=color, path_prefix=path_prefix, file_prefix=file_prefix)
 

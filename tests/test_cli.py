@@ -243,7 +243,7 @@ def test_an_unknown_option_is_named_with_the_closest_one_the_command_takes(
     code, out, err = run(capsys, "scan", "notes", *argv)
     assert (code, out) == (2, "")
     assert err.startswith("usage: vaultlint scan ")  # the command's usage, not vaultlint's
-    assert err.splitlines()[-1] == "vaultlint: error: unrecognized arguments: " + last
+    assert err.splitlines()[-1] == "vaultlint scan: error: unrecognized arguments: " + last
 
 
 def test_an_unknown_option_of_another_command_gets_that_commands_usage(capsys, notes):
@@ -251,8 +251,24 @@ def test_an_unknown_option_of_another_command_gets_that_commands_usage(capsys, n
     assert (code, out) == (2, "")
     assert err.startswith("usage: vaultlint rules ")
     assert err.splitlines()[-1] == (
-        "vaultlint: error: unrecognized arguments: --formt json "
+        "vaultlint rules: error: unrecognized arguments: --formt json "
         "(vaultlint rules --help lists its options)"
+    )
+
+
+def test_a_misspelt_version_is_named_when_the_command_was_not_typed(capsys, notes):
+    """`vaultlint --verison` is `vaultlint scan --verison`: the hint is vaultlint's own
+    `--version`; typed after `scan` it is not one of scan's, and no hint is given."""
+    code, out, err = run(capsys, "--verison")
+    assert (code, out) == (2, "")
+    assert err.splitlines()[-1] == (
+        "vaultlint scan: error: unrecognized arguments: --verison; did you mean '--version'?"
+        + _LISTS
+    )
+    code, out, err = run(capsys, "scan", "notes", "--verison")
+    assert (code, out) == (2, "")
+    assert err.splitlines()[-1] == (
+        "vaultlint scan: error: unrecognized arguments: --verison" + _LISTS
     )
 
 

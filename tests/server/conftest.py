@@ -114,7 +114,11 @@ def vault_digest(root: Path) -> dict[str, str]:
     return out
 
 
-async def start(root: Path, capabilities: str = "visual-studio-code") -> Editor:
+async def start(
+    root: Path, capabilities: str = "visual-studio-code", args: tuple[str, ...] = ()
+) -> Editor:
+    """The server started in ``root`` (``vaultlint server`` with ``args``), initialized as the
+    editor ``capabilities`` names does."""
     client = LanguageClient(converter_factory=default_converter)
     editor = Editor(client, root)
     # pytest-lsp's own handlers (messages, progress…), but diagnostics are recorded with
@@ -132,7 +136,8 @@ async def start(root: Path, capabilities: str = "visual-studio-code") -> Editor:
         editor.registrations.extend(params.registrations)
 
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    await client.start_io(sys.executable, "-m", "vaultlint", "server", cwd=str(root), env=env)
+    command = (sys.executable, "-m", "vaultlint", "server", *args)
+    await client.start_io(*command, cwd=str(root), env=env)
     result = await client.initialize_session(
         lsp.InitializeParams(
             capabilities=client_capabilities(capabilities),

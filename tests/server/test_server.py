@@ -672,6 +672,22 @@ def test_exit_without_shutdown_is_status_1(tmp_path: Path) -> None:
     assert asyncio.run(main()) == 1
 
 
+def test_the_arguments_language_clients_add_are_taken(tmp_path: Path) -> None:
+    """VS Code's language client starts a server with `--stdio` (and `--clientProcessId=N` for
+    a node module); Helix and Zed configurations often copy it: the server takes both and
+    speaks as without them."""
+    write(tmp_path, FILES)
+
+    async def main() -> list:
+        editor = await start(tmp_path, args=("--stdio", "--clientProcessId=4242"))
+        try:
+            return shape(await editor.open("Index.md"))
+        finally:
+            assert await stop(editor) == 0
+
+    assert asyncio.run(main()) == [BROKEN_NOWHERE, NO_LATER]
+
+
 def test_server_is_a_command() -> None:
     from vaultlint.cli import build_parser
 

@@ -145,14 +145,17 @@ def _with_command(argv: list[str]) -> list[str]:
     )
 
 
-def _unrecognized(parser: _Parser, command: str, extras: list[str]) -> str:
-    """The usage of ``command`` and the error for the arguments it does not take: each unknown
-    option with the one of the command's options it is closest to, when one is close
-    (``--formt`` -> ``--format``)."""
+def _unrecognized(parser: _Parser, command: str, extras: list[str], implied: bool) -> str:
+    """The usage of ``command`` and the error for the arguments it does not take, in
+    ``argparse``'s words (``vaultlint scan: error: ...``): each unknown option with the one of
+    the command's options it is closest to, when one is close (``--formt`` -> ``--format``).
+    When the command was ``implied`` (``vaultlint --verison``: ``scan`` taken for the user),
+    vaultlint's own options are among those, as the user typed none of the command's."""
     import difflib
 
     sub = parser.commands.get(command, parser)
-    known = sorted({o[2:] for a in sub._actions for o in a.option_strings if o[:2] == "--"})
+    actions = [*sub._actions, *(parser._actions if implied else ())]
+    known = sorted({o[2:] for a in actions for o in a.option_strings if o[:2] == "--"})
     hints = []
     for word in extras:
         name = word.split("=", 1)[0]
@@ -165,7 +168,7 @@ def _unrecognized(parser: _Parser, command: str, extras: list[str]) -> str:
         hint = "; did you mean " + ", ".join(f"'{m}' for '{w}'" for w, m in hints) + "?"
     listed = f" (vaultlint {command} --help lists its options)" if command else ""
     return (
-        f"{sub.format_usage()}vaultlint: error: unrecognized arguments: "
+        f"{sub.format_usage()}{sub.prog}: error: unrecognized arguments: "
         f"{printable(' '.join(extras) + hint)}{listed}"
     )
 
@@ -185,10 +188,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         write(sys.stdout, f"vaultlint {__version__}\n")
         return EXIT_OK
     try:
+        typed = len(args_list)
         args_list = _with_command(args_list)
     except UsageError as exc:
         print(f"vaultlint: error: {printable(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
+    implied = len(args_list) > typed  # `scan` put before what the user typed
     listed = next((c for c in COMMANDS if args_list and c.name == args_list[0]), None)
     chosen = listed.load() if listed is not None else None
     if chosen is not None and chosen.prepare_argv is not None:
@@ -199,7 +204,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse already printed the message
         return EXIT_OK if exc.code == 0 else EXIT_ERROR
     if extras:
-        print(_unrecognized(parser, args.command or "", extras), file=sys.stderr)
+        print(_unrecognized(parser, args.command or "", extras, implied), file=sys.stderr)
         return EXIT_ERROR
     if args.command is None:
         parser.print_help()

@@ -15,6 +15,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "type, quick fixes, go to definition and completion of links. The vault is found from "
         "the editor's workspace folder, as `vaultlint scan` finds it. See docs/editors.md."
     )
+    # what language clients put on the command line of a server they start (VS Code's
+    # vscode-languageclient: `--stdio`, and `--clientProcessId=N` for a server it runs as a node
+    # module); stdin/stdout is the only transport, and the client's process id comes again in
+    # the `initialize` request, so both are taken and mean nothing more
+    parser.add_argument(
+        "--stdio", action="store_true", help="speak on stdin/stdout (the only transport)"
+    )
+    parser.add_argument("--clientProcessId", metavar="PID", help=argparse.SUPPRESS)
 
 
 def run(args: argparse.Namespace) -> Outcome:

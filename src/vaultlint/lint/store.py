@@ -132,7 +132,7 @@ _ROW_HEAD = struct.Struct("<11q")
 _COUNT = struct.Struct("<q")
 #: rows written per statement (a run's rows are made batch by batch as they are written)
 _BATCH = 1024
-_ALIASES = attrgetter("aliases")
+_ALIASES, _RESULT = attrgetter("aliases"), attrgetter("result")
 #: (a note's findings, its link targets that do not resolve, distinct, as written)
 Outcome = tuple[list[Any], list[str]]
 #: the database's file name: another version's state is simply another file
@@ -709,9 +709,11 @@ class Store:
                 self._write_rows(iter(given))
                 if late_meta is not None:
                     meta = {**meta, **late_meta()}
+                final = recorder.final  # (None when the save wrote too many rows to keep)
+                if final is not None and meta.get("complete") is not None:
+                    self._drop_foreign_found(final)
                 for name, value in meta.items():
                     self._put_meta(name, encode(value), (), "meta", name)
-                final = recorder.final
                 if final is not None:
                     changed = set(deleted).union(recorder.written, (p for p, _ in emptied))
                     self._write_manifest(loaded, final, changed)  # type: ignore[arg-type]
@@ -737,6 +739,24 @@ class Store:
             if isinstance(exc, sqlite3.Error):
                 self._reset(exc)
             return False
+
+    def _drop_foreign_found(self, final: dict[str, Row]) -> None:
+        """Delete the rows with findings the table holds beyond ``final`` (the rows after this
+        save: every row read under a MAC, and those written): rows no run of ours made or none
+        this store could authenticate (planted, or left by a lost key). The ``complete``
+        marker's digest is of ``final``'s rows with findings, and the warm path reads every
+        row with findings: one such row left would make every warm run miss. One count over
+        the ``found`` index tells (as a rule, equal); the paths are read only when it differs."""
+        assert self.db is not None
+        held = len(final) - list(map(_RESULT, final.values())).count(None)
+        (count,) = self.db.execute("SELECT count(*) FROM notes WHERE result IS NOT NULL").fetchone()
+        if count == held:
+            return
+        ours = {_key(path) for path, row in final.items() if row.result is not None}
+        found = self.db.execute("SELECT path FROM notes WHERE result IS NOT NULL").fetchall()
+        self.db.executemany(
+            "DELETE FROM notes WHERE path = ?", [(k,) for (k,) in found if k not in ours]
+        )
 
     def _write_rows(self, rows: Iterator[tuple[str, Row]]) -> None:
         """Write rows in batches of :data:`_BATCH` (a row with a summary whole, one without

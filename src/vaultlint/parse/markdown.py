@@ -255,7 +255,7 @@ def scan_blocks(
         lines = text[line_starts[first] :].split("\n")  # one piece per line, in C
     # the opaque lines by their start offsets: the loop knows a line by where it starts
     opaque_at = None if opaque is None else frozenset(line_starts[i] for i in opaque if i < n_lines)
-    for ls, line in zip(line_starts[first:], lines, strict=False):
+    for ls, line in zip(line_starts[first:], lines, strict=True):  # a line each, every way
         # a blank line (the commonest kind after text)
         if not line and not inside and (opaque_at is None or ls not in opaque_at):
             if range_start != -1:

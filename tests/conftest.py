@@ -42,6 +42,19 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         yield folder
 
 
+@pytest.fixture(autouse=True, scope="session")
+def no_racy_window() -> Iterator[None]:
+    """Tests write a note and run at once: with the production window (2 s) every such note
+    would be racily clean (lint/incremental.py) and read again by the next run, which would
+    not be warm, as long as the test took less than 2 s. Runs here, in this process and in
+    the ones it starts, trust a note written before the run started (its time is before the
+    run's clock: a file system's tick never runs ahead); tests/test_racy.py sets the real
+    window."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("VAULTLINT_RACY_WINDOW_MS", "0")
+        yield
+
+
 @pytest.fixture
 def plain_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No colour, no debug re-raise, and the test's tmp_path as the current directory."""

@@ -15,11 +15,21 @@ rows it writes one at a time as the transaction writes them (a first run does no
 note's row at once) and marks the state complete after them (:meth:`Plan._complete`: from
 what :func:`plan` compared, and one pass over the rows, no note's row looked up). How a
 summary and an outcome are kept in a row: :mod:`vaultlint.lint.rowcodec`.
+
+Racily clean notes (git's word): a row is trusted while its note's stat is the one it was
+stored with, but a file system keeps times to a tick (~4 ms on ext4, 2 s on FAT), so a second
+write of the same size in the tick of the write a run read would leave the stat as stored,
+over other bytes. A row whose note's time falls within :data:`RACY_NS` of the run (from
+before its reads to its save) is written with its time replaced by :data:`RACY_TIME`, which
+no walk finds: the next run reads the note again and compares its bytes' digest (a read, no
+parse, when it is the same), and no run that writes such a row marks the state complete.
 """
 
 from __future__ import annotations
 
+import os
 import posixpath
+import time
 from collections.abc import Callable, Iterator, Sequence
 from itertools import compress, repeat
 from operator import attrgetter, is_not, ne
@@ -39,6 +49,22 @@ _CTX, _RESULT = attrgetter("ctx"), attrgetter("result")
 
 #: with more changed notes than this, every target is checked (as a run without cache)
 MANY_CHANGES = 200
+#: how near the run (before its first read, after its last) a note's stat time makes its row
+#: racily clean: FAT's tick, the coarsest of the file systems a vault lives on; the
+#: environment's ``VAULTLINT_RACY_WINDOW_MS`` sets another (:func:`racy_window`)
+RACY_NS = 2_000_000_000
+#: the time a racily clean row is stored with (a stat time is the later of the modification
+#: and the status-change time: never negative)
+RACY_TIME = -1
+
+
+def racy_window() -> int:
+    """The racily clean window in nanoseconds: ``VAULTLINT_RACY_WINDOW_MS`` when it is a
+    whole number of milliseconds, 0 or more (a file system whose clock is another machine's
+    may need more; the test suite sets 0: a note written before a run is older than its
+    start), else :data:`RACY_NS`."""
+    given = os.environ.get("VAULTLINT_RACY_WINDOW_MS", "")
+    return int(given) * 1_000_000 if given.isdigit() and given.isascii() else RACY_NS
 
 
 def _first_note(paths: Any) -> str | None:
@@ -67,6 +93,8 @@ class Plan:
     :meth:`finish`."""
 
     def __init__(self, store: Store | None, context: bytes, notes: Sequence[str]) -> None:
+        #: the wall clock before this run read any note, and the racily clean window
+        self.started, self.racy_ns = time.time_ns(), racy_window()
         self.store = store
         self.context = context
         self.notes = notes
@@ -181,6 +209,7 @@ class Plan:
         #: (stat, ctx, result) of every row written, for the completeness marker
         after: dict[str, tuple[Any, bytes, bytes | None]] = {}
         context = self.context
+        racy_from, racy_to = self.started - self.racy_ns, time.time_ns() + self.racy_ns
 
         def rows() -> Iterator[tuple[str, Row]]:
             # made one at a time as the transaction writes them: a first run does not hold
@@ -196,6 +225,9 @@ class Plan:
                     row = row.but(ctx=context, result=outcome_blob(outcomes[path]))
                 elif path in emptied:
                     row = row.but(ctx=b"")
+                size, at, ino = row.stat
+                if racy_from <= at <= racy_to:  # (not trusted: see the module docstring)
+                    row = row.but(stat=(size, RACY_TIME, ino))
                 after[path] = (row.stat, row.ctx, row.result)
                 yield path, row
 

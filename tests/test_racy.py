@@ -1,0 +1,121 @@
+"""Racily clean notes (lint/incremental.py): a file system keeps a file's times to a tick, so
+a second write of the same size in the tick of the write a run read leaves the note's stat as
+the run stored it, over other bytes. These tests give the vault a clock whose tick never ends
+(every stat time is the test's start: the walk's and the reads' alike) and run with the
+production window, which the other tests shrink (tests/conftest.py)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from vaultlint.lint import batch, incremental
+from vaultlint.vault import discovery
+
+from .conftest import write_vault
+from .test_complete_marker import _marker, _state_file
+from .test_incremental import _run, _same
+
+VAULT = {"A.md": "# A\n", "X.md": "[[A]] words\n", "Y.md": "# Y\n[[A]]\n"}
+BROKEN = "link target 'B' does not exist"
+
+
+@pytest.fixture
+def one_tick(monkeypatch: pytest.MonkeyPatch) -> int:
+    """Every stat time the run sees is the same instant (now): the file system's tick."""
+    now = time.time_ns()
+    monkeypatch.setenv("VAULTLINT_RACY_WINDOW_MS", "2000")
+    walk, read = discovery.walk_vault, batch.read_and_parse
+
+    def walk_in_one_tick(root: Path) -> Any:
+        files = walk(root)
+        files.stats.update({p: (s, now, i) for p, (s, _t, i) in files.stats.items()})
+        return files
+
+    def read_in_one_tick(root: str, path: str, fingerprint: bool = True) -> Any:
+        note, content, (size, _t, ino) = read(root, path, fingerprint)
+        return note, content, (size, now, ino) if size or ino else (0, 0, 0)
+
+    monkeypatch.setattr(discovery, "walk_vault", walk_in_one_tick)
+    monkeypatch.setattr(batch, "walk_vault", walk_in_one_tick)
+    monkeypatch.setattr(batch, "read_and_parse", read_in_one_tick)
+    return now
+
+
+def _stored_time(vault: Path, path: str) -> int:
+    db = sqlite3.connect(_state_file(vault))
+    try:
+        (found,) = db.execute("SELECT mtime FROM notes WHERE path = ?", (path,)).fetchall()
+    finally:
+        db.close()
+    return found[0]
+
+
+def test_a_write_in_the_tick_of_the_one_a_run_read_is_seen(tmp_path: Path, one_tick: int) -> None:
+    """X is read, then rewritten with bytes of the same size in the same tick: its stat is the
+    one the run stored. The run stored its row racily clean, so the next run reads X again
+    (without that, the next run trusted the row: no finding, and a warm run answered so)."""
+    vault = write_vault(tmp_path / "v", VAULT)
+    first = _same(vault, "--jobs", "1")
+    assert BROKEN not in first
+    (vault / "X.md").write_text("[[B]] words\n", encoding="utf-8")  # same size, same stat
+    assert BROKEN in _same(vault, "--jobs", "1")
+    assert BROKEN in _same(vault, "--jobs", "1", str(vault / "Y.md"), str(vault / "X.md"))
+
+
+def test_a_racily_clean_row_is_trusted_once_its_tick_is_past(
+    tmp_path: Path, one_tick: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run after the window (here: the window shrunk to nothing, as time passing does)
+    reads the note's bytes, finds their digest the stored one, stores the real stat and marks
+    the state complete; the next run is warm."""
+    vault = write_vault(tmp_path / "v", VAULT)
+    first = _run(vault, "--jobs", "1")
+    assert _stored_time(vault, "X.md") == incremental.RACY_TIME
+    assert _marker(vault) is None  # no run that writes a racily clean row marks the state
+    monkeypatch.setenv("VAULTLINT_RACY_WINDOW_MS", "0")
+    assert _run(vault, "--jobs", "1") == first
+    assert _stored_time(vault, "X.md") == one_tick
+    assert _marker(vault) is True
+    assert _run(vault, "--jobs", "1") == first
+
+
+def test_a_note_far_in_the_future_is_not_racily_clean(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window ends at the save (and the tick after it): a note whose time is later (an
+    archive from a machine whose clock runs ahead) is no write of the run's time, and is
+    trusted, or every run would read it again and none be warm."""
+    monkeypatch.delenv("VAULTLINT_RACY_WINDOW_MS")  # the default: 2 s
+    vault = write_vault(tmp_path / "v", VAULT)
+    future = time.time_ns() + 10**15  # ~11 days ahead
+    for rel in VAULT:
+        os.utime(vault / rel, ns=(future, future))
+    first = _same(vault, "--jobs", "1")
+    assert _stored_time(vault, "X.md") == future
+    assert _marker(vault) is True
+    assert _run(vault, "--jobs", "1")[1] == first
+
+
+@pytest.mark.parametrize(
+    ("given", "window"),
+    [
+        ("0", 0),
+        ("2500", 2_500_000_000),
+        ("", 2_000_000_000),
+        ("-5", 2_000_000_000),
+        ("1.5", 2_000_000_000),
+        ("\u0663", 2_000_000_000),  # an Arabic-Indic three: a digit, not a number of ms
+        ("ten", 2_000_000_000),
+    ],
+)
+def test_the_window_is_a_whole_number_of_milliseconds_or_the_default(
+    monkeypatch: pytest.MonkeyPatch, given: str, window: int
+) -> None:
+    monkeypatch.setenv("VAULTLINT_RACY_WINDOW_MS", given)
+    assert incremental.racy_window() == window

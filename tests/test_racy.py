@@ -14,7 +14,9 @@ from typing import Any
 
 import pytest
 
-from vaultlint.lint import batch, incremental
+from vaultlint.lint import batch, incremental, warm
+from vaultlint.lint.cache import open_cache
+from vaultlint.lint.store import Store
 from vaultlint.vault import discovery
 
 from .conftest import write_vault
@@ -56,33 +58,90 @@ def _stored_time(vault: Path, path: str) -> int:
     return found[0]
 
 
+def _warm(vault: Path) -> bool:
+    """Whether the warm path answers a scan of the whole vault (lint/warm.py)."""
+    cache = open_cache(vault)
+    assert cache is not None
+    store = Store(cache, readonly=True)
+    try:
+        facts = warm.load_facts(store)
+    finally:
+        store.close()
+    assert facts is not None
+    return warm.cached_scan(vault, facts.key, cwd=vault) is not None
+
+
+def _racy(vault: Path) -> tuple[str, ...]:
+    """The racily clean notes the state's ``complete`` marker names."""
+    cache = open_cache(vault)
+    assert cache is not None
+    store = Store(cache, readonly=True)
+    try:
+        marker = store.meta("complete")
+    finally:
+        store.close()
+    assert marker is not None
+    return tuple(path for path, _digest in marker[2])
+
+
 def test_a_write_in_the_tick_of_the_one_a_run_read_is_seen(tmp_path: Path, one_tick: int) -> None:
     """X is read, then rewritten with bytes of the same size in the same tick: its stat is the
-    one the run stored. The run stored its row racily clean, so the next run reads X again
-    (without that, the next run trusted the row: no finding, and a warm run answered so)."""
+    one the run stored. The run stored its row racily clean, so the next run reads X again,
+    warm or not (without that, the next run trusted the row: no finding, and a warm run
+    answered so)."""
     vault = write_vault(tmp_path / "v", VAULT)
     first = _same(vault, "--jobs", "1")
     assert BROKEN not in first
+    assert _racy(vault) == ("A.md", "X.md", "Y.md")
+    assert _warm(vault)  # the same bytes: answered warm
     (vault / "X.md").write_text("[[B]] words\n", encoding="utf-8")  # same size, same stat
+    assert not _warm(vault)
     assert BROKEN in _same(vault, "--jobs", "1")
     assert BROKEN in _same(vault, "--jobs", "1", str(vault / "Y.md"), str(vault / "X.md"))
+
+
+def test_a_racily_clean_note_that_cannot_be_read_again_is_a_warm_miss(
+    tmp_path: Path, one_tick: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The warm path reads each racily clean note again: one it cannot open (a symbolic link
+    made to lead out, a note made a FIFO: open_in_vault refuses both) is a miss, never an
+    answer from the stored rows."""
+    vault = write_vault(tmp_path / "v", VAULT)
+    _same(vault, "--jobs", "1")
+    assert _warm(vault)
+    opened: list[str] = []
+    real = discovery.open_in_vault
+
+    def refuse(root: Any, rel: str, *, walked: bool = False) -> int:
+        if rel not in VAULT:  # (Obsidian's settings, read as they are)
+            return real(root, rel, walked=walked)
+        opened.append(rel)
+        raise discovery.OutsideVault(f"{rel}: not a regular file")
+
+    monkeypatch.setattr(discovery, "open_in_vault", refuse)
+    assert not _warm(vault)
+    assert opened == ["A.md"]  # (the first one refused ends it)
 
 
 def test_a_racily_clean_row_is_trusted_once_its_tick_is_past(
     tmp_path: Path, one_tick: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The run after the window (here: the window shrunk to nothing, as time passing does)
-    reads the note's bytes, finds their digest the stored one, stores the real stat and marks
-    the state complete; the next run is warm."""
+    reads the note's bytes, finds their digest the stored one and stores the real stat; the
+    marker then names no racily clean note."""
     vault = write_vault(tmp_path / "v", VAULT)
-    first = _run(vault, "--jobs", "1")
+    first = _run(vault, "--jobs", "1", "--format", "json")
     assert _stored_time(vault, "X.md") == incremental.RACY_TIME
-    assert _marker(vault) is None  # no run that writes a racily clean row marks the state
+    assert _marker(vault) is True
+    assert _racy(vault) == ("A.md", "X.md", "Y.md")
     monkeypatch.setenv("VAULTLINT_RACY_WINDOW_MS", "0")
-    assert _run(vault, "--jobs", "1") == first
+    (vault / "A.md").write_text("# A\n\n", encoding="utf-8")  # a miss: the next run plans
+    second = _run(vault, "--jobs", "1")
     assert _stored_time(vault, "X.md") == one_tick
     assert _marker(vault) is True
-    assert _run(vault, "--jobs", "1") == first
+    assert _racy(vault) == ()
+    assert _run(vault, "--jobs", "1") == second
+    assert first[0] == second[0] == 0
 
 
 def test_a_note_far_in_the_future_is_not_racily_clean(

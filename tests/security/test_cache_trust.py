@@ -311,10 +311,10 @@ def test_an_authentic_result_of_another_shape_is_a_miss_warm_or_not(tmp_path: Pa
         assert cache is not None
         store = Store(cache)
         rows = store.load()
-        fingerprint, _ = store.meta("complete")
+        fingerprint, _, racy = store.meta("complete")
         rows["Note 7.md"] = rows["Note 7.md"].but(result=blob)
         found = [(p, r.result) for p, r in rows.items() if r.result is not None]
-        marker = (fingerprint, Store.results_digest(found))
+        marker = (fingerprint, Store.results_digest(found), racy)
         assert store.save({"Note 7.md": rows["Note 7.md"]}, [], [], {"complete": marker})
         assert store.complete_results(fingerprint) is not None  # the warm path reads it
         store.close()

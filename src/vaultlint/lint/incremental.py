@@ -21,8 +21,10 @@ stored with, but a file system keeps times to a tick (~4 ms on ext4, 2 s on FAT)
 write of the same size in the tick of the write a run read would leave the stat as stored,
 over other bytes. A row whose note's time falls within :data:`RACY_NS` of the run (from
 before its reads to its save) is written with its time replaced by :data:`RACY_TIME`, which
-no walk finds: the next run reads the note again and compares its bytes' digest (a read, no
-parse, when it is the same), and no run that writes such a row marks the state complete.
+no walk finds: the next run that plans reads the note again and compares its bytes' digest
+(a read, no parse, when it is the same). The state may still be marked complete: the marker
+holds each racily clean note's digest, and the warm path reads those notes again
+(lint/warm.py) — the one or few notes just edited, not the vault.
 """
 
 from __future__ import annotations
@@ -208,6 +210,8 @@ class Plan:
         stale &= set(stored)
         #: (stat, ctx, result) of every row written, for the completeness marker
         after: dict[str, tuple[Any, bytes, bytes | None]] = {}
+        #: the content digest of every racily clean row written (its stat as read, in after)
+        racy: dict[str, bytes] = {}
         context = self.context
         racy_from, racy_to = self.started - self.racy_ns, time.time_ns() + self.racy_ns
 
@@ -225,10 +229,11 @@ class Plan:
                     row = row.but(ctx=context, result=outcome_blob(outcomes[path]))
                 elif path in emptied:
                     row = row.but(ctx=b"")
+                after[path] = (row.stat, row.ctx, row.result)
                 size, at, ino = row.stat
                 if racy_from <= at <= racy_to:  # (not trusted: see the module docstring)
+                    racy[path] = row.digest
                     row = row.but(stat=(size, RACY_TIME, ino))
-                after[path] = (row.stat, row.ctx, row.result)
                 yield path, row
 
         meta: dict[str, Any] = {"others": self.new_others} if self.new_others is not None else {}
@@ -236,7 +241,10 @@ class Plan:
             meta["facts"] = tuple(facts)
 
         def complete() -> dict[str, Any]:
-            return {"complete": self._complete(after, stale, linted, fingerprint)}
+            marked = self._complete(after, stale, linted, fingerprint)
+            if marked is not None:
+                marked = (*marked, tuple(sorted(racy.items())))
+            return {"complete": marked}
 
         self.store.save(rows(), sorted(stale), self.deleted, meta, complete)
         return result

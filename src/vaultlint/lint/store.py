@@ -47,7 +47,8 @@ Any wrong shape is a miss, never an error (the caller checks the shapes it reads
 The warm path (:meth:`Store.complete_results`) reads only the rows with findings (the
 ``found`` index) and checks them as a whole: the ``complete`` marker, under its meta MAC,
 holds the digest of every (path, result) (:meth:`Store.results_digest`), so a result
-planted, emptied or moved is a miss without a MAC per row.
+planted, emptied or moved is a miss without a MAC per row, and the content digest of each
+racily clean note (lint/incremental.py), which the warm path reads again.
 
 Concurrency: SQLite in WAL mode; a run reads one snapshot and writes all its changes in one
 ``BEGIN IMMEDIATE`` transaction, after checking that the generation counter it read is still
@@ -74,7 +75,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain, compress, repeat
 from operator import attrgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from vaultlint import PARSER_VERSION, __version__
 from vaultlint.digest import blake2b, compare_digest
@@ -229,6 +230,16 @@ def load_outcome(result: bytes | None) -> Outcome | None:
     from vaultlint.lint.outcomes import decode_outcome
 
     return decode_outcome(result)
+
+
+class Complete(NamedTuple):
+    """What :meth:`Store.complete_results` reads when the state is complete."""
+
+    #: the result blob of every row with findings, by path
+    results: dict[str, bytes]
+    #: (path, digest of its bytes) of each racily clean note (lint/incremental.py): the
+    #: marker holds only while each one's bytes are still those
+    racy: tuple[tuple[str, bytes], ...]
 
 
 class Store:
@@ -579,16 +590,26 @@ class Store:
         keyed = sorted((_key(path), result) for path, result in found)
         return _results_digest([k for k, _ in keyed], [r for _, r in keyed])
 
-    def complete_results(self, fingerprint: str) -> dict[str, bytes] | None:
+    def complete_results(self, fingerprint: str) -> Complete | None:
         """The result blobs of the rows with findings, by path, when the state is complete for
         ``fingerprint`` (every note as the walk found it, every linted note's result valid:
         :meth:`Plan.finish`) and they are exactly the results it was marked with (their
         digest, :meth:`results_digest`, under the marker's MAC); else None. Reads no summary
-        and no other row (the ``found`` index, in its order: the digest's)."""
+        and no other row (the ``found`` index, in its order: the digest's). With them, the
+        racily clean notes the marker names, whose bytes the caller must find as they were."""
         marker = self.meta("complete")
-        if self.db is None or type(marker) is not tuple or len(marker) != 2:
+        if self.db is None or type(marker) is not tuple or len(marker) != 3:
             return None
         if marker[0] != fingerprint or type(marker[1]) is not bytes:
+            return None
+        racy = marker[2]
+        if type(racy) is not tuple or not all(
+            type(pair) is tuple
+            and len(pair) == 2
+            and type(pair[0]) is str
+            and type(pair[1]) is bytes
+            for pair in racy
+        ):
             return None
         try:
             found = self.db.execute(
@@ -607,7 +628,7 @@ class Store:
         paths = list(map(_path, keys))
         if None in paths:
             return None
-        return dict(zip(paths, results, strict=True))
+        return Complete(dict(zip(paths, results, strict=True)), racy)
 
     def summaries(self, paths: list[str] | None = None) -> dict[str, bytes]:
         """The summary blobs of some rows (``None``: all), unverified: the caller compares

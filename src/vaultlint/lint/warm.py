@@ -18,6 +18,7 @@ tests run every mode warm and cold.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from functools import partial
 from operator import is_not
@@ -134,6 +135,26 @@ def finish(
     )
 
 
+def _bytes_as_stored(root: Path, racy: Sequence[tuple[str, bytes]]) -> bool:
+    """Whether every racily clean note (lint/incremental.py: its stat, which the walk found as
+    stored, may hide a second write) still holds the bytes whose digest the state keeps."""
+    if not racy:
+        return True
+    from vaultlint.lint.cache import digest
+    from vaultlint.vault.discovery import open_in_vault
+
+    for path, known in racy:
+        try:
+            fd = open_in_vault(root, path, walked=True)
+            with open(fd, "rb") as fh:
+                data = fh.read(os.fstat(fd).st_size + 1)  # (more than its stat: it changed)
+        except OSError:
+            return False
+        if digest(data) != known:
+            return False
+    return True
+
+
 def cached_scan(
     root: Path,
     key: bytes | None,
@@ -163,13 +184,14 @@ def cached_scan(
         excluded, targets, links_out, warnings = select_notes(
             root, files, facts.exclude, facts.obsidian_excludes, paths, cwd
         )
-        rows = store.complete_results(results_fingerprint(facts.context, files))
+        complete = store.complete_results(results_fingerprint(facts.context, files))
     finally:
         store.close()
-    if rows is None:
+    if complete is None or not _bytes_as_stored(root, complete.racy):
         if walked is not None:
             walked.append(files)  # the run that follows need not walk the vault again
         return None
+    rows = complete.results
     from vaultlint.lint.outcomes import findings_of
 
     # (every blob read in one pass, in the targets' order: the order of equal findings)

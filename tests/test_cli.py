@@ -263,7 +263,7 @@ def test_a_misspelt_version_is_named_when_the_command_was_not_typed(capsys, note
     assert (code, out) == (2, "")
     assert err.splitlines()[-1] == (
         "vaultlint scan: error: unrecognized arguments: --verison; did you mean '--version'?"
-        + _LISTS
+        " (vaultlint --help and vaultlint scan --help list the options)"
     )
     code, out, err = run(capsys, "scan", "notes", "--verison")
     assert (code, out) == (2, "")

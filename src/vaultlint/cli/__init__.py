@@ -167,6 +167,8 @@ def _unrecognized(parser: _Parser, command: str, extras: list[str], implied: boo
     elif hints:
         hint = "; did you mean " + ", ".join(f"'{m}' for '{w}'" for w, m in hints) + "?"
     listed = f" (vaultlint {command} --help lists its options)" if command else ""
+    if command and implied:  # (the user typed no command: vaultlint's options count too)
+        listed = f" (vaultlint --help and vaultlint {command} --help list the options)"
     return (
         f"{sub.format_usage()}{sub.prog}: error: unrecognized arguments: "
         f"{printable(' '.join(extras) + hint)}{listed}"

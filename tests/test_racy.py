@@ -1,4 +1,4 @@
-"""Racily clean notes (lint/incremental.py): a file system keeps a file's times to a tick, so
+"""Racily clean notes (lint/racy.py): a file system keeps a file's times to a tick, so
 a second write of the same size in the tick of the write a run read leaves the note's stat as
 the run stored it, over other bytes. These tests give the vault a clock whose tick never ends
 (every stat time is the test's start: the walk's and the reads' alike) and run with the
@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from vaultlint.lint import batch, incremental, warm
+from vaultlint.lint import batch, racy, warm
 from vaultlint.lint.cache import open_cache
 from vaultlint.lint.store import Store
 from vaultlint.vault import discovery
@@ -126,39 +126,73 @@ def test_a_racily_clean_note_that_cannot_be_read_again_is_a_warm_miss(
 def test_a_racily_clean_row_is_trusted_once_its_tick_is_past(
     tmp_path: Path, one_tick: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The run after the window (here: the window shrunk to nothing, as time passing does)
-    reads the note's bytes, finds their digest the stored one and stores the real stat; the
-    marker then names no racily clean note."""
+    """Once the notes' time is past the window (here: the window shrunk to nothing, as time
+    passing does), the warm path leaves the answer to a planning run, which reads the notes'
+    bytes, finds their digests the stored ones and stores the real stats; the warm runs after
+    it read no note again (after a checkout just before a run, every note is racily clean:
+    without that, every warm run read the whole vault)."""
     vault = write_vault(tmp_path / "v", VAULT)
     first = _run(vault, "--jobs", "1", "--format", "json")
-    assert _stored_time(vault, "X.md") == incremental.RACY_TIME
+    assert _stored_time(vault, "X.md") == racy.RACY_TIME
     assert _marker(vault) is True
     assert _racy(vault) == ("A.md", "X.md", "Y.md")
     monkeypatch.setenv("VAULTLINT_RACY_WINDOW_MS", "0")
-    (vault / "A.md").write_text("# A\n\n", encoding="utf-8")  # a miss: the next run plans
-    second = _run(vault, "--jobs", "1")
+    assert not _warm(vault)  # settled: a planning run stores the real stats
+    assert _run(vault, "--jobs", "1", "--format", "json") == first
     assert _stored_time(vault, "X.md") == one_tick
     assert _marker(vault) is True
     assert _racy(vault) == ()
-    assert _run(vault, "--jobs", "1") == second
-    assert first[0] == second[0] == 0
+    opened: list[str] = []
+    real = discovery.open_in_vault
+
+    def count(root: Any, rel: str, *, walked: bool = False) -> int:
+        opened.append(rel)
+        return real(root, rel, walked=walked)
+
+    monkeypatch.setattr(discovery, "open_in_vault", count)
+    assert _warm(vault) and _warm(vault)
+    assert [p for p in opened if p in VAULT] == []
 
 
-def test_a_note_far_in_the_future_is_not_racily_clean(
+def test_a_note_dated_ahead_of_the_clock_is_racily_clean(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The window ends at the save (and the tick after it): a note whose time is later (an
-    archive from a machine whose clock runs ahead) is no write of the run's time, and is
-    trusted, or every run would read it again and none be warm."""
+    """A note whose time is ahead of the clock (an archive from a machine whose clock runs
+    ahead) keeps it as the later of its two times through a same-size edit in place whose
+    modification time is set back (``cp -p``, ``rsync -t --inplace``): its stat is the one
+    stored. Stored racily clean, it is read again by every run while its time is ahead —
+    the warm path answers only when its bytes are the same."""
     monkeypatch.delenv("VAULTLINT_RACY_WINDOW_MS")  # the default: 2 s
     vault = write_vault(tmp_path / "v", VAULT)
-    future = time.time_ns() + 10**15  # ~11 days ahead
+    future = time.time_ns() + 3600 * 10**9  # an hour ahead
     for rel in VAULT:
         os.utime(vault / rel, ns=(future, future))
     first = _same(vault, "--jobs", "1")
-    assert _stored_time(vault, "X.md") == future
-    assert _marker(vault) is True
-    assert _run(vault, "--jobs", "1")[1] == first
+    assert BROKEN not in first
+    assert _stored_time(vault, "X.md") == racy.RACY_TIME
+    assert _racy(vault) == ("A.md", "X.md", "Y.md")
+    assert _warm(vault)
+    (vault / "X.md").write_text("[[B]] words\n", encoding="utf-8")  # same size, same inode
+    os.utime(vault / "X.md", ns=(future, future))
+    assert not _warm(vault)
+    assert BROKEN in _same(vault, "--jobs", "1")
+
+
+def test_the_window_reaches_back_from_the_start_and_has_no_end() -> None:
+    """``is_racy``: a time within the window before the run's start, or any later one (a
+    write during the run, a time ahead of the clock); ``settled``: a time more than the
+    window before now."""
+    start, window = 10_000_000_000, racy.RACY_NS
+    assert [racy.is_racy(at, start, window) for at in (7_999_999_999, 8_000_000_000)] == [
+        False,
+        True,
+    ]
+    assert racy.is_racy(start + 10**18, start, window) is True
+    assert racy.is_racy(0, start, 0) is False
+    assert [racy.settled(at, start, window) for at in (7_999_999_999, 8_000_000_000)] == [
+        True,
+        False,
+    ]
 
 
 @pytest.mark.parametrize(
@@ -177,4 +211,4 @@ def test_the_window_is_a_whole_number_of_milliseconds_or_the_default(
     monkeypatch: pytest.MonkeyPatch, given: str, window: int
 ) -> None:
     monkeypatch.setenv("VAULTLINT_RACY_WINDOW_MS", given)
-    assert incremental.racy_window() == window
+    assert racy.racy_window() == window

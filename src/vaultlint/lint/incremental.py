@@ -16,20 +16,16 @@ note's row at once) and marks the state complete after them (:meth:`Plan._comple
 what :func:`plan` compared, and one pass over the rows, no note's row looked up). How a
 summary and an outcome are kept in a row: :mod:`vaultlint.lint.rowcodec`.
 
-Racily clean notes (git's word): a row is trusted while its note's stat is the one it was
-stored with, but a file system keeps times to a tick (~4 ms on ext4, 2 s on FAT), so a second
-write of the same size in the tick of the write a run read would leave the stat as stored,
-over other bytes. A row whose note's time falls within :data:`RACY_NS` of the run (from
-before its reads to its save) is written with its time replaced by :data:`RACY_TIME`, which
-no walk finds: the next run that plans reads the note again and compares its bytes' digest
-(a read, no parse, when it is the same). The state may still be marked complete: the marker
-holds each racily clean note's digest, and the warm path reads those notes again
-(lint/warm.py) — the one or few notes just edited, not the vault.
+Racily clean notes (:mod:`vaultlint.lint.racy`): a row whose note's time is not safely
+before the run (:func:`~vaultlint.lint.racy.is_racy`) is written with its time replaced by
+:data:`~vaultlint.lint.racy.RACY_TIME`, which no walk finds: the next run that plans reads
+the note again and compares its bytes' digest (a read, no parse, when it is the same). The
+state may still be marked complete: the marker holds each racily clean note's digest, and
+the warm path reads those notes again (lint/warm.py).
 """
 
 from __future__ import annotations
 
-import os
 import posixpath
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -40,6 +36,7 @@ from typing import Any, NamedTuple
 from vaultlint.lint.cache import StatKey, digest
 from vaultlint.lint.depends import broken_affected, changed_keys, name_keys, note_keys
 from vaultlint.lint.lazy import StoredSummaries
+from vaultlint.lint.racy import RACY_TIME, is_racy, racy_window
 from vaultlint.lint.rowcodec import decode_summary, outcome_blob, whole_row
 from vaultlint.lint.store import Outcome, Row, Store, keys_digest, outcomes_of
 from vaultlint.vault.discovery import read_in_vault
@@ -51,22 +48,6 @@ _CTX, _RESULT = attrgetter("ctx"), attrgetter("result")
 
 #: with more changed notes than this, every target is checked (as a run without cache)
 MANY_CHANGES = 200
-#: how near the run (before its first read, after its last) a note's stat time makes its row
-#: racily clean: FAT's tick, the coarsest of the file systems a vault lives on; the
-#: environment's ``VAULTLINT_RACY_WINDOW_MS`` sets another (:func:`racy_window`)
-RACY_NS = 2_000_000_000
-#: the time a racily clean row is stored with (a stat time is the later of the modification
-#: and the status-change time: never negative)
-RACY_TIME = -1
-
-
-def racy_window() -> int:
-    """The racily clean window in nanoseconds: ``VAULTLINT_RACY_WINDOW_MS`` when it is a
-    whole number of milliseconds, 0 or more (a file system whose clock is another machine's
-    may need more; the test suite sets 0: a note written before a run is older than its
-    start), else :data:`RACY_NS`."""
-    given = os.environ.get("VAULTLINT_RACY_WINDOW_MS", "")
-    return int(given) * 1_000_000 if given.isdigit() and given.isascii() else RACY_NS
 
 
 def _first_note(paths: Any) -> str | None:
@@ -213,7 +194,7 @@ class Plan:
         #: the content digest of every racily clean row written (its stat as read, in after)
         racy: dict[str, bytes] = {}
         context = self.context
-        racy_from, racy_to = self.started - self.racy_ns, time.time_ns() + self.racy_ns
+        started, window = self.started, self.racy_ns
 
         def rows() -> Iterator[tuple[str, Row]]:
             # made one at a time as the transaction writes them: a first run does not hold
@@ -231,7 +212,7 @@ class Plan:
                     row = row.but(ctx=b"")
                 after[path] = (row.stat, row.ctx, row.result)
                 size, at, ino = row.stat
-                if racy_from <= at <= racy_to:  # (not trusted: see the module docstring)
+                if is_racy(at, started, window):  # (not trusted: lint/racy.py)
                     racy[path] = row.digest
                     row = row.but(stat=(size, RACY_TIME, ino))
                 yield path, row

@@ -135,15 +135,24 @@ def finish(
     )
 
 
-def _bytes_as_stored(root: Path, racy: Sequence[tuple[str, bytes]]) -> bool:
-    """Whether every racily clean note (lint/incremental.py: its stat, which the walk found as
-    stored, may hide a second write) still holds the bytes whose digest the state keeps."""
+def _bytes_as_stored(root: Path, files: VaultFiles, racy: Sequence[tuple[str, bytes]]) -> bool:
+    """Whether every racily clean note (lint/racy.py: its stat, which the walk found as
+    stored, may hide a second write) still holds the bytes whose digest the state keeps.
+    False too when one of them is settled (its time is past the window now): a planning run
+    then stores its real stat, so that the warm runs after it read nothing again."""
     if not racy:
         return True
+    import time
+
     from vaultlint.lint.cache import digest
+    from vaultlint.lint.racy import racy_window, settled
     from vaultlint.vault.discovery import open_in_vault
 
+    now, window, stats = time.time_ns(), racy_window(), files.stats
     for path, known in racy:
+        stat = stats.get(path)
+        if stat is None or settled(stat[1], now, window):
+            return False
         try:
             fd = open_in_vault(root, path, walked=True)
             with open(fd, "rb") as fh:
@@ -187,7 +196,7 @@ def cached_scan(
         complete = store.complete_results(results_fingerprint(facts.context, files))
     finally:
         store.close()
-    if complete is None or not _bytes_as_stored(root, complete.racy):
+    if complete is None or not _bytes_as_stored(root, files, complete.racy):
         if walked is not None:
             walked.append(files)  # the run that follows need not walk the vault again
         return None

@@ -48,7 +48,7 @@ The warm path (:meth:`Store.complete_results`) reads only the rows with findings
 ``found`` index) and checks them as a whole: the ``complete`` marker, under its meta MAC,
 holds the digest of every (path, result) (:meth:`Store.results_digest`), so a result
 planted, emptied or moved is a miss without a MAC per row, and the content digest of each
-racily clean note (lint/incremental.py), which the warm path reads again.
+racily clean note (lint/racy.py), which the warm path reads again.
 
 Concurrency: SQLite in WAL mode; a run reads one snapshot and writes all its changes in one
 ``BEGIN IMMEDIATE`` transaction, after checking that the generation counter it read is still
@@ -237,7 +237,7 @@ class Complete(NamedTuple):
 
     #: the result blob of every row with findings, by path
     results: dict[str, bytes]
-    #: (path, digest of its bytes) of each racily clean note (lint/incremental.py): the
+    #: (path, digest of its bytes) of each racily clean note (lint/racy.py): the
     #: marker holds only while each one's bytes are still those
     racy: tuple[tuple[str, bytes], ...]
 

@@ -43,3 +43,19 @@ def test_statistics_tables(tmp_path: Path, plain_environment: None, capfd) -> No
     assert "  broken-link: heading 'Sponsor this author' does not exist         3\n" in text
     assert "  broken-link: link target 'Gone' does not exist                    3\n" in text
     assert "  Gone                    3      3\n" in text
+
+
+def test_the_audit_head_counts_one_note_in_the_singular(
+    tmp_path: Path, plain_environment: None, capfd
+) -> None:
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "only.md").write_text("[[Gone]]\n", encoding="utf-8")
+    assert main(["scan", str(vault), "--no-cache", "--statistics"]) == 1
+    captured = capfd.readouterr()
+    text = captured.out + captured.err
+    assert "Audit of 1 note (1 parsed, 0 from cache)\n" in text
+    (vault / "two.md").write_text("# two\n", encoding="utf-8")
+    assert main(["scan", str(vault), "--no-cache", "--statistics"]) == 1
+    captured = capfd.readouterr()
+    assert "Audit of 2 notes (2 parsed, 0 from cache)\n" in captured.out + captured.err

@@ -230,6 +230,29 @@ def test_output_that_cannot_be_written_exits_2(capsys, notes, tmp_path):
     )
 
 
+def test_write_baseline_naming_a_folder_exits_2_before_the_scan(capsys, notes, tmp_path):
+    """(It was a traceback: 'internal error: IsADirectoryError'.) Stopped before the scan,
+    as --output is: nothing is written into the folder."""
+    (tmp_path / "base").mkdir()
+    assert run(capsys, "scan", "notes", "--write-baseline", "base", "--no-cache") == (
+        2,
+        "",
+        "vaultlint: error: --write-baseline base: is a folder; give the baseline's file name\n",
+    )
+    assert list((tmp_path / "base").iterdir()) == []
+
+
+def test_write_baseline_that_cannot_be_written_exits_2(capsys, notes, tmp_path):
+    (tmp_path / "file").write_text("x")
+    code, out, err = run(capsys, "scan", "notes", "--write-baseline", "file/b.json", "--no-cache")
+    assert (code, out) == (2, "")
+    assert err.startswith(
+        "vaultlint: error: --write-baseline file/b.json: cannot write the baseline: "
+    )
+    assert len(err.splitlines()) == 1
+    assert (tmp_path / "file").read_text() == "x"
+
+
 def test_config_naming_a_folder_exits_2(capsys, notes):
     assert run(capsys, "scan", "notes", "--config", "notes", "--no-cache") == (
         2,

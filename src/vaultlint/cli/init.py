@@ -89,7 +89,11 @@ def render_config(conv: Conventions, tags_file: str | None) -> str:
         out += [
             f"# .obsidian/types.json gives {len(conv.declared)} properties their types; the",
             "# recommended pack's `property-type` rule checks them"
-            + (f" ({broken} values do not fit):" if broken else ":"),
+            + (
+                f" ({broken} {'value does' if broken == 1 else 'values do'} not fit):"
+                if broken
+                else ":"
+            ),
         ]
         for key, count in sorted(conv.declared_counts.items()):
             if count.miss:

@@ -144,6 +144,10 @@ def run(args: argparse.Namespace) -> Outcome:
             return Outcome.CLEAN
     if args.output and (cwd / args.output).is_dir():
         raise UsageError(f"--output {args.output}: is a folder; give the report's file name")
+    if args.write_baseline and (cwd / args.write_baseline).is_dir():
+        raise UsageError(
+            f"--write-baseline {args.write_baseline}: is a folder; give the baseline's file name"
+        )
     cache_dir = cache_dir_of(args, cwd)
     if not args.no_cache:
         _check_cache_dir(args, root, cache_dir)
@@ -279,7 +283,13 @@ def _report(
     if args.write_baseline:
         from vaultlint.lint.baseline import write_baseline
 
-        write_baseline(cwd / args.write_baseline, result)
+        try:
+            write_baseline(cwd / args.write_baseline, result)
+        except OSError as exc:
+            raise UsageError(
+                f"--write-baseline {args.write_baseline}: cannot write the baseline: "
+                f"{exc.strerror or exc}"
+            ) from None
         noted = len({d.path for d in result.diagnostics})
         info(
             f"wrote {_count(len(result.diagnostics), 'finding')} of {_count(noted, 'note')} to "

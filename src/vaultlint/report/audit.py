@@ -94,11 +94,12 @@ def audit_tables(result: ScanResult) -> list[tuple[str, list[str], list[tuple]]]
 
 def render_audit(result: ScanResult, *, color: bool = False) -> str:
     tables = audit_tables(result)
+    notes = f"{len(result.notes)} note{'' if len(result.notes) == 1 else 's'}"
     if result.from_results_cache:
-        head = f"Audit of {len(result.notes)} notes (nothing changed since the last run)"
+        head = f"Audit of {notes} (nothing changed since the last run)"
     else:
         counts = f"{result.parsed} parsed, {result.cached} from cache"
-        head = f"Audit of {len(result.notes)} notes ({counts})"
+        head = f"Audit of {notes} ({counts})"
     if color:
         return _render_rich(head, tables)
     out = ["", head]

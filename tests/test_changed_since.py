@@ -141,3 +141,18 @@ def test_pre_commit_option_like_names_are_paths(repo, capsys):
     )
     assert (repo / "README.md").read_text(encoding="utf-8") == "# Read me\n"
     assert os.path.exists("--output=README.md")
+
+
+def test_changed_since_names_a_skipped_note_as_the_user_would_type_it(repo, capsys):
+    """A changed note the scan skips (here: in Obsidian's templates folder) is named in the
+    warning relative to the current folder, as `--pre-commit` names it (it was absolute)."""
+    (repo / ".obsidian" / "templates.json").write_text('{"folder": "Templates"}\n')
+    (repo / "Templates").mkdir()
+    (repo / "Templates" / "Daily.md").write_text("[[nowhere]]\n", encoding="utf-8")
+    commit(repo, "a template")
+    code, out, err = run(capsys, "scan", "--changed-since", "HEAD~1")
+    assert (code, out) == (0, "No problems found in 0 notes.\n")  # (the template is no note)
+    warnings = [line for line in err.splitlines() if "Daily.md" in line]
+    assert len(warnings) == 1
+    assert warnings[0].startswith("vaultlint: warning: Templates/Daily.md: skipped")
+    assert str(repo) not in err

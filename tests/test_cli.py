@@ -854,6 +854,10 @@ def test_rules_lists_the_recommended_rules(capsys, tmp_path):
     assert rows["broken-link"] == ["links", "error"]
     assert rows["tag-case"] == ["tags", "warning"]
     assert rows["mojibake"] == ["encoding", "warning"]
+    # vaultlint's own rules at the severity they are reported at (they said "on")
+    assert rows["outside-vault"] == ["(vaultlint)", "info"]
+    assert rows["note-too-large"] == ["(vaultlint)", "error"]
+    assert rows["unknown-rule-in-suppression"] == ["(vaultlint)", "warning"]
 
 
 def test_rules_table_columns_are_aligned(capsys):

@@ -7,6 +7,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -138,7 +139,7 @@ def run(args: argparse.Namespace) -> Outcome:
         if changes is None:
             raise UsageError("--changed-since: not in a git repository")
         gone = changes.gone
-        args.paths = [*args.paths, *changes.kept]
+        args.paths = [*args.paths, *map(partial(_shown_from, cwd), changes.kept)]
         if not args.paths and not gone:
             write(sys.stdout, f"No notes to check: no note changed since {args.changed_since}.\n")
             return Outcome.CLEAN
@@ -400,6 +401,15 @@ class _Changes:
     def __init__(self, *, kept: list[str], gone: list[str]) -> None:
         self.kept = kept
         self.gone = gone
+
+
+def _shown_from(cwd: Path, path: str) -> str:
+    """``path`` (absolute) relative to ``cwd`` when it lies below it, as the user would type
+    it and as warnings about it then read (``Templates/Daily.md: skipped…``); else as given."""
+    try:
+        return Path(path).relative_to(cwd.resolve()).as_posix()
+    except ValueError:
+        return path
 
 
 def _git_changes(root: Path, diff: list[str]) -> _Changes | None:

@@ -9,8 +9,10 @@ from vaultlint.escape import printable
 
 def render_rule_table(config: Any) -> str:
     """Every rule of ``config`` (ID, CHECK, SEVERITY, SUMMARY), the rules vaultlint reports
-    itself, then every check (whether rules use it or not)."""
+    itself (with the severity it reports them at, or ``off``), then every check (whether
+    rules use it or not)."""
     from vaultlint.checks import ENGINE_RULES, REGISTRY
+    from vaultlint.docs import ENGINE_RULE_DOCS
 
     engine_off = getattr(config, "engine_off", frozenset())
     rows = [
@@ -18,7 +20,12 @@ def render_rule_table(config: Any) -> str:
         for r in config.rules
     ]
     rows += [
-        (rule_id, "(vaultlint)", "off" if rule_id in engine_off else "on", meaning)
+        (
+            rule_id,
+            "(vaultlint)",
+            "off" if rule_id in engine_off else ENGINE_RULE_DOCS[rule_id].severity,
+            meaning,
+        )
         for rule_id, meaning in ENGINE_RULES.items()
     ]
     checks = [(name, cls.summary) for name, cls in REGISTRY.items()]

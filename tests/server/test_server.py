@@ -705,5 +705,6 @@ def test_without_the_server_extra_it_says_what_to_install() -> None:
     assert done.stdout == ""
     assert done.stderr == (
         "vaultlint: error: `vaultlint server` needs the 'server' extra (pygls is not "
-        "installed): pip install 'obsidian-vaultlint[server]'\n"
+        "installed): pip install '.[server]' in a clone of vaultlint, "
+        "pip install 'obsidian-vaultlint[server]' once it is on PyPI\n"
     )

@@ -32,7 +32,8 @@ def run(args: argparse.Namespace) -> Outcome:
     except ImportError as exc:
         raise UsageError(
             f"`vaultlint server` needs the 'server' extra ({exc.name} is "
-            "not installed): pip install 'obsidian-vaultlint[server]'"
+            "not installed): pip install '.[server]' in a clone of vaultlint, "
+            "pip install 'obsidian-vaultlint[server]' once it is on PyPI"
         ) from None
     gc.enable()  # a long-running process (vaultlint.cli.main turns it off for a run)
     from vaultlint.server.preload import PRELOAD

@@ -74,6 +74,7 @@ def _rule_id(base: str, used: set[str]) -> str:
 
 def render_config(conv: Conventions, tags_file: str | None) -> str:
     """The ``.vaultlint.yaml`` text for the conventions found."""
+    from vaultlint.report.base import plural
     from vaultlint.vault.date_conventions import date_pattern
 
     out: list[str | None] = [
@@ -89,11 +90,7 @@ def render_config(conv: Conventions, tags_file: str | None) -> str:
         out += [
             f"# .obsidian/types.json gives {len(conv.declared)} properties their types; the",
             "# recommended pack's `property-type` rule checks them"
-            + (
-                f" ({broken} {'value does' if broken == 1 else 'values do'} not fit):"
-                if broken
-                else ":"
-            ),
+            + (f" ({plural(broken, 'value does', 'values do')} not fit):" if broken else ":"),
         ]
         for key, count in sorted(conv.declared_counts.items()):
             if count.miss:
@@ -180,6 +177,8 @@ def render_config(conv: Conventions, tags_file: str | None) -> str:
 
 
 def render_tags(conv: Conventions) -> str:
+    from vaultlint.report.base import plural
+
     assert conv.tags is not None
     lines = [
         "# Tags in use in this vault, written by `vaultlint init` (one per line; a line that",
@@ -188,7 +187,7 @@ def render_tags(conv: Conventions) -> str:
     for typo, meant in conv.tags.left_out:
         why = f"; probably {meant}" if meant else ""
         lines.append(f"# left out: {typo} (used by one note{why})")
-    lines += [f"{tag}  # {n} note{'s' if n != 1 else ''}" for tag, n in conv.tags.tags]
+    lines += [f"{tag}  # {plural(n, 'note')}" for tag, n in conv.tags.tags]
     return "\n".join(lines) + "\n"
 
 

@@ -143,12 +143,12 @@ def run(args: argparse.Namespace) -> Outcome:
         if not args.paths and not gone:
             write(sys.stdout, f"No notes to check: no note changed since {args.changed_since}.\n")
             return Outcome.CLEAN
-    if args.output and (cwd / args.output).is_dir():
-        raise UsageError(f"--output {args.output}: is a folder; give the report's file name")
-    if args.write_baseline and (cwd / args.write_baseline).is_dir():
-        raise UsageError(
-            f"--write-baseline {args.write_baseline}: is a folder; give the baseline's file name"
-        )
+    for flag, given, what in (
+        ("--output", args.output, "report"),
+        ("--write-baseline", args.write_baseline, "baseline"),
+    ):
+        if given and (cwd / given).is_dir():
+            raise UsageError(f"{flag} {given}: is a folder; give the {what}'s file name")
     cache_dir = cache_dir_of(args, cwd)
     if not args.no_cache:
         _check_cache_dir(args, root, cache_dir)

@@ -18,7 +18,6 @@ tests run every mode warm and cold.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from functools import partial
 from operator import is_not
@@ -146,7 +145,7 @@ def _bytes_as_stored(root: Path, files: VaultFiles, racy: Sequence[tuple[str, by
 
     from vaultlint.lint.cache import digest
     from vaultlint.lint.racy import racy_window, settled
-    from vaultlint.vault.discovery import open_in_vault
+    from vaultlint.vault.discovery import read_in_vault
 
     now, window, stats = time.time_ns(), racy_window(), files.stats
     for path, known in racy:
@@ -154,9 +153,7 @@ def _bytes_as_stored(root: Path, files: VaultFiles, racy: Sequence[tuple[str, by
         if stat is None or settled(stat[1], now, window):
             return False
         try:
-            fd = open_in_vault(root, path, walked=True)
-            with open(fd, "rb") as fh:
-                data = fh.read(os.fstat(fd).st_size + 1)  # (more than its stat: it changed)
+            data = read_in_vault(root, path, stat[0], walked=True)  # (longer: it changed)
         except OSError:
             return False
         if digest(data) != known:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from vaultlint.diagnostic import Diagnostic
 from vaultlint.escape import printable
 from vaultlint.lint.result import ScanResult
+from vaultlint.report.base import plural
 
 TOP = 10
 
@@ -94,7 +95,7 @@ def audit_tables(result: ScanResult) -> list[tuple[str, list[str], list[tuple]]]
 
 def render_audit(result: ScanResult, *, color: bool = False) -> str:
     tables = audit_tables(result)
-    notes = f"{len(result.notes)} note{'' if len(result.notes) == 1 else 's'}"
+    notes = plural(len(result.notes), "note")
     if result.from_results_cache:
         head = f"Audit of {notes} (nothing changed since the last run)"
     else:

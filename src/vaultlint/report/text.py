@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from vaultlint.diagnostic import Diagnostic, LineTable
 from vaultlint.escape import printable
 from vaultlint.lint.result import ScanResult
-from vaultlint.report.base import Reporter, encodable
+from vaultlint.report.base import Reporter, encodable, plural
 
 _RESET = "\x1b[0m"
 _BOLD = "1"
@@ -25,10 +25,6 @@ def _paint(text: str, style: str, color: bool) -> str:
     return f"\x1b[{style}m{text}{_RESET}" if color and style else text
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
 def _join(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
@@ -40,16 +36,16 @@ def summary_line(result: ScanResult) -> str:
     checked = len(result.notes)
     counts = result.severity_counts()
     parts = [
-        _plural(counts[severity], severity)
+        plural(counts[severity], severity)
         for severity in ("error", "warning", "info")
         if counts[severity]
     ]
     if not parts:
-        return f"No problems found in {_plural(checked, 'note')}."
+        return f"No problems found in {plural(checked, 'note')}."
     flagged = len({d.path for d in result.diagnostics})
     if flagged < checked:
-        return f"Found {_join(parts)} in {flagged} of {_plural(checked, 'note')}."
-    return f"Found {_join(parts)} in {_plural(flagged, 'note')}."
+        return f"Found {_join(parts)} in {flagged} of {plural(checked, 'note')}."
+    return f"Found {_join(parts)} in {plural(flagged, 'note')}."
 
 
 class TextReporter(Reporter):

@@ -343,3 +343,35 @@ def test_a_utf16_note_is_called_utf16(data, saved_as):
     _, problem = decode(data)
     assert problem is not None
     assert problem.message.endswith(f"it was probably saved as {saved_as}: save it as UTF-8")
+
+
+# --- options that would do nothing ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "flag", "value"),
+    [
+        (["--select", ""], "--select", "''"),
+        (["--select", " , "], "--select", "' , '"),
+        (["--ignore", ","], "--ignore", "','"),
+    ],
+)
+def test_a_selection_naming_no_rule_exits_2(capsys, notes, argv, flag, value):
+    """(``--select ""`` ran every rule: an empty list of ids read as no --select at all.)"""
+    assert run(capsys, "scan", "notes", "--no-cache", *argv) == (
+        2,
+        "",
+        f"vaultlint: error: {flag} {value}: names no rule id (give IDS, e.g. {flag} tag-case)\n",
+    )
+
+
+def test_unsafe_fixes_without_fix_or_diff_warns_and_changes_nothing(capsys, notes):
+    before = {p.name: p.read_bytes() for p in notes.iterdir() if p.is_file()}
+    plain = run(capsys, "scan", "notes", "--no-cache")
+    code, out, err = run(capsys, "scan", "notes", "--no-cache", "--unsafe-fixes")
+    assert (code, out) == plain[:2]
+    assert err == (
+        "vaultlint: warning: --unsafe-fixes does nothing without --fix or --diff: "
+        "no note is changed\n" + plain[2]
+    )
+    assert {p.name: p.read_bytes() for p in notes.iterdir() if p.is_file()} == before

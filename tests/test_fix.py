@@ -50,7 +50,7 @@ def test_fix_respells_tags_and_keeps_every_other_byte(capsys, tmp_path):
     ]
     code = main(["scan", str(vault), "--no-cache", "--fix"])
     out, err = capsys.readouterr()
-    assert "fixed 3 finding(s)" in err
+    assert "fixed 3 findings" in err
     assert "a.md" not in out  # the fixed findings are not reported
     assert "b.md:1:16: error broken-link" in out
     assert code == 1  # the broken link is still an error
@@ -156,9 +156,9 @@ def test_fix_lists_the_notes_changed_and_the_hidden_unsafe_fixes(
     code = main(["scan", "v", "--no-cache", "--fix"])
     out, err = capsys.readouterr()
     assert err.splitlines() == [
-        "vaultlint: fixed 1 finding(s) in 1 note(s):",
+        "vaultlint: fixed 1 finding in 1 note:",
         "vaultlint:   v/a.md: 1 fixed",
-        "vaultlint: 1 more finding(s) have a fix that may not be what you meant: "
+        "vaultlint: 1 more finding has a fix that may not be what you meant: "
         "add --unsafe-fixes to apply them",
     ]
     # (the report's path is the text reporter's business: vault- or cwd-relative)
@@ -171,26 +171,28 @@ def test_fix_lists_the_notes_changed_and_the_hidden_unsafe_fixes(
     code = main(["scan", "v", "--no-cache", "--fix", "--unsafe-fixes"])
     out, err = capsys.readouterr()
     assert err.splitlines() == [
-        "vaultlint: fixed 1 finding(s) in 1 note(s):",
+        "vaultlint: fixed 1 finding in 1 note:",
         "vaultlint:   v/c.md: 1 fixed",
     ]
     assert "mojibake" not in out and "tag-case" not in out
     assert (vault / "c.md").read_text(encoding="utf-8") == "#space and Planned for 2028–2029\n"
 
 
+@pytest.mark.parametrize("fix", [[], ["--fix"]], ids=["diff", "diff-and-fix"])
 def test_diff_writes_nothing_and_exits_1_when_there_is_a_change(
-    capsysbinary, tmp_path, plain_environment
+    capsysbinary, tmp_path, plain_environment, fix
 ):
+    """``--diff --fix`` is ``--diff``: it writes nothing (as ruff's ``--diff`` does)."""
     vault = write_vault(tmp_path / "v", TAGS_VAULT)
     before = {p.name: p.read_bytes() for p in vault.iterdir()}
-    assert main(["scan", "v", "--no-cache", "--diff"]) == 1
+    assert main(["scan", "v", "--no-cache", "--diff", *fix]) == 1
     out, err = capsysbinary.readouterr()
     assert out == (
         b"diff --git a/v/a.md b/v/a.md\n--- a/v/a.md\n+++ b/v/a.md\n@@ -1 +1 @@\n-#Space\n+#space\n"
     )
     assert err.decode().splitlines() == [
-        "vaultlint: would fix 1 finding(s) in 1 note(s)",
-        "vaultlint: 1 more finding(s) have a fix that may not be what you meant: "
+        "vaultlint: would fix 1 finding in 1 note",
+        "vaultlint: 1 more finding has a fix that may not be what you meant: "
         "add --unsafe-fixes to apply them",
     ]
     assert {p.name: p.read_bytes() for p in vault.iterdir()} == before

@@ -52,7 +52,7 @@ def test_dates_are_respelled_in_the_first_format_when_unambiguous(capsys, tmp_pa
     ]
     assert main(["scan", str(vault), "--no-cache", "--fix"]) == 0
     err = capsys.readouterr().err
-    assert "fixed 5 finding(s) in 1 note(s)" in err
+    assert "fixed 5 findings in 1 note" in err
     assert (vault / "n.md").read_bytes() == (
         b"---\r\n"
         b"created: 2025-03-05\r\n"
@@ -114,7 +114,7 @@ def _fixed_only_with_unsafe_fixes(capsys, vault, note: str, fixed: str) -> None:
     capsys.readouterr()
     assert (vault / "n.md").read_bytes() == note.encode()
     assert main(["scan", str(vault), "--no-cache", "--fix", "--unsafe-fixes"]) == 0
-    assert "fixed 1 finding(s) in 1 note(s)" in capsys.readouterr().err
+    assert "fixed 1 finding in 1 note" in capsys.readouterr().err
     assert (vault / "n.md").read_bytes() == fixed.encode()
     assert findings(capsys, str(vault)) == []
 

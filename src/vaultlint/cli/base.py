@@ -68,11 +68,15 @@ class Listed(NamedTuple):
         return command
 
 
-def split_ids(values: list[str] | None) -> list[str]:
-    """``--select a,b --select c`` → ``["a", "b", "c"]``."""
+def split_ids(values: list[str] | None, flag: str = "--select") -> list[str]:
+    """``--select a,b --select c`` → ``["a", "b", "c"]``; a value that names no id (``""``,
+    ``","``) is a usage error, not "every rule"."""
     out: list[str] = []
     for value in values or ():
-        out.extend(v.strip() for v in value.split(",") if v.strip())
+        ids = [v.strip() for v in value.split(",") if v.strip()]
+        if not ids:
+            raise UsageError(f"{flag} {value!r}: names no rule id (give IDS, e.g. {flag} tag-case)")
+        out.extend(ids)
     return out
 
 
@@ -171,7 +175,10 @@ def config_file(args: argparse.Namespace, root: Path, cwd: Path) -> Path | None:
 
 def selection(args: argparse.Namespace) -> tuple[list[str], list[str]]:
     """The rule ids of ``--select`` and of ``--ignore``."""
-    return split_ids(getattr(args, "select", None)), split_ids(getattr(args, "ignore", None))
+    return (
+        split_ids(getattr(args, "select", None), "--select"),
+        split_ids(getattr(args, "ignore", None), "--ignore"),
+    )
 
 
 def load_config(

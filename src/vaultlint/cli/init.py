@@ -74,8 +74,8 @@ def _rule_id(base: str, used: set[str]) -> str:
 
 def render_config(conv: Conventions, tags_file: str | None) -> str:
     """The ``.vaultlint.yaml`` text for the conventions found."""
-    from vaultlint.report.base import plural
     from vaultlint.vault.date_conventions import date_pattern
+    from vaultlint.words import plural
 
     out: list[str | None] = [
         "# vaultlint configuration written by `vaultlint init` from this vault's conventions.",
@@ -177,7 +177,7 @@ def render_config(conv: Conventions, tags_file: str | None) -> str:
 
 
 def render_tags(conv: Conventions) -> str:
-    from vaultlint.report.base import plural
+    from vaultlint.words import plural
 
     assert conv.tags is not None
     lines = [

@@ -27,6 +27,7 @@ from vaultlint.cli.base import (
     warn,
     write,
 )
+from vaultlint.words import plural
 
 if TYPE_CHECKING:
     from vaultlint.config import Config
@@ -121,6 +122,8 @@ def run(args: argparse.Namespace) -> Outcome:
     cwd = Path.cwd()
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    if args.unsafe_fixes and not (args.fix or args.diff):
+        warn("--unsafe-fixes does nothing without --fix or --diff: no note is changed")
     root = resolve_root(args, cwd)
     check_paths(args.paths, root, cwd)
     broken_by: list[str] = []  # --pre-commit: notes added because a removal broke their links
@@ -293,7 +296,7 @@ def _report(
             ) from None
         noted = len({d.path for d in result.diagnostics})
         info(
-            f"wrote {_count(len(result.diagnostics), 'finding')} of {_count(noted, 'note')} to "
+            f"wrote {plural(len(result.diagnostics), 'finding')} of {plural(noted, 'note')} to "
             f"{args.write_baseline}; `--baseline {args.write_baseline}` reports only new ones"
         )
     if args.baseline:
@@ -301,10 +304,10 @@ def _report(
 
         applied = filter_with_baseline(cwd / args.baseline, result)
         result = result._replace(diagnostics=applied.new)
-        info(f"{args.baseline}: hid {_count(applied.hidden, 'known finding')}")
+        info(f"{args.baseline}: hid {plural(applied.hidden, 'known finding')}")
         if applied.stale:
             info(
-                f"{args.baseline}: {_count(applied.stale, 'stale entry', 'stale entries')} "
+                f"{args.baseline}: {plural(applied.stale, 'stale entry', 'stale entries')} "
                 "(findings fixed since); write the baseline again to drop them"
             )
 
@@ -359,13 +362,9 @@ def _all_excluded(result: ScanResult) -> str:
     reasons = Counter(n.reason for n in result.excluded)
     why = "; ".join(f"{reason}: {n}" for reason, n in sorted(reasons.items()))
     return (
-        f"every note of the vault is excluded ({_count(len(result.excluded), 'note')}; {why}): "
+        f"every note of the vault is excluded ({plural(len(result.excluded), 'note')}; {why}): "
         "nothing was checked"
     )
-
-
-def _count(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {plural or word + 's'}"
 
 
 def pre_commit_argv(argv: list[str]) -> list[str]:

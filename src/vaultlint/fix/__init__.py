@@ -53,6 +53,7 @@ from vaultlint.diagnostic import Diagnostic, Edit, Fix
 from vaultlint.escape import printable
 from vaultlint.fix.diff import unified_diff
 from vaultlint.fix.inplace import NotFixable, read_note, write_note
+from vaultlint.words import plural
 
 if TYPE_CHECKING:
     from vaultlint.config import Config
@@ -328,17 +329,17 @@ def report_lines(plan: FixPlan, shown: Callable[[str], str], *, diff: bool) -> l
     """The summary printed on stderr after ``--fix`` (or ``--diff``)."""
     lines = []
     notes = len(plan.changes)
+    fixed = f"{plural(plan.fixed, 'finding')} in {plural(notes, 'note')}"
     if diff:
-        lines.append(
-            f"would fix {plan.fixed} finding(s) in {notes} note(s)" if notes else "nothing to fix"
-        )
+        lines.append(f"would fix {fixed}" if notes else "nothing to fix")
     elif notes:
-        lines.append(f"fixed {plan.fixed} finding(s) in {notes} note(s):")
+        lines.append(f"fixed {fixed}:")
         lines += [f"  {shown(c.path)}: {c.fixed} fixed" for c in plan.changes]
     hidden = plan.hidden_unsafe()
     if hidden:
+        has = "has" if hidden == 1 else "have"
         lines.append(
-            f"{hidden} more finding(s) have a fix that may not be what you meant: "
+            f"{plural(hidden, 'more finding')} {has} a fix that may not be what you meant: "
             "add --unsafe-fixes to apply them"
         )
     return lines

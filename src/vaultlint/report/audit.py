@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from vaultlint.diagnostic import Diagnostic
 from vaultlint.escape import printable
 from vaultlint.lint.result import ScanResult
-from vaultlint.report.base import plural
+from vaultlint.words import plural
 
 TOP = 10
 

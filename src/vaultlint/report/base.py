@@ -81,11 +81,6 @@ def normalize_prefix(prefix: str) -> str:
 _SURROGATE = "[\ud800-\udfff]"
 
 
-def plural(count: int, word: str, many: str | None = None) -> str:
-    """``1 note``, ``2 notes`` (``many``: the plural when it is not ``word`` + ``s``)."""
-    return f"{count} {word}" if count == 1 else f"{count} {many or word + 's'}"
-
-
 def encodable(text: str) -> str:
     """Replace lone surrogates (e.g. from ``surrogateescape``-decoded, non-UTF-8 notes) by U+FFFD.
 

@@ -9,7 +9,8 @@ from collections.abc import Iterator, Sequence
 from vaultlint.diagnostic import Diagnostic, LineTable
 from vaultlint.escape import printable
 from vaultlint.lint.result import ScanResult
-from vaultlint.report.base import Reporter, encodable, plural
+from vaultlint.report.base import Reporter, encodable
+from vaultlint.words import plural
 
 _RESET = "\x1b[0m"
 _BOLD = "1"

@@ -375,3 +375,54 @@ def test_unsafe_fixes_without_fix_or_diff_warns_and_changes_nothing(capsys, note
         "no note is changed\n" + plain[2]
     )
     assert {p.name: p.read_bytes() for p in notes.iterdir() if p.is_file()} == before
+
+
+# --- a rule whose scope names no note -------------------------------------------------------
+
+SCOPED = {
+    ".obsidian/app.json": "{}",
+    "Schemes/Index.md": "# Index\n",
+    "Schemes/Plan.md": "# Plan\n\n### Objective\n",
+    "Other.md": "# Other\n",
+    ".vaultlint.yaml": """\
+extends: [recommended]
+rules:
+  scheme-sections:
+    check: required-sections
+    severity: error
+    where: {paths: ["Schemes/**"], exclude: ["Schemes/Index.md"]}
+    sections: [Objective]
+  typo-sections:
+    check: required-sections
+    where: {paths: ["Schemse/**"]}
+    sections: [Objective]
+  index-only:
+    check: required-sections
+    where: {paths: ["Schemes/Index.md"]}
+    sections: [Objective]
+""",
+}
+
+TYPO = (
+    "vaultlint: warning: rule 'typo-sections' applies to no note: none of the 3 notes checked "
+    "is in its where (paths: Schemse/**); is a glob misspelled, or the folder renamed?\n"
+)
+
+
+@pytest.mark.parametrize("cache", [["--no-cache"], []], ids=["no-cache", "cached"])
+def test_a_rule_whose_paths_match_no_note_is_a_warning(capsys, tmp_path, monkeypatch, cache):
+    """A gate that runs a rule scoped to a misspelled folder would pass whatever the notes say.
+    Said on every run of the whole vault (a warm one too, answered from the cache), never for
+    a PATH (a pre-commit run of some notes): the scope asks the vault, not the notes named."""
+    write_vault(tmp_path / "v", SCOPED)
+    monkeypatch.chdir(tmp_path / "v")
+    assert run(capsys, "scan", *cache) == (
+        0,
+        "Schemes/Index.md:1:1: warning index-only missing section 'Objective'\n"
+        "Found 1 warning in 1 of 3 notes.\n",
+        TYPO,
+    )
+    assert run(capsys, "scan", ".", *cache)[2] == TYPO
+    assert run(capsys, "scan", *cache)[2] == TYPO  # warm: from the recorded facts
+    assert run(capsys, "scan", "Schemes", *cache)[2] == ""
+    assert run(capsys, "scan", "Other.md", *cache)[2] == ""

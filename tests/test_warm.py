@@ -292,3 +292,18 @@ def test_notes_of_any_name_are_answered_warm(capsys, tmp_path, monkeypatch):
     monkeypatch.setattr(vaultlint.config.loader, "load_config", _refuse)
     monkeypatch.setattr(vaultlint.config.cached, "kept_config", _refuse)
     assert _out(capsys, str(vault)) == expected
+
+
+def test_recorded_facts_of_another_shape_are_no_facts():
+    """The facts a run records are read back only in their own shape: those of an older
+    vaultlint (no rule scopes) or with a scope of another shape are a miss, never an error."""
+    from vaultlint.lint.fingerprint import RunFacts, is_facts
+
+    rules = (("broken-link", "links", "error", "Links resolve", ""),)
+    scopes = (("scheme-sections", ("Schemes/**",), ()),)
+    facts = RunFacts(b"k", (("a.yaml", "d"),), ("Archive/**",), True, (), rules, scopes)
+    assert is_facts(tuple(facts))
+    assert facts.path_scopes()[0].paths == ("Schemes/**",)
+    assert not is_facts(tuple(facts)[:6])
+    assert not is_facts((*tuple(facts)[:6], (("scheme-sections", "Schemes/**", ()),)))
+    assert not is_facts((*tuple(facts)[:6], ((1, (), ()),)))

@@ -44,7 +44,7 @@ from vaultlint.lint.incremental import Outcome, Parsed, Plan, plan
 from vaultlint.lint.keep import Keeper, Kept, shared_summary
 from vaultlint.lint.lazy import LazyIndex, StoredSummaries
 from vaultlint.lint.linter import PARSE_FAILED, TOO_LARGE, UNREADABLE, Linter
-from vaultlint.lint.result import ScanResult, active_rules
+from vaultlint.lint.result import ScanResult, active_rules, path_scopes
 from vaultlint.lint.signals import parent_signals, stop_workers, worker_signals
 from vaultlint.lint.warm import finish, select_notes
 from vaultlint.model import Note, NoteSummary, Problem, Span
@@ -689,6 +689,7 @@ def lint(
         exclude=config.exclude,
         engine_off=config.engine_off,
         rules=active_rules(config),
+        scopes=path_scopes(config),
         parsed=parsed,
         cached=len(files.notes) - parsed,
         from_results_cache=use_cache and parsed == 0,

@@ -42,7 +42,7 @@ from vaultlint.digest import blake2b
 
 if TYPE_CHECKING:
     from vaultlint.config import Config
-    from vaultlint.lint.result import RuleInfo
+    from vaultlint.lint.result import PathScope, RuleInfo
     from vaultlint.vault.discovery import VaultFiles
 
 #: Obsidian's settings files the findings depend on (vault-relative)
@@ -199,6 +199,8 @@ class RunFacts(NamedTuple):
     engine_off: tuple[str, ...]
     #: (id, check, severity, summary, help) of each active rule
     rules: tuple[tuple[str, str, str, str, str], ...]
+    #: (id, ``where: paths``, ``where: exclude``) of each active rule scoped by path
+    scopes: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
 
     @property
     def context(self) -> bytes:
@@ -209,10 +211,15 @@ class RunFacts(NamedTuple):
 
         return tuple(RuleInfo(*rule) for rule in self.rules)
 
+    def path_scopes(self) -> tuple[PathScope, ...]:
+        from vaultlint.lint.result import PathScope
+
+        return tuple(PathScope(*scope) for scope in self.scopes)
+
 
 def facts_of(key: bytes, root: Any, config: Config) -> RunFacts:
     """The facts of a run under ``config`` (which imports the active rules' checks)."""
-    from vaultlint.lint.result import active_rules
+    from vaultlint.lint.result import active_rules, path_scopes
 
     return RunFacts(
         key=key,
@@ -221,6 +228,7 @@ def facts_of(key: bytes, root: Any, config: Config) -> RunFacts:
         obsidian_excludes=bool(config.obsidian_excludes),
         engine_off=tuple(sorted(config.engine_off)),
         rules=tuple((r.id, r.check, r.severity, r.summary, r.help) for r in active_rules(config)),
+        scopes=tuple(tuple(scope) for scope in path_scopes(config)),
     )
 
 
@@ -241,4 +249,13 @@ def is_facts(value: Any) -> bool:
         and strings(value[4])
         and type(value[5]) is tuple
         and all(type(r) is tuple and len(r) == 5 and strings(r) for r in value[5])
+        and type(value[6]) is tuple
+        and all(
+            type(r) is tuple
+            and len(r) == 3
+            and type(r[0]) is str
+            and strings(r[1])
+            and strings(r[2])
+            for r in value[6]
+        )
     )

@@ -35,6 +35,14 @@ class RuleInfo(NamedTuple):
     help: str = ""
 
 
+class PathScope(NamedTuple):
+    """An active rule's scope by path: its ``where: paths`` and ``where: exclude`` globs."""
+
+    rule: str
+    paths: tuple[str, ...]
+    exclude: tuple[str, ...]
+
+
 class NotLinted(NamedTuple):
     """A note of the vault that was not linted, and why (``reason``: the exclusion or the
     reason it was skipped, e.g. ``dangling symbolic link``)."""
@@ -165,3 +173,42 @@ def active_rules(config: Config) -> tuple[RuleInfo, ...]:
         )
         for r in config.active_rules()
     )
+
+
+def path_scopes(config: Config) -> tuple[PathScope, ...]:
+    """The scopes of the rules ``config`` turns on whose ``where`` names paths."""
+    return tuple(
+        PathScope(r.id, tuple(r.where.paths), tuple(r.where.exclude))
+        for r in config.active_rules()
+        if r.where.paths or r.where.exclude
+    )
+
+
+def unscoped_warnings(scopes: Iterable[PathScope], checked: list[str]) -> list[str]:
+    """A warning for each rule whose ``where`` globs match none of the notes ``checked`` (the
+    whole vault's, less the excluded): such a rule checks nothing, and a gate that runs it
+    would pass whatever the notes say (a misspelled folder, a folder renamed since). Only the
+    globs are asked, so this is known from the vault's file names alone; a scope that also
+    asks tags or properties can still apply to no note without a word."""
+    if not checked:
+        return []  # (the CLI says that every note is excluded)
+    from vaultlint.globs import compile_globs
+
+    out = []
+    for scope in scopes:
+        inside = compile_globs(scope.paths) if scope.paths else None
+        outside = compile_globs(scope.exclude) if scope.exclude else None
+        if any(
+            (inside is None or inside.match_file(path))
+            and (outside is None or not outside.match_file(path))
+            for path in checked
+        ):
+            continue
+        where = f"paths: {', '.join(scope.paths)}" if scope.paths else ""
+        if scope.exclude:
+            where += ("; " if where else "") + f"exclude: {', '.join(scope.exclude)}"
+        out.append(
+            f"rule '{scope.rule}' applies to no note: none of the {len(checked)} notes checked "
+            f"is in its where ({where}); is a glob misspelled, or the folder renamed?"
+        )
+    return out

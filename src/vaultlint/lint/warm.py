@@ -28,7 +28,7 @@ from vaultlint.lint.fingerprint import RunFacts, is_facts, results_fingerprint, 
 
 if TYPE_CHECKING:
     from vaultlint.diagnostic import Diagnostic
-    from vaultlint.lint.result import RuleInfo, ScanResult
+    from vaultlint.lint.result import PathScope, RuleInfo, ScanResult
     from vaultlint.lint.store import Store
     from vaultlint.vault.discovery import VaultFiles
 
@@ -105,14 +105,20 @@ def finish(
     exclude: tuple[str, ...],
     engine_off: Any,
     rules: tuple[RuleInfo, ...],
+    scopes: tuple[PathScope, ...],
     parsed: int,
     cached: int,
     from_results_cache: bool,
     missing: Any = None,
 ) -> ScanResult:
     """The run's result: the findings of the links out of the vault added, the engine's rule
-    ids that ``--select``/``--ignore`` turned off dropped."""
-    from vaultlint.lint.result import NotLinted, ScanResult
+    ids that ``--select``/``--ignore`` turned off dropped; when every note not excluded is
+    checked (no PATH, or the vault's folder), a warning for each rule whose ``scopes`` match
+    none of them."""
+    from vaultlint.lint.result import NotLinted, ScanResult, unscoped_warnings
+
+    if scopes and len(targets) == len(files.notes) - len(excluded):
+        warnings = [*warnings, *unscoped_warnings(scopes, targets)]
 
     if files.outside:
         diagnostics = [*diagnostics, *outside_vault_findings(files.outside, links_out, exclude)]
@@ -216,6 +222,7 @@ def cached_scan(
         exclude=facts.exclude,
         engine_off=frozenset(facts.engine_off),
         rules=facts.rule_infos(),
+        scopes=facts.path_scopes(),
         parsed=0,
         cached=0,
         from_results_cache=True,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from vaultlint.cli import main
 
@@ -148,3 +150,55 @@ def scoped_in(capsys, tmp_path, notes: dict[str, str], where: str) -> list[str]:
 )
 def test_where_frontmatter_reads_yaml_1_2_and_has_missing(capsys, tmp_path, where, expected):
     assert scoped_in(capsys, tmp_path, YAML_NOTES, where) == expected
+
+
+# --- a scope that applies to no note (lint/result.py unscoped_warnings) ---------------------
+
+_PART = st.sampled_from(["a", "b", "Ab", "x y", "é", "a.md", "b.md", "[c]", "\n", "*"])
+_PATHS = st.lists(st.lists(_PART, min_size=1, max_size=3).map("/".join), max_size=12)
+_GLOB = st.sampled_from(
+    ["a/**", "**/b.md", "*.md", "a/*", "/b.md", "x y/", "!a.md", "A*", "é/**", "**/[ab].md", "?"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@example(["a", "b.md"], ["*.md"], [])  # '[^/]*' runs from 'a' over the newline into 'b.md'
+@example(["a/b.md", "a\nb.md"], ["*.md"], ["a/*"])  # a name with a newline
+@given(_PATHS, st.lists(_GLOB, min_size=1, max_size=3), st.lists(_GLOB, max_size=2))
+def test_the_line_search_finds_a_note_exactly_when_matching_each_path_does(paths, inside, outside):
+    """The search over the joined paths (in C) answers as matching every path one by one:
+    paths with a newline in a name (then each is matched alone), patterns that run over a
+    newline (``[^/]``), negated and excluding patterns."""
+    from vaultlint.globs import compile_globs
+    from vaultlint.lint.result import _applies
+
+    spec, out = compile_globs(tuple(inside)), compile_globs(tuple(outside)) if outside else None
+    text = "\n".join(paths)
+    lines = text if text.count("\n") == len(paths) - 1 else None
+    one_by_one = any(spec.match_file(p) and not (out and out.match_file(p)) for p in paths)
+    assert _applies(spec, out, paths, lines) is one_by_one
+    assert _applies(spec, out, paths, None) is one_by_one
+
+
+def test_scopes_matching_no_note_are_named_with_their_globs():
+    from vaultlint.lint.result import PathScope, unscoped_warnings
+
+    checked = ["Daily/2024-01-01.md", "Schemes/Index.md", "Schemes/Plan.md"]
+    scopes = [
+        PathScope("a", ("Schemes/**",), ("Schemes/Index.md",)),  # Plan.md is in it
+        PathScope("b", ("Schemes/**",), ("Schemes/*.md",)),  # all of it excluded
+        PathScope("c", ("Schemse/**",), ()),
+        PathScope("d", (), ("**/*.md",)),
+    ]
+    assert unscoped_warnings(scopes, checked) == [
+        "rule 'b' applies to no note: none of the 3 notes checked is in its where (paths: "
+        "Schemes/**; exclude: Schemes/*.md); is a glob misspelled, or the folder renamed?",
+        "rule 'c' applies to no note: none of the 3 notes checked is in its where (paths: "
+        "Schemse/**); is a glob misspelled, or the folder renamed?",
+        "rule 'd' applies to no note: none of the 3 notes checked is in its where (exclude: "
+        "**/*.md); is a glob misspelled, or the folder renamed?",
+    ]
+    assert unscoped_warnings(scopes, []) == []
+    # a name with a newline is no two paths: 'Schemes/x.md' is not a note of this vault
+    odd = unscoped_warnings([PathScope("c", ("Schemes/**",), ())], ["a\nSchemes/x.md"])
+    assert [w.split(":")[0] for w in odd] == ["rule 'c' applies to no note"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from vaultlint import __version__
 from vaultlint.checks import INTERNAL_ERROR, REGISTRY
@@ -194,15 +194,13 @@ def unscoped_warnings(scopes: Iterable[PathScope], checked: list[str]) -> list[s
         return []  # (the CLI says that every note is excluded)
     from vaultlint.globs import compile_globs
 
+    text = "\n".join(checked)
+    lines: str | None = text if text.count("\n") == len(checked) - 1 else None  # (no \n in a name)
     out = []
     for scope in scopes:
         inside = compile_globs(scope.paths) if scope.paths else None
         outside = compile_globs(scope.exclude) if scope.exclude else None
-        if any(
-            (inside is None or inside.match_file(path))
-            and (outside is None or not outside.match_file(path))
-            for path in checked
-        ):
+        if _applies(inside, outside, checked, lines):
             continue
         where = f"paths: {', '.join(scope.paths)}" if scope.paths else ""
         if scope.exclude:
@@ -212,3 +210,52 @@ def unscoped_warnings(scopes: Iterable[PathScope], checked: list[str]) -> list[s
             f"is in its where ({where}); is a glob misspelled, or the folder renamed?"
         )
     return out
+
+
+def _applies(inside: Any, outside: Any, checked: list[str], lines: str | None) -> bool:
+    """Whether a note of ``checked`` is matched by ``inside`` (None: every note) and not by
+    ``outside``. On every warm run this is asked of each scope, and a path match costs
+    microseconds, so a scope whose notes come late in the vault's order would cost a walk's
+    time: with ``lines`` (``checked`` joined by newlines), each of ``inside``'s patterns that
+    includes is searched for in C (``re.MULTILINE``: its ``^`` and ``$`` at each line's ends),
+    and only the lines it finds are matched exactly. Every line the spec matches is found: a
+    search from a line's start finds a match that starts no later than that line, and the next
+    search starts at the line after the one it found (so a match that runs on over a newline,
+    through ``[^/]``, hides no line)."""
+
+    def fits(path: str) -> bool:
+        return (inside is None or inside.match_file(path)) and (
+            outside is None or not outside.match_file(path)
+        )
+
+    searches = None if inside is None or lines is None else _line_searches(inside)
+    if searches is None:
+        return any(map(fits, checked))
+    for search in searches:
+        at = 0
+        while (found := search(lines, at)) is not None:
+            start = lines.rfind("\n", 0, found.start()) + 1
+            end = lines.find("\n", found.start())
+            if fits(lines[start : len(lines) if end < 0 else end]):
+                return True
+            if end < 0:
+                break
+            at = end + 1
+    return False
+
+
+def _line_searches(spec: Any) -> list[Any] | None:
+    """The ``search`` of each including pattern of a pathspec ``spec``, compiled again to
+    match at each line; None when a pattern is not a regular expression of the kind expected
+    (then every path is matched one by one)."""
+    import re
+
+    searches = []
+    for pattern in getattr(spec, "patterns", None) or ():
+        if getattr(pattern, "include", None) is not True:
+            continue  # an excluding or empty pattern: it matches no more paths
+        regex = getattr(pattern, "regex", None)
+        if not isinstance(regex, re.Pattern) or not isinstance(regex.pattern, str):
+            return None
+        searches.append(re.compile(regex.pattern, regex.flags | re.MULTILINE).search)
+    return searches if searches or getattr(spec, "patterns", None) else None

@@ -404,8 +404,9 @@ rules:
 }
 
 TYPO = (
-    "vaultlint: warning: rule 'typo-sections' applies to no note: none of the 3 notes checked "
-    "is in its where (paths: Schemse/**); is a glob misspelled, or the folder renamed?\n"
+    "vaultlint: warning: rule 'typo-sections' applies to no note: its where (paths: "
+    "'Schemse/**') matches no note of the 3 checked; is a glob misspelled, or the folder "
+    "renamed?\n"
 )
 
 
@@ -426,3 +427,41 @@ def test_a_rule_whose_paths_match_no_note_is_a_warning(capsys, tmp_path, monkeyp
     assert run(capsys, "scan", *cache)[2] == TYPO  # warm: from the recorded facts
     assert run(capsys, "scan", "Schemes", *cache)[2] == ""
     assert run(capsys, "scan", "Other.md", *cache)[2] == ""
+
+
+def test_scopes_of_excluded_notes_only_or_leaving_out_every_note_are_warnings(
+    capsys, tmp_path, monkeypatch
+):
+    """The warning says why: a scope inside the folder the config (or Obsidian) excludes is
+    not misspelled; a scope by ``exclude`` alone leaves every note out."""
+    write_vault(
+        tmp_path / "v",
+        {
+            ".obsidian/app.json": "{}",
+            "Templates/Daily.md": "# Daily\n",
+            "Notes/a.md": "# A\n",
+            ".vaultlint.yaml": """\
+extends: [recommended]
+exclude: ["Templates/**"]
+rules:
+  template-sections:
+    check: required-sections
+    where: {paths: ["Templates/**"]}
+    sections: [Objective]
+  nothing-left:
+    check: required-sections
+    where: {exclude: ["**/*.md"]}
+    sections: [Objective]
+""",
+        },
+    )
+    monkeypatch.chdir(tmp_path / "v")
+    for _ in range(2):  # cold, then warm
+        assert run(capsys, "scan") == (
+            0,
+            "No problems found in 1 note.\n",
+            "vaultlint: warning: rule 'template-sections' applies to no note: its where (paths: "
+            "'Templates/**') matches no note of the 1 checked, only 1 excluded note\n"
+            "vaultlint: warning: rule 'nothing-left' applies to no note: its where (exclude: "
+            "'**/*.md') leaves out every note of the 1 note checked\n",
+        )

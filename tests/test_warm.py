@@ -307,3 +307,4 @@ def test_recorded_facts_of_another_shape_are_no_facts():
     assert not is_facts(tuple(facts)[:6])
     assert not is_facts((*tuple(facts)[:6], (("scheme-sections", "Schemes/**", ()),)))
     assert not is_facts((*tuple(facts)[:6], ((1, (), ()),)))
+    assert not is_facts((*tuple(facts)[:6], list(scopes)))

@@ -155,29 +155,31 @@ def test_where_frontmatter_reads_yaml_1_2_and_has_missing(capsys, tmp_path, wher
 # --- a scope that applies to no note (lint/result.py unscoped_warnings) ---------------------
 
 _PART = st.sampled_from(["a", "b", "Ab", "x y", "é", "a.md", "b.md", "[c]", "\n", "*"])
-_PATHS = st.lists(st.lists(_PART, min_size=1, max_size=3).map("/".join), max_size=12)
+_PATHS = st.lists(st.lists(_PART, min_size=1, max_size=3).map("/".join), max_size=12, unique=True)
 _GLOB = st.sampled_from(
     ["a/**", "**/b.md", "*.md", "a/*", "/b.md", "x y/", "!a.md", "A*", "é/**", "**/[ab].md", "?"]
 )
 
 
 @settings(max_examples=300, deadline=None)
-@example(["a", "b.md"], ["*.md"], [])  # '[^/]*' runs from 'a' over the newline into 'b.md'
+@example(["a", "b.md"], ["*.md"], [])  # '[^/]*' would run from 'a' over a newline into 'b.md'
 @example(["a/b.md", "a\nb.md"], ["*.md"], ["a/*"])  # a name with a newline
 @given(_PATHS, st.lists(_GLOB, min_size=1, max_size=3), st.lists(_GLOB, max_size=2))
-def test_the_line_search_finds_a_note_exactly_when_matching_each_path_does(paths, inside, outside):
-    """The search over the joined paths (in C) answers as matching every path one by one:
-    paths with a newline in a name (then each is matched alone), patterns that run over a
-    newline (``[^/]``), negated and excluding patterns."""
+def test_candidates_picked_in_c_count_as_matching_each_path_does(paths, inside, outside):
+    """The count of a scope's notes (its patterns' regular expressions pick the candidates,
+    in C) is the count of matching every path with pathspec, one by one: negated and
+    excluding patterns, names with a newline or a glob character (paths are distinct, as a
+    vault's are)."""
     from vaultlint.globs import compile_globs
-    from vaultlint.lint.result import _applies
+    from vaultlint.lint.result import _count
 
     spec, out = compile_globs(tuple(inside)), compile_globs(tuple(outside)) if outside else None
-    text = "\n".join(paths)
-    lines = text if text.count("\n") == len(paths) - 1 else None
-    one_by_one = any(spec.match_file(p) and not (out and out.match_file(p)) for p in paths)
-    assert _applies(spec, out, paths, lines) is one_by_one
-    assert _applies(spec, out, paths, None) is one_by_one
+    one_by_one = [p for p in paths if spec.match_file(p) and not (out and out.match_file(p))]
+    assert _count(spec, out, paths, len(paths)) == len(one_by_one)
+    assert _count(spec, out, paths, 1) == min(1, len(one_by_one))
+    assert _count(None, out, paths, len(paths)) == sum(
+        not (out and out.match_file(p)) for p in paths
+    )
 
 
 def test_scopes_matching_no_note_are_named_with_their_globs():
@@ -190,13 +192,20 @@ def test_scopes_matching_no_note_are_named_with_their_globs():
         PathScope("c", ("Schemse/**",), ()),
         PathScope("d", (), ("**/*.md",)),
     ]
-    assert unscoped_warnings(scopes, checked) == [
-        "rule 'b' applies to no note: none of the 3 notes checked is in its where (paths: "
-        "Schemes/**; exclude: Schemes/*.md); is a glob misspelled, or the folder renamed?",
-        "rule 'c' applies to no note: none of the 3 notes checked is in its where (paths: "
-        "Schemse/**); is a glob misspelled, or the folder renamed?",
-        "rule 'd' applies to no note: none of the 3 notes checked is in its where (exclude: "
-        "**/*.md); is a glob misspelled, or the folder renamed?",
+    assert unscoped_warnings(scopes, checked, ["Templates/Schemes.md"]) == [
+        "rule 'b' applies to no note: its where (paths: 'Schemes/**'; exclude: 'Schemes/*.md') "
+        "matches no note of the 3 checked; is a glob misspelled, or the folder renamed?",
+        "rule 'c' applies to no note: its where (paths: 'Schemse/**') matches no note of the 3 "
+        "checked; is a glob misspelled, or the folder renamed?",
+        "rule 'd' applies to no note: its where (exclude: '**/*.md') leaves out every note of "
+        "the 3 notes checked",
+    ]
+    # a scope of excluded notes only: not misspelled, left out
+    assert unscoped_warnings(
+        [PathScope("t", ("Templates/**",), ())], checked[:1], ["Templates/a.md"]
+    ) == [
+        "rule 't' applies to no note: its where (paths: 'Templates/**') matches no note of the 1 "
+        "checked, only 1 excluded note"
     ]
     assert unscoped_warnings(scopes, []) == []
     # a name with a newline is no two paths: 'Schemes/x.md' is not a note of this vault

@@ -9,6 +9,7 @@ the audit and the baseline read it. Frozen, with typed parts (:class:`RuleInfo`,
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from itertools import chain, islice
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -184,78 +185,84 @@ def path_scopes(config: Config) -> tuple[PathScope, ...]:
     )
 
 
-def unscoped_warnings(scopes: Iterable[PathScope], checked: list[str]) -> list[str]:
+def unscoped_warnings(
+    scopes: Iterable[PathScope], checked: list[str], excluded: Iterable[str] = ()
+) -> list[str]:
     """A warning for each rule whose ``where`` globs match none of the notes ``checked`` (the
-    whole vault's, less the excluded): such a rule checks nothing, and a gate that runs it
+    whole vault's, less the ``excluded``): such a rule checks nothing, and a gate that runs it
     would pass whatever the notes say (a misspelled folder, a folder renamed since). Only the
     globs are asked, so this is known from the vault's file names alone; a scope that also
     asks tags or properties can still apply to no note without a word."""
     if not checked:
         return []  # (the CLI says that every note is excluded)
     from vaultlint.globs import compile_globs
+    from vaultlint.words import plural
 
-    text = "\n".join(checked)
-    lines: str | None = text if text.count("\n") == len(checked) - 1 else None  # (no \n in a name)
+    left_out = list(excluded)
     out = []
     for scope in scopes:
         inside = compile_globs(scope.paths) if scope.paths else None
         outside = compile_globs(scope.exclude) if scope.exclude else None
-        if _applies(inside, outside, checked, lines):
+        if _count(inside, outside, checked, 1):
             continue
-        where = f"paths: {', '.join(scope.paths)}" if scope.paths else ""
+        where = f"paths: {_globs(scope.paths)}" if scope.paths else ""
         if scope.exclude:
-            where += ("; " if where else "") + f"exclude: {', '.join(scope.exclude)}"
-        out.append(
-            f"rule '{scope.rule}' applies to no note: none of the {len(checked)} notes checked "
-            f"is in its where ({where}); is a glob misspelled, or the folder renamed?"
-        )
+            where += ("; " if where else "") + f"exclude: {_globs(scope.exclude)}"
+        message = f"rule '{scope.rule}' applies to no note: its where ({where}) "
+        if inside is None:
+            message += f"leaves out every note of the {plural(len(checked), 'note')} checked"
+        else:
+            message += f"matches no note of the {len(checked)} checked"
+            also = _count(inside, outside, left_out, len(left_out))
+            if also:
+                message += f", only {plural(also, 'excluded note')}"
+            else:
+                message += "; is a glob misspelled, or the folder renamed?"
+        out.append(message)
     return out
 
 
-def _applies(inside: Any, outside: Any, checked: list[str], lines: str | None) -> bool:
-    """Whether a note of ``checked`` is matched by ``inside`` (None: every note) and not by
-    ``outside``. On every warm run this is asked of each scope, and a path match costs
-    microseconds, so a scope whose notes come late in the vault's order would cost a walk's
-    time: with ``lines`` (``checked`` joined by newlines), each of ``inside``'s patterns that
-    includes is searched for in C (``re.MULTILINE``: its ``^`` and ``$`` at each line's ends),
-    and only the lines it finds are matched exactly. Every line the spec matches is found: a
-    search from a line's start finds a match that starts no later than that line, and the next
-    search starts at the line after the one it found (so a match that runs on over a newline,
-    through ``[^/]``, hides no line)."""
+def _globs(patterns: tuple[str, ...]) -> str:
+    return ", ".join(f"'{p}'" for p in patterns)
+
+
+def _count(inside: Any, outside: Any, paths: list[str], enough: int) -> int:
+    """How many of ``paths`` (distinct) are matched by ``inside`` (None: every path) and not by
+    ``outside``, counted up to ``enough``. On every warm run this is asked of each scope, and
+    pathspec matches a path in microseconds of Python, which a scope whose notes come late in
+    the vault's order would pay for nearly every note: so each including pattern of ``inside``
+    picks its candidates first (its regular expression's ``match`` over the paths, a C loop,
+    as pathspec itself asks it of each path), and only those are matched exactly."""
 
     def fits(path: str) -> bool:
         return (inside is None or inside.match_file(path)) and (
             outside is None or not outside.match_file(path)
         )
 
-    searches = None if inside is None or lines is None else _line_searches(inside)
-    if searches is None:
-        return any(map(fits, checked))
-    for search in searches:
-        at = 0
-        while (found := search(lines, at)) is not None:
-            start = lines.rfind("\n", 0, found.start()) + 1
-            end = lines.find("\n", found.start())
-            if fits(lines[start : len(lines) if end < 0 else end]):
-                return True
-            if end < 0:
-                break
-            at = end + 1
-    return False
+    matchers = None if inside is None else _matchers(inside)
+    if matchers is None:
+        found = filter(fits, paths)
+    else:
+        candidates = (filter(match, paths) for match in matchers)
+        found = filter(fits, dict.fromkeys(chain.from_iterable(candidates)))
+    return len(list(islice(found, enough)))
 
 
-def _line_searches(spec: Any) -> list[Any] | None:
-    """The ``search`` of each including pattern of a pathspec ``spec``, compiled again to
-    match at each line; None when a pattern is not a regular expression of the kind expected
-    (then every path is matched one by one)."""
+def _matchers(spec: Any) -> list[Any] | None:
+    """The ``match`` of each including pattern of a pathspec ``spec`` (a path the spec matches
+    is matched by one of them); None when a pattern is not a regular expression of the kind
+    expected (then every path is matched exactly)."""
     import re
 
-    searches = []
-    for pattern in getattr(spec, "patterns", None) or ():
+    patterns = getattr(spec, "patterns", None)
+    if not patterns:
+        return None
+    matchers = []
+    for pattern in patterns:
         if getattr(pattern, "include", None) is not True:
             continue  # an excluding or empty pattern: it matches no more paths
         regex = getattr(pattern, "regex", None)
-        if not isinstance(regex, re.Pattern) or not isinstance(regex.pattern, str):
+        if not isinstance(regex, re.Pattern):
             return None
-        searches.append(re.compile(regex.pattern, regex.flags | re.MULTILINE).search)
-    return searches if searches or getattr(spec, "patterns", None) else None
+        matchers.append(regex.match)
+    return matchers

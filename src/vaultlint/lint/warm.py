@@ -113,12 +113,12 @@ def finish(
 ) -> ScanResult:
     """The run's result: the findings of the links out of the vault added, the engine's rule
     ids that ``--select``/``--ignore`` turned off dropped; when every note not excluded is
-    checked (no PATH, or the vault's folder), a warning for each rule whose ``scopes`` match
-    none of them."""
+    checked (no PATH, the vault's folder, PATHs that cover every note), a warning for each
+    rule whose ``scopes`` match none of them."""
     from vaultlint.lint.result import NotLinted, ScanResult, unscoped_warnings
 
     if scopes and len(targets) == len(files.notes) - len(excluded):
-        warnings = [*warnings, *unscoped_warnings(scopes, targets)]
+        warnings = [*warnings, *unscoped_warnings(scopes, targets, excluded)]
 
     if files.outside:
         diagnostics = [*diagnostics, *outside_vault_findings(files.outside, links_out, exclude)]

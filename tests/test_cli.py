@@ -680,6 +680,29 @@ def test_github_from_inside_the_vault_has_no_prefix(capsys, notes, monkeypatch):
     assert out.splitlines()[0].startswith("::error file=a.md,line=7,col=3,")
 
 
+def test_github_annotates_the_runs_warnings_before_the_findings(capsys, tmp_path):
+    """A warning only on stderr is lost in a CI log: the run's own warnings are annotations
+    too (no file: they are about the run), escaped as messages are."""
+    write_vault(
+        tmp_path / "v",
+        {
+            ".obsidian/app.json": "{}",
+            "a.md": "# A\n",
+            ".vaultlint.yaml": "rules:\n  drafts:\n    check: required-sections\n"
+            "    where: {paths: ['Draft%s/**']}\n    sections: [Plan]\n",
+        },
+    )
+    warning = (
+        "rule 'drafts' applies to no note: its where (paths: 'Draft%s/**') matches no note of "
+        "the 1 checked; is a glob misspelled, or the folder renamed?"
+    )
+    assert run(capsys, "scan", "v", "--format", "github", "--no-cache") == (
+        0,
+        f"::warning title=vaultlint::{warning.replace('%', '%25')}\n",
+        f"vaultlint: warning: {warning}\n",
+    )
+
+
 def test_github_clean_vault_prints_nothing(capsys, tmp_path):
     write_vault(tmp_path / "v", {".obsidian/app.json": "{}", "a.md": "# A\n"})
     assert run(capsys, "scan", "v", "--format", "github", "--no-cache") == (0, "", "")

@@ -11,6 +11,9 @@ GitHub resolves ``file=`` against the repository root, so PATH is ``path_prefix`
 path relative to the repository root, e.g. ``notes/``) followed by the vault-relative path.
 Output is annotations only: no summary line (GitHub shows the count of annotations itself, and
 a ``::notice::`` summary would add a noise annotation to every run); no findings, empty output.
+The run's warnings (also on stderr) come first, each a ``::warning title=vaultlint::`` without
+a file: a rule that applies to no note is a gate that checks nothing, which the pull request
+should show.
 """
 
 from __future__ import annotations
@@ -57,5 +60,9 @@ class GithubReporter(Reporter):
         return f"::{command} {props}::{message}"
 
     def chunks(self, result: ScanResult) -> Iterator[str]:
+        # the run's own warnings (a PATH that is no note, a rule that applies to no note) are
+        # annotations too: on stderr alone, a CI log is where nobody reads them
+        for warning in result.warnings:
+            yield f"::warning title=vaultlint::{escape_data(printable(warning, newlines=True))}\n"
         for diagnostic in result.diagnostics:
             yield self.format_diagnostic(diagnostic) + "\n"

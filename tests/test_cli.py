@@ -1143,3 +1143,54 @@ def test_a_whole_vault_scan_whose_every_note_is_excluded_says_so(capsys, tmp_pat
     # one note left to check: no such warning
     (vault / "New.md").write_text("text\n", encoding="utf-8")
     assert run(capsys, "scan", str(vault)) == (0, "No problems found in 1 note.\n", "")
+
+
+# --- a process of its own ends once its output is out (cli._leave) ---------------------------
+
+
+def test_leave_skips_the_teardown_only_without_workers_or_threads(monkeypatch):
+    import threading
+
+    import vaultlint.cli as cli
+
+    exits: list[int] = []
+    monkeypatch.setattr(cli.os, "_exit", exits.append)
+    monkeypatch.delitem(sys.modules, "multiprocessing", raising=False)
+    cli._leave(3)
+    assert exits == [3]
+    monkeypatch.setitem(sys.modules, "multiprocessing", object())
+    assert cli._leave(1) == 1  # workers were started: multiprocessing joins them at exit
+    monkeypatch.delitem(sys.modules, "multiprocessing")
+    done = threading.Event()
+    thread = threading.Thread(target=done.wait)
+    thread.start()
+    try:
+        assert cli._leave(0) == 0  # another thread runs: the usual exit waits for it
+    finally:
+        done.set()
+        thread.join()
+    assert exits == [3]
+
+
+def test_a_report_larger_than_a_pipe_arrives_whole_with_its_status(tmp_path):
+    """The early exit flushes first: every byte of a report far larger than a pipe's buffer,
+    warm (no worker process: the early exit) and cold, and the exit status."""
+    import vaultlint
+
+    notes = {f"n{i:04}.md": f"# N{i}\n[[gone {i}]] #Tag #tag\n" for i in range(400)}
+    vault = write_vault(tmp_path / "v", {".obsidian/app.json": "{}", **notes})
+    env = dict(os.environ)
+    src = str(Path(vaultlint.__file__).resolve().parents[1])
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [src, env.get("PYTHONPATH")]))
+    env["VAULTLINT_CACHE_DIR"] = str(tmp_path / "cache")
+    env.pop("PYTHONUNBUFFERED", None)  # (a pipe's stdout is then buffered, as it usually is)
+    argv = [sys.executable, "-m", "vaultlint", "scan", str(vault), "--format", "json"]
+    runs = [subprocess.run(argv, env=env, capture_output=True, check=False) for _ in range(3)]
+    assert [r.returncode for r in runs] == [1, 1, 1]
+    assert [len(json.loads(r.stdout)["diagnostics"]) for r in runs] == [800, 800, 800]
+    assert len(runs[0].stdout) > 2**17
+    assert runs[1].stdout == runs[2].stdout == runs[0].stdout
+    # argparse's help is printed without a flush of ours: the early exit flushes it
+    bare = subprocess.run(argv[:3], env=env, capture_output=True, check=False)
+    assert bare.returncode == 2
+    assert bare.stdout.startswith(b"usage: vaultlint ")

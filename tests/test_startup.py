@@ -287,7 +287,8 @@ def test_config_names_are_the_modules_objects():
 def _gc_after(code: str) -> str:
     """``gc.isenabled()`` in a fresh interpreter after ``code`` ran (its output dropped)."""
     probe = (
-        "import contextlib, gc, io, sys\n"
+        "import contextlib, gc, io, os, sys\n"
+        "os._exit = lambda code: None\n"  # (main() would end the process: cli._leave)
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         f"    {code}\n"
         "print(gc.isenabled())\n"

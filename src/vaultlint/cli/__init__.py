@@ -21,6 +21,7 @@ before any parser is built.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import os
 import sys
@@ -180,11 +181,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     None), it runs without the cyclic garbage collector: the heavy phases (the runner's and
     the workers') ran without it already, the few cycles a run makes (the vault index and its
     name index) live until it exits anyway, and its passes cost 3-5 % of a warm or pre-commit
-    run; ``vaultlint server``, a long-running process, turns it on."""
-    from vaultlint.config.errors import ConfigError
-
+    run; ``vaultlint server``, a long-running process, turns it on. As a process of its own,
+    it also ends as soon as its output is out (:func:`_leave`)."""
     if argv is None:
         gc.disable()
+        return _leave(_main(None))
+    return _main(argv)
+
+
+def _leave(code: int) -> int:
+    """End the process with ``code`` once its output is flushed, without the interpreter's
+    teardown: freeing every object of a run one by one (the walk's 10,000 paths, the modules)
+    is 5-7 % of a warm run, and nothing is left to do: reports and notes are written and
+    closed, the state is committed. Only when no thread but the main one runs and no worker
+    process was started (``multiprocessing`` joins its own at exit); otherwise the exit is the
+    usual one. A reader gone from the pipe (``vaultlint scan | head``) keeps the status."""
+    threading = sys.modules.get("threading")
+    if "multiprocessing" in sys.modules or (threading and threading.active_count() > 1):
+        return code
+    for stream in (sys.stdout, sys.stderr):
+        # (a closed pipe, a closed stream: nothing more can be said on it)
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    from vaultlint.config.errors import ConfigError
+
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list == ["--version"]:  # what argparse's version action prints, without a parser
         write(sys.stdout, f"vaultlint {__version__}\n")

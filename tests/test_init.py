@@ -208,3 +208,20 @@ def test_init_writes_days_and_months_and_leaves_out_a_kind_that_disagrees(tmp_pa
     capsys.readouterr()
     assert main(["scan", str(vault), "--no-cache", "--select", "body-dates"]) == 0
     assert capsys.readouterr().out.startswith("No problems found")
+
+
+def test_init_takes_a_folder_of_the_vault_as_scan_takes_a_path(tmp_path, capsys, monkeypatch):
+    """``vaultlint init v`` is what a newcomer types (it was 'unrecognized arguments'); a
+    folder inside the vault finds the vault; a DIR that is no folder writes nothing."""
+    vault = _vault(tmp_path / "v")
+    (vault / ".obsidian").mkdir()  # (what marks the vault's root above the folder)
+    monkeypatch.chdir(tmp_path)
+    assert main(["init", "v/Missions"]) == 0
+    assert (vault / ".vaultlint.yaml").is_file()
+    assert not (vault / "Missions" / ".vaultlint.yaml").exists()
+    capsys.readouterr()
+    assert main(["init", "nowhere", "--force"]) == 2
+    assert capsys.readouterr().err == (
+        "vaultlint: error: nowhere: not a folder (vaultlint init [DIR] writes the vault's)\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["v"]

@@ -29,6 +29,12 @@ _YAML_WORDS = frozenset(
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "folder",
+        nargs="?",
+        metavar="DIR",
+        help="a folder of the vault (finds the vault, as scan's PATH does; default: here)",
+    )
     parser.add_argument("--vault", metavar="DIR", help="the vault (default: found from here)")
     parser.add_argument("--force", action="store_true", help=f"overwrite an existing {CONFIG_NAME}")
 
@@ -196,7 +202,9 @@ def run(args: argparse.Namespace) -> Outcome:
     from vaultlint.vault.property_types import TypesFileError, read_property_types, types_file
 
     cwd = Path.cwd()
-    args.paths = []
+    if args.folder is not None and not (cwd / args.folder).is_dir():
+        raise UsageError(f"{args.folder}: not a folder (vaultlint init [DIR] writes the vault's)")
+    args.paths = [] if args.folder is None else [args.folder]
     root = resolve_root(args, cwd)
     config_path = root / CONFIG_NAME
     tags_path = root / TAGS_NAME

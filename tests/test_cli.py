@@ -1172,6 +1172,45 @@ def test_leave_skips_the_teardown_only_without_workers_or_threads(monkeypatch):
     assert exits == [3]
 
 
+def _vaultlint(argv: list[str], **popen: object) -> subprocess.CompletedProcess:
+    """``python -m vaultlint ARGV`` from the repository, stdout buffered as it usually is."""
+    import vaultlint
+
+    env = dict(os.environ)
+    src = str(Path(vaultlint.__file__).resolve().parents[1])
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [src, env.get("PYTHONPATH")]))
+    env.pop("PYTHONUNBUFFERED", None)
+    cmd = [sys.executable, "-m", "vaultlint", *argv]
+    return subprocess.run(cmd, cwd=REPO, env=env, check=False, **popen)  # type: ignore[call-overload]
+
+
+def test_the_early_exit_keeps_what_pythons_own_exit_says_of_its_streams(tmp_path):
+    """Output that cannot be written is an error and status 120, as at Python's own exit; a
+    stream closed before the start (``>&-``) drops what would be said on it, and the status
+    is the run's; a profiler's data is written at exit (no early exit under it)."""
+    if os.path.exists("/dev/full"):
+        with open("/dev/full", "w") as full:
+            done = _vaultlint(["--help"], stdout=full, stderr=subprocess.PIPE, text=True)
+        assert done.returncode == 120
+        assert done.stderr.startswith("vaultlint: error: cannot write the output: ")
+    closed = {"preexec_fn": lambda: os.close(1), "stderr": subprocess.PIPE}
+    done = _vaultlint(["scan", "examples/vault", "--no-cache"], **closed)
+    assert (done.returncode, done.stderr) == (1, b"")
+    done = _vaultlint(["--help"], stdout=subprocess.PIPE, preexec_fn=lambda: os.close(2))
+    assert done.returncode == 0 and done.stdout.startswith(b"usage: vaultlint ")
+    profile = tmp_path / "p.prof"
+    argv = ["-m", "cProfile", "-o", str(profile), "-m", "vaultlint", "--version"]
+    done = subprocess.run(
+        [sys.executable, *argv],
+        cwd=REPO,
+        capture_output=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")},
+    )
+    assert (done.returncode, done.stdout) == (0, b"vaultlint 0.2.0\n")
+    assert profile.stat().st_size > 0
+
+
 def test_a_report_larger_than_a_pipe_arrives_whole_with_its_status(tmp_path):
     """The early exit flushes first: every byte of a report far larger than a pipe's buffer,
     warm (no worker process: the early exit) and cold, and the exit status."""

@@ -185,6 +185,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     it also ends as soon as its output is out (:func:`_leave`)."""
     if argv is None:
         gc.disable()
+        # a stream closed before the start (``>&-``, ``2>&-``) is None: what would be said on
+        # it is dropped, as a reader gone from a pipe drops it, and the status is the run's
+        for name in ("stdout", "stderr"):
+            if getattr(sys, name) is None:
+                setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
         return _leave(_main(None))
     return _main(argv)
 
@@ -193,16 +198,37 @@ def _leave(code: int) -> int:
     """End the process with ``code`` once its output is flushed, without the interpreter's
     teardown: freeing every object of a run one by one (the walk's 10,000 paths, the modules)
     is 5-7 % of a warm run, and nothing is left to do: reports and notes are written and
-    closed, the state is committed. Only when no thread but the main one runs and no worker
-    process was started (``multiprocessing`` joins its own at exit); otherwise the exit is the
-    usual one. A reader gone from the pipe (``vaultlint scan | head``) keeps the status."""
+    closed, the state is committed. Only when no thread but the main one runs, no worker
+    process was started (``multiprocessing`` joins its own at exit) and no profiler, tracer or
+    coverage tool waits to write its data at exit; otherwise the exit is the usual one.
+
+    As at Python's own exit: a reader gone from the pipe (``vaultlint --help | true``) keeps
+    the status; output that cannot be written (a full disk) is said on stderr and is status
+    120; a stream that was closed before the start (``2>&-``: None) is left alone."""
     threading = sys.modules.get("threading")
-    if "multiprocessing" in sys.modules or (threading and threading.active_count() > 1):
+    if (
+        "multiprocessing" in sys.modules
+        or (threading and threading.active_count() > 1)
+        or sys.getprofile() is not None
+        or sys.gettrace() is not None
+        or "coverage" in sys.modules
+    ):
         return code
     for stream in (sys.stdout, sys.stderr):
-        # (a closed pipe, a closed stream: nothing more can be said on it)
-        with contextlib.suppress(OSError, ValueError):
+        if stream is None:
+            continue
+        try:
             stream.flush()
+        except BrokenPipeError:
+            pass  # the reader went away: the status stays
+        except ValueError:
+            pass  # (a stream closed since: nothing more can be said on it)
+        except OSError as exc:
+            code = 120  # what Python's exit makes of an output it could not flush
+            if stream is sys.stdout and sys.stderr is not None:
+                with contextlib.suppress(Exception):
+                    sys.stderr.write(f"vaultlint: error: cannot write the output: {exc}\n")
+                    sys.stderr.flush()
     os._exit(code)
 
 

@@ -204,7 +204,7 @@ def _leave(code: int) -> int:
 
     As at Python's own exit: a reader gone from the pipe (``vaultlint --help | true``) keeps
     the status; output that cannot be written (a full disk) is said on stderr and is status
-    120; a stream that was closed before the start (``2>&-``: None) is left alone."""
+    120 (a stream closed before the start is ``os.devnull`` by now: :func:`main`)."""
     threading = sys.modules.get("threading")
     if (
         "multiprocessing" in sys.modules

@@ -502,6 +502,27 @@ def test_sarif_is_valid_against_the_schema() -> None:
     assert_valid_sarif(json.loads(render("sarif", path_prefix="vaults/my vault")))
 
 
+def test_sarif_holds_the_runs_warnings_as_notifications() -> None:
+    """The run's own warnings (on stderr, and annotations in --format github) are the run's
+    tool-execution notifications; a run without any has no ``invocations``."""
+    warned = scan()._replace(warnings=("rule 'x' applies to no note: …", 'a "results": [] b'))
+    for result in (warned, warned._replace(diagnostics=())):
+        document = json.loads(render("sarif", result))
+        assert_valid_sarif(document)
+        (run,) = document["runs"]
+        assert run["invocations"] == [
+            {
+                "executionSuccessful": True,
+                "toolExecutionNotifications": [
+                    {"level": "warning", "message": {"text": "rule 'x' applies to no note: …"}},
+                    {"level": "warning", "message": {"text": 'a "results": [] b'}},
+                ],
+            }
+        ]
+        assert len(run["results"]) == len(result.diagnostics)
+    assert "invocations" not in json.loads(render("sarif"))["runs"][0]
+
+
 def test_sarif_results_match_json_diagnostics() -> None:
     sarif = json.loads(render("sarif"))
     diagnostics = json.loads(render("json"))["diagnostics"]

@@ -171,6 +171,18 @@ class SarifReporter(Reporter):
         source_root = _source_root(result.vault, self.path_prefix)
         if source_root is not None:
             run["originalUriBaseIds"] = {SRCROOT: {"uri": directory_file_uri(source_root)}}
+        if (
+            result.warnings
+        ):  # the run's own (a rule that applies to no note, a PATH that is no note)
+            run["invocations"] = [
+                {
+                    "executionSuccessful": True,
+                    "toolExecutionNotifications": [
+                        {"level": "warning", "message": {"text": warning}}
+                        for warning in result.warnings
+                    ],
+                }
+            ]
         run["columnKind"] = "unicodeCodePoints"
         run["results"] = list(self.sarif_results(result, rule_index)) if results else []
         return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}

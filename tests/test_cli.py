@@ -571,15 +571,19 @@ def test_a_path_that_is_no_file_is_skipped_with_its_reason(capsys, notes):
     _unreadable_notes(notes)
     paths = ["notes/pipe.md", "notes/sock.md", "notes/sub/gone.md", "notes/b.md"]
     code, out, err = run(capsys, "scan", *paths, "--format", "json", "--no-cache")
-    assert (code, list(json.loads(out)), err.splitlines()) == (
+    said = [
+        "notes/pipe.md: skipped, not a regular file (a FIFO)",
+        "notes/sock.md: skipped, not a regular file (a socket)",
+        "notes/sub/gone.md: skipped, dangling symbolic link",
+    ]
+    data = json.loads(out)
+    assert (code, list(data), err.splitlines()) == (
         0,
-        ["version", "vault", "diagnostics", "summary"],  # the other skipped are not its
-        [
-            "vaultlint: warning: notes/pipe.md: skipped, not a regular file (a FIFO)",
-            "vaultlint: warning: notes/sock.md: skipped, not a regular file (a socket)",
-            "vaultlint: warning: notes/sub/gone.md: skipped, dangling symbolic link",
-        ],
+        # the other skipped are not its; the PATHs' own are its run_warnings, as on stderr
+        ["version", "vault", "diagnostics", "run_warnings", "summary"],
+        [f"vaultlint: warning: {line}" for line in said],
     )
+    assert data["run_warnings"] == said
 
 
 def test_only_skipped_paths_lint_nothing(capsys, notes, tmp_path):

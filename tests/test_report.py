@@ -339,6 +339,24 @@ def test_json_lists_the_skipped_notes_only_when_there_are() -> None:
     assert "skipped" not in json.loads(render("json", scan((TAG,), NOTES)))
 
 
+def test_json_lists_the_runs_warnings_only_when_there_are() -> None:
+    from vaultlint.report.json import json_payload
+
+    result = scan((TAG,), NOTES)._replace(warnings=("rule 'x' applies to no note: …", 'a "b"'))
+    out = get_reporter("json").render(result)
+    assert out.split("\n")[-7:] == [
+        '  "run_warnings": [',
+        "    \"rule 'x' applies to no note: …\",",
+        '    "a \\"b\\""',
+        "  ],",
+        '  "summary": {"notes": 4, "errors": 0, "warnings": 0, "infos": 1}',
+        "}",
+        "",
+    ]
+    assert json.loads(out) == json_payload(result)
+    assert "run_warnings" not in json.loads(render("json", scan((TAG,), NOTES)))
+
+
 def test_json_streams_many_findings_in_pieces() -> None:
     many = tuple(at(f"n{i:04}.md", 1, 1, 1, 2, "r", "c", "error", f"m{i}") for i in range(1200))
     pieces = list(get_reporter("json").chunks(scan(many, ())))

@@ -28,7 +28,8 @@ def _skipped(result: ScanResult, file_prefix: str) -> list[dict[str, str]]:
 
 def json_payload(result: ScanResult, file_prefix: str = "") -> dict[str, object]:
     """The JSON document as a dict: ``version``, ``vault``, ``diagnostics``, ``skipped``
-    (only when a note was skipped), ``summary``."""
+    (only when a note was skipped), ``run_warnings`` (only when the run warned: what stderr
+    says, e.g. a rule that applies to no note), ``summary``."""
     counts = result.severity_counts()
     skipped = _skipped(result, file_prefix)
     return {
@@ -36,6 +37,7 @@ def json_payload(result: ScanResult, file_prefix: str = "") -> dict[str, object]
         "vault": result.vault,
         "diagnostics": [_with_file(d.to_json(), file_prefix) for d in result.diagnostics],
         **({"skipped": skipped} if skipped else {}),
+        **({"run_warnings": list(result.warnings)} if result.warnings else {}),
         "summary": {
             "notes": len(result.notes),
             "errors": counts["error"],
@@ -115,4 +117,7 @@ class JsonReporter(Reporter):
         if skipped:
             items = ",\n    ".join(dumps(n, ensure_ascii=False) for n in skipped)
             yield f'  "skipped": [\n    {items}\n  ],\n'
+        if result.warnings:
+            items = ",\n    ".join(dumps(w, ensure_ascii=False) for w in result.warnings)
+            yield f'  "run_warnings": [\n    {items}\n  ],\n'
         yield f'  "summary": {dumps(summary, ensure_ascii=False)}\n}}\n'

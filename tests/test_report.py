@@ -480,6 +480,26 @@ def test_junit_structure() -> None:
     assert garbled.text == f"{ODD}:2:4: warning mojibake 50% garbled: 'â€“'\nsee line 2"
 
 
+def test_junit_keeps_the_runs_warnings_in_the_suites_system_err() -> None:
+    said = ("rule 'x' applies to no note: <none>", "b\x1b.txt: skipped, not a note")
+    for result in (scan()._replace(warnings=said), scan((), ())._replace(warnings=said)):
+        output = render("junit", result)
+        (suite,) = ET.fromstring(output.encode("utf-8"))
+        *cases, err = suite
+        assert [c.tag for c in cases] == ["testcase"] * len(result.notes)
+        assert (err.tag, err.text) == (
+            "system-err",
+            "warning: rule 'x' applies to no note: <none>\n"
+            "warning: b\\x1b.txt: skipped, not a note",
+        )
+    assert output.endswith("</system-err>\n  </testsuite>\n</testsuites>\n")
+    assert render("junit", scan()._replace(warnings=said)).endswith(
+        "</testcase>\n    <system-err>warning: rule 'x' applies to no note: &lt;none&gt;\n"
+        "warning: b\\x1b.txt: skipped, not a note</system-err>\n  </testsuite>\n</testsuites>\n"
+    )
+    assert "system-err" not in render("junit")
+
+
 def test_junit_escapes_markup_and_drops_characters_xml_cannot_hold() -> None:
     nasty = at(
         path="A & <B>.md",

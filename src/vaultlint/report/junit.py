@@ -7,6 +7,7 @@ without findings pass). Each ``error`` or
 ``PATH:LINE:COL: SEVERITY RULE message`` line; ``info`` diagnostics are such lines in the test
 case's ``<system-out>``. ``failures`` counts failing test cases (so ``tests - failures`` passed),
 not ``<failure>`` elements. ``errors`` is always 0: an unreadable note is a diagnostic too.
+The run's own warnings (also on stderr) are the suite's ``<system-err>``, after its cases.
 """
 
 from __future__ import annotations
@@ -49,7 +50,10 @@ class JunitReporter(Reporter):
         suite = ET.Element("testsuite", name="vaultlint")
         suite.attrib.update(counts, skipped="0")
         root = ET.Element("testsuites", name="vaultlint", **counts)
+        said = self._warnings(result)
         if not paths:
+            if said is not None:
+                suite.append(said)
             root.append(suite)
             ET.indent(root, space="  ")
             yield XML_DECLARATION + ET.tostring(root, encoding="unicode") + "\n"
@@ -68,9 +72,21 @@ class JunitReporter(Reporter):
                 pending = next(diagnostics, None)
             case = self._case(path, found)
             ET.indent(case, space="  ", level=2)
-            last = n + 1 == len(paths)
+            last = n + 1 == len(paths) and said is None
             yield ET.tostring(case, encoding="unicode") + ("\n  " if last else "\n    ")
+        if said is not None:
+            yield ET.tostring(said, encoding="unicode") + "\n  "
         yield "</testsuite>\n</testsuites>\n"
+
+    @staticmethod
+    def _warnings(result: ScanResult) -> ET.Element | None:
+        """The run's own warnings (what stderr says: a rule that applies to no note, a PATH
+        that is no note) as the suite's ``<system-err>``, a line each; None without any."""
+        if not result.warnings:
+            return None
+        said = ET.Element("system-err")
+        said.text = "\n".join(_xml_safe(f"warning: {w}") for w in result.warnings)
+        return said
 
     def _case(self, path: str, found: list[Diagnostic]) -> ET.Element:
         name = _xml_safe(self.file_prefix + path)

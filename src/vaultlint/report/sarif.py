@@ -87,9 +87,14 @@ def rule_descriptor(rule: RuleInfo) -> dict[str, object]:
 
 
 def _region(diagnostic: Diagnostic) -> dict[str, int]:
-    line, column = max(1, diagnostic.line), max(1, diagnostic.column)
+    # (each offset placed once: Diagnostic.line, .column, .end_line, .end_column place one a
+    # property, four bisections a result)
+    table, (start, end) = diagnostic.lines, diagnostic.span
+    at_line, at_column = table.position(start)
+    to_line, to_column = (at_line, at_column) if end == start else table.position(end)
+    line, column = max(1, at_line + 1), max(1, at_column + 1)
     region = {"startLine": line, "startColumn": column}
-    end_line, end_column = diagnostic.end_line, diagnostic.end_column
+    end_line, end_column = to_line + 1, to_column + 1
     if end_column >= 1 and (end_line > line or (end_line == line and end_column >= column)):
         region["endLine"] = end_line
         region["endColumn"] = end_column
@@ -128,9 +133,11 @@ class SarifReporter(Reporter):
         first, so the occurrence counts of the fingerprints are kept for one note at a time."""
         seen: dict[tuple[str, str, str], int] = {}
         path = None
+        uri = ""
         for diagnostic in result.diagnostics:
             if diagnostic.path != path:
                 path, seen = diagnostic.path, {}
+                uri = path_to_uri(self.path_prefix + path)  # (once a note: quoting is slow)
             identity = (diagnostic.rule, diagnostic.path, diagnostic.snippet or diagnostic.message)
             occurrence = seen.get(identity, 0)
             seen[identity] = occurrence + 1
@@ -140,7 +147,7 @@ class SarifReporter(Reporter):
             location = {
                 "physicalLocation": {
                     "artifactLocation": {
-                        "uri": path_to_uri(self.path_prefix + diagnostic.path),
+                        "uri": uri,
                         "uriBaseId": SRCROOT,
                     },
                     "region": _region(diagnostic),
@@ -201,10 +208,12 @@ class SarifReporter(Reporter):
         yield text[:at] + "\n"
         _, rule_index = self.rules_table(result)
         sep = ""
+        # one result a line, by the C encoder (``indent`` would use the pure-Python one, ten
+        # times slower on a million results); one encoder for all (``json.dumps`` with an
+        # option makes one a call)
+        encode = json.JSONEncoder(ensure_ascii=False).encode
         for item in self.sarif_results(result, rule_index):
-            # one result a line, by the C encoder (``indent`` would use the pure-Python one,
-            # ten times slower on a million results)
-            yield sep + _RESULT + json.dumps(item, ensure_ascii=False)
+            yield sep + _RESULT + encode(item)
             sep = ",\n"
         yield "\n" + _RESULT[:-2] + text[at:]
 

@@ -215,17 +215,13 @@ def _leave(code: int) -> int:
     ):
         return code
     for stream in (sys.stdout, sys.stderr):
-        if stream is None:
-            continue
         try:
             stream.flush()
-        except BrokenPipeError:
-            pass  # the reader went away: the status stays
-        except ValueError:
-            pass  # (a stream closed since: nothing more can be said on it)
+        except (BrokenPipeError, ValueError):
+            pass  # the reader went away, or the stream was closed since: the status stays
         except OSError as exc:
             code = 120  # what Python's exit makes of an output it could not flush
-            if stream is sys.stdout and sys.stderr is not None:
+            if stream is sys.stdout:
                 with contextlib.suppress(Exception):
                     sys.stderr.write(f"vaultlint: error: cannot write the output: {exc}\n")
                     sys.stderr.flush()

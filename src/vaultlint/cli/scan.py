@@ -404,7 +404,9 @@ class _Changes:
 
 def _shown_from(cwd: Path, path: str) -> str:
     """``path`` (absolute) relative to ``cwd`` when it lies below it, as the user would type
-    it and as warnings about it then read (``Templates/Daily.md: skipped…``); else as given."""
+    it and as warnings about it then read (``Templates/Daily.md: skipped…``); else as given.
+    Not :func:`~vaultlint.cli.base.shown_path`, which resolves the path: a changed note that is
+    a symbolic link would become its target, and be linted (or refused) as another file."""
     try:
         return Path(path).relative_to(cwd.resolve()).as_posix()
     except ValueError:

@@ -337,10 +337,9 @@ def report_lines(plan: FixPlan, shown: Callable[[str], str], *, diff: bool) -> l
         lines += [f"  {shown(c.path)}: {c.fixed} fixed" for c in plan.changes]
     hidden = plan.hidden_unsafe()
     if hidden:
-        has = "has" if hidden == 1 else "have"
+        more = plural(hidden, "more finding has", "more findings have")
         lines.append(
-            f"{plural(hidden, 'more finding')} {has} a fix that may not be what you meant: "
-            "add --unsafe-fixes to apply them"
+            f"{more} a fix that may not be what you meant: add --unsafe-fixes to apply them"
         )
     return lines
 

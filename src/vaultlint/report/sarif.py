@@ -178,9 +178,8 @@ class SarifReporter(Reporter):
         source_root = _source_root(result.vault, self.path_prefix)
         if source_root is not None:
             run["originalUriBaseIds"] = {SRCROOT: {"uri": directory_file_uri(source_root)}}
-        if (
-            result.warnings
-        ):  # the run's own (a rule that applies to no note, a PATH that is no note)
+        # the run's own warnings (a rule that applies to no note, a PATH that is no note)
+        if result.warnings:
             run["invocations"] = [
                 {
                     "executionSuccessful": True,
